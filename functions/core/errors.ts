@@ -1,0 +1,32 @@
+/** Why an input cannot be analyzed. Stable strings: they are stored as the rejection reason code in DynamoDB. */
+export const REJECT_CODES = {
+  empty: 'empty',
+  tooLarge: 'too-large',
+  binary: 'binary',
+  truncatedGzip: 'truncated-gzip',
+  gzipBomb: 'gzip-bomb',
+  unknownEncoding: 'unknown-encoding',
+  noText: 'no-text',
+  unsupported: 'unsupported',
+} as const;
+export type RejectCode = (typeof REJECT_CODES)[keyof typeof REJECT_CODES];
+
+/** Base class for errors raised by the pure core. */
+export class CoreError extends Error {
+  override name = 'CoreError';
+}
+
+/**
+ * The input can never be analyzed, however often it is retried: the caller records it as rejected with this reason.
+ * (Transient faults — S3, DynamoDB — are never InputRejected; they are retried and then dead-lettered.)
+ */
+export class InputRejected extends CoreError {
+  override name = 'InputRejected';
+  constructor(
+    readonly code: RejectCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The DynamoDB key design, as plain data: the store builds every key from here, the CDK construct and the
+ * local stack create the table from here, and the README documents it. Nothing else names a key attribute.
+ *
+ * One table, generic key names (single-table design):
+ *   document   pk = DOC#<docId>            sk = DOC         docId = <bucket>/<key> (a record inside an object: <bucket>/<key>#<offset>)
+ *   band       pk = BAND#<i>#<4 hex>       sk = <docId>     i = 0..3: the 16-bit bands of the 64-bit SimHash
+ *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     redirect record when a cluster is merged into an earlier one
+ * Indexes (sparse: only items with the attributes appear):
+ *   byCluster      clusterPk = CLUSTER#<clusterId>  clusterSk = <rank>      members of a cluster, original first
+ *   byContentHash  hashPk = HASH#<sha256>           hashSk = <rank>         exact duplicates
+ *   mismatches     mismatchPk = MISMATCH            mismatchSk = <firstSeen>#<docId>   mismatched-date copies
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+export const INDEXES = {
+  byCluster: { indexName: 'byCluster', partitionKey: 'clusterPk', sortKey: 'clusterSk' },
+  byContentHash: { indexName: 'byContentHash', partitionKey: 'hashPk', sortKey: 'hashSk' },
+  mismatches: { indexName: 'mismatches', partitionKey: 'mismatchPk', sortKey: 'mismatchSk' },
+} as const;
+
+export type IndexDefinition = (typeof INDEXES)[keyof typeof INDEXES];
+
+/** Default table name for the embedded stack and the CLI; the CDK stack passes its own through TABLE_NAME. */
+export const DEFAULT_TABLE_NAME = 'archive-dedup';

@@ -1,0 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+/** The shared evaluation corpus: `../shared/corpus` beside the checkout, or $ARCHIVE_DEDUP_CORPUS. Read only; never copied into the project. */
+export const CORPUS_DIR = process.env.ARCHIVE_DEDUP_CORPUS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');
+
+export function corpusPath(...parts: string[]): string {
+  return join(CORPUS_DIR, ...parts);
+}
+
+export function hasCorpus(): boolean {
+  return existsSync(corpusPath('README.md'));
+}
+
+/** Bytes of a corpus file, gunzipped when it ends in .gz. */
+export function readCorpusBytes(...parts: string[]): Buffer {
+  const bytes = readFileSync(corpusPath(...parts));
+  return parts.at(-1)?.endsWith('.gz') ? gunzipSync(bytes) : bytes;
+}
+
+export function readCorpusJson<T>(...parts: string[]): T {
+  return JSON.parse(readFileSync(corpusPath(...parts), 'utf8')) as T;
+}
+
+export const SEED_PAGE = ['seed', '000_675f98535424584b.txt'] as const;
