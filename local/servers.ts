@@ -29,6 +29,8 @@ export interface LocalServerOptions {
   buckets?: string[];
   /** Where s3rver keeps objects; a fresh temporary folder (removed at stop) by default. */
   s3Directory?: string;
+  /** Koa middleware put in front of s3rver's own (local/bridge.ts uses one to tell multipart completions apart). */
+  s3Middleware?: ((ctx: never, next: () => Promise<unknown>) => Promise<unknown>)[];
 }
 
 export interface LocalServers {
@@ -58,6 +60,7 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
 }
 
 interface S3rverInstance extends EventEmitter {
+  middleware: unknown[];
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -72,6 +75,8 @@ export async function startLocalServers(options: LocalServerOptions = {}): Promi
 
   const S3rver = require('s3rver') as S3rverConstructor;
   const s3rver = new S3rver({ address: host, port: options.s3Port ?? LOCAL_DEFAULTS.s3Port, silent: true, directory: s3Directory });
+  // Koa composes its middleware at run(); put ours first so it wraps every request.
+  s3rver.middleware.unshift(...(options.s3Middleware ?? []));
   const dynalite = (require('dynalite') as DynaliteFactory)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 
   let s3Address: AddressInfo;
