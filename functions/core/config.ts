@@ -7,10 +7,13 @@ export const CORE_DEFAULTS = {
   maxInputBytes: 16 * 1024 * 1024,
   /** Largest size a gzip member may inflate to; a "gzip bomb" is rejected past this. */
   maxInflatedBytes: 32 * 1024 * 1024,
-  /** Hamming distance k within which fingerprints are candidates (Manku et al. 2007: f=64, k=3). */
-  maxDistance: 3,
-  /** Confirming similarity (estimated shingle Jaccard from the stored sketch) at or above which candidates are near-duplicates. */
-  minSimilarity: 0.5,
+  /**
+   * Largest SimHash distance of a near-duplicate. Bands guarantee candidates within 3 bits (Manku et al. 2007); up to
+   * 10 is best-effort (pairs within it still mostly share a band) and lifts Webis recall from 0.52 to 0.73 at k=3 vs 10.
+   */
+  maxDistance: 10,
+  /** Confirming similarity (mean of estimated shingle Jaccard and containment, from the sketches) at or above which candidates are near-duplicates. */
+  minSimilarity: 0.74,
   /** A claimed date more than this many days after the content's period is a mismatched-date copy. */
   mismatchGapDays: 180,
 } as const;

@@ -1,0 +1,121 @@
+/**
+ * Synthetic reposts of an article body, for near-duplicate recall tests: the kinds of change a scraper sees when the
+ * same article is republished (light edits, an added sentence, a cut ending, site furniture or comments around it).
+ * Deterministic for a given seed. All added text is invented here; nothing is copied from the corpus.
+ */
+
+export const REPOST_KINDS = [
+  'edit-1pct',
+  'edit-2pct',
+  'sentence-added',
+  'last-paragraph-cut',
+  'last-tenth-cut',
+  'header-footer',
+  'comments-appended',
+] as const;
+export type RepostKind = (typeof REPOST_KINDS)[number];
+
+/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'to', 'vas', 'qui', 'dor', 'el', 'fan', 'gu', 'hin', 'sor', 'bel', 'tam', 'nix'];
+
+/** An invented word of 2-4 syllables (never a real English word in practice). */
+function inventedWord(random: () => number): string {
+  const count = 2 + Math.floor(random() * 3);
+  let word = '';
+  for (let i = 0; i < count; i++) word += SYLLABLES[Math.floor(random() * SYLLABLES.length)];
+  return word;
+}
+
+function inventedSentence(random: () => number, words: number): string {
+  const parts = Array.from({ length: words }, () => inventedWord(random));
+  const sentence = parts.join(' ');
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1) + '.';
+}
+
+/** Replaces, deletes or inserts a word at `share` of the word positions (at least one edit). */
+function editWords(text: string, share: number, random: () => number): string {
+  const tokens = text.split(/(\s+)/); // words at even indices, the whitespace between them at odd ones
+  const wordCount = Math.ceil(tokens.length / 2);
+  const edits = Math.max(1, Math.round(wordCount * share));
+  for (let e = 0; e < edits; e++) {
+    const index = 2 * Math.floor(random() * wordCount);
+    const roll = random();
+    if (roll < 0.6) tokens[index] = inventedWord(random);
+    else if (roll < 0.8) tokens[index] = '';
+    else tokens[index] = `${tokens[index]} ${inventedWord(random)}`;
+  }
+  return tokens.join('');
+}
+
+function paragraphsOf(text: string): string[] {
+  return text.split(/\n\s*\n/).filter((paragraph) => paragraph.trim() !== '');
+}
+
+/** An invented site template: a header of navigation lines and a footer, shared by every page of that site. */
+export function siteTemplate(seed: number): { header: string; footer: string } {
+  const random = seededRandom(seed);
+  const site = `${inventedWord(random)} ${inventedWord(random)}`;
+  const menu = ['Home', 'News', 'World', 'Business', 'Sports', 'Opinion', 'Contact'].join(' | ');
+  return {
+    header: `${site.toUpperCase()}\n${menu}\nSubscribe to the ${site} newsletter`,
+    footer: `Copyright ${2000 + Math.floor(random() * 25)} ${site}. All rights reserved.\nPrivacy Policy | Terms of Use | Cookie Settings\n${inventedSentence(random, 8)}`,
+  };
+}
+
+function inventedComments(random: () => number): string {
+  const comments: string[] = [];
+  const count = 2 + Math.floor(random() * 2);
+  for (let i = 0; i < count; i++) {
+    const author = inventedWord(random);
+    comments.push(`${author} says:\n${inventedSentence(random, 6 + Math.floor(random() * 10))}\nReply`);
+  }
+  return `${count} Comments\n\n${comments.join('\n\n')}`;
+}
+
+/** One repost of `text` of the given kind; the same (text, kind, seed) always gives the same repost. */
+export function makeRepost(text: string, kind: RepostKind, seed = 1): string {
+  const random = seededRandom(seed);
+  switch (kind) {
+    case 'edit-1pct':
+      return editWords(text, 0.01, random);
+    case 'edit-2pct':
+      return editWords(text, 0.02, random);
+    case 'sentence-added': {
+      const paragraphs = paragraphsOf(text);
+      const at = Math.floor(random() * (paragraphs.length + 1));
+      paragraphs.splice(at, 0, inventedSentence(random, 10 + Math.floor(random() * 8)));
+      return paragraphs.join('\n\n');
+    }
+    case 'last-paragraph-cut': {
+      const paragraphs = paragraphsOf(text);
+      return paragraphs.length > 1 ? paragraphs.slice(0, -1).join('\n\n') : text.slice(0, Math.floor(text.length * 0.9));
+    }
+    case 'last-tenth-cut': {
+      const words = text.split(/\s+/);
+      return words.slice(0, Math.ceil(words.length * 0.9)).join(' ');
+    }
+    case 'header-footer': {
+      const template = siteTemplate(seed);
+      return `${template.header}\n\n${text}\n\n${template.footer}`;
+    }
+    case 'comments-appended':
+      return `${text}\n\n${inventedComments(random)}`;
+  }
+}
+
+/** The same article wrapped in an invented site's header and footer (for "different articles, same template" pairs). */
+export function wrapInTemplate(text: string, templateSeed: number): string {
+  const template = siteTemplate(templateSeed);
+  return `${template.header}\n\n${text}\n\n${template.footer}`;
+}
