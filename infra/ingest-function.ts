@@ -1,0 +1,129 @@
+/** The ingest function: bundled locally with esbuild, its own least-privilege role, log group and error alarm. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { INDEXES } from '../functions/store/schema.ts';
+import { removalPolicyOf } from './raw-pages-bucket.ts';
+import type { ArchiveDedupSettings } from './settings.ts';
+
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const INGEST_ENTRY = join(PROJECT_ROOT, 'functions/ingest/handler.ts');
+export const INGEST_RUNTIME = Runtime.NODEJS_24_X;
+export const POWERTOOLS_SERVICE_NAME = 'archive-dedup';
+export const POWERTOOLS_METRICS_NAMESPACE = 'ArchiveDedup';
+
+/**
+ * Exactly the DynamoDB calls functions/store makes (Get, BatchGet, Query, Put, Update, BatchWrite); the synth test
+ * checks the bundled handler imports no command outside this list. Table creation is the local stack's, never Lambda's.
+ */
+export const INGEST_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+/** Reading one version of an object under the watched prefix; the function has no S3 write action at all. */
+export const INGEST_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'] as const;
+
+/** esbuild's ESM output calls `require` for Node built-ins used by CommonJS dependencies; give it one. */
+const REQUIRE_BANNER = "import { createRequire as __archiveDedupCreateRequire } from 'node:module'; const require = __archiveDedupCreateRequire(import.meta.url);";
+
+export interface IngestFunctionParts {
+  ingestFunction: NodejsFunction;
+  role: Role;
+  logGroup: LogGroup;
+  errorsAlarm: Alarm;
+}
+
+export interface IngestFunctionInputs {
+  bucket: IBucket;
+  table: ITable;
+  queue: Queue;
+}
+
+export function createIngestFunction(scope: Construct, settings: ArchiveDedupSettings, inputs: IngestFunctionInputs): IngestFunctionParts {
+  const { bucket, table, queue } = inputs;
+  const logGroup = new LogGroup(scope, 'IngestLogGroup', { retention: settings.logRetentionDays, removalPolicy: removalPolicyOf(settings) });
+
+  // An explicit role instead of the default one: no AWS managed policy, logs only to this function's own group.
+  const role = new Role(scope, 'IngestRole', {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: 'archive-dedup ingest: read watched raw pages, write the dedup index, consume the ingest queue',
+  });
+  logGroup.grantWrite(role);
+  role.addToPrincipalPolicy(new PolicyStatement({
+    sid: 'ReadWatchedRawPages',
+    actions: [...INGEST_OBJECT_ACTIONS],
+    resources: [bucket.arnForObjects(`${settings.watchPrefix}*`)],
+  }));
+  bucket.encryptionKey?.grantDecrypt(role);
+  role.addToPrincipalPolicy(new PolicyStatement({
+    sid: 'ReadWriteDedupIndex',
+    actions: [...INGEST_TABLE_ACTIONS],
+    resources: [table.tableArn, ...Object.values(INDEXES).map((index) => `${table.tableArn}/index/${index.indexName}`)],
+  }));
+
+  const ingestFunction = new NodejsFunction(scope, 'IngestFunction', {
+    description: 'archive-dedup: analyze raw pages and index near-duplicates',
+    entry: INGEST_ENTRY,
+    handler: 'handler',
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    runtime: INGEST_RUNTIME,
+    architecture: Architecture.ARM_64,
+    memorySize: settings.memoryMb,
+    timeout: Duration.seconds(settings.timeoutSeconds),
+    reservedConcurrentExecutions: settings.reservedConcurrency,
+    role,
+    logGroup,
+    environment: {
+      TABLE_NAME: table.tableName,
+      WATCH_PREFIX: settings.watchPrefix,
+      MAX_DISTANCE: String(settings.maxDistance),
+      MIN_SIMILARITY: String(settings.minSimilarity),
+      MISMATCH_GAP_DAYS: String(settings.mismatchGapDays),
+      POWERTOOLS_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+    },
+    bundling: {
+      forceDockerBundling: false,
+      format: OutputFormat.ESM,
+      mainFields: ['module', 'main'],
+      banner: REQUIRE_BANNER,
+      minify: true,
+      sourceMap: true,
+      // Stack traces need file and line only; leaving the sources out keeps the asset small.
+      sourcesContent: false,
+    },
+  });
+  ingestFunction.addEventSource(new SqsEventSource(queue, {
+    batchSize: settings.batchSize,
+    maxBatchingWindow: settings.maxBatchingWindowSeconds > 0 ? Duration.seconds(settings.maxBatchingWindowSeconds) : undefined,
+    reportBatchItemFailures: true,
+    maxConcurrency: settings.maxConcurrency,
+  }));
+
+  const errorsAlarm = new Alarm(scope, 'IngestErrorsAlarm', {
+    alarmDescription: 'archive-dedup: the ingest function failed (an invocation threw or timed out)',
+    metric: ingestFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  return { ingestFunction, role, logGroup, errorsAlarm };
+}

@@ -1,0 +1,47 @@
+/** The queue between the bucket's notifications and the function, its dead-letter queue, and their alarms. */
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { VISIBILITY_TIMEOUT_FACTOR, type ArchiveDedupSettings } from './settings.ts';
+
+export interface IngestQueues {
+  queue: Queue;
+  deadLetterQueue: Queue;
+  deadLetterAlarm: Alarm;
+  oldestMessageAlarm: Alarm;
+}
+
+export function createIngestQueues(scope: Construct, settings: ArchiveDedupSettings): IngestQueues {
+  const deadLetterQueue = new Queue(scope, 'IngestDeadLetterQueue', {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    // The longest SQS allows: time for a person to look at what failed and redrive it.
+    retentionPeriod: Duration.days(14),
+  });
+  const queue = new Queue(scope, 'IngestQueue', {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    // A message must stay hidden while a batch is retried within the function's timeout (AWS: at least 6x).
+    visibilityTimeout: Duration.seconds(settings.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+  });
+
+  const deadLetterAlarm = new Alarm(scope, 'DeadLetterDepthAlarm', {
+    alarmDescription: 'archive-dedup: pages failed every retry and wait in the dead-letter queue',
+    metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  const oldestMessageAlarm = new Alarm(scope, 'QueueAgeAlarm', {
+    alarmDescription: `archive-dedup: a page has waited over ${settings.oldestMessageAlarmSeconds} s in the ingest queue; ingest is falling behind`,
+    metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    threshold: settings.oldestMessageAlarmSeconds,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  return { queue, deadLetterQueue, deadLetterAlarm, oldestMessageAlarm };
+}
