@@ -1,0 +1,73 @@
+import { Readability } from '@mozilla/readability';
+import { InputRejected, REJECT_CODES } from './errors.ts';
+import { blockText, collectBlocks, joinBlocks, type Block } from './extract/blocks.ts';
+import { findCommentSections } from './extract/comments.ts';
+import { readPageMetadata } from './extract/metadata.ts';
+import type { ExtractedPage } from './types.ts';
+
+export { extractFromText } from './extract/text.ts';
+
+type Region = 'comments' | 'chrome';
+
+/** Page furniture that the fallback extraction leaves out. */
+const CHROME_TAGS = new Set(['NAV', 'HEADER', 'FOOTER', 'ASIDE', 'FORM', 'MENU']);
+const CHROME_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search']);
+
+/** Readability output shorter than this means a short page (or a fragment): the visible body text is the better answer. */
+const MIN_READABLE_CHARS = 140;
+
+/**
+ * The article of an HTML page via @mozilla/readability. Comment sections are cut out first (so they can be
+ * counted and kept apart); if Readability finds nothing usable, the visible body text minus nav/header/
+ * footer/aside is the article. Readability rewrites `document`: read anything else from it before calling this.
+ */
+export function extractFromHtml(document: Document, options: { url?: string; fileName?: string }): ExtractedPage {
+  const metadata = readPageMetadata(document, options.url);
+  const body = document.body ?? document.documentElement;
+  if (!body) throw new InputRejected(REJECT_CODES.noText, `${describe(options)} has no document body`);
+
+  const commentSections = new Set(findCommentSections(body, (body.textContent ?? '').length));
+  const blocks = collectBlocks<Region>(body, (element) => regionOf(element, commentSections));
+  const commentBlocks = blocks.filter((block) => block.region === 'comments');
+  const commentsText = joinBlocks(commentBlocks);
+  const bodyChars = textLength(blocks);
+  for (const section of commentSections) section.remove();
+
+  const article = new Readability(document, { serializer: (node: Node) => node }).parse();
+  let mainText = article?.content ? blockText(article.content) : '';
+  const fallbackText = joinBlocks(blocks.filter((block) => block.region === null));
+  if (mainText.length < MIN_READABLE_CHARS && fallbackText) mainText = fallbackText;
+  if (!mainText.trim()) throw new InputRejected(REJECT_CODES.noText, `${describe(options)} has no visible text`);
+
+  const commentsCut = textLength(commentBlocks);
+  return {
+    title: cleanTitle(article?.title) ?? metadata.title,
+    canonicalUrl: metadata.canonicalUrl,
+    mainText,
+    commentsCut,
+    boilerplateCut: Math.max(0, bodyChars - mainText.length - commentsCut),
+    commentsText,
+  };
+}
+
+function regionOf(element: Element, commentSections: Set<Element>): Region | null {
+  if (commentSections.has(element)) return 'comments';
+  if (element.getAttribute('hidden') !== null || element.getAttribute('aria-hidden') === 'true') return null;
+  if (CHROME_TAGS.has(element.tagName.toUpperCase())) return 'chrome';
+  const role = element.getAttribute('role');
+  return role && CHROME_ROLES.has(role) ? 'chrome' : null;
+}
+
+/** Characters of text in blocks, counting the blank line between paragraphs as mainText does. */
+function textLength(blocks: Block<Region>[]): number {
+  return blocks.reduce((sum, block) => sum + block.text.length, 0) + Math.max(0, blocks.length - 1) * 2;
+}
+
+function cleanTitle(title: string | null | undefined): string | null {
+  const cleaned = title?.replace(/\s+/g, ' ').trim();
+  return cleaned ? cleaned : null;
+}
+
+function describe(options: { url?: string; fileName?: string }): string {
+  return `page ${options.fileName ?? options.url ?? '(unnamed)'}`;
+}
