@@ -5,7 +5,9 @@
  * One table, generic key names (single-table design):
  *   document   pk = DOC#<docId>            sk = DOC         docId = <bucket>/<key> (a record inside an object: <bucket>/<key>#<offset>)
  *   band       pk = BAND#<i>#<4 hex>       sk = <docId>     i = 0..3: the 16-bit bands of the 64-bit SimHash
- *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     redirect record when a cluster is merged into an earlier one
+ *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     the cluster's root record; `mergedInto` (write-once) redirects a merged cluster to an earlier one
+ *   member     pk = CLUSTER#<clusterId>    sk = MEMBER#<docId>  append-only log of every document ever labelled with the cluster
+ *                                                               (read with a consistent Query when the cluster is merged; GSIs are only eventually consistent)
  * Indexes (sparse: only items with the attributes appear):
  *   byCluster      clusterPk = CLUSTER#<clusterId>  clusterSk = <rank>      members of a cluster, original first
  *   byContentHash  hashPk = HASH#<sha256>           hashSk = <rank>         exact duplicates
@@ -20,6 +22,18 @@ export const INDEXES = {
 } as const;
 
 export type IndexDefinition = (typeof INDEXES)[keyof typeof INDEXES];
+
+/** Key prefixes and fixed sort keys of the item kinds above. */
+export const KEY_PREFIXES = {
+  document: 'DOC#',
+  documentSort: 'DOC',
+  band: 'BAND#',
+  cluster: 'CLUSTER#',
+  clusterSort: 'CLUSTER',
+  member: 'MEMBER#',
+  contentHash: 'HASH#',
+  mismatch: 'MISMATCH',
+} as const;
 
 /** Default table name for the embedded stack and the CLI; the CDK stack passes its own through TABLE_NAME. */
 export const DEFAULT_TABLE_NAME = 'archive-dedup';

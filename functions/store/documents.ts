@@ -1,0 +1,214 @@
+/** The write verbs for one S3 object: record (analyzed), reject (never analyzable), delete. Ordered by S3 sequencer. */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { InputRejected } from '../core/errors.ts';
+import type { PageAnalysis } from '../core/types.ts';
+import { assignCluster, clusterRootItem, memberItem, type ClusterRoot } from './clusters.ts';
+import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
+import { isConditionFailed } from './errors.ts';
+import { bandKeys, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey, clusterPartition } from './keys.ts';
+import { KEY_PREFIXES } from './schema.ts';
+import type { ObjectRef, RecordOutcome } from './types.ts';
+
+/** Attributes every item of an object carries, whatever its status. */
+function objectAttributes(ref: ObjectRef, docId: string): Item {
+  return {
+    docId,
+    bucket: ref.bucket,
+    key: ref.key,
+    versionId: ref.versionId,
+    eTag: ref.eTag,
+    sequencer: ref.sequencer,
+    sequencerKey: sequencerKey(ref.sequencer),
+    size: ref.size,
+    contentType: ref.contentType,
+  };
+}
+
+/** Newer-event guard for writes that replace the document. */
+const NEWER_EVENT = 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey';
+
+async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<void> {
+  if (prior?.status !== 'recorded' || typeof prior.simhash !== 'string') return;
+  await batchWrite(ctx, bandKeys(prior.simhash, prior.docId).map((key) => ({ delete: key })));
+}
+
+function recordedOutcome(docId: string, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged', dateMismatch: boolean): RecordOutcome {
+  if (!root) return { docId, outcome: 'stale' }; // overwritten or deleted while we clustered: the newer event wins
+  const isOriginal = root.clusterId === docId;
+  return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch };
+}
+
+export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome> {
+  const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
+  const seqKey = sequencerKey(ref.sequencer);
+  const self = { docId, simhash: analysis.simhash, sketch: analysis.sketch };
+  const prior = await getConsistent(ctx, documentKey(docId));
+  const sameContent = prior?.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash;
+
+  if (prior && prior.sequencerKey >= seqKey) {
+    // A redelivery of the event already recorded: finish its clustering (idempotent) in case the first run died.
+    if (prior.sequencerKey === seqKey && sameContent) return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
+    return { docId, outcome: 'stale' };
+  }
+
+  if (sameContent) {
+    // The same bytes uploaded again: only the object's version attributes move, the fingerprint and cluster stay.
+    try {
+      await attempt('UpdateItem version', () =>
+        ctx.db.send(
+          new UpdateCommand({
+            TableName: ctx.table,
+            Key: documentKey(docId),
+            UpdateExpression: 'SET sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, versionId = :versionId, #size = :size, updatedAt = :now',
+            ConditionExpression: 'sequencerKey = :priorKey',
+            ExpressionAttributeNames: { '#size': 'size' },
+            ExpressionAttributeValues: {
+              ':sequencer': ref.sequencer ?? null,
+              ':sequencerKey': seqKey,
+              ':eTag': ref.eTag ?? null,
+              ':versionId': ref.versionId ?? null,
+              ':size': ref.size ?? null,
+              ':now': ctx.now(),
+              ':priorKey': prior.sequencerKey,
+            },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) return { docId, outcome: 'stale' };
+      throw error;
+    }
+    return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
+  }
+
+  const now = ctx.now();
+  const firstSeen = (prior?.firstSeen as string | undefined) ?? ref.eventTime ?? now;
+  const rank = rankOf(analysis, firstSeen, docId);
+  const item: Item = {
+    ...documentKey(docId),
+    ...objectAttributes(ref, docId),
+    status: 'recorded',
+    title: analysis.title,
+    canonicalUrl: analysis.canonicalUrl,
+    kind: analysis.kind,
+    charset: analysis.charset,
+    mainTextChars: analysis.mainTextChars,
+    simhash: analysis.simhash,
+    contentHash: analysis.contentHash,
+    sketch: analysis.sketch,
+    claimedDate: analysis.claimedDate,
+    contentDates: analysis.contentDates,
+    dateMismatch: analysis.dateMismatch,
+    dateGapDays: analysis.dateGapDays,
+    dateEvidence: analysis.dateEvidence,
+    rank,
+    firstSeen,
+    updatedAt: now,
+    // Its own cluster until clustering says otherwise.
+    clusterId: docId,
+    clusterRank: rank,
+    isOriginal: true,
+    distance: 0,
+    similarity: 1,
+    clusterPk: clusterPartition(docId),
+    clusterSk: rank,
+    hashPk: contentHashPartition(analysis.contentHash),
+    hashSk: rank,
+    ...(analysis.dateMismatch ? { mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
+  };
+  try {
+    await attempt('PutItem document', () =>
+      ctx.db.send(
+        new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: NEWER_EVENT, ExpressionAttributeValues: { ':sequencerKey': seqKey } }),
+      ),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return { docId, outcome: 'stale' };
+    throw error;
+  }
+
+  await removeBands(ctx, prior);
+  const root: ClusterRoot = { clusterId: docId, ...self, rank };
+  await batchWrite(ctx, [
+    // Overwriting a key starts its cluster afresh (limitation: duplicates of the old content keep this clusterId).
+    { put: clusterRootItem(root) },
+    { put: memberItem(docId, self) },
+    ...bandKeys(analysis.simhash, docId).map((key) => ({ put: { ...key, docId, simhash: analysis.simhash, sketch: analysis.sketch, rank } })),
+  ]);
+  return recordedOutcome(docId, await assignCluster(ctx, self), 'recorded', analysis.dateMismatch);
+}
+
+/** Record an input the core can never analyze (empty, binary, ...), with its reason; it takes no part in clustering. */
+export async function recordRejected(ctx: StoreContext, ref: ObjectRef, rejection: Pick<InputRejected, 'code' | 'message'>): Promise<RecordOutcome> {
+  const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
+  const seqKey = sequencerKey(ref.sequencer);
+  const prior = await getConsistent(ctx, documentKey(docId));
+  if (prior && prior.sequencerKey >= seqKey) {
+    if (prior.sequencerKey === seqKey && prior.status === 'rejected') return { docId, outcome: 'rejected', reasonCode: rejection.code };
+    return { docId, outcome: 'stale' };
+  }
+  const now = ctx.now();
+  const item: Item = {
+    ...documentKey(docId),
+    ...objectAttributes(ref, docId),
+    status: 'rejected',
+    reason: rejection.message,
+    reasonCode: rejection.code,
+    firstSeen: (prior?.firstSeen as string | undefined) ?? ref.eventTime ?? now,
+    updatedAt: now,
+  };
+  try {
+    await attempt('PutItem rejected', () =>
+      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: NEWER_EVENT, ExpressionAttributeValues: { ':sequencerKey': seqKey } })),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return { docId, outcome: 'stale' };
+    throw error;
+  }
+  await removeBands(ctx, prior);
+  return { docId, outcome: 'rejected', reasonCode: rejection.code };
+}
+
+/** ObjectRemoved: the document stays as a tombstone (status 'deleted', ordered by sequencer) and leaves every index. */
+export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<RecordOutcome> {
+  const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
+  const seqKey = sequencerKey(ref.sequencer);
+  const now = ctx.now();
+  let prior: Item | undefined;
+  try {
+    const result = await attempt('UpdateItem delete', () =>
+      ctx.db.send(
+        new UpdateCommand({
+          TableName: ctx.table,
+          Key: documentKey(docId),
+          UpdateExpression:
+            'SET #status = :deleted, docId = :docId, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, ' +
+            'versionId = :versionId, firstSeen = if_not_exists(firstSeen, :firstSeen), updatedAt = :now ' +
+            'REMOVE clusterPk, clusterSk, hashPk, hashSk, mismatchPk, mismatchSk',
+          ConditionExpression: NEWER_EVENT,
+          ExpressionAttributeNames: { '#status': 'status', '#key': 'key', '#bucket': 'bucket' },
+          ExpressionAttributeValues: {
+            ':deleted': 'deleted',
+            ':docId': docId,
+            ':bucket': ref.bucket,
+            ':key': ref.key,
+            ':sequencer': ref.sequencer ?? null,
+            ':sequencerKey': seqKey,
+            ':versionId': ref.versionId ?? null,
+            ':firstSeen': ref.eventTime ?? now,
+            ':now': now,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    prior = result.Attributes;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    const current = await getConsistent(ctx, documentKey(docId));
+    const redelivered = current?.sequencerKey === seqKey && current.status === 'deleted';
+    return { docId, outcome: redelivered ? 'deleted' : 'stale' };
+  }
+  await removeBands(ctx, prior);
+  return { docId, outcome: 'deleted' };
+}

@@ -1,0 +1,144 @@
+/** The store's thin layer over the DocumentClient: one place for consistent reads, pagination, batching and error wrapping. */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type NativeAttributeValue,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
+import { StoreError, toStoreError } from './errors.ts';
+import type { ItemKey } from './keys.ts';
+
+export type Item = Record<string, NativeAttributeValue>;
+
+/** Every tunable of the store, in one place. */
+export const STORE_DEFAULTS = {
+  /** Attempts to settle a cluster merge when other writers keep merging the same clusters. */
+  maxMergeAttempts: 25,
+  /** Redirect hops followed before a cluster chain is declared broken (a chain only goes to lower ranks, so it ends). */
+  maxRedirectHops: 1000,
+  /** Concurrent relabel writes when a cluster is merged. */
+  relabelConcurrency: 8,
+  /** Retries of unprocessed BatchGet / BatchWrite items, with exponential backoff from this many ms. */
+  batchRetries: 8,
+  batchRetryBaseMs: 20,
+} as const;
+export type StoreLimits = { -readonly [K in keyof typeof STORE_DEFAULTS]: number };
+
+export interface StoreOptions {
+  /** A plain DynamoDBClient (wrapped here) or an existing DocumentClient. */
+  client: DynamoDBClient | DynamoDBDocumentClient;
+  tableName: string;
+  /** Thresholds of the near-duplicate decision (maxDistance, minSimilarity). */
+  config?: Partial<CoreConfig>;
+  limits?: Partial<StoreLimits>;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface StoreContext {
+  db: DynamoDBDocumentClient;
+  table: string;
+  config: CoreConfig;
+  limits: StoreLimits;
+  now: () => string;
+}
+
+export function createContext(options: StoreOptions): StoreContext {
+  const db =
+    options.client instanceof DynamoDBDocumentClient
+      ? options.client
+      : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+  const clock = options.now ?? (() => new Date());
+  return {
+    db,
+    table: options.tableName,
+    config: resolveCoreConfig(options.config),
+    limits: { ...STORE_DEFAULTS, ...options.limits },
+    now: () => clock().toISOString(),
+  };
+}
+
+/** Run one SDK call, turning SDK failures into StoreError (ConditionalCheckFailed is left for the caller to translate). */
+export async function attempt<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw error;
+    throw toStoreError(operation, error);
+  }
+}
+
+export async function getConsistent(ctx: StoreContext, key: ItemKey): Promise<Item | undefined> {
+  const result = await attempt('GetItem', () => ctx.db.send(new GetCommand({ TableName: ctx.table, Key: key, ConsistentRead: true })));
+  return result.Item;
+}
+
+/** All pages of a Query. */
+export async function queryAll(ctx: StoreContext, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, NativeAttributeValue> | undefined;
+  do {
+    const page = await attempt('Query', () => ctx.db.send(new QueryCommand({ ...input, TableName: ctx.table, ExclusiveStartKey: startKey })));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+const BATCH_GET_MAX = 100;
+const BATCH_WRITE_MAX = 25;
+
+function chunks<T>(values: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < values.length; start += size) result.push(values.slice(start, start + size));
+  return result;
+}
+
+async function backoff(ctx: StoreContext, retry: number, operation: string): Promise<void> {
+  if (retry >= ctx.limits.batchRetries) throw new StoreError(`DynamoDB ${operation}: items still unprocessed after ${retry} retries (throttled)`);
+  await new Promise((resolve) => setTimeout(resolve, ctx.limits.batchRetryBaseMs * 2 ** retry));
+}
+
+/** Strongly consistent BatchGet, retrying unprocessed keys. */
+export async function batchGetConsistent(ctx: StoreContext, keys: ItemKey[]): Promise<Item[]> {
+  const found: Item[] = [];
+  for (const chunk of chunks(keys, BATCH_GET_MAX)) {
+    let pending: Record<string, NativeAttributeValue>[] = chunk;
+    for (let retry = 0; pending.length > 0; retry++) {
+      if (retry > 0) await backoff(ctx, retry - 1, 'BatchGetItem');
+      const result = await attempt('BatchGetItem', () =>
+        ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } })),
+      );
+      found.push(...(result.Responses?.[ctx.table] ?? []));
+      pending = result.UnprocessedKeys?.[ctx.table]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+/** BatchWrite puts and deletes, retrying unprocessed items. */
+export async function batchWrite(ctx: StoreContext, writes: { put?: Item; delete?: ItemKey }[]): Promise<void> {
+  const requests = writes.map((write) => (write.put ? { PutRequest: { Item: write.put } } : { DeleteRequest: { Key: write.delete } }));
+  for (const chunk of chunks(requests, BATCH_WRITE_MAX)) {
+    let pending = chunk;
+    for (let retry = 0; pending.length > 0; retry++) {
+      if (retry > 0) await backoff(ctx, retry - 1, 'BatchWriteItem');
+      const result = await attempt('BatchWriteItem', () => ctx.db.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: pending } })));
+      pending = (result.UnprocessedItems?.[ctx.table] ?? []) as typeof pending;
+    }
+  }
+}
+
+/** Run `task` over `values` with at most `limit` in flight. */
+export async function forEachLimited<T>(values: T[], limit: number, task: (value: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < values.length) await task(values[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, values.length) }, worker));
+}

@@ -1,0 +1,45 @@
+/** Domain errors of the store: callers never see a raw ConditionalCheckFailedException. */
+
+/** Base class: a DynamoDB operation of the store failed; `cause` holds the SDK error (throttling, 5xx, network). */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The event is older than what is already stored for this object (S3 sequencer order): it must change nothing. */
+export class StaleEvent extends StoreError {
+  override name = 'StaleEvent';
+  constructor(
+    readonly docId: string,
+    readonly sequencer: string,
+    readonly storedSequencer: string,
+  ) {
+    super(`event for ${docId} with sequencer ${sequencer} is older than the stored ${storedSequencer}`);
+  }
+}
+
+/** The same object version (same sequencer) was already recorded: a redelivery. */
+export class AlreadyRecorded extends StoreError {
+  override name = 'AlreadyRecorded';
+  constructor(readonly docId: string) {
+    super(`${docId} is already recorded for this event`);
+  }
+}
+
+/** Cluster merging did not settle within the retry budget (heavy contention); the caller retries the event. */
+export class ClusterContention extends StoreError {
+  override name = 'ClusterContention';
+}
+
+export function isConditionFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Wrap an SDK failure with the operation it interrupted; domain errors pass through unchanged. */
+export function toStoreError(operation: string, error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new StoreError(`DynamoDB ${operation} failed: ${detail}`, { cause: error });
+}

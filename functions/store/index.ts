@@ -1,0 +1,60 @@
+/**
+ * The DynamoDB store: the only code that speaks DynamoDB or knows the key design (schema.ts has it in full).
+ *
+ *   DOC#<docId> / DOC                 the document: object version, fingerprint, dates, status, cluster label
+ *   BAND#<i>#<4 hex> / <docId>        4 band items per recorded document (simhash, sketch, rank): candidate lookup
+ *   CLUSTER#<id> / CLUSTER            a cluster's root record; `mergedInto` redirects a merged cluster (write-once)
+ *   CLUSTER#<id> / MEMBER#<docId>     every document ever labelled with the cluster (consistent relabel on merge)
+ *   GSIs: byCluster (members, original first), byContentHash (exact duplicates), mismatches (sparse)
+ *
+ * clusterId = docId of the cluster's original = the member with the lowest rank (believed date, then first seen,
+ * then docId). Writes are ordered per object by the S3 sequencer; convergence uses conditional writes only
+ * (see clusters.ts for the protocol).
+ */
+import type { InputRejected } from '../core/errors.ts';
+import type { PageAnalysis } from '../core/types.ts';
+import { assignCluster, findCandidates, type Candidate, type ClusterRoot } from './clusters.ts';
+import { markDeleted, recordDocument, recordRejected } from './documents.ts';
+import { createContext, type StoreOptions } from './dynamo.ts';
+import { documentsInCluster, exactDuplicates, getDocument, listMismatches } from './queries.ts';
+import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
+
+export interface Store {
+  recordDocument(ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome>;
+  recordRejected(ref: ObjectRef, rejection: Pick<InputRejected, 'code' | 'message'>): Promise<RecordOutcome>;
+  markDeleted(ref: ObjectRef): Promise<RecordOutcome>;
+  /** Band-sharing near-duplicates of a fingerprint, judged from the band items (not checked against their documents). */
+  findCandidates(fingerprint: { docId?: string; simhash: string; sketch: string }): Promise<Candidate[]>;
+  /** Re-run clustering for a recorded document (idempotent repair); null when it is not recorded. */
+  assignCluster(docId: string): Promise<ClusterRoot | null>;
+  getDocument(docId: string): Promise<StoredDocument | null>;
+  documentsInCluster(clusterId: string): Promise<StoredDocument[]>;
+  exactDuplicates(contentHash: string): Promise<StoredDocument[]>;
+  listMismatches(): Promise<StoredDocument[]>;
+}
+
+export function createStore(options: StoreOptions): Store {
+  const ctx = createContext(options);
+  return {
+    recordDocument: (ref, analysis) => recordDocument(ctx, ref, analysis),
+    recordRejected: (ref, rejection) => recordRejected(ctx, ref, rejection),
+    markDeleted: (ref) => markDeleted(ctx, ref),
+    findCandidates: (fingerprint) => findCandidates(ctx, { docId: fingerprint.docId ?? '', simhash: fingerprint.simhash, sketch: fingerprint.sketch }),
+    async assignCluster(docId) {
+      const document = await getDocument(ctx, docId);
+      if (document?.status !== 'recorded' || !document.simhash || !document.sketch) return null;
+      return assignCluster(ctx, { docId, simhash: document.simhash, sketch: document.sketch });
+    },
+    getDocument: (docId) => getDocument(ctx, docId),
+    documentsInCluster: (clusterId) => documentsInCluster(ctx, clusterId),
+    exactDuplicates: (contentHash) => exactDuplicates(ctx, contentHash),
+    listMismatches: () => listMismatches(ctx),
+  };
+}
+
+export { ensureTable } from './table.ts';
+export { STORE_DEFAULTS, type StoreOptions, type StoreLimits } from './dynamo.ts';
+export { documentIdFor } from './keys.ts';
+export * from './errors.ts';
+export type { Candidate, ClusterRoot } from './clusters.ts';
+export type { DocumentStatus, ObjectRef, RecordOutcome, StoredDocument } from './types.ts';

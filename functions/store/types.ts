@@ -1,0 +1,63 @@
+import type { ClaimedDate, ContentDates } from '../core/types.ts';
+import type { RejectCode } from '../core/errors.ts';
+
+/** Which S3 object (version) an event is about: what the ingest handler passes to every store verb. */
+export interface ObjectRef {
+  bucket: string;
+  /** The decoded object key. */
+  key: string;
+  /** Opaque; defaults to `<bucket>/<key>` (see documentIdFor). */
+  docId?: string;
+  versionId?: string;
+  eTag?: string;
+  /** S3 event sequencer (hex): orders events of one key. */
+  sequencer?: string;
+  size?: number;
+  contentType?: string;
+  /** When the event happened (S3 eventTime, ISO 8601); becomes firstSeen on the first record. */
+  eventTime?: string;
+}
+
+export type DocumentStatus = 'recorded' | 'rejected' | 'deleted';
+
+/** A document item as stored (the GSI attributes and internal bookkeeping left out). */
+export interface StoredDocument {
+  docId: string;
+  bucket: string;
+  key: string;
+  versionId?: string;
+  eTag?: string;
+  sequencer?: string;
+  size?: number;
+  contentType?: string;
+  status: DocumentStatus;
+  reason?: string;
+  reasonCode?: RejectCode;
+  title?: string | null;
+  canonicalUrl?: string | null;
+  simhash?: string;
+  contentHash?: string;
+  sketch?: string;
+  claimedDate?: ClaimedDate | null;
+  contentDates?: ContentDates;
+  dateMismatch?: boolean;
+  dateGapDays?: number | null;
+  dateEvidence?: string | null;
+  /** docId of the cluster's original. */
+  clusterId?: string;
+  isOriginal?: boolean;
+  /** docId of the original, when this is not it. */
+  duplicateOf?: string;
+  /** Hamming distance / estimated similarity to the original (0 / 1 for the original itself). */
+  distance?: number;
+  similarity?: number;
+  rank?: string;
+  firstSeen: string;
+  updatedAt: string;
+}
+
+/** What a write verb did. `stale`: an older event, ignored; `unchanged`: a redelivery or identical re-upload. */
+export type RecordOutcome =
+  | { docId: string; outcome: 'recorded' | 'unchanged'; clusterId: string; isOriginal: boolean; duplicateOf?: string; dateMismatch: boolean }
+  | { docId: string; outcome: 'rejected'; reasonCode: RejectCode }
+  | { docId: string; outcome: 'deleted' | 'stale' };
