@@ -13,7 +13,7 @@ export const CORE_DEFAULTS = {
    */
   maxDistance: 10,
   /** Confirming similarity (mean of estimated shingle Jaccard and containment, from the sketches) at or above which candidates are near-duplicates. */
-  minSimilarity: 0.74,
+  minSimilarity: 0.73,
   /** A claimed date more than this many days after the content's period is a mismatched-date copy. */
   mismatchGapDays: 180,
 } as const;

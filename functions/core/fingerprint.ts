@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolveCoreConfig, type CoreConfig } from './config.ts';
-import { combine3, hash64Range } from './hash64.ts';
+import { fmix32, hash64Range } from './hash64.ts';
 import { normalizeText } from './normalize.ts';
 import { hammingDistanceHex, SimHashAccumulator } from './simhash.ts';
 import { compareSketches, decodeSketch, encodeSketch, sketchOf } from './sketch.ts';
@@ -45,13 +45,16 @@ function wordFeatures(normalized: string): { simhash: SimHashHex; shingles: Uint
   return { simhash: simhash.digest(), shingles: shingles.subarray(0, shingleCount) };
 }
 
-/** Order-sensitive hash of the last min(words, SHINGLE_WORDS) word hashes in the ring buffer. */
+/**
+ * Order-sensitive hash of the last min(words, SHINGLE_WORDS) word hashes in the ring buffer. The inputs are already
+ * well-mixed hashes, so a multiply-rotate chain and one final avalanche suffice.
+ */
 function shingleHash(recent: Uint32Array, words: number): number {
   let hash = 0x2545f491;
   for (let back = Math.min(words, SHINGLE_WORDS); back >= 1; back--) {
-    hash = combine3(hash, recent[(words - back) % SHINGLE_WORDS]!, back);
+    hash = Math.imul(((hash << 15) | (hash >>> 17)) ^ recent[(words - back) % SHINGLE_WORDS]!, 0xcc9e2d51);
   }
-  return hash;
+  return fmix32(hash ^ Math.min(words, SHINGLE_WORDS));
 }
 
 /**

@@ -32,13 +32,6 @@ export function hash64Range(text: string, start: number, end: number, out: Uint3
   out[1] = fmix32(rot + Math.imul(fnv, 0x85ebca77));
 }
 
-/** Hash of three consecutive feature hashes (order-sensitive), for word shingles. */
-export function combine3(first: number, second: number, third: number): number {
-  let h = fmix32(Math.imul(first, 0xcc9e2d51) ^ 0x1b873593);
-  h = fmix32(Math.imul(h ^ second, 0xcc9e2d51) + 0xe6546b64);
-  return fmix32(Math.imul(h ^ third, 0x1b873593) + 0x85ebca6b);
-}
-
 /** 16 lowercase hex digits for a 64-bit value given as halves. */
 export function toHex64(high: number, low: number): string {
   return (high >>> 0).toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');

@@ -6,25 +6,41 @@
 import { toHex64 } from './hash64.ts';
 
 export class SimHashAccumulator {
-  /** counters[0..31]: bits of the high half (bit 31 first is not needed: index = bit position); [32..63]: low half. */
-  private readonly counters = new Float64Array(64);
+  /**
+   * Weight per (nibble position, nibble value): 16 positions x 16 values. Adding a feature touches 16 cells instead
+   * of 64 bit counters (4x less work in the hot loop); digest() expands them into per-bit weights once.
+   */
+  private readonly nibbleWeight = new Float64Array(256);
+  private totalWeight = 0;
 
   /** Adds one feature, its 64-bit hash given as unsigned 32-bit halves. */
   add(high: number, low: number, weight: number): void {
-    const counters = this.counters;
-    for (let bit = 0; bit < 32; bit++) {
-      counters[bit]! += (high >>> bit) & 1 ? weight : -weight;
-      counters[bit + 32]! += (low >>> bit) & 1 ? weight : -weight;
+    const cells = this.nibbleWeight;
+    for (let position = 0; position < 8; position++) {
+      cells[(position << 4) | ((high >>> (position << 2)) & 15)]! += weight;
+      cells[((position + 8) << 4) | ((low >>> (position << 2)) & 15)]! += weight;
     }
+    this.totalWeight += weight;
   }
 
-  /** The fingerprint as 16 lowercase hex digits. No features (or perfectly balanced ones) give all zero bits. */
+  /**
+   * The fingerprint as 16 lowercase hex digits: a bit is 1 where the features with that bit set outweigh those
+   * without (Charikar's +weight / -weight counters, summed). No features, or balanced ones, give 0 bits.
+   */
   digest(): string {
+    const setWeight = new Float64Array(64); // [0..31] bits of the high half, [32..63] of the low half
+    for (let position = 0; position < 16; position++) {
+      for (let value = 1; value < 16; value++) {
+        const weight = this.nibbleWeight[(position << 4) | value]!;
+        if (weight === 0) continue;
+        for (let bit = 0; bit < 4; bit++) if ((value >>> bit) & 1) setWeight[(position << 2) + bit]! += weight;
+      }
+    }
     let high = 0;
     let low = 0;
     for (let bit = 0; bit < 32; bit++) {
-      if (this.counters[bit]! > 0) high |= 1 << bit;
-      if (this.counters[bit + 32]! > 0) low |= 1 << bit;
+      if (2 * setWeight[bit]! > this.totalWeight) high |= 1 << bit;
+      if (2 * setWeight[bit + 32]! > this.totalWeight) low |= 1 << bit;
     }
     return toHex64(high, low);
   }

@@ -15,9 +15,9 @@ export interface Sketch {
   minima: Uint32Array;
 }
 
-/** Bottom-k of a list of shingle hashes (duplicates allowed). Sorts a copy: the input is left as is. */
+/** Bottom-k of a list of shingle hashes (duplicates allowed). Sorts the given array in place. */
 export function sketchOf(shingleHashes: Uint32Array): Sketch {
-  const sorted = Uint32Array.from(shingleHashes).sort();
+  const sorted = shingleHashes.sort();
   const minima = new Uint32Array(Math.min(SKETCH_SIZE, sorted.length));
   let kept = 0;
   let distinct = 0;

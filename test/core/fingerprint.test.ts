@@ -1,0 +1,133 @@
+/** Properties of the fingerprint's parts: normalization, feature hash, SimHash, bands, sketch, empty input. */
+import { describe, expect, it } from 'vitest';
+import { bandKeys, compareFingerprints, fingerprintText, hammingDistance, normalizeText } from '../../functions/core/fingerprint.ts';
+import { hash64Hex } from '../../functions/core/hash64.ts';
+import { compareSketches, decodeSketch, encodeSketch, SKETCH_SIZE, sketchOf } from '../../functions/core/sketch.ts';
+import { seededRandom } from '../support/reposts.ts';
+
+const random = seededRandom(42);
+const randomHex64 = (): string =>
+  Array.from({ length: 2 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+
+function flipBits(hex: string, count: number): string {
+  let value = BigInt(`0x${hex}`);
+  const flipped = new Set<number>();
+  while (flipped.size < count) flipped.add(Math.floor(random() * 64));
+  for (const bit of flipped) value ^= 1n << BigInt(bit);
+  return value.toString(16).padStart(16, '0');
+}
+
+const SAMPLE = 'The river rose overnight; by morning the old bridge was closed and the ferry ran every hour instead.';
+
+describe('normalizeText', () => {
+  it('applies NFKC, lower-cases, drops punctuation and apostrophes, collapses whitespace', () => {
+    expect(normalizeText('  Ｆｕｌｌ-width\tTEXT — don’t   stop!\n\n“Quoted”, ﬁne. ')).toBe('full width text dont stop quoted fine');
+    expect(normalizeText('Café №5 costs $4.50')).toBe('café no5 costs 4 50');
+  });
+  it('spaces out Han and kana so that unspaced scripts still have words', () => {
+    expect(normalizeText('東京タワー')).toBe('東 京 タ ワ ー');
+  });
+});
+
+describe('feature hash', () => {
+  it('is deterministic and sets each of the 64 bits about half the time', () => {
+    expect(hash64Hex('river')).toBe(hash64Hex('river'));
+    expect(hash64Hex('river')).not.toBe(hash64Hex('rivet'));
+    const setCounts = new Array<number>(64).fill(0);
+    const samples = 4000;
+    for (let i = 0; i < samples; i++) {
+      const bits = BigInt(`0x${hash64Hex(`w${i}`)}`);
+      for (let bit = 0; bit < 64; bit++) if ((bits >> BigInt(bit)) & 1n) setCounts[bit]!++;
+    }
+    const shares = setCounts.map((count) => count / samples);
+    expect(Math.min(...shares)).toBeGreaterThan(0.45);
+    expect(Math.max(...shares)).toBeLessThan(0.55);
+  });
+});
+
+describe('fingerprintText', () => {
+  it('gives the same fingerprint for the same input, and formats every part', () => {
+    const first = fingerprintText(SAMPLE);
+    expect(fingerprintText(SAMPLE)).toEqual(first);
+    expect(first.simhash).toMatch(/^[0-9a-f]{16}$/);
+    expect(first.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.sketch.length).toBeLessThanOrEqual(400);
+  });
+  it('hashes the normalized text: formatting-only differences are exact duplicates', () => {
+    expect(fingerprintText(SAMPLE.toUpperCase().replace(/ /g, '  ')).contentHash).toBe(fingerprintText(SAMPLE).contentHash);
+    expect(fingerprintText(`${SAMPLE} Extra.`).contentHash).not.toBe(fingerprintText(SAMPLE).contentHash);
+  });
+  it('defines empty input: zero SimHash, SHA-256 of "", and a sketch similar to nothing', () => {
+    const empty = fingerprintText(' \n\t—!? ');
+    expect(empty.simhash).toBe('0000000000000000');
+    expect(empty.contentHash).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(compareFingerprints(empty, fingerprintText('')).nearDuplicate).toBe(false);
+    expect(compareFingerprints(empty, fingerprintText(SAMPLE)).similarity).toBe(0);
+  });
+  it('handles texts shorter than a shingle', () => {
+    const short = fingerprintText('Closed.');
+    expect(compareFingerprints(short, fingerprintText('closed')).similarity).toBe(1);
+    expect(compareFingerprints(short, fingerprintText('open')).similarity).toBe(0);
+  });
+  it('keeps a one-word edit close and an unrelated text far', () => {
+    const edited = fingerprintText(SAMPLE.replace('every hour', 'every half hour'));
+    const unrelated = fingerprintText('Quarterly revenue grew on strong demand for cloud storage, the company said in a statement on Tuesday.');
+    expect(hammingDistance(fingerprintText(SAMPLE).simhash, edited.simhash)).toBeLessThan(hammingDistance(fingerprintText(SAMPLE).simhash, unrelated.simhash));
+    expect(compareFingerprints(fingerprintText(SAMPLE), unrelated).nearDuplicate).toBe(false);
+  });
+});
+
+describe('hammingDistance', () => {
+  it('is symmetric, 0 to itself, within 0..64, and counts flipped bits', () => {
+    for (let i = 0; i < 500; i++) {
+      const a = randomHex64();
+      const b = randomHex64();
+      const distance = hammingDistance(a, b);
+      expect(distance).toBe(hammingDistance(b, a));
+      expect(distance).toBeGreaterThanOrEqual(0);
+      expect(distance).toBeLessThanOrEqual(64);
+      expect(hammingDistance(a, a)).toBe(0);
+      const flips = Math.floor(random() * 65);
+      expect(hammingDistance(a, flipBits(a, flips))).toBe(flips);
+    }
+    expect(hammingDistance('0000000000000000', 'ffffffffffffffff')).toBe(64);
+  });
+  it('rejects malformed fingerprints with a clear message', () => {
+    expect(() => hammingDistance('abc', '0000000000000000')).toThrow(/16 lowercase hex digits/);
+  });
+});
+
+describe('bandKeys', () => {
+  it('gives the four 16-bit bands in order', () => {
+    expect(bandKeys('0123456789abcdef')).toEqual(['0:0123', '1:4567', '2:89ab', '3:cdef']);
+  });
+  it('pigeonhole: fingerprints within 3 bits always share a band', () => {
+    for (let i = 0; i < 2000; i++) {
+      const a = randomHex64();
+      const b = flipBits(a, i % 4);
+      const bands = new Set(bandKeys(a));
+      expect(bandKeys(b).some((band) => bands.has(band))).toBe(true);
+    }
+  });
+});
+
+describe('sketch', () => {
+  it('round-trips through its base64 encoding and keeps the k smallest distinct hashes', () => {
+    const hashes = Uint32Array.from({ length: 500 }, (_, i) => (i * 2654435761) >>> 0);
+    const sketch = sketchOf(Uint32Array.from([...hashes, ...hashes]));
+    expect(sketch.distinct).toBe(500);
+    expect([...sketch.minima]).toEqual([...hashes].sort((a, b) => a - b).slice(0, SKETCH_SIZE));
+    expect(decodeSketch(encodeSketch(sketch))).toEqual(sketch);
+    expect(() => decodeSketch('bm90IGEgc2tldGNo')).toThrow(/shingle sketch/);
+  });
+  it('estimates Jaccard and containment of known overlaps within sampling error', () => {
+    const set = (from: number, to: number) => Uint32Array.from({ length: to - from }, (_, i) => Math.imul(from + i, 0x9e3779b1) >>> 0);
+    const half = compareSketches(sketchOf(set(0, 2000)), sketchOf(set(1000, 3000))); // J = 1/3, containment 1/2
+    expect(half.jaccard).toBeGreaterThan(0.2);
+    expect(half.jaccard).toBeLessThan(0.47);
+    const contained = compareSketches(sketchOf(set(0, 900)), sketchOf(set(0, 1000))); // J = 0.9, containment 1
+    expect(contained.containment).toBeGreaterThan(0.9);
+    const small = compareSketches(sketchOf(set(0, 40)), sketchOf(set(20, 60))); // exact below k: J = 20/60
+    expect(small.jaccard).toBeCloseTo(1 / 3, 10);
+  });
+});
