@@ -34,6 +34,9 @@ const BINARY_MAGICS: { name: string; bytes: number[] }[] = [
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
+/** WHATWG labels of the "replacement" encoding: stateful encodings no decoder here can read. */
+const REPLACEMENT_LABELS = new Set(['csiso2022kr', 'hz-gb-2312', 'iso-2022-cn', 'iso-2022-cn-ext', 'iso-2022-kr', 'replacement']);
+
 export function readPage(bytes: Uint8Array, hints: InputHints, config: CoreConfig): DecodedPage {
   const inputBytes = bytes.length;
   if (inputBytes > config.maxInputBytes) {
@@ -106,26 +109,41 @@ function decode(bytes: Uint8Array, bom: Bom | null, contentType: string | undefi
   const utf8 = tryUtf8(bytes);
 
   if (labelled && labelled !== 'utf-8') {
-    const singleByte = labelled === 'windows-1252' || labelled.startsWith('iso-8859') || labelled.startsWith('windows-125');
+    const singleByte = labelled.startsWith('iso-8859') || labelled.startsWith('windows-125');
     // A single-byte label on valid multi-byte UTF-8 is a page re-encoded by the scraper: the bytes win.
-    if (!(singleByte && utf8 !== null && hasNonAscii(bytes))) {
-      return { text: new TextDecoder(labelled).decode(bytes), charset: labelled };
-    }
+    if (!(singleByte && utf8 !== null && hasNonAscii(bytes))) return { text: decodeAs(labelled, bytes), charset: labelled };
   }
   if (utf8 !== null) return { text: utf8, charset: 'utf-8' };
-  return { text: new TextDecoder('windows-1252').decode(bytes), charset: 'windows-1252' };
+  return { text: decodeAs('windows-1252', bytes), charset: 'windows-1252' };
+}
+
+/** Code points of windows-1252 bytes 0x80..0x9f (0 = unassigned, kept as the C1 control). */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+
+function decodeAs(charset: string, bytes: Uint8Array): string {
+  const text = new TextDecoder(charset).decode(bytes);
+  if (charset !== 'windows-1252') return text;
+  // Node 20's windows-1252 decoder is plain latin1: bytes 0x80..0x9f come out as C1 controls, not € “ ” ….
+  return text.replace(/[\u0080-\u009f]/g, (char) => {
+    const mapped = WINDOWS_1252_HIGH[char.charCodeAt(0) - 0x80];
+    return mapped ? String.fromCharCode(mapped) : char;
+  });
 }
 
 /** The WHATWG name of a charset label; null when unknown (ignored). Throws for labels that cannot be decoded. */
 function resolveLabel(label: string): string | null {
+  const normalized = label.trim().toLowerCase();
+  if (REPLACEMENT_LABELS.has(normalized)) {
+    throw new InputRejected(REJECT_CODES.unknownEncoding, `charset "${label}" cannot be decoded (WHATWG maps it to the "replacement" encoding)`);
+  }
   let encoding: string;
   try {
-    encoding = new TextDecoder(label.trim()).encoding;
+    encoding = new TextDecoder(normalized).encoding;
   } catch {
     return null;
-  }
-  if (encoding === 'replacement') {
-    throw new InputRejected(REJECT_CODES.unknownEncoding, `charset "${label}" (${encoding}) cannot be decoded`);
   }
   // A UTF-16 label found in ASCII-compatible bytes is wrong by construction (HTML spec: treat as UTF-8).
   return encoding.startsWith('utf-16') ? 'utf-8' : encoding;
