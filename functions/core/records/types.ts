@@ -1,0 +1,39 @@
+import type { RejectCode } from '../errors.ts';
+import type { InputHints } from '../types.ts';
+
+/** Which kind of object holds the pages: a web archive, a JSON-lines scrape, or one page. */
+export type ContainerKind = 'warc' | 'jsonl' | 'single';
+
+/** One page (or revisit) found inside an object; the ingest handler analyzes and records each one as its own document. */
+export interface PageRecord {
+  /**
+   * Stable id of the record inside its object: '' for a single-page object, `@<byte offset>` of a WARC record
+   * (offset in the stored, possibly compressed, file), `L<n>` for the 1-based line of a JSONL scrape.
+   * The store's docId is `<bucket>/<key>#<recordId>` when non-empty.
+   */
+  recordId: string;
+  kind: 'page' | 'revisit';
+  /** The page payload (HTTP body of a WARC response, block of a resource, html/text of a JSONL line); empty for revisits and errors. */
+  bytes: Uint8Array;
+  /** What is known about this record: url, contentType, metadata.published (JSONL). Object-level hints are not inherited. */
+  hints: InputHints;
+  /** When the page was captured (WARC-Date, JSONL scrapedAt), as written there. Never the date the page claims. */
+  captureDate?: string;
+  /** For revisits: the capture this one repeats. */
+  refersTo?: RevisitTarget;
+  /** The record cannot be read (truncated, over a limit, bad JSON line): the handler records it as rejected with this code. */
+  error?: { code: RejectCode; message: string };
+}
+
+export interface RevisitTarget {
+  /** WARC-Refers-To-Target-URI. */
+  uri?: string;
+  /** WARC-Refers-To-Date. */
+  date?: string;
+  /** WARC-Payload-Digest: the digest of the payload both captures share. */
+  digest?: string;
+  /** recordId (`@offset`) of the referred record when it is earlier in the same object, so the handler can link the two documents. */
+  recordId?: string;
+  /** WARC-Refers-To: the WARC-Record-ID of the referred record, which may be in another WARC file. */
+  warcRecordId?: string;
+}
