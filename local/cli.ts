@@ -1,0 +1,135 @@
+/**
+ * The archive-dedup command line. `main` returns the exit code:
+ *   0  success
+ *   1  some input could not be processed (fingerprint/compare: a file failed; duplicates: key not found)
+ *   2  usage error (unknown command or option, missing argument)
+ *   3  the command itself failed (servers could not start, store unreachable)
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+// Commands are imported when run: usage and `fingerprint` start fast and load neither servers nor the AWS SDK.
+const analyze = () => import('./cli-analyze.ts');
+const query = () => import('./cli-query.ts');
+const stack = () => import('./cli-stack.ts');
+import { LOCAL_DEFAULTS } from './servers.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+const STACK_OPTIONS: Options = { 's3-port': { type: 'string' }, 'dynamo-port': { type: 'string' }, host: { type: 'string' } };
+const STORE_OPTIONS: Options = {
+  'endpoint-url': { type: 'string' },
+  'dynamo-endpoint': { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+interface Command {
+  usage: string;
+  options: Options;
+  run(parsed: Parsed, write: (line: string) => void): Promise<number> | number;
+}
+
+class UsageError extends Error {}
+
+function port(value: string | boolean | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) throw new UsageError(`--${name} must be a port number (0 = any free port), got "${String(value)}"`);
+  return number;
+}
+
+function stackOptions(values: Parsed['values']) {
+  return { host: values.host as string | undefined, s3Port: port(values['s3-port'], 's3-port'), dynamoPort: port(values['dynamo-port'], 'dynamo-port') };
+}
+
+function storeOptions(values: Parsed['values']) {
+  return {
+    endpointUrl: (values['endpoint-url'] ?? values['dynamo-endpoint']) as string | undefined,
+    tableName: values.table as string | undefined,
+    region: values.region as string | undefined,
+    bucket: values.bucket as string | undefined,
+    json: values.json === true,
+  };
+}
+
+const COMMANDS: Record<string, Command> = {
+  fingerprint: {
+    usage: 'fingerprint FILE...   one JSON line per file: simhash, contentHash, title, dates, ...; a failed file gets {"file","error","code"} (exit 1)',
+    options: {},
+    run: ({ positionals }, write) => {
+      if (positionals.length === 0) throw new UsageError('fingerprint needs at least one FILE');
+      return analyze().then((commands) => commands.fingerprintCommand(positionals, write));
+    },
+  },
+  compare: {
+    usage: 'compare A B           {"distance","nearDuplicate","similarity"} of two files',
+    options: {},
+    run: ({ positionals }, write) => {
+      if (positionals.length !== 2) throw new UsageError('compare needs exactly two files');
+      return analyze().then((commands) => commands.compareCommand(positionals[0]!, positionals[1]!, write));
+    },
+  },
+  local: {
+    usage: `local [--s3-port N] [--dynamo-port N] [--host H]   embedded S3 + DynamoDB + ingest (ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}), until Ctrl-C`,
+    options: STACK_OPTIONS,
+    run: async ({ values }, write) => (await stack()).localCommand(stackOptions(values), write),
+  },
+  run: {
+    usage: 'run [DIR...] [--json]  upload the files (or the bundled samples) to an embedded stack and report clusters, mismatches, rejections',
+    options: { ...STACK_OPTIONS, json: { type: 'boolean' } },
+    run: async ({ values, positionals }, write) => (await stack()).runCommand({ ...stackOptions(values), dirs: positionals, json: values.json === true }, write),
+  },
+  duplicates: {
+    usage: 'duplicates KEY [--bucket B] [--endpoint-url URL | --table NAME --region R] [--json]   the cluster of a document',
+    options: { ...STORE_OPTIONS, bucket: { type: 'string' } },
+    run: ({ values, positionals }, write) => {
+      if (positionals.length !== 1) throw new UsageError('duplicates needs exactly one KEY');
+      return query().then((commands) => commands.duplicatesCommand(positionals[0]!, storeOptions(values), write));
+    },
+  },
+  mismatches: {
+    usage: 'mismatches [--endpoint-url URL | --table NAME --region R] [--json]   mismatched-date copies with evidence',
+    options: STORE_OPTIONS,
+    run: async ({ values }, write) => (await query()).mismatchesCommand(storeOptions(values), write),
+  },
+};
+
+export function usage(): string {
+  return [
+    'usage: archive-dedup COMMAND [options]   (archive-dedup COMMAND --help for one command)',
+    '',
+    ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
+    '',
+    'exit codes: 0 ok, 1 some input failed, 2 usage error, 3 the command failed',
+  ].join('\n');
+}
+
+export async function main(argv: string[], write: (line: string) => void = (line) => console.log(line)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    if (parsed.values.help) {
+      write(`usage: archive-dedup ${command.usage}`);
+      return 0;
+    }
+    return await command.run(parsed, write);
+  } catch (error) {
+    const usageProblem = error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`archive-dedup ${name}: ${(error as Error).message}`);
+    if (usageProblem) {
+      console.error(`usage: archive-dedup ${command.usage}`);
+      return 2;
+    }
+    return 3;
+  }
+}

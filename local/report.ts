@@ -1,0 +1,96 @@
+/** The `run` report: what the store holds for a set of uploads, as one JSON object or as text for a person. */
+import type { DeadLetter } from './queue.ts';
+import type { DocumentView, StoreView } from './pipeline.ts';
+
+export interface ReportDocument {
+  key: string;
+  clusterId: string | null;
+  original: string | null;
+  duplicateOf: string | null;
+  distance: number | null;
+  dateMismatch: boolean;
+  dateEvidence: string | null;
+  status: string;
+  reason: string | null;
+}
+
+export interface ReportCluster {
+  clusterId: string;
+  original: string;
+  members: { key: string; distance: number | null; dateMismatch: boolean }[];
+}
+
+export interface RunReport {
+  documents: ReportDocument[];
+  clusters: ReportCluster[];
+}
+
+/** docIds are `<bucket>/<key>`: the report speaks in keys, as the user uploaded them. */
+function keyOfDocId(docId: string | null, bucket: string): string | null {
+  if (docId === null) return null;
+  return docId.startsWith(`${bucket}/`) ? docId.slice(bucket.length + 1) : docId;
+}
+
+function toReportDocument(view: DocumentView, bucket: string): ReportDocument {
+  return {
+    key: view.key,
+    clusterId: view.clusterId,
+    original: keyOfDocId(view.original, bucket),
+    duplicateOf: keyOfDocId(view.duplicateOf, bucket),
+    distance: view.distance,
+    dateMismatch: view.dateMismatch,
+    dateEvidence: view.dateEvidence,
+    status: view.status,
+    reason: view.reason,
+  };
+}
+
+/** Collect the report for `keys` from the store; keys whose events were dead-lettered say why. */
+export async function collectReport(store: StoreView, bucket: string, keys: string[], deadLetters: readonly DeadLetter[]): Promise<RunReport> {
+  const documents: ReportDocument[] = [];
+  for (const key of keys) {
+    const view = await store.getDocument(`${bucket}/${key}`);
+    if (view) {
+      documents.push(toReportDocument(view, bucket));
+      continue;
+    }
+    const failure = deadLetters.find((letter) => letter.body.includes(JSON.stringify(key).slice(1, -1)));
+    documents.push({ key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'failed', reason: failure?.lastError ?? 'not recorded by the ingest' });
+  }
+
+  const clusters: ReportCluster[] = [];
+  for (const clusterId of new Set(documents.flatMap((document) => (document.clusterId ? [document.clusterId] : [])))) {
+    const members = (await store.documentsInCluster(clusterId)).map((view) => toReportDocument(view, bucket));
+    if (members.length < 2) continue; // a page alone is not a cluster worth reporting
+    clusters.push({
+      clusterId,
+      original: members[0]!.key,
+      members: members.map((member) => ({ key: member.key, distance: member.distance, dateMismatch: member.dateMismatch })),
+    });
+  }
+  return { documents, clusters };
+}
+
+export function formatReport(report: RunReport): string {
+  const lines: string[] = [];
+  const rejected = report.documents.filter((document) => document.status === 'rejected' || document.status === 'failed');
+  const mismatches = report.documents.filter((document) => document.dateMismatch);
+  lines.push(`${report.documents.length} files: ${report.clusters.length} near-duplicate clusters, ${mismatches.length} date mismatches, ${rejected.length} rejected`);
+
+  for (const cluster of report.clusters) {
+    lines.push('', `Cluster ${cluster.clusterId} (${cluster.members.length} pages)`, `  original: ${cluster.original}`);
+    for (const member of cluster.members.slice(1)) {
+      const distance = member.distance === null ? '' : `  distance ${member.distance}`;
+      lines.push(`  copy:     ${member.key}${distance}${member.dateMismatch ? '  [date mismatch]' : ''}`);
+    }
+  }
+  if (mismatches.length > 0) {
+    lines.push('', 'Date mismatches');
+    for (const document of mismatches) lines.push(`  ${document.key}: ${document.dateEvidence ?? 'claimed date far from the content'}`);
+  }
+  if (rejected.length > 0) {
+    lines.push('', 'Rejected');
+    for (const document of rejected) lines.push(`  ${document.key}: ${document.reason ?? document.status}`);
+  }
+  return lines.join('\n');
+}

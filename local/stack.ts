@@ -1,0 +1,68 @@
+/**
+ * The embedded stack: real S3 and DynamoDB APIs on loopback (local/servers.ts), the table, and every upload's
+ * event delivered through the bridge and queue to the same ingest code the Lambda runs.
+ */
+import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
+import { bridgeS3Events, tagMultipartRequests } from './bridge.ts';
+import { createIngest, ensureTable, openStore, type StoreView } from './pipeline.ts';
+import { LocalQueue, type DeadLetter } from './queue.ts';
+import { LOCAL_DEFAULTS, startLocalServers, type LocalServers } from './servers.ts';
+
+export interface StackOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  s3Port?: number;
+  dynamoPort?: number;
+  tableName?: string;
+  bucket?: string;
+  /** Concurrent handler invocations. */
+  concurrency?: number;
+}
+
+export interface EmbeddedStack {
+  servers: LocalServers;
+  bucket: string;
+  tableName: string;
+  store: StoreView;
+  /** Resolves once every event so far has been handled (or dead-lettered). */
+  whenIdle(): Promise<void>;
+  deadLetters: readonly DeadLetter[];
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedStack(options: StackOptions = {}): Promise<EmbeddedStack> {
+  const bucket = options.bucket ?? LOCAL_DEFAULTS.bucket;
+  const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
+  const servers = await startLocalServers({
+    host: options.host,
+    s3Port: options.s3Port,
+    dynamoPort: options.dynamoPort,
+    buckets: [bucket],
+    s3Middleware: [tagMultipartRequests],
+  });
+  try {
+    const target = { dynamo: servers.dynamo, tableName };
+    await ensureTable(target);
+    const ingest = await createIngest({ s3: servers.s3, dynamo: servers.dynamo, tableName });
+    const store = openStore(target);
+    const queue = new LocalQueue((event) => ingest.processEvent(event), { concurrency: options.concurrency ?? 2 });
+    const stopBridge = bridgeS3Events(servers.s3Events, (event) => queue.send(JSON.stringify(event)));
+    return {
+      servers,
+      bucket,
+      tableName,
+      store,
+      whenIdle: () => queue.whenIdle(),
+      deadLetters: queue.deadLetters,
+      async stop() {
+        stopBridge();
+        await queue.whenIdle();
+        queue.close();
+        await servers.stop();
+      },
+    };
+  } catch (error) {
+    await servers.stop();
+    throw error;
+  }
+}

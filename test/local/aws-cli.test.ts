@@ -1,0 +1,96 @@
+/**
+ * End to end with the real AWS CLI: `archive-dedup local` as a child process on free ports, `aws s3 cp` into it,
+ * then `aws dynamodb get-item` / `query` against it. Fails (does not skip) when `aws` is missing: CI installs it.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentIdFor, documentKey } from '../../functions/store/keys.ts';
+import { DEFAULT_TABLE_NAME, INDEXES, KEY_PREFIXES } from '../../functions/store/schema.ts';
+import { LOCAL_DEFAULTS } from '../../local/servers.ts';
+import { SAMPLES_DIR } from '../../local/samples.ts';
+
+const run = promisify(execFile);
+const BIN = resolve(import.meta.dirname, '../../bin/archive-dedup.mjs');
+// Dummy credentials: s3rver's fixed key pair (it rejects other key ids); dynalite accepts any.
+const AWS_ENV = { ...process.env, AWS_ACCESS_KEY_ID: LOCAL_DEFAULTS.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_DEFAULTS.credentials.secretAccessKey, AWS_DEFAULT_REGION: LOCAL_DEFAULTS.region, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_PAGER: '' };
+
+async function aws(...args: string[]): Promise<string> {
+  const { stdout } = await run('aws', [...args, '--output', 'json'], { env: AWS_ENV, timeout: 60_000 });
+  return stdout;
+}
+
+/** Start `archive-dedup local` and read the endpoints it prints. */
+function startLocal(): Promise<{ child: ChildProcess; s3Endpoint: string; dynamoEndpoint: string }> {
+  const child = spawn(process.execPath, [BIN, 'local', '--s3-port', '0', '--dynamo-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolvePromise, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`archive-dedup local did not get ready: ${output}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const s3 = /S3 \(s3rver\):\s+(http:\/\/\S+)/.exec(output);
+      const dynamo = /DynamoDB \(dynalite\):\s+(http:\/\/\S+)/.exec(output);
+      if (s3 && dynamo && output.includes('Ready.')) {
+        clearTimeout(timer);
+        resolvePromise({ child, s3Endpoint: s3[1]!, dynamoEndpoint: dynamo[1]! });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`archive-dedup local exited with ${code}: ${output}`)));
+  });
+}
+
+describe('the embedded stack driven by the real AWS CLI', () => {
+  let local: Awaited<ReturnType<typeof startLocal>>;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'archive-dedup-aws-'));
+    local = await startLocal();
+  });
+  afterAll(async () => {
+    if (local?.child.exitCode === null) {
+      const exited = new Promise((resolveExit) => local.child.once('exit', resolveExit));
+      local.child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the AWS CLI is installed (CI installs Debian awscli)', async () => {
+    expect(await run('aws', ['--version'], { env: AWS_ENV })).toBeTruthy();
+  });
+
+  it('aws s3 cp of a page with a space in its name is recorded; get-item and query find it', async () => {
+    const key = 'pages/garden news.html';
+    const file = join(dir, 'garden.html');
+    copyFileSync(join(SAMPLES_DIR, 'community-garden.html'), file);
+    await aws('s3', 'cp', file, `s3://${LOCAL_DEFAULTS.bucket}/${key}`, '--endpoint-url', local.s3Endpoint);
+
+    const itemKey = documentKey(documentIdFor(LOCAL_DEFAULTS.bucket, key));
+    const keyJson = JSON.stringify({ pk: { S: itemKey.pk }, sk: { S: itemKey.sk } });
+    let item: Record<string, { S?: string; BOOL?: boolean; N?: string }> | undefined;
+    for (let attempt = 0; attempt < 100 && !item; attempt += 1) {
+      const found = JSON.parse((await aws('dynamodb', 'get-item', '--endpoint-url', local.dynamoEndpoint, '--table-name', DEFAULT_TABLE_NAME, '--key', keyJson, '--consistent-read')) || '{}') as { Item?: typeof item };
+      item = found.Item;
+      if (!item) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    }
+    expect(item, 'document item recorded by the ingest').toBeDefined();
+    expect(item!.key?.S).toBe(key);
+    expect(item!.status?.S).toBe('recorded');
+    expect(item!.simhash?.S).toMatch(/^[0-9a-f]{16}$/);
+
+    // The cluster index answers for the document's cluster (a page alone is its own cluster's original).
+    const clusterPk = (item![INDEXES.byCluster.partitionKey] as { S: string }).S;
+    expect(clusterPk.startsWith(KEY_PREFIXES.cluster)).toBe(true);
+    const members = JSON.parse(
+      await aws('dynamodb', 'query', '--endpoint-url', local.dynamoEndpoint, '--table-name', DEFAULT_TABLE_NAME, '--index-name', INDEXES.byCluster.indexName,
+        '--key-condition-expression', `${INDEXES.byCluster.partitionKey} = :c`, '--expression-attribute-values', JSON.stringify({ ':c': { S: clusterPk } })),
+    ) as { Items: { key?: { S: string } }[] };
+    console.log(`aws-cli e2e: ${key} recorded in ${clusterPk} with ${members.Items.length} member(s)`);
+    expect(members.Items.map((member) => member.key?.S)).toContain(key);
+  });
+});
