@@ -138,6 +138,20 @@ describe('splitRecords: WARC', () => {
     for (const chunkSize of [7, 100, 4096]) expect(await ids(chunkSize)).toEqual(expected);
   });
 
+  it('numbers the records of a WARC gzipped whole (one member) uniquely and stably', async () => {
+    const { bytes } = await writeWarc(crawlSpecs(), false);
+    const whole = gzipSync(bytes);
+    const plain = (await split(bytes)).map(view);
+    // n counts every record in the member, skipped ones too: the page records are the 3rd, 6th, 7th and 9th.
+    const expected = ['@0+2', '@0+5', '@0+6', '@0+8'];
+    for (const chunkSize of [100, 4096, whole.length]) {
+      const records = (await split(whole, { fileName: 'crawl.warc.gz' }, chunkSize)).map(view);
+      expect(records.map((record) => record.recordId)).toEqual(expected);
+      expect(records.map(({ recordId, refersTo, ...rest }) => rest)).toEqual(plain.map(({ recordId, refersTo, ...rest }) => rest));
+      expect(records[3]!.refersTo!.recordId).toBe('@0+2');
+    }
+  });
+
   it.skipIf(!hasCorpus())('carries real pages through a gzipped WARC byte for byte', async () => {
     const folder = corpusPath('article-extraction-benchmark', 'html');
     const names = readdirSync(folder).sort().slice(0, 5);

@@ -37,6 +37,7 @@ export async function* splitWarc(
   const cutCode: RejectCode = compressed ? REJECT_CODES.truncatedGzip : REJECT_CODES.unsupported;
   /** Earlier page records of this object, by WARC-Record-ID and by `uri date`, so revisits can name them. */
   const seen = new Map<string, string>();
+  const ids = new RecordIds(compressed, received);
   let lastBlockEnd = 0;
 
   for (;;) {
@@ -44,7 +45,8 @@ export async function* splitWarc(
     try {
       record = await parser.parse();
     } catch (error) {
-      yield failed(`@${parser.offset}`, {}, undefined, cutCode, `WARC record at byte ${parser.offset} cannot be parsed: ${(error as Error).message}`);
+      const recordId = ids.at(parser.offset);
+      yield failed(recordId, {}, undefined, cutCode, `WARC record ${recordId} cannot be parsed: ${(error as Error).message}`);
       return;
     }
     if (!record) {
@@ -53,18 +55,19 @@ export async function* splitWarc(
       const parsedUpTo = compressed ? parser._reader.getRawOffset() : lastBlockEnd;
       const cutAt = received.firstDataAfter(parsedUpTo);
       if (cutAt !== null) {
-        const message = `WARC file ends inside the record at byte ${cutAt}: its last ${received.total - cutAt} bytes are not a whole record`;
-        yield failed(`@${cutAt}`, {}, undefined, cutCode, message);
+        const recordId = ids.at(cutAt);
+        const message = `WARC file ends inside record ${recordId}: its last ${received.total - cutAt} bytes are not a whole record`;
+        yield failed(recordId, {}, undefined, cutCode, message);
       }
       return;
     }
 
-    const recordId = `@${parser.offset}`;
+    const recordId = ids.at(parser.offset);
     const url = record.warcTargetURI ?? undefined;
     const captureDate = record.warcDate ?? undefined;
     const malformed = checkHeaders(record);
     if (malformed) {
-      yield failed(recordId, { url }, captureDate, cutCode, `WARC record at byte ${parser.offset} ${malformed}`);
+      yield failed(recordId, { url }, captureDate, cutCode, `WARC record ${recordId} ${malformed}`);
       return;
     }
 
@@ -74,14 +77,14 @@ export async function* splitWarc(
     try {
       block = await collectUpTo(record.reader, limit, true);
     } catch (error) {
-      yield failed(recordId, { url }, captureDate, cutCode, `WARC record at byte ${parser.offset} cannot be read: ${(error as Error).message}`);
+      yield failed(recordId, { url }, captureDate, cutCode, `WARC record ${recordId} cannot be read: ${(error as Error).message}`);
       return;
     }
     lastBlockEnd = parser._reader.getRawOffset();
     const missing = record.reader instanceof LimitReader ? record.reader.limit : 0;
     if (missing > 0) {
       // warcio would loop forever skipping past the end of a cut file, so stop here.
-      const message = `WARC ${record.warcType} record at byte ${parser.offset} is cut short: the file ends ${missing} bytes before the record does`;
+      const message = `WARC ${record.warcType} record ${recordId} is cut short: the file ends ${missing} bytes before the record does`;
       yield failed(recordId, { url }, captureDate, cutCode, message);
       return;
     }
@@ -94,12 +97,12 @@ export async function* splitWarc(
     }
     remember(record, recordId, seen);
     if (block.overLimit) {
-      const message = `WARC record at byte ${parser.offset} has a payload of ${block.seenBytes} bytes, over the limit of ${config.maxInputBytes}`;
+      const message = `WARC record ${recordId} has a payload of ${block.seenBytes} bytes, over the limit of ${config.maxInputBytes}`;
       yield failed(recordId, hints, captureDate, REJECT_CODES.tooLarge, message);
       continue;
     }
     const payload = await decodePayload(record, block.bytes, config);
-    if ('error' in payload) yield failed(recordId, hints, captureDate, payload.error.code, `WARC record at byte ${parser.offset}: ${payload.error.message}`);
+    if ('error' in payload) yield failed(recordId, hints, captureDate, payload.error.code, `WARC record ${recordId}: ${payload.error.message}`);
     else yield dropUndefined({ recordId, kind: 'page', bytes: payload.bytes, hints, captureDate });
   }
 }
@@ -151,6 +154,34 @@ function revisitTarget(record: WARCRecord, seen: Map<string, string>): RevisitTa
   const warcRecordId = record.warcHeader('WARC-Refers-To') ?? undefined;
   const recordId = (warcRecordId && seen.get(warcRecordId)) || (uri && date ? seen.get(`${uri} ${date}`) : undefined);
   return dropUndefined({ uri, date, digest: record.warcPayloadDigest ?? undefined, recordId, warcRecordId });
+}
+
+/**
+ * Record ids from warcio's offsets. In a plain file and in per-record gzip (the WARC norm) the offset is where the
+ * record starts in the stored file. A gzip member holding several records (a whole file gzipped at once) has
+ * one offset for all of them, so the later ones become `@<member offset>+<n>`. warcio reports the end of
+ * the file as the offset of records it had already inflated when the member ended; no record starts at the
+ * end of what was received, so those are numbered in the member they came from, whatever the chunking.
+ */
+class RecordIds {
+  private memberStart = -1;
+  private inMember = 0;
+
+  constructor(
+    private readonly compressed: boolean,
+    private readonly received: ReceivedBytes,
+  ) {}
+
+  at(offset: number): string {
+    if (!this.compressed) return `@${offset}`;
+    if (offset !== this.memberStart && offset < this.received.total) {
+      this.memberStart = offset;
+      this.inMember = 0;
+      return `@${offset}`;
+    }
+    this.inMember++;
+    return `@${Math.max(this.memberStart, 0)}+${this.inMember}`;
+  }
 }
 
 /** Counts the bytes of a stream as warcio pulls them, keeping the last few to tell a clean end from a cut one. */
