@@ -1,2 +1,72 @@
-// Placeholder: replaced by the ingest handler (issue 4). Exists so infra can name the entry by path.
-export const handler = async (): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => ({ batchItemFailures: [] });
+/**
+ * Lambda entry: SQS batches of S3 event notifications (S3 -> SQS -> Lambda), a direct S3 event, or the s3:TestEvent.
+ * Only failed records are reported back (batchItemFailures) so SQS retries just those, then dead-letters them.
+ *
+ * Environment: TABLE_NAME (required); MAX_DISTANCE, MIN_SIMILARITY, MISMATCH_GAP_DAYS (core thresholds);
+ * WATCH_PREFIX (only keys under it are ingested); AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for a local S3 (s3rver).
+ * Module scope creates no clients and does no I/O: the first invocation builds them (cold start stays small).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { CoreConfig } from '../core/config.ts';
+import { clientsFromEnvironment } from './clients.ts';
+import { createIngest, type Ingest, type IngestObserver } from './ingest.ts';
+
+const logger = new Logger({ serviceName: 'archive-dedup-ingest' });
+const metrics = new Metrics({ namespace: 'ArchiveDedup', serviceName: 'archive-dedup-ingest' });
+
+const CONFIG_VARIABLES = { MAX_DISTANCE: 'maxDistance', MIN_SIMILARITY: 'minSimilarity', MISMATCH_GAP_DAYS: 'mismatchGapDays' } as const;
+
+/** Core threshold overrides from the environment; a value that is not a number is a deployment error. */
+export function configFromEnvironment(env: NodeJS.ProcessEnv): Partial<CoreConfig> {
+  const config: Partial<CoreConfig> = {};
+  for (const [variable, name] of Object.entries(CONFIG_VARIABLES) as [keyof typeof CONFIG_VARIABLES, (typeof CONFIG_VARIABLES)[keyof typeof CONFIG_VARIABLES]][]) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new RangeError(`${variable} must be a number, got "${raw}"`);
+    config[name] = value;
+  }
+  return config;
+}
+
+/** Turns each outcome into a log line and the metrics the dashboard shows. */
+const observer: IngestObserver = {
+  outcome(outcome, ref) {
+    logger.info('processed', { ...outcome, bucket: ref.bucket, key: ref.key, sequencer: ref.sequencer });
+    if (outcome.outcome === 'recorded' || outcome.outcome === 'rejected' || outcome.outcome === 'deleted') metrics.addMetric('DocumentsProcessed', MetricUnit.Count, 1);
+    if (outcome.outcome === 'recorded' && !outcome.isOriginal) metrics.addMetric('DuplicatesFound', MetricUnit.Count, 1);
+    if (outcome.outcome === 'recorded' && outcome.dateMismatch) metrics.addMetric('DateMismatches', MetricUnit.Count, 1);
+    if (outcome.outcome === 'rejected') metrics.addMetric('DocumentsRejected', MetricUnit.Count, 1);
+  },
+  failure(error, ref) {
+    logger.error('record failed; it will be retried, then dead-lettered', { bucket: ref.bucket, key: ref.key, sequencer: ref.sequencer, error: error as Error });
+  },
+};
+
+let ingest: Ingest | undefined;
+
+function ingestFromEnvironment(): Ingest {
+  const tableName = process.env.TABLE_NAME;
+  if (!tableName) throw new Error('TABLE_NAME is not set: the ingest does not know which DynamoDB table to write');
+  return createIngest({
+    ...clientsFromEnvironment(process.env),
+    tableName,
+    config: configFromEnvironment(process.env),
+    watchPrefix: process.env.WATCH_PREFIX || undefined,
+    observer,
+  });
+}
+
+export const handler = async (event: SQSEvent | S3Event, context?: Context): Promise<SQSBatchResponse> => {
+  if (context) logger.addContext(context);
+  ingest ??= ingestFromEnvironment();
+  try {
+    const response = await ingest.processEvent(event);
+    if (response.batchItemFailures.length > 0) logger.warn('batch had failures', { failed: response.batchItemFailures.length, total: event.Records.length });
+    return response;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};
