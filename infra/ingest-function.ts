@@ -19,7 +19,7 @@ import type { ArchiveDedupSettings } from './settings.ts';
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const INGEST_ENTRY = join(PROJECT_ROOT, 'functions/ingest/handler.ts');
 export const INGEST_RUNTIME = Runtime.NODEJS_24_X;
-export const POWERTOOLS_SERVICE_NAME = 'archive-dedup';
+export const POWERTOOLS_SERVICE_NAME = 'archive-dedup-ingest';
 export const POWERTOOLS_METRICS_NAMESPACE = 'ArchiveDedup';
 
 /**

@@ -110,7 +110,7 @@ describe('ingest function', () => {
           MAX_DISTANCE: String(CORE_DEFAULTS.maxDistance),
           MIN_SIMILARITY: String(CORE_DEFAULTS.minSimilarity),
           MISMATCH_GAP_DAYS: String(CORE_DEFAULTS.mismatchGapDays),
-          POWERTOOLS_SERVICE_NAME: 'archive-dedup',
+          POWERTOOLS_SERVICE_NAME: 'archive-dedup-ingest',
           POWERTOOLS_METRICS_NAMESPACE: 'ArchiveDedup',
           NODE_OPTIONS: '--enable-source-maps',
         },

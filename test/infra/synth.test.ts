@@ -1,0 +1,95 @@
+/**
+ * The real thing, offline: `npx cdk synth` (cdk.json's app, cdk-nag and CloudFormation validation included) with
+ * esbuild bundling the ingest handler, then plain `node` loads the bundle as Lambda would, so a bundle that fails at
+ * load time fails CI. Also checks the bundle against the role: it may import only SDK commands the role allows.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { INGEST_OBJECT_ACTIONS, INGEST_TABLE_ACTIONS, PROJECT_ROOT } from '../../infra/ingest-function.ts';
+import { externalImports, sdkActions } from './bundle-imports.ts';
+import { makeTempRoot } from './cdk-test-app.ts';
+
+/** Issue 7: the deployed bundle should stay under 1.5 MB (cold start and upload time). */
+const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
+/** What the Lambda Node.js runtime provides beside the bundle (CDK leaves these out of it). */
+const RUNTIME_PROVIDED = ['@aws-sdk', '@smithy'];
+
+const root = makeTempRoot('synth');
+afterAll(() => root.cleanup());
+
+interface FunctionResource {
+  Type: string;
+  Properties: { Runtime?: string; Handler?: string; Environment?: { Variables?: Record<string, unknown> } };
+  Metadata?: Record<string, string>;
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 240_000 });
+  if (result.error) throw result.error;
+  return result;
+}
+
+it('synthesizes offline with real esbuild bundling, and the bundle loads in plain node exporting handler', () => {
+  const home = join(root.dir, 'home');
+  const tmp = join(root.dir, 'tmp');
+  const outdir = join(root.dir, 'cdk.out');
+  for (const dir of [home, tmp]) mkdirSync(dir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    TMPDIR: tmp,
+    CDK_DISABLE_VERSION_CHECK: '1',
+    CDK_DISABLE_CLI_TELEMETRY: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NO_UPDATE_NOTIFIER: '1',
+  };
+
+  const started = Date.now();
+  const synth = run('npx', ['cdk', 'synth', '--no-notices', '--quiet', '--output', outdir], PROJECT_ROOT, env);
+  expect(synth.status, `cdk synth failed:\n${synth.stdout}\n${synth.stderr}`).toBe(0);
+  const synthSeconds = (Date.now() - started) / 1000;
+
+  const template = JSON.parse(readFileSync(join(outdir, 'ArchiveDedup.template.json'), 'utf8')) as { Resources: Record<string, FunctionResource> };
+  const ingest = Object.values(template.Resources).find((resource) =>
+    resource.Type === 'AWS::Lambda::Function' && resource.Properties.Runtime?.startsWith('nodejs'));
+  const assetPath = ingest?.Metadata?.['aws:asset:path'];
+  expect(assetPath, 'the ingest function has a bundled asset').toBeTruthy();
+  const bundlePath = join(outdir, assetPath as string, 'index.mjs');
+  expect(existsSync(bundlePath), `bundle at ${bundlePath}`).toBe(true);
+  const bundleBytes = statSync(bundlePath).size;
+  const mapPath = `${bundlePath}.map`;
+  const mapBytes = existsSync(mapPath) ? statSync(mapPath).size : 0;
+  console.log(`[infra] cdk synth ${synthSeconds.toFixed(1)} s; ingest bundle index.mjs ${(bundleBytes / 1024).toFixed(1)} KiB`
+    + ` (+ source map ${(mapBytes / 1024).toFixed(1)} KiB); budget ${BUNDLE_BUDGET_BYTES / 1024 / 1024} MB`);
+
+  // A Lambda-like task directory: the bundle, plus only the modules the runtime itself provides.
+  const task = join(root.dir, 'task');
+  mkdirSync(join(task, 'node_modules'), { recursive: true });
+  copyFileSync(bundlePath, join(task, 'index.mjs'));
+  if (mapBytes) copyFileSync(mapPath, join(task, 'index.mjs.map'));
+  for (const scope of RUNTIME_PROVIDED) symlinkSync(join(PROJECT_ROOT, 'node_modules', scope), join(task, 'node_modules', scope), 'dir');
+  const functionEnv = Object.fromEntries(Object.entries(ingest?.Properties.Environment?.Variables ?? {})
+    .map(([name, value]) => [name, typeof value === 'string' ? value : `synth-test-${name.toLowerCase()}`]));
+  const load = run(process.execPath, ['--input-type=module', '-e',
+    "const m = await import('./index.mjs'); console.log(JSON.stringify({ handler: typeof m.handler }));"], task, {
+    PATH: process.env.PATH, HOME: home, TMPDIR: tmp, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'archive-dedup-synth-test', ...functionEnv,
+  });
+  expect(load.status, `loading the bundle failed:\n${load.stderr}`).toBe(0);
+  expect(JSON.parse(load.stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ handler: 'function' });
+
+  // The role allows exactly the store's calls; the bundle must not need more (nor any S3 write).
+  const bundle = readFileSync(bundlePath, 'utf8');
+  const imports = externalImports(bundle);
+  const used = sdkActions(bundle, imports);
+  const externals = [...imports.keys()].filter((source) => !source.startsWith('node:'));
+  console.log(`[infra] bundle externals: ${externals.join(', ') || 'none'}; SDK actions used: ${used.actions.join(', ') || 'none'}`
+    + `; imported but unused: ${used.unused.join(', ') || 'none'}`);
+  expect(used.opaqueModules, 'namespace imports of the SDK hide which commands are used').toEqual([]);
+  expect(externals.filter((source) => !RUNTIME_PROVIDED.some((scope) => source.startsWith(`${scope}/`)))).toEqual([]);
+  const allowed = new Set<string>([...INGEST_TABLE_ACTIONS, ...INGEST_OBJECT_ACTIONS, 's3:HeadObject']);
+  expect(used.actions.filter((action) => !allowed.has(action))).toEqual([]);
+
+  expect(bundleBytes).toBeLessThan(BUNDLE_BUDGET_BYTES);
+});
