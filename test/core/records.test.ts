@@ -184,6 +184,19 @@ describe('splitRecords: WARC', () => {
     expect(records[0]!.error!.message).toMatch(/5000 bytes, over the limit of 1000/);
   });
 
+  it('throws a failure of the stream itself (for a retry) instead of recording a rejected record', async () => {
+    const { bytes } = await writeWarc(crawlSpecs(), true);
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield* chunked(bytes.subarray(0, 1200), 400);
+      throw new Error('socket hang up');
+    }
+    const records: PageRecord[] = [];
+    await expect(async () => {
+      for await (const record of splitRecords(failing(), { fileName: 'crawl.warc.gz' }, config)) records.push(record);
+    }).rejects.toThrow('socket hang up');
+    expect(records.every((record) => !record.error)).toBe(true);
+  });
+
   for (const gzip of [false, true]) {
     it(`yields the whole records of a ${gzip ? 'gzipped' : 'plain'} WARC cut anywhere, then one error`, async () => {
       const specs = crawlSpecs();

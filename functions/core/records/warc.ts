@@ -45,6 +45,7 @@ export async function* splitWarc(
     try {
       record = await parser.parse();
     } catch (error) {
+      received.rethrowSourceError();
       const recordId = ids.at(parser.offset);
       yield failed(recordId, {}, undefined, cutCode, `WARC record ${recordId} cannot be parsed: ${(error as Error).message}`);
       return;
@@ -77,6 +78,7 @@ export async function* splitWarc(
     try {
       block = await collectUpTo(record.reader, limit, true);
     } catch (error) {
+      received.rethrowSourceError();
       yield failed(recordId, { url }, captureDate, cutCode, `WARC record ${recordId} cannot be read: ${(error as Error).message}`);
       return;
     }
@@ -189,14 +191,25 @@ class ReceivedBytes {
   static readonly TAIL = 64;
   total = 0;
   private tail: Uint8Array = new Uint8Array();
+  private sourceError: { error: unknown } | null = null;
 
   async *count(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-    for await (const chunk of stream) {
-      this.total += chunk.length;
-      const kept = this.tail.subarray(Math.max(0, this.tail.length - (ReceivedBytes.TAIL - chunk.length)));
-      this.tail = concatBytes([kept, chunk.subarray(Math.max(0, chunk.length - ReceivedBytes.TAIL))]);
-      yield chunk;
+    try {
+      for await (const chunk of stream) {
+        this.total += chunk.length;
+        const kept = this.tail.subarray(Math.max(0, this.tail.length - (ReceivedBytes.TAIL - chunk.length)));
+        this.tail = concatBytes([kept, chunk.subarray(Math.max(0, chunk.length - ReceivedBytes.TAIL))]);
+        yield chunk;
+      }
+    } catch (error) {
+      this.sourceError = { error };
+      throw error;
     }
+  }
+
+  /** A failure of the stream itself (network) is transient: it is thrown for a retry, never recorded as a rejected record. */
+  rethrowSourceError(): void {
+    if (this.sourceError) throw this.sourceError.error;
   }
 
   /** Where the first byte other than CR/LF (the separator after a WARC record) was received past `offset`, or null if none was. */
