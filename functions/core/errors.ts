@@ -4,6 +4,8 @@ export const REJECT_CODES = {
   tooLarge: 'too-large',
   binary: 'binary',
   truncatedGzip: 'truncated-gzip',
+  /** A container (WARC) cut off mid-record. */
+  truncated: 'truncated',
   gzipBomb: 'gzip-bomb',
   unknownEncoding: 'unknown-encoding',
   noText: 'no-text',

@@ -219,7 +219,7 @@ describe('splitRecords: WARC', () => {
         const inside = !ends.has(cut) && !offsets.some((offset) => cut < offset && cut >= offset - 4) && cut < bytes.length - 4;
         if (inside) {
           expect(errors, `cut at ${cut}`).toHaveLength(1);
-          expect(errors[0]!.error!.code).toBe(gzip ? 'truncated-gzip' : 'unsupported');
+          expect(errors[0]!.error!.code).toBe(gzip ? 'truncated-gzip' : 'truncated');
           expect(offsets.map((offset) => `@${offset}`)).toContain(errors[0]!.recordId);
         }
         cuts++;

@@ -34,7 +34,7 @@ export async function* splitWarc(
 ): AsyncGenerator<PageRecord> {
   const received = new ReceivedBytes();
   const parser = new WARCParser(received.count(stream));
-  const cutCode: RejectCode = compressed ? REJECT_CODES.truncatedGzip : REJECT_CODES.unsupported;
+  const cutCode: RejectCode = compressed ? REJECT_CODES.truncatedGzip : REJECT_CODES.truncated;
   /** Earlier page records of this object, by WARC-Record-ID and by `uri date`, so revisits can name them. */
   const seen = new Map<string, string>();
   const ids = new RecordIds(compressed, received);
