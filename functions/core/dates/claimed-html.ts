@@ -1,0 +1,177 @@
+import type { ClaimedDate, ClaimedDateSource, PartialDate } from '../types.ts';
+import { findDateInText, parseDateValue, type ParseOptions } from './parse-date-text.ts';
+
+/**
+ * Claimed-date candidates read from an HTML document's markup, following htmldate's order of trust:
+ * publication meta tags, JSON-LD, <time>/<abbr> markup, then elements whose class or id says "date".
+ * Modification dates are collected apart: they are only a fallback (htmldate's original_date=True).
+ */
+
+export interface Candidate {
+  date: PartialDate;
+  source: ClaimedDateSource;
+  evidence: string;
+}
+
+export interface HtmlCandidates {
+  published: Candidate[];
+  modified: Candidate[];
+}
+
+/** Meta names (name/property/itemprop/http-equiv, lower case) that state when a page was first published. */
+const PUBLISHED_META = new Set([
+  'article:published_time', 'og:published_time', 'og:article:published_time', 'article:published', 'article.published',
+  'article.created', 'article_date_original', 'datepublished', 'datecreated', 'citation_publication_date', 'citation_date',
+  'citation_online_date', 'dc.date.issued', 'dcterms.issued', 'dc.date.created', 'dcterms.created', 'dc.created',
+  'dc.date.publication', 'parsely-pub-date', 'sailthru.date', 'pubdate', 'publishdate', 'publish-date', 'publish_date',
+  'published_time', 'published-date', 'published_date', 'publication_date', 'publication-date', 'date_published',
+  'date_created', 'originalpublicationdate', 'rnews:datepublished', 'shareaholic:article_published_time', 'bt:pubdate',
+  'cxenseparse:recs:publishtime', 'twt-published-at', 'vr:published_time', 'displaydate', 'dateposted', 'doc_date',
+  'content_create_date', 'release_date', 'video:release_date', 'rbpubdate', 'created', 'dc.date', 'dcterms.date',
+  'dc:date', 'dc:created', 'date', 'og:pubdate', 'pub_date', 'article_date', 'nitf.pubdate', 'coverage:date',
+]);
+const MODIFIED_META = new Set([
+  'article:modified_time', 'og:updated_time', 'og:modified_time', 'datemodified', 'dc.date.modified', 'dcterms.modified',
+  'dc.modified', 'last-modified', 'lastmodified', 'modified_time', 'date_modified', 'revised', 'updated_time', 'lastmod',
+]);
+
+/** Class or id fragments of elements that hold a visible date or byline (htmldate's DATE_EXPRESSIONS, abridged). */
+const DATE_CONTAINER = /date|datum|fecha|data-pub|time|publish|posted|byline|dateline|post-?meta|entry-?meta|article-?meta|subline|submitted|meta-info|^meta$|^info$/i;
+/** ...but not these: updates, comments and lists of other articles carry other dates. */
+const NOT_THE_ARTICLE = /modif|update|comment|related|teaser|sidebar|widget|footer|copyright|archive|calendar|event|recent|popular|timeline|runtime|timer/i;
+
+function attr(el: Element, name: string): string {
+  return el.getAttribute(name)?.trim() ?? '';
+}
+
+function snippet(text: string, max = 120): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function metaCandidates(document: Document, options: ParseOptions, out: HtmlCandidates): void {
+  const published: { rank: number; candidate: Candidate }[] = [];
+  const publishedOrder = [...PUBLISHED_META];
+  for (const meta of document.querySelectorAll('meta')) {
+    const key = (attr(meta, 'property') || attr(meta, 'name') || attr(meta, 'itemprop') || attr(meta, 'http-equiv')).toLowerCase();
+    const content = attr(meta, 'content') || attr(meta, 'datetime');
+    if (!key || !content) continue;
+    const isPublished = PUBLISHED_META.has(key);
+    if (!isPublished && !MODIFIED_META.has(key)) continue;
+    const date = parseDateValue(content, options);
+    if (!date) continue;
+    const candidate: Candidate = { date, source: 'meta', evidence: snippet(`<meta ${key}="${content}">`) };
+    if (isPublished) published.push({ rank: publishedOrder.indexOf(key), candidate });
+    else out.modified.push(candidate);
+  }
+  // Specific names (article:published_time) before generic ones (date), document order within a name.
+  published.sort((a, b) => a.rank - b.rank);
+  out.published.push(...published.map((p) => p.candidate));
+}
+
+/** Every `datePublished`/`dateCreated` (and `dateModified`) in JSON-LD blocks, @graph arrays included. */
+function jsonLdCandidates(document: Document, options: ParseOptions, out: HtmlCandidates): void {
+  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
+    const source = script.textContent ?? '';
+    let data: unknown;
+    try {
+      data = JSON.parse(source);
+    } catch {
+      // Broken JSON-LD is common (trailing commas, HTML entities): fall back to reading the keys directly.
+      for (const m of source.matchAll(/"(datePublished|dateCreated|dateModified)"\s*:\s*"([^"]+)"/g)) {
+        addJsonLdDate(m[1] ?? '', m[2] ?? '', options, out);
+      }
+      continue;
+    }
+    walkJsonLd(data, options, out, 0);
+  }
+}
+
+function walkJsonLd(node: unknown, options: ParseOptions, out: HtmlCandidates, depth: number): void {
+  if (depth > 8 || node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const item of node) walkJsonLd(item, options, out, depth + 1);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  for (const key of ['datePublished', 'dateCreated', 'dateModified']) {
+    const value = record[key];
+    if (typeof value === 'string') addJsonLdDate(key, value, options, out);
+  }
+  for (const [key, value] of Object.entries(record)) {
+    // Dates of comments, reviews or other works mentioned by the page are not the page's date.
+    if (/^(comment|review|subjectOf|citation|isPartOf|mentions|about)$/i.test(key)) continue;
+    if (typeof value === 'object') walkJsonLd(value, options, out, depth + 1);
+  }
+}
+
+function addJsonLdDate(key: string, value: string, options: ParseOptions, out: HtmlCandidates): void {
+  const date = parseDateValue(value, options);
+  if (!date) return;
+  const candidate: Candidate = { date, source: 'json-ld', evidence: snippet(`"${key}": "${value}"`) };
+  (key === 'dateModified' ? out.modified : out.published).push(candidate);
+}
+
+/** <time datetime>, <abbr title> and itemprop=datePublished elements; pubdate/"published" markup first. */
+function timeCandidates(document: Document, options: ParseOptions, out: HtmlCandidates): void {
+  const marked: Candidate[] = [];
+  const plain: Candidate[] = [];
+  for (const el of document.querySelectorAll('time, abbr, [itemprop="datePublished"], [itemprop="dateCreated"], [itemprop="dateModified"]')) {
+    if (el.tagName.toLowerCase() === 'meta') continue;
+    const label = `${attr(el, 'class')} ${attr(el, 'id')} ${attr(el, 'itemprop')}`.toLowerCase();
+    const isAbbr = el.tagName.toLowerCase() === 'abbr';
+    if (isAbbr && !/publish|date|time/.test(label)) continue;
+    const raw = attr(el, 'datetime') || attr(el, 'content') || (isAbbr ? attr(el, 'title') || attr(el, 'data-utime') : '') || (el.textContent ?? '');
+    if (!raw || raw.length > 200) continue;
+    const date = parseDateValue(raw, options);
+    if (!date) continue;
+    const candidate: Candidate = { date, source: 'time-element', evidence: snippet(`<${el.tagName.toLowerCase()}${label.trim() ? ` ${label.trim()}` : ''}> ${raw}`) };
+    if (/modif|updat/.test(label)) out.modified.push(candidate);
+    else if (el.hasAttribute('pubdate') || /publish|entry-date|post-date|datecreated|created/.test(label)) marked.push(candidate);
+    else plain.push(candidate);
+  }
+  // Unmarked <time> elements also date comments and teasers; like htmldate's original_date, take the earliest.
+  plain.sort((a, b) => a.date.value.localeCompare(b.date.value));
+  out.published.push(...marked, ...plain);
+}
+
+/** Short visible texts of elements whose class/id names a date, byline or post metadata, in document order. */
+function dateContainerCandidates(document: Document, options: ParseOptions, out: HtmlCandidates): void {
+  const body = document.body ?? document.documentElement;
+  if (!body) return;
+  for (const el of body.querySelectorAll('[class], [id]')) {
+    const label = `${attr(el, 'class')} ${attr(el, 'id')}`;
+    if (!DATE_CONTAINER.test(label) || NOT_THE_ARTICLE.test(label)) continue;
+    const text = el.textContent ?? '';
+    if (text.length > 300) continue;
+    const match = findDateInText(text, options);
+    // Month-only texts in bylines are mostly "Joined March 2007" or "Dezember 2021" in a sentence.
+    if (!match || match.date.precision !== 'day') continue;
+    out.published.push({ date: match.date, source: 'header', evidence: snippet(text) });
+  }
+}
+
+export function findHtmlCandidates(document: Document, options: ParseOptions): HtmlCandidates {
+  const out: HtmlCandidates = { published: [], modified: [] };
+  metaCandidates(document, options, out);
+  jsonLdCandidates(document, options, out);
+  timeCandidates(document, options, out);
+  dateContainerCandidates(document, options, out);
+  return out;
+}
+
+export type { ClaimedDate };
+
+/** Publication keys in inline scripts and data attributes ("published_at": "...", dc:date="..."), as htmldate's page search. */
+const SCRIPT_DATE_KEY =
+  /["']?(published_?at|publish_?date|publication_?date|date_?published|first_?published(?:_at)?|pub_?date|created_?at|dc:date)["']?\s*[:=]\s*["']([^"'<>]{8,40})["']/gi;
+
+export function scriptKeyCandidate(html: string, options: ParseOptions, isPlausible: (c: Candidate) => boolean): Candidate | null {
+  for (const m of html.matchAll(SCRIPT_DATE_KEY)) {
+    const date = parseDateValue(m[2] ?? '', options);
+    if (!date || date.precision !== 'day') continue;
+    const candidate: Candidate = { date, source: 'meta', evidence: snippet(m[0]) };
+    if (isPlausible(candidate)) return candidate;
+  }
+  return null;
+}

@@ -1,0 +1,115 @@
+import { makePartialDate } from './partial-date.ts';
+import type { Candidate } from './claimed-html.ts';
+import { findDatesInText, parseDateValue, type DateMatch, type ParseOptions } from './parse-date-text.ts';
+
+/** Claimed-date candidates that need no DOM: S3 object metadata, the URL path, and a dateline in the text. */
+
+/** S3 user-metadata keys (lower case, no x-amz-meta- prefix) that carry the page's publication date, in priority order. */
+const METADATA_KEYS = ['published', 'published-date', 'publication-date', 'date-published', 'datepublished', 'pubdate', 'published-at', 'date', 'created'];
+
+export function metadataCandidate(metadata: Record<string, string> | undefined, options: ParseOptions): Candidate | null {
+  if (!metadata) return null;
+  const lowered = new Map(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v]));
+  for (const key of METADATA_KEYS) {
+    const value = lowered.get(key);
+    const date = value ? parseDateValue(value, options) : null;
+    if (date) return { date, source: 'metadata', evidence: `x-amz-meta-${key}: ${value}` };
+  }
+  return null;
+}
+
+/** URL path patterns, day-precise first: /2018/04/05/, -2018-04-05-, /20180405/, then /2018/04/, /201804/, /2018/. */
+const URL_PATTERNS: [RegExp, 'day' | 'month' | 'year'][] = [
+  [/\/((?:19|20)\d{2})\/(\d{1,2})\/(\d{1,2})(?=[/_.-]|$)/, 'day'],
+  [/[/_-]((?:19|20)\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)/, 'day'],
+  [/\/((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)/, 'day'],
+  [/\/((?:19|20)\d{2})[/_-](\d{1,2})(?=\/)/, 'month'],
+  [/\/((?:19|20)\d{2})(\d{2})(?=\/)/, 'month'],
+  [/\/((?:19|20)\d{2})(?=\/)/, 'year'],
+];
+
+/** The date in a URL's path, day-precise when the path has one. */
+export function urlCandidate(url: string | undefined): Candidate | null {
+  if (!url) return null;
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = url;
+  }
+  // Archive copies (web.archive.org/web/20210916140120/...) carry the capture date, not the page's.
+  path = path.replace(/^\/web\/\d+[a-z_]*\//, '/');
+  for (const [pattern, precision] of URL_PATTERNS) {
+    const m = pattern.exec(path);
+    if (!m) continue;
+    const year = Number(m[1]);
+    const date =
+      precision === 'day' ? makePartialDate(year, Number(m[2]), Number(m[3])) : precision === 'month' ? makePartialDate(year, Number(m[2])) : makePartialDate(year);
+    if (date) return { date, source: 'url', evidence: url };
+  }
+  return null;
+}
+
+/** Words that introduce a publication dateline, in the evaluation pages' languages; searched in the whole text. */
+const STRONG_PREFIX =
+  /(?<![\p{L}])(?:posted|published|publi[ée]e?|pubblicato|publicado|veröffentlicht|erschienen|erstellt|geschrieben|written|datum|stand|zuletzt)(?![\p{L}])[^\n\d]{0,25}$/iu;
+/** Weaker introductions ("on", "date"), trusted only near the top of the text. */
+const WEAK_PREFIX = /(?<![\p{L}])(?:on|date|dated|le)(?![\p{L}])[^\n\d]{0,6}$/iu;
+const MODIFIED_PREFIX = /(?<![\p{L}])(?:updated|modified|aktualisiert|geändert|mis à jour|actualizado)(?![\p{L}])[^\n\d]{0,25}$/iu;
+const HEAD_CHARS = 4000;
+
+/**
+ * The date of a line that is a dateline rather than a sentence: the date is (nearly) the whole line
+ * ("JUNE 2021", "Tuesday, April 5, 2018"), or the line opens with "Posted on", "Updated:", "Veröffentlicht am"...
+ */
+export function datelineLineMatch(line: string, options: ParseOptions = {}): DateMatch | null {
+  const trimmed = line.trim();
+  if (!trimmed || trimmed.length > 80) return null;
+  const [match] = findDatesInText(trimmed, options);
+  if (!match) return null;
+  if (trimmed.length <= 40 && trimmed.length - match.text.length <= 12) return match;
+  const before = trimmed.slice(0, match.index);
+  return before.length <= 40 && (STRONG_PREFIX.test(before) || MODIFIED_PREFIX.test(before)) && /^\W*\p{L}/u.test(before) && /^(?:\S+\s+){0,4}\S*$/u.test(before.trim()) ? match : null;
+}
+
+/**
+ * A visible dateline: a line near the top that is only a date ("JUNE 2021", "April 5, 2018"), or a date
+ * introduced by "Posted on", "Published", "Veröffentlicht am", "Stand:"... Updates ("Updated April 6") are skipped.
+ * Datelines with a weak introduction ("on 5 April 2018") count only in the first few thousand characters.
+ */
+export function datelineCandidate(text: string, options: ParseOptions, maxChars = HEAD_CHARS): Candidate | null {
+  const lines = text.slice(0, HEAD_CHARS).split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 12);
+  for (const line of lines) {
+    const match = datelineLineMatch(line, options);
+    if (match) return { date: match.date, source: 'header', evidence: line };
+  }
+  const searched = text.slice(0, maxChars);
+  for (const match of findDatesInText(searched, options)) {
+    const before = searched.slice(Math.max(0, match.index - 40), match.index);
+    if (MODIFIED_PREFIX.test(before)) continue;
+    if (!STRONG_PREFIX.test(before) && !(match.index < HEAD_CHARS && WEAK_PREFIX.test(before))) continue;
+    if (match.date.precision !== 'day') continue;
+    const evidence = searched.slice(Math.max(0, match.index - 40), match.index + match.text.length).replace(/\s+/g, ' ').trim();
+    return { date: match.date, source: 'header', evidence };
+  }
+  return null;
+}
+
+/**
+ * Last resort for pages without date markup: the full date that occurs most often in the visible text
+ * (ties: the first in document order). Month- and year-only mentions are not counted here.
+ */
+export function frequentDateCandidate(text: string, options: ParseOptions, isPlausible: (c: Candidate) => boolean): Candidate | null {
+  const counts = new Map<string, { count: number; candidate: Candidate }>();
+  for (const match of findDatesInText(text, options)) {
+    if (match.date.precision !== 'day') continue;
+    const candidate: Candidate = { date: match.date, source: 'header', evidence: match.text };
+    if (!isPlausible(candidate)) continue;
+    const entry = counts.get(match.date.value);
+    if (entry) entry.count += 1;
+    else counts.set(match.date.value, { count: 1, candidate });
+  }
+  let best: { count: number; candidate: Candidate } | null = null;
+  for (const entry of counts.values()) if (!best || entry.count > best.count) best = entry;
+  return best?.candidate ?? null;
+}

@@ -1,0 +1,149 @@
+import type { PartialDate } from '../types.ts';
+import { makePartialDate } from './partial-date.ts';
+
+/**
+ * Reading explicit calendar dates out of short strings (attribute values, bylines, datelines) in the
+ * languages of the evaluation pages. Only explicit dates: a day is never invented, a 2-digit year is 20yy.
+ */
+
+/** Month names and common abbreviations (en, de, fr, es, it, nl, pt, pl genitive), lower case. */
+const MONTH_NAMES: Record<string, number> = {};
+const MONTH_LISTS: string[][] = [
+  ['january', 'jan', 'januar', 'jänner', 'janvier', 'enero', 'gennaio', 'januari', 'janeiro', 'stycznia', 'janv'],
+  ['february', 'feb', 'februar', 'février', 'fevrier', 'févr', 'febrero', 'febbraio', 'februari', 'fevereiro', 'lutego'],
+  ['march', 'mar', 'märz', 'maerz', 'mär', 'mars', 'marzo', 'maart', 'março', 'marca'],
+  ['april', 'apr', 'avril', 'abril', 'aprile', 'kwietnia'],
+  ['may', 'mai', 'mayo', 'maggio', 'mei', 'maio', 'maja'],
+  ['june', 'jun', 'juni', 'juin', 'junio', 'giugno', 'junho', 'czerwca'],
+  ['july', 'jul', 'juli', 'juillet', 'julio', 'luglio', 'julho', 'lipca', 'juil'],
+  ['august', 'aug', 'août', 'aout', 'agosto', 'augustus', 'sierpnia'],
+  ['september', 'sep', 'sept', 'septembre', 'septiembre', 'setiembre', 'settembre', 'setembro', 'września'],
+  ['october', 'oct', 'oktober', 'okt', 'octobre', 'octubre', 'ottobre', 'outubro', 'października'],
+  ['november', 'nov', 'novembre', 'noviembre', 'novembro', 'listopada'],
+  ['december', 'dec', 'dezember', 'dez', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro', 'grudnia', 'déc'],
+];
+MONTH_LISTS.forEach((names, index) => names.forEach((name) => (MONTH_NAMES[name] = index + 1)));
+
+const MONTH = `(${Object.keys(MONTH_NAMES)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})`;
+/** Word boundaries that also work for accented letters. */
+const L = '(?<![\\p{L}\\d])';
+const R = '(?![\\p{L}\\d])';
+const YEAR4 = '((?:19|20)\\d{2})';
+const DAY = '(\\d{1,2})(?:st|nd|rd|th|er|\\.|º)?';
+
+/** True when the text names a month ("April", "Apr.", "März") or writes a full numeric date with a year. */
+const EXPLICIT_CALENDAR = new RegExp(`${L}${MONTH}${R}|\\d{1,4}[./-]\\d{1,2}[./-]\\d{2,4}`, 'iu');
+export function looksLikeCalendarDate(text: string): boolean {
+  return EXPLICIT_CALENDAR.test(text);
+}
+
+export function monthFromName(name: string): number | undefined {
+  return MONTH_NAMES[name.toLowerCase().replace(/\.$/, '')];
+}
+
+export interface DateMatch {
+  date: PartialDate;
+  /** Where the match starts in the searched string, and the matched text. */
+  index: number;
+  text: string;
+}
+
+export interface ParseOptions {
+  /** Read ambiguous `04/05/2018` as month/day (US usage). Dots and dashes are always day-first. */
+  monthFirst?: boolean;
+  /**
+   * Hours to add to a UTC timestamp (`...T01:49:09Z`) to get the publisher's local day: pages show readers local
+   * time, and a timestamp stored in UTC can fall on the next or previous day. Offsets other than UTC are kept as written.
+   */
+  utcOffsetHours?: number;
+}
+
+type Builder = (m: RegExpExecArray, options: ParseOptions) => PartialDate | null;
+
+function year2(y: string): number {
+  const n = Number(y);
+  return y.length === 2 ? 2000 + n : n;
+}
+
+/** Patterns, most specific first; at one position the first pattern that matches wins. */
+const PATTERNS: [RegExp, Builder][] = [
+  // 2018-04-05, 2018/04/05, 2018.04.05 (ISO 8601 and the like; a time may follow)
+  [new RegExp(`${L}${YEAR4}([-/.])(\\d{1,2})\\2(\\d{1,2})(?!\\d)`, 'gu'), (m) => makePartialDate(Number(m[1]), Number(m[3]), Number(m[4]))],
+  // 05.04.2018, 5/4/2018, 04-05-2018, 05.04.18
+  [
+    new RegExp(`${L}(\\d{1,2})([./-])(\\d{1,2})\\2((?:19|20)\\d{2}|\\d{2})${R}`, 'gu'),
+    (m, o) => {
+      const first = Number(m[1]);
+      const second = Number(m[3]);
+      const year = year2(m[4] ?? '');
+      const monthFirst = first <= 12 && (second > 12 || (m[2] === '/' && o.monthFirst === true));
+      return monthFirst ? makePartialDate(year, first, second) : makePartialDate(year, second, first);
+    },
+  ],
+  // 5 April 2018, 5. April 2018, 5th of April, 2018, 5 de abril de 2018
+  [
+    new RegExp(`${L}${DAY}\\s*(?:of\\s+|de\\s+)?${MONTH}\\.?,?\\s*(?:de\\s+|del\\s+)?${YEAR4}${R}`, 'giu'),
+    (m) => makePartialDate(Number(m[3]), monthFromName(m[2] ?? ''), Number(m[1])),
+  ],
+  // April 5, 2018; Apr. 5th 2018
+  [
+    new RegExp(`${L}${MONTH}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+${YEAR4}${R}`, 'giu'),
+    (m) => makePartialDate(Number(m[3]), monthFromName(m[1] ?? ''), Number(m[2])),
+  ],
+  // April 2018, April, 2018 (month precision)
+  [new RegExp(`${L}${MONTH}\\.?,?\\s+${YEAR4}${R}`, 'giu'), (m) => makePartialDate(Number(m[2]), monthFromName(m[1] ?? ''))],
+];
+
+/** Every explicit date in the string, in order of position, overlapping matches removed. */
+export function findDatesInText(text: string, options: ParseOptions = {}): DateMatch[] {
+  const found: DateMatch[] = [];
+  for (const [pattern, build] of PATTERNS) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      const date = build(m, options);
+      if (date) found.push({ date, index: m.index, text: m[0] });
+    }
+  }
+  found.sort((a, b) => a.index - b.index || b.text.length - a.text.length);
+  const kept: DateMatch[] = [];
+  let coveredUntil = -1;
+  for (const match of found) {
+    if (match.index < coveredUntil) continue;
+    kept.push(match);
+    coveredUntil = match.index + match.text.length;
+  }
+  return kept;
+}
+
+/** The first explicit date in a short string, or null. */
+export function findDateInText(text: string, options: ParseOptions = {}): DateMatch | null {
+  return findDatesInText(text, options)[0] ?? null;
+}
+
+/**
+ * A machine-written date value (meta content, datetime attribute, JSON-LD): ISO 8601 and its partial forms,
+ * compact 20180405, Unix timestamps, else any explicit date in the text.
+ */
+export function parseDateValue(raw: string, options: ParseOptions = {}): PartialDate | null {
+  const value = raw.trim();
+  let m = /^((?:19|20)\d{2})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]00:?00)$/.exec(value);
+  // Exactly midnight is a date written as a timestamp, not a moment: keep its day.
+  if (m && options.utcOffsetHours && !(m[4] === '00' && m[5] === '00')) {
+    const local = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]) + options.utcOffsetHours, Number(m[5])));
+    return makePartialDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
+  }
+  m = /^((?:19|20)\d{2})-(\d{2})$/.exec(value);
+  if (m) return makePartialDate(Number(m[1]), Number(m[2]));
+  m = /^((?:19|20)\d{2})$/.exec(value);
+  if (m) return makePartialDate(Number(m[1]));
+  m = /^((?:19|20)\d{2})(\d{2})(\d{2})(?:\d{4,6})?$/.exec(value);
+  if (m) return makePartialDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{10}|\d{13})$/.exec(value);
+  if (m) {
+    const stamp = new Date(Number(value) * (value.length === 10 ? 1000 : 1));
+    return makePartialDate(stamp.getUTCFullYear(), stamp.getUTCMonth() + 1, stamp.getUTCDate());
+  }
+  return findDateInText(value, options)?.date ?? null;
+}
