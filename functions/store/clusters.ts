@@ -6,9 +6,10 @@
  *   so roots only ever point to lower ranks and every chain ends at the lowest-ranked document: the original.
  * - A document's label (clusterId, clusterRank) is a monotone min register: a conditional update moves it only to a
  *   lower-ranked cluster.
- * - Labelling M with C: (1) append MEMBER#M to C's partition, (2) update M's label, (3) re-read C's root and follow a
- *   redirect if one appeared. Merging X into Y: (a) write the redirect, (b) consistent Query of X's members and
- *   relabel them. If (1) came before (b), the merger relabels M; otherwise (3) comes after (a) and sees the redirect.
+ * - Labelling M with C: (1) update M's label (stop here if it did not move: whoever set the current label does the
+ *   rest), (2) append MEMBER#M to C's partition, (3) re-read C's root and follow a redirect if one appeared.
+ *   Merging X into Y: (a) write the redirect, (b) consistent Query of X's members and relabel them. If (2) came
+ *   before (b), the merger relabels M; otherwise (3) comes after (b), hence after (a), and sees the redirect.
  *   Either way M ends in the final root.
  * - A new document writes its band items BEFORE querying the bands (consistent reads), so of two concurrent
  *   near-duplicates at least one sees the other and merges their clusters.
@@ -77,8 +78,9 @@ function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: Cluster
 export async function labelDocument(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Promise<ClusterRoot> {
   let target = root;
   for (let hop = 0; hop < ctx.limits.maxRedirectHops; hop++) {
+    // No change (already in this or a lower cluster, or no longer this content): whoever set that label logs it.
+    if (!(await setLabel(ctx, member, target))) return target;
     await attempt('PutItem member', () => ctx.db.send(putMember(ctx, target.clusterId, member)));
-    await setLabel(ctx, member, target);
     const current = await readRoot(ctx, target.clusterId);
     if (current.mergedInto === undefined) return target;
     target = await resolveCluster(ctx, current.mergedInto as string);
@@ -97,7 +99,8 @@ function putMember(ctx: StoreContext, clusterId: string, member: Fingerprinted):
   });
 }
 
-async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Promise<void> {
+/** True when the label moved to `root`. */
+async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Promise<boolean> {
   const { distance, similarity } = compareWithRoot(ctx, member, root);
   const isOriginal = member.docId === root.clusterId;
   try {
@@ -127,9 +130,10 @@ async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterR
         }),
       ),
     );
+    return true;
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
-    // Already in this or a lower cluster, or the document was overwritten / deleted meanwhile: nothing to do.
+    return false; // already in this or a lower cluster, or the document was overwritten / deleted meanwhile
   }
 }
 
