@@ -31,7 +31,7 @@ export function describeStack(stack: EmbeddedStack): string[] {
   const { accessKeyId, secretAccessKey } = LOCAL_DEFAULTS.credentials;
   const mismatchValue = JSON.stringify({ ':m': { S: KEY_PREFIXES.mismatch } });
   return [
-    `S3 (s3rver):        ${s3Endpoint}   bucket ${stack.bucket}`,
+    `S3 (s3rver):         ${s3Endpoint}   bucket ${stack.bucket}`,
     `DynamoDB (dynalite): ${dynamoEndpoint}   table ${stack.tableName}`,
     '',
     // s3rver knows one fixed dummy key pair; dynalite accepts any.
@@ -46,7 +46,7 @@ export function describeStack(stack: EmbeddedStack): string[] {
 
 /** Start the stack and stay up until SIGINT/SIGTERM. */
 export async function localCommand(options: StackOptions, write: Write): Promise<number> {
-  const stack = await startEmbeddedStack(options);
+  const stack = await startEmbeddedStack({ ...options, onOutcome: (docId, outcome) => write(`${new Date().toISOString()}  ${outcome.padEnd(10)} ${docId}`) });
   for (const line of describeStack(stack)) write(line);
   write('');
   write('Ready. Uploads are processed as they arrive. Ctrl-C to stop.');
@@ -83,7 +83,7 @@ export async function runCommand(options: RunOptions, write: Write): Promise<num
       }
     }
     await stack.whenIdle();
-    const report = await collectReport(stack.store, stack.bucket, keys, stack.deadLetters);
+    const report = await collectReport(stack.store, stack.bucket, keys, stack.lastFailure);
     if (options.json) {
       write(JSON.stringify(report));
     } else {

@@ -6,7 +6,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CoreConfig } from '../functions/core/config.ts';
-import { createStore, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
+import { createIngest as createRealIngest } from '../functions/ingest/ingest.ts';
+import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
 
 export interface Ingest {
   processEvent(event: SQSEvent): Promise<SQSBatchResponse>;
@@ -39,27 +40,30 @@ interface StoreTarget {
   tableName: string;
 }
 
-// A path in a variable: until the ingest module lands, a missing module is a clear run-time error, not a compile error.
-const INGEST_MODULE = '../functions/ingest/ingest.ts';
-
-async function load<T>(path: string, what: string): Promise<T> {
-  try {
-    return (await import(path)) as T;
-  } catch (error) {
-    throw new Error(`cannot load ${what} (${path}): ${(error as Error).message}`, { cause: error });
-  }
-}
-
 export async function ensureTable(target: StoreTarget): Promise<void> {
   await ensureStoreTable(target.dynamo, target.tableName);
 }
 
-export async function createIngest(options: { s3: S3Client; dynamo: DynamoDBClient; tableName: string; config?: Partial<CoreConfig> }): Promise<Ingest> {
-  const ingest = await load<{ createIngest(options: { s3: S3Client; dynamo: DynamoDBClient; tableName: string; config?: Partial<CoreConfig> }): Ingest }>(
-    INGEST_MODULE,
-    'the ingest code',
-  );
-  return ingest.createIngest(options);
+export interface IngestOptions extends StoreTarget {
+  s3: S3Client;
+  config?: Partial<CoreConfig>;
+  /** Told of each object handled: its docId and a short outcome (recorded, rejected, ...). */
+  onOutcome?(docId: string, outcome: string): void;
+  /** Told of each failure that makes a record retried (the queue only learns that it failed, not why). */
+  onFailure?(docId: string, message: string): void;
+}
+
+export function createIngest(options: IngestOptions): Ingest {
+  return createRealIngest({
+    s3: options.s3,
+    dynamo: options.dynamo,
+    tableName: options.tableName,
+    config: options.config,
+    observer: {
+      outcome: (outcome) => options.onOutcome?.(outcome.docId, outcome.outcome),
+      failure: (error, ref) => options.onFailure?.(ref.docId ?? documentIdFor(ref.bucket, ref.key), error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+    },
+  });
 }
 
 function toView(stored: StoredDocument): DocumentView {

@@ -1,5 +1,4 @@
 /** The `run` report: what the store holds for a set of uploads, as one JSON object or as text for a person. */
-import type { DeadLetter } from './queue.ts';
 import type { DocumentView, StoreView } from './pipeline.ts';
 
 export interface ReportDocument {
@@ -45,8 +44,8 @@ function toReportDocument(view: DocumentView, bucket: string): ReportDocument {
   };
 }
 
-/** Collect the report for `keys` from the store; keys whose events were dead-lettered say why. */
-export async function collectReport(store: StoreView, bucket: string, keys: string[], deadLetters: readonly DeadLetter[]): Promise<RunReport> {
+/** Collect the report for `keys` from the store; keys the ingest never recorded say why (its last error). */
+export async function collectReport(store: StoreView, bucket: string, keys: string[], lastFailure: (docId: string) => string | undefined): Promise<RunReport> {
   const documents: ReportDocument[] = [];
   for (const key of keys) {
     const view = await store.getDocument(`${bucket}/${key}`);
@@ -54,8 +53,8 @@ export async function collectReport(store: StoreView, bucket: string, keys: stri
       documents.push(toReportDocument(view, bucket));
       continue;
     }
-    const failure = deadLetters.find((letter) => letter.body.includes(JSON.stringify(key).slice(1, -1)));
-    documents.push({ key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'failed', reason: failure?.lastError ?? 'not recorded by the ingest' });
+    const reason = lastFailure(`${bucket}/${key}`) ?? 'not recorded by the ingest';
+    documents.push({ key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'failed', reason });
   }
 
   const clusters: ReportCluster[] = [];
@@ -77,13 +76,16 @@ export function formatReport(report: RunReport): string {
   const mismatches = report.documents.filter((document) => document.dateMismatch);
   lines.push(`${report.documents.length} files: ${report.clusters.length} near-duplicate clusters, ${mismatches.length} date mismatches, ${rejected.length} rejected`);
 
+  const width = Math.max(0, ...report.documents.map((document) => document.key.length));
+  const flag = (dateMismatch: boolean) => (dateMismatch ? '  [date mismatch]' : '');
   for (const cluster of report.clusters) {
-    lines.push('', `Cluster ${cluster.clusterId} (${cluster.members.length} pages)`, `  original: ${cluster.original}`);
-    for (const member of cluster.members.slice(1)) {
-      const distance = member.distance === null ? '' : `  distance ${member.distance}`;
-      lines.push(`  copy:     ${member.key}${distance}${member.dateMismatch ? '  [date mismatch]' : ''}`);
-    }
+    const [original, ...copies] = cluster.members;
+    lines.push('', `Cluster ${cluster.clusterId} (${cluster.members.length} pages)`, `  original: ${cluster.original.padEnd(width)}${flag(original?.dateMismatch ?? false)}`.trimEnd());
+    for (const copy of copies) lines.push(`  copy:     ${copy.key.padEnd(width)}  distance ${copy.distance ?? '?'}${flag(copy.dateMismatch)}`);
   }
+  const clustered = new Set(report.clusters.flatMap((cluster) => cluster.members.map((member) => member.key)));
+  const unique = report.documents.filter((document) => document.status === 'recorded' && !clustered.has(document.key));
+  if (unique.length > 0) lines.push('', `No near-duplicate: ${unique.map((document) => document.key).join(', ')}`);
   if (mismatches.length > 0) {
     lines.push('', 'Date mismatches');
     for (const document of mismatches) lines.push(`  ${document.key}: ${document.dateEvidence ?? 'claimed date far from the content'}`);

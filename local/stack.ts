@@ -17,6 +17,8 @@ export interface StackOptions {
   bucket?: string;
   /** Concurrent handler invocations. */
   concurrency?: number;
+  /** Told of each object handled (the `local` command prints these). */
+  onOutcome?(docId: string, outcome: string): void;
 }
 
 export interface EmbeddedStack {
@@ -27,6 +29,8 @@ export interface EmbeddedStack {
   /** Resolves once every event so far has been handled (or dead-lettered). */
   whenIdle(): Promise<void>;
   deadLetters: readonly DeadLetter[];
+  /** The last error the ingest reported for a docId, if it failed at least once. */
+  lastFailure(docId: string): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -43,7 +47,13 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
   try {
     const target = { dynamo: servers.dynamo, tableName };
     await ensureTable(target);
-    const ingest = await createIngest({ s3: servers.s3, dynamo: servers.dynamo, tableName });
+    const failures = new Map<string, string>();
+    const ingest = createIngest({
+      s3: servers.s3,
+      ...target,
+      onOutcome: options.onOutcome,
+      onFailure: (docId, message) => failures.set(docId, message),
+    });
     const store = openStore(target);
     const queue = new LocalQueue((event) => ingest.processEvent(event), { concurrency: options.concurrency ?? 2 });
     const stopBridge = bridgeS3Events(servers.s3Events, (event) => queue.send(JSON.stringify(event)));
@@ -54,6 +64,7 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
       store,
       whenIdle: () => queue.whenIdle(),
       deadLetters: queue.deadLetters,
+      lastFailure: (docId) => failures.get(docId),
       async stop() {
         stopBridge();
         await queue.whenIdle();

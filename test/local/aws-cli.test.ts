@@ -3,7 +3,7 @@
  * then `aws dynamodb get-item` / `query` against it. Fails (does not skip) when `aws` is missing: CI installs it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,21 @@ const AWS_ENV = { ...process.env, AWS_ACCESS_KEY_ID: LOCAL_DEFAULTS.credentials.
 async function aws(...args: string[]): Promise<string> {
   const { stdout } = await run('aws', [...args, '--output', 'json'], { env: AWS_ENV, timeout: 60_000 });
   return stdout;
+}
+
+type AttributeMap = Record<string, { S?: string; BOOL?: boolean; N?: string }>;
+
+/** Poll `aws dynamodb get-item` until the ingest has recorded the object's document (the bridge is asynchronous). */
+async function waitForItem(dynamoEndpoint: string, key: string): Promise<AttributeMap | undefined> {
+  const itemKey = documentKey(documentIdFor(LOCAL_DEFAULTS.bucket, key));
+  const keyJson = JSON.stringify({ pk: { S: itemKey.pk }, sk: { S: itemKey.sk } });
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const output = await aws('dynamodb', 'get-item', '--endpoint-url', dynamoEndpoint, '--table-name', DEFAULT_TABLE_NAME, '--key', keyJson, '--consistent-read');
+    const found = JSON.parse(output || '{}') as { Item?: AttributeMap };
+    if (found.Item) return found.Item;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+  return undefined;
 }
 
 /** Start `archive-dedup local` and read the endpoints it prints. */
@@ -70,14 +85,7 @@ describe('the embedded stack driven by the real AWS CLI', () => {
     copyFileSync(join(SAMPLES_DIR, 'community-garden.html'), file);
     await aws('s3', 'cp', file, `s3://${LOCAL_DEFAULTS.bucket}/${key}`, '--endpoint-url', local.s3Endpoint);
 
-    const itemKey = documentKey(documentIdFor(LOCAL_DEFAULTS.bucket, key));
-    const keyJson = JSON.stringify({ pk: { S: itemKey.pk }, sk: { S: itemKey.sk } });
-    let item: Record<string, { S?: string; BOOL?: boolean; N?: string }> | undefined;
-    for (let attempt = 0; attempt < 100 && !item; attempt += 1) {
-      const found = JSON.parse((await aws('dynamodb', 'get-item', '--endpoint-url', local.dynamoEndpoint, '--table-name', DEFAULT_TABLE_NAME, '--key', keyJson, '--consistent-read')) || '{}') as { Item?: typeof item };
-      item = found.Item;
-      if (!item) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-    }
+    const item = await waitForItem(local.dynamoEndpoint, key);
     expect(item, 'document item recorded by the ingest').toBeDefined();
     expect(item!.key?.S).toBe(key);
     expect(item!.status?.S).toBe('recorded');
@@ -92,5 +100,28 @@ describe('the embedded stack driven by the real AWS CLI', () => {
     ) as { Items: { key?: { S: string } }[] };
     console.log(`aws-cli e2e: ${key} recorded in ${clusterPk} with ${members.Items.length} member(s)`);
     expect(members.Items.map((member) => member.key?.S)).toContain(key);
+  });
+
+  it('aws s3 cp --recursive of a page and its misdated repost: the mismatches index and the CLI queries show them', async () => {
+    const folder = join(dir, 'library');
+    mkdirSync(folder);
+    for (const name of ['library-reopening.txt', 'library-reopening-repost.txt']) copyFileSync(join(SAMPLES_DIR, name), join(folder, name));
+    await aws('s3', 'cp', folder, `s3://${LOCAL_DEFAULTS.bucket}/library/`, '--recursive', '--endpoint-url', local.s3Endpoint);
+    expect(await waitForItem(local.dynamoEndpoint, 'library/library-reopening.txt')).toBeDefined();
+    expect(await waitForItem(local.dynamoEndpoint, 'library/library-reopening-repost.txt')).toBeDefined();
+
+    const mismatches = JSON.parse(
+      await aws('dynamodb', 'query', '--endpoint-url', local.dynamoEndpoint, '--table-name', DEFAULT_TABLE_NAME, '--index-name', INDEXES.mismatches.indexName,
+        '--key-condition-expression', `${INDEXES.mismatches.partitionKey} = :m`, '--expression-attribute-values', JSON.stringify({ ':m': { S: KEY_PREFIXES.mismatch } })),
+    ) as { Items: { key?: { S: string } }[] };
+    expect(mismatches.Items.map((item) => item.key?.S)).toEqual(['library/library-reopening-repost.txt']);
+
+    const duplicates = await run(process.execPath, [BIN, 'duplicates', 'library/library-reopening-repost.txt', '--endpoint-url', local.dynamoEndpoint]);
+    console.log(`aws-cli e2e: archive-dedup duplicates ->\n${duplicates.stdout.trim()}`);
+    expect(duplicates.stdout).toMatch(/original: library\/library-reopening\.txt\n/);
+    expect(duplicates.stdout).toMatch(/copy: +library\/library-reopening-repost\.txt +distance \d+ +\[date mismatch\]/);
+    const listed = await run(process.execPath, [BIN, 'mismatches', '--endpoint-url', local.dynamoEndpoint, '--json']);
+    const parsed = JSON.parse(listed.stdout) as { mismatches: { key: string; dateEvidence: string }[] };
+    expect(parsed.mismatches).toEqual([expect.objectContaining({ key: 'library/library-reopening-repost.txt', dateEvidence: expect.stringContaining('2023') })]);
   });
 });
