@@ -43,7 +43,8 @@ describe('CLI contract: fingerprint and compare', () => {
     writeFileSync(file('truncated.txt.gz'), gzipped.subarray(0, gzipped.length >> 1));
     writeFileSync(file('huge.txt'), '');
     truncateSync(file('huge.txt'), 50 * 1024 * 1024);
-    writeFileSync(file('odd-charset.html'), '<html><head><meta charset="x-no-such-charset"><title>Odd</title></head><body><p>Short text in a charset nobody knows.</p></body></html>');
+    // A charset WHATWG maps to "replacement": no decoder can read it.
+    writeFileSync(file('odd-charset.html'), '<html><head><meta charset="iso-2022-kr"><title>Odd</title></head><body><p>Short text in a charset that cannot be decoded.</p></body></html>');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -77,6 +78,7 @@ describe('CLI contract: fingerprint and compare', () => {
     expect(codeOf('empty.txt')).toBe('empty');
     expect(codeOf('truncated.txt.gz')).toBe('truncated-gzip');
     expect(codeOf('huge.txt')).toBe('too-large');
+    expect(codeOf('odd-charset.html')).toBe('unknown-encoding');
     expect(codeOf('missing.txt')).toBe('unreadable');
     expect(results.at(-1)).toMatchObject({ code: 'unreadable', error: expect.stringContaining('directory') });
     expect(results.find((result) => result.file === good)?.simhash).toMatch(/^[0-9a-f]{16}$/);
