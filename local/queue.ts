@@ -44,6 +44,7 @@ export class LocalQueue {
   private readonly waiting: QueuedMessage[] = [];
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
+  private timerDueAt = 0;
   private idleWaiters: (() => void)[] = [];
   private readonly options: Required<QueueOptions>;
 
@@ -78,7 +79,11 @@ export class LocalQueue {
   }
 
   private schedule(delayMs: number): void {
-    if (this.timer) return;
+    const dueAt = Date.now() + Math.max(0, delayMs);
+    // A pump already due sooner serves this too; one due later (a retry backoff) is brought forward.
+    if (this.timer && this.timerDueAt <= dueAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDueAt = dueAt;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.pump();

@@ -121,4 +121,24 @@ describe('LocalQueue: batches, retries of batchItemFailures, dead letters', () =
     expect(maxRunning).toBe(2);
     expect(queue.deadLetters).toEqual([expect.objectContaining({ body: 'boom', receiveCount: 2, lastError: 'Error: store unavailable' })]);
   });
+
+  it('a message sent while a retry waits its backoff is handled at once, not after the backoff', async () => {
+    const handledAt = new Map<string, number>();
+    const queue = new LocalQueue(
+      async (event) => {
+        for (const record of event.Records) handledAt.set(record.body, Date.now());
+        return { batchItemFailures: event.Records.filter((record) => record.body === 'poison').map((record) => ({ itemIdentifier: record.messageId })) };
+      },
+      { retryBackoffMs: 1500, batchWindowMs: 1, maxReceiveCount: 2 },
+    );
+    queue.send('poison');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sentAt = Date.now();
+    queue.send('late');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(handledAt.get('late')! - sentAt).toBeLessThan(250);
+    await queue.whenIdle();
+    queue.close();
+    expect(queue.deadLetters.map((letter) => letter.body)).toEqual(['poison']);
+  });
 });
