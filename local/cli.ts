@@ -5,6 +5,7 @@
  *   2  usage error (unknown command or option, missing argument)
  *   3  the command itself failed (servers could not start, store unreachable)
  */
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 // Commands are imported when run: usage and `fingerprint` start fast and load neither servers nor the AWS SDK.
 const analyze = () => import('./cli-analyze.ts');
@@ -78,7 +79,11 @@ const COMMANDS: Record<string, Command> = {
   run: {
     usage: 'run [DIR...] [--json]  upload the files (or the bundled samples) to an embedded stack and report clusters, mismatches, rejections',
     options: { ...STACK_OPTIONS, json: { type: 'boolean' } },
-    run: async ({ values, positionals }, write) => (await stack()).runCommand({ ...stackOptions(values), dirs: positionals, json: values.json === true }, write),
+    run: async ({ values, positionals }, write) => {
+      const missing = positionals.filter((dir) => !existsSync(dir));
+      if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+      return (await stack()).runCommand({ ...stackOptions(values), dirs: positionals, json: values.json === true }, write);
+    },
   },
   duplicates: {
     usage: 'duplicates KEY [--bucket B] [--endpoint-url URL | --table NAME --region R] [--json]   the cluster of a document',

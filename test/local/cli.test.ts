@@ -106,6 +106,7 @@ describe('CLI contract: fingerprint and compare', () => {
     expect(unknown.stderr).toContain('usage: archive-dedup');
     expect((await inProcess('compare', 'only-one')).code).toBe(2);
     expect((await inProcess('local', '--s3-port', 'abc')).code).toBe(2);
+    expect((await inProcess('run', join(dir, 'no-such-folder'))).code).toBe(2);
     const help = await inProcess('duplicates', '--help');
     expect(help.code).toBe(0);
     expect(help.lines.join('\n')).toContain('duplicates KEY');
