@@ -81,7 +81,7 @@ export function datelineCandidate(text: string, options: ParseOptions, maxChars 
   const lines = text.slice(0, HEAD_CHARS).split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 12);
   for (const line of lines) {
     const match = datelineLineMatch(line, options);
-    if (match) return { date: match.date, source: 'header', evidence: line };
+    if (match && !MODIFIED_PREFIX.test(line.slice(0, match.index))) return { date: match.date, source: 'header', evidence: line };
   }
   const searched = text.slice(0, maxChars);
   for (const match of findDatesInText(searched, options)) {
