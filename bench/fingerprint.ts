@@ -1,7 +1,7 @@
 /**
  * Fingerprint throughput on the article-extraction-benchmark: the project's fingerprintText against simhash-js 1.0
- * (32-bit, the baseline only) on the same article bodies in the same run, alternating rounds to share the noise of a
- * busy machine; plus the whole read + extract + fingerprint + dates pipeline (analyzePage) on the html.gz pages.
+ * (32-bit, the baseline only) on the same article bodies in the same run, in interleaved rounds (alternating which
+ * goes first) to share the noise of a busy machine, reporting the best and the median round and the speed-up; plus the whole read + extract + fingerprint + dates pipeline (analyzePage) on the html.gz pages.
  * Run directly: `npx tsx bench/fingerprint.ts`.
  */
 import { readdirSync } from 'node:fs';
@@ -12,10 +12,12 @@ import { corpusPath, readCorpusBytes, readCorpusJson } from '../test/support/cor
 
 export interface BenchRow {
   name: string;
-  /** Megabytes (10^6 bytes) of input per second: UTF-8 text for the fingerprints, page bytes as stored for analyzePage. */
+  /** Megabytes (10^6 bytes) of input per second in the best round: UTF-8 text for the fingerprints, page bytes as stored for analyzePage. */
   mbPerSec: number;
+  /** The same in the median round. */
+  medianMbPerSec: number;
   pagesPerSec: number;
-  /** Throughput relative to the baseline (simhash-js), where one applies. */
+  /** Best-round throughput relative to the baseline's best round (simhash-js), where one applies. */
   ratio?: number;
 }
 
@@ -30,37 +32,69 @@ function loadSimHashJs(): SimHashJs {
   return new SimHash();
 }
 
-const ROUNDS = 5;
+/** Timed rounds per implementation, after one untimed warm-up round each (JIT, lazily filled tables). */
+const ROUNDS = 9;
 
-/** Best-of-rounds time (ms) of one pass over all inputs; the best round is the least disturbed by other load. */
-function timePass(run: () => void, timings: number[]): void {
+/** Time (ms) of one pass over all inputs. */
+function timePass(run: () => void): number {
   const start = performance.now();
   run();
-  timings.push(performance.now() - start);
+  return performance.now() - start;
 }
 
-const rowFrom = (name: string, bytes: number, pages: number, bestMs: number): BenchRow => ({
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+const rowFrom = (name: string, bytes: number, pages: number, bestMs: number, medianMs: number): BenchRow => ({
   name,
   mbPerSec: bytes / 1e6 / (bestMs / 1000),
+  medianMbPerSec: bytes / 1e6 / (medianMs / 1000),
   pagesPerSec: pages / (bestMs / 1000),
 });
 
-export async function benchFingerprint(): Promise<BenchRow[]> {
+/** The speed-up of fingerprintText over simhash-js, measured on the same inputs in interleaved rounds. */
+export interface Speedup {
+  /** Best round against best round: each side's least disturbed pass. */
+  best: number;
+  /** Median over rounds of (simhash-js time / fingerprintText time) within the same round: robust to load drift. */
+  medianPaired: number;
+  rounds: number;
+}
+
+export async function benchFingerprint(): Promise<{ rows: BenchRow[]; speedup: Speedup }> {
   const truth = readCorpusJson<Record<string, { articleBody: string }>>('article-extraction-benchmark', 'ground-truth.json');
   const texts = Object.values(truth).map((entry) => entry.articleBody);
   const textBytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), 0);
   const baseline = loadSimHashJs();
 
   let sink = 0; // keeps results alive so no pass is optimized away
+  const runOurs = () => texts.forEach((text) => (sink += fingerprintText(text).simhash.length));
+  const runTheirs = () => texts.forEach((text) => (sink += baseline.hash(text) & 1));
+  runOurs();
+  runTheirs();
   const ours: number[] = [];
   const theirs: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    timePass(() => texts.forEach((text) => (sink += fingerprintText(text).simhash.length)), ours);
-    timePass(() => texts.forEach((text) => (sink += baseline.hash(text) & 1)), theirs);
+    // Alternate which goes first, so neither always runs right after the other's garbage or a load spike's end.
+    if (round % 2 === 0) {
+      ours.push(timePass(runOurs));
+      theirs.push(timePass(runTheirs));
+    } else {
+      theirs.push(timePass(runTheirs));
+      ours.push(timePass(runOurs));
+    }
   }
-  const oursRow = rowFrom('fingerprintText (64-bit SimHash + sketch + SHA-256)', textBytes, texts.length, Math.min(...ours));
-  const theirsRow = rowFrom('simhash-js 1.0 SimHash.hash (32-bit, baseline)', textBytes, texts.length, Math.min(...theirs));
-  oursRow.ratio = oursRow.mbPerSec / theirsRow.mbPerSec;
+  const oursRow = rowFrom('fingerprintText (64-bit SimHash + sketch + SHA-256)', textBytes, texts.length, Math.min(...ours), median(ours));
+  const theirsRow = rowFrom('simhash-js 1.0 SimHash.hash (32-bit, baseline)', textBytes, texts.length, Math.min(...theirs), median(theirs));
+  const speedup: Speedup = {
+    best: Math.min(...theirs) / Math.min(...ours),
+    medianPaired: median(theirs.map((time, round) => time / ours[round]!)),
+    rounds: ROUNDS,
+  };
+  oursRow.ratio = speedup.best;
   theirsRow.ratio = 1;
   const rows = [oursRow, theirsRow];
 
@@ -73,17 +107,29 @@ export async function benchFingerprint(): Promise<BenchRow[]> {
     const pageBytes = pages.reduce((sum, page) => sum + page.bytes.length, 0);
     const timings: number[] = [];
     for (let round = 0; round < 2; round++) {
-      timePass(() => pages.forEach((page) => (sink += analyzePage(page.bytes, { fileName: page.name.replace(/\.gz$/, '') }).mainTextChars)), timings);
+      timings.push(timePass(() => pages.forEach((page) => (sink += analyzePage(page.bytes, { fileName: page.name.replace(/\.gz$/, '') }).mainTextChars))));
     }
-    rows.push(rowFrom('analyzePage (read + extract + fingerprint + dates, html)', pageBytes, pages.length, Math.min(...timings)));
+    rows.push(rowFrom('analyzePage (read + extract + fingerprint + dates, html)', pageBytes, pages.length, Math.min(...timings), median(timings)));
   } catch (error) {
     console.warn(`analyzePage not measured: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (sink === -1) console.log(sink);
-  return rows;
+  return { rows, speedup };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const rows = await benchFingerprint();
-  console.table(rows.map((row) => ({ name: row.name, 'MB/s': +row.mbPerSec.toFixed(2), 'pages/s': +row.pagesPerSec.toFixed(1), ratio: row.ratio === undefined ? '' : `${row.ratio.toFixed(1)}x` })));
+  const { rows, speedup } = await benchFingerprint();
+  console.table(
+    rows.map((row) => ({
+      name: row.name,
+      'MB/s best': +row.mbPerSec.toFixed(2),
+      'MB/s median': +row.medianMbPerSec.toFixed(2),
+      'pages/s best': +row.pagesPerSec.toFixed(1),
+      ratio: row.ratio === undefined ? '' : `${row.ratio.toFixed(1)}x`,
+    })),
+  );
+  console.log(
+    `\nfingerprintText vs simhash-js: ${speedup.best.toFixed(1)}x faster (best round vs best round), ` +
+      `${speedup.medianPaired.toFixed(1)}x (median of ${speedup.rounds} paired rounds)\n`,
+  );
 }

@@ -3,11 +3,11 @@
  * bands, a bottom-k MinHash sketch of word 4-shingles confirms them, and a SHA-256 of the normalized text finds
  * exact duplicates. The figures behind the design and the thresholds are printed by test/core/near-duplicates.test.ts.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { resolveCoreConfig, type CoreConfig } from './config.ts';
-import { fmix32, hash64Range } from './hash64.ts';
-import { normalizeText } from './normalize.ts';
-import { hammingDistanceHex, SimHashAccumulator } from './simhash.ts';
+import { fmix32 } from './hash64.ts';
+import { normalizeWords } from './normalize.ts';
+import { hammingDistanceHex, simhashOf } from './simhash.ts';
 import { compareSketches, decodeSketch, encodeSketch, sketchOf } from './sketch.ts';
 import type { Comparison, Fingerprint, SimHashHex } from './types.ts';
 
@@ -15,59 +15,40 @@ export { normalizeText } from './normalize.ts';
 
 /** Words per shingle in the sketch: 4 measured best on the Webis pairs (the extraction benchmark also scores 4-grams). */
 export const SHINGLE_WORDS = 4;
-const SPACE = 32;
+
+let scratchShingles = new Uint32Array(1 << 14);
 
 /**
- * Walks the words of a normalized text once: each word's 64-bit hash goes into the SimHash (weight 1 per occurrence,
- * i.e. term frequency: it measured more robust to edits than log-tf or length weights), and each run of
- * SHINGLE_WORDS word hashes into one shingle hash. A text with fewer words gives one shingle of all of them.
+ * Hashes of each run of SHINGLE_WORDS consecutive words (order-sensitive), into a reused scratch buffer; a text with
+ * fewer words gives one shingle of all of them. The word hashes are already avalanched, so a multiply-rotate chain
+ * and one final avalanche suffice.
  */
-function wordFeatures(normalized: string): { simhash: SimHashHex; shingles: Uint32Array } {
-  const simhash = new SimHashAccumulator();
-  const wordHash = new Uint32Array(2);
-  const recent = new Uint32Array(SHINGLE_WORDS); // ring buffer of the last word hashes (low halves)
-  const shingles = new Uint32Array(Math.ceil((normalized.length + 1) / 2));
-  let shingleCount = 0;
-  let words = 0;
-  let wordStart = 0;
-  for (let i = 0; i <= normalized.length; i++) {
-    if (i < normalized.length && normalized.charCodeAt(i) !== SPACE) continue;
-    if (i > wordStart) {
-      hash64Range(normalized, wordStart, i, wordHash);
-      simhash.add(wordHash[0]!, wordHash[1]!, 1);
-      recent[words % SHINGLE_WORDS] = wordHash[1]!;
-      words++;
-      if (words >= SHINGLE_WORDS) shingles[shingleCount++] = shingleHash(recent, words);
-    }
-    wordStart = i + 1;
+function shingleHashes(words: Uint32Array, wordCount: number): { shingles: Uint32Array; count: number } {
+  if (scratchShingles.length < wordCount) scratchShingles = new Uint32Array(wordCount);
+  const shingles = scratchShingles;
+  const width = Math.min(wordCount, SHINGLE_WORDS);
+  let count = 0;
+  for (let end = Math.max(width, 1); end <= wordCount; end++) {
+    let hash = 0x2545f491;
+    for (let i = end - width; i < end; i++) hash = Math.imul(((hash << 15) | (hash >>> 17)) ^ words[i]!, 0xcc9e2d51);
+    shingles[count++] = fmix32(hash ^ width);
   }
-  if (words > 0 && words < SHINGLE_WORDS) shingles[shingleCount++] = shingleHash(recent, words);
-  return { simhash: simhash.digest(), shingles: shingles.subarray(0, shingleCount) };
+  return { shingles, count };
 }
 
 /**
- * Order-sensitive hash of the last min(words, SHINGLE_WORDS) word hashes in the ring buffer. The inputs are already
- * well-mixed hashes, so a multiply-rotate chain and one final avalanche suffice.
- */
-function shingleHash(recent: Uint32Array, words: number): number {
-  let hash = 0x2545f491;
-  for (let back = Math.min(words, SHINGLE_WORDS); back >= 1; back--) {
-    hash = Math.imul(((hash << 15) | (hash >>> 17)) ^ recent[(words - back) % SHINGLE_WORDS]!, 0xcc9e2d51);
-  }
-  return fmix32(hash ^ Math.min(words, SHINGLE_WORDS));
-}
-
-/**
- * Fingerprint of an article's main text. Empty text (nothing left after normalization) is defined as:
- * simhash "0000000000000000", the SHA-256 of "", and an empty sketch that is similar to nothing.
+ * Fingerprint of an article's main text: the SimHash of its words (weight 1 per occurrence, i.e. term frequency: it
+ * measured more robust to edits than log-tf or length weights), the sketch of its word shingles, and the SHA-256 of
+ * its normalized UTF-8 text. Empty text (nothing left after normalization) is defined as: simhash "0000000000000000",
+ * the SHA-256 of "", and an empty sketch that is similar to nothing.
  */
 export function fingerprintText(mainText: string): Fingerprint {
-  const normalized = normalizeText(mainText);
-  const { simhash, shingles } = wordFeatures(normalized);
+  const { bytes, byteLength, wordHashes, wordCount } = normalizeWords(mainText);
+  const { shingles, count } = shingleHashes(wordHashes, wordCount);
   return {
-    simhash,
-    contentHash: createHash('sha256').update(normalized, 'utf8').digest('hex'),
-    sketch: encodeSketch(sketchOf(shingles)),
+    simhash: simhashOf(wordHashes, wordCount),
+    contentHash: hash('sha256', bytes.subarray(0, byteLength), 'hex'),
+    sketch: encodeSketch(sketchOf(shingles, count)),
   };
 }
 

@@ -1,18 +1,25 @@
 /**
  * Text normalization shared by the exact hash and the similarity features, so that both see the same words.
- * One pass over UTF-16 code units with a lazily filled class table: Unicode-property regexes over whole pages
- * measured ~7 MB/s, the slowest step of the fingerprint by far.
+ * One pass over UTF-16 code units with a lazily filled class table writes the normalized text as UTF-8 bytes and
+ * hashes each word on the way: no per-word strings, slices or arrays (those dominated the fingerprint's profile).
  */
+import { fmix32 } from './hash64.ts';
 
 const UNKNOWN = 0;
 const WORD = 1; // letter, combining mark or digit
-const SEPARATOR = 2; // punctuation, symbols, whitespace
+const SEPARATOR = 2; // punctuation, symbols, whitespace, lone surrogates
 const DROPPED = 3; // apostrophes: "don't" and "dont" are one word
 const OWN_WORD = 4; // Han and kana, written without spaces: each character is a word
+const HIGH_SURROGATE = 5; // first half of an astral code point: classified with the next unit
+const KIND_MASK = 7;
 
-const charClasses = new Uint8Array(0x10000);
+const SPACE = 0x20;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
 const UNSPACED_CHAR = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u;
+const SIGMA = 0x3c3;
+const FINAL_SIGMA = 0x3c2;
 const APOSTROPHES = new Set(["'", '\u2018', '\u2019', '\u02bc', '`', '\u00b4']);
 
 function classify(character: string): number {
@@ -21,51 +28,141 @@ function classify(character: string): number {
   return WORD_CHAR.test(character) ? WORD : SEPARATOR;
 }
 
-/** Class of the character at `index`: a table lookup, except astral code points (rare), classified each time. */
-function classAt(text: string, index: number, code: number): number {
-  if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) return classify(text.slice(index, index + 2));
-  let kind = charClasses[code]!;
-  if (kind === UNKNOWN) kind = charClasses[code] = classify(String.fromCharCode(code));
-  return kind;
+/**
+ * Lower case of one character, by code point: per character rather than String#toLowerCase over the whole text (a
+ * tenth of the fingerprint's time). The few characters whose lower case is longer keep its first code point
+ * ("İ" -> "i"), and final sigma is folded into sigma, so case never depends on the neighbours.
+ */
+function lowerOf(codePoint: number): number {
+  const lower = String.fromCodePoint(codePoint).toLowerCase().codePointAt(0)!;
+  return lower === FINAL_SIGMA ? SIGMA : lower;
 }
+
+/** Class and lower case of a code point, packed as lower << 3 | class. */
+function describe(codePoint: number): number {
+  const kind = classify(String.fromCodePoint(codePoint));
+  return ((kind === WORD || kind === OWN_WORD ? lowerOf(codePoint) : codePoint) << 3) | kind;
+}
+
+/**
+ * Packed class and lower case per BMP code unit, filled on first sight (the regexes are slow; a page uses few
+ * distinct characters). ASCII is filled up front; surrogates are classified in pairs.
+ */
+const unitInfo = new Uint32Array(0x10000);
+for (let code = 0; code < 0x80; code++) unitInfo[code] = describe(code);
+unitInfo.fill(HIGH_SURROGATE, 0xd800, 0xdc00);
+unitInfo.fill(SEPARATOR, 0xdc00, 0xe000); // a low surrogate reached on its own is lone
+const astralInfo = new Map<number, number>();
+
+function describeAstral(codePoint: number): number {
+  let info = astralInfo.get(codePoint);
+  if (info === undefined) astralInfo.set(codePoint, (info = describe(codePoint)));
+  return info;
+}
+
+/** The normalized text as UTF-8 bytes (words separated by one space) and a 32-bit hash per word, in order. */
+export interface NormalizedWords {
+  /** Normalized UTF-8 bytes in bytes[0, byteLength). A scratch buffer reused by the next call: copy what you keep. */
+  bytes: Uint8Array;
+  byteLength: number;
+  /** Word hashes in wordHashes[0, wordCount). Also a reused scratch buffer. */
+  wordHashes: Uint32Array;
+  wordCount: number;
+}
+
+let scratchBytes = new Uint8Array(1 << 16);
+let scratchHashes = new Uint32Array(1 << 14);
 
 /**
  * Unicode NFKC, lower case, punctuation stripped, whitespace collapsed to single spaces, trimmed.
  * Apostrophes are removed; other punctuation and symbols separate words ("state-of-the-art" -> "state of the art").
- * Han and kana characters are spaced out one per word.
+ * Han and kana characters are spaced out one per word. Each word's hash is FNV-1a over its code points and its
+ * UTF-8 length, finalized with fmix32 (full avalanche), so equal words hash equally wherever they occur.
  */
-export function normalizeText(text: string): string {
-  const source = text.normalize('NFKC').toLowerCase();
-  const words: string[] = [];
-  let word = '';
-  let runStart = -1; // start of the current run of word characters, appended to `word` when it ends
-  const flushRun = (end: number) => {
-    if (runStart >= 0) word += source.slice(runStart, end);
-    runStart = -1;
-  };
-  const endWord = () => {
-    if (word !== '') words.push(word);
-    word = '';
-  };
-  for (let i = 0; i < source.length; ) {
+export function normalizeWords(text: string): NormalizedWords {
+  const source = text.normalize('NFKC');
+  const length = source.length;
+  // Worst case: 3 UTF-8 bytes and a space per code unit; at most one word per code unit.
+  if (scratchBytes.length < 4 * length) scratchBytes = new Uint8Array(4 * length);
+  if (scratchHashes.length < length) scratchHashes = new Uint32Array(length);
+  const out = scratchBytes;
+  const hashes = scratchHashes;
+  let byteLength = 0;
+  let wordCount = 0;
+  let wordStart = -1; // byte offset of the current word in `out`, -1 between words
+  let hash = 0;
+  for (let i = 0; i < length; i++) {
     const code = source.charCodeAt(i);
-    // ASCII fast path: a-z and 0-9 are word characters.
-    const kind = (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) ? WORD : code < 0x80 && code !== 0x27 && code !== 0x60 ? SEPARATOR : classAt(source, i, code);
-    const width = code >= 0xd800 && code <= 0xdbff && i + 1 < source.length ? 2 : 1;
-    if (kind === WORD) {
-      if (runStart < 0) runStart = i;
-    } else {
-      flushRun(i);
-      if (kind === SEPARATOR) endWord();
-      else if (kind === OWN_WORD) {
-        endWord();
-        words.push(source.slice(i, i + width));
+    let info = unitInfo[code]!;
+    if (code < 0x80 && (info & KIND_MASK) === WORD) {
+      // Hot path: ASCII letters and digits; setting bit 5 lower-cases A-Z and keeps a-z and 0-9.
+      if (wordStart < 0) {
+        if (wordCount > 0) out[byteLength++] = SPACE;
+        wordStart = byteLength;
+        hash = FNV_OFFSET;
+      }
+      const lower = code | 0x20;
+      out[byteLength++] = lower;
+      hash = Math.imul(hash ^ lower, FNV_PRIME);
+      continue;
+    }
+    if (info === UNKNOWN) info = unitInfo[code] = describe(code);
+    else if (info === HIGH_SURROGATE) {
+      const next = i + 1 < length ? source.charCodeAt(i + 1) : 0;
+      info = SEPARATOR;
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        info = describeAstral(0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00));
+        i++;
       }
     }
-    i += width;
+    const kind = info & KIND_MASK;
+    if (kind === SEPARATOR || kind === OWN_WORD) {
+      if (wordStart >= 0) hashes[wordCount++] = fmix32(hash ^ (byteLength - wordStart));
+      wordStart = -1;
+      if (kind === SEPARATOR) continue;
+    } else if (kind === DROPPED) continue;
+    // A word or own-word character beyond ASCII: UTF-8 encoded, hashed by its lower-case code point.
+    if (wordStart < 0) {
+      if (wordCount > 0) out[byteLength++] = SPACE;
+      wordStart = byteLength;
+      hash = FNV_OFFSET;
+    }
+    const lower = info >>> 3;
+    byteLength = writeUtf8(out, byteLength, lower);
+    hash = Math.imul(hash ^ lower, FNV_PRIME);
+    if (kind === OWN_WORD) {
+      hashes[wordCount++] = fmix32(hash ^ (byteLength - wordStart));
+      wordStart = -1;
+    }
   }
-  flushRun(source.length);
-  endWord();
-  return words.join(' ');
+  if (wordStart >= 0) hashes[wordCount++] = fmix32(hash ^ (byteLength - wordStart));
+  return { bytes: out, byteLength, wordHashes: hashes, wordCount };
 }
 
+/** Writes a code point (not a surrogate) as UTF-8 at `offset`; returns the offset after it. */
+function writeUtf8(out: Uint8Array, offset: number, codePoint: number): number {
+  let at = offset;
+  if (codePoint < 0x80) out[at++] = codePoint;
+  else if (codePoint < 0x800) {
+    out[at++] = 0xc0 | (codePoint >>> 6);
+    out[at++] = 0x80 | (codePoint & 0x3f);
+  } else if (codePoint < 0x10000) {
+    out[at++] = 0xe0 | (codePoint >>> 12);
+    out[at++] = 0x80 | ((codePoint >>> 6) & 0x3f);
+    out[at++] = 0x80 | (codePoint & 0x3f);
+  } else {
+    out[at++] = 0xf0 | (codePoint >>> 18);
+    out[at++] = 0x80 | ((codePoint >>> 12) & 0x3f);
+    out[at++] = 0x80 | ((codePoint >>> 6) & 0x3f);
+    out[at++] = 0x80 | (codePoint & 0x3f);
+  }
+  return at;
+}
+
+const utf8 = new TextDecoder();
+
+/** The normalized text as a string (see normalizeWords for the rules). */
+export function normalizeText(text: string): string {
+  const { bytes, byteLength } = normalizeWords(text);
+  return utf8.decode(bytes.subarray(0, byteLength));
+}

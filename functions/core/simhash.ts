@@ -1,48 +1,57 @@
 /**
- * Charikar's SimHash over 64 bits, as pure arithmetic over weighted feature hashes (tokenizing and hashing live
- * elsewhere): each feature adds its weight to the counters of its 1 bits and subtracts it from those of its 0 bits;
- * the fingerprint's bit is 1 where the counter ends positive.
+ * Charikar's SimHash over 64 bits, as pure arithmetic over feature hashes (tokenizing and hashing live elsewhere):
+ * each feature (weight 1 per occurrence) adds 1 to the counters of its 1 bits; the fingerprint's bit is 1 where more
+ * than half of the features have it (the +1 / -1 counters of the textbook, ending positive).
  */
-import { toHex64 } from './hash64.ts';
+import { lowHalfOf, toHex64 } from './hash64.ts';
 
-export class SimHashAccumulator {
-  /**
-   * Weight per (nibble position, nibble value): 16 positions x 16 values. Adding a feature touches 16 cells instead
-   * of 64 bit counters (4x less work in the hot loop); digest() expands them into per-bit weights once.
-   */
-  private readonly nibbleWeight = new Float64Array(256);
-  private totalWeight = 0;
+/** Features counted in 4-bit lanes before the lanes overflow and must be flushed into the 64 full counters. */
+const LANE_CAPACITY = 15;
+const EVERY_FOURTH_BIT = 0x11111111;
 
-  /** Adds one feature, its 64-bit hash given as unsigned 32-bit halves. */
-  add(high: number, low: number, weight: number): void {
-    const cells = this.nibbleWeight;
-    for (let position = 0; position < 8; position++) {
-      cells[(position << 4) | ((high >>> (position << 2)) & 15)]! += weight;
-      cells[((position + 8) << 4) | ((low >>> (position << 2)) & 15)]! += weight;
+/**
+ * The SimHash of features[0, count), each feature a 32-bit hash expanded to 64 bits (high = the hash, low =
+ * lowHalfOf(hash)). Bit counting is SWAR: four accumulators per half hold eight 4-bit lane counters each (bits
+ * j, j+4, ..., j+28), so one feature costs 8 shift-mask-adds instead of 64 counter updates; every 15 features the
+ * lanes are flushed into per-bit totals. No features, or a bit set in exactly half of them, give 0 bits.
+ */
+export function simhashOf(features: Uint32Array, count: number): string {
+  const totals = new Float64Array(64); // [0..31] bits of the high half, [32..63] of the low half
+  let h0 = 0, h1 = 0, h2 = 0, h3 = 0, l0 = 0, l1 = 0, l2 = 0, l3 = 0; // prettier-ignore
+  let pending = 0;
+  for (let i = 0; i < count; i++) {
+    const high = features[i]!;
+    const low = lowHalfOf(high);
+    h0 = (h0 + (high & EVERY_FOURTH_BIT)) | 0;
+    h1 = (h1 + ((high >>> 1) & EVERY_FOURTH_BIT)) | 0;
+    h2 = (h2 + ((high >>> 2) & EVERY_FOURTH_BIT)) | 0;
+    h3 = (h3 + ((high >>> 3) & EVERY_FOURTH_BIT)) | 0;
+    l0 = (l0 + (low & EVERY_FOURTH_BIT)) | 0;
+    l1 = (l1 + ((low >>> 1) & EVERY_FOURTH_BIT)) | 0;
+    l2 = (l2 + ((low >>> 2) & EVERY_FOURTH_BIT)) | 0;
+    l3 = (l3 + ((low >>> 3) & EVERY_FOURTH_BIT)) | 0;
+    if (++pending === LANE_CAPACITY || i === count - 1) {
+      flushLanes(totals, 0, h0, h1, h2, h3);
+      flushLanes(totals, 32, l0, l1, l2, l3);
+      h0 = h1 = h2 = h3 = l0 = l1 = l2 = l3 = pending = 0;
     }
-    this.totalWeight += weight;
   }
+  let high = 0;
+  let low = 0;
+  for (let bit = 0; bit < 32; bit++) {
+    if (2 * totals[bit]! > count) high |= 1 << bit;
+    if (2 * totals[bit + 32]! > count) low |= 1 << bit;
+  }
+  return toHex64(high, low);
+}
 
-  /**
-   * The fingerprint as 16 lowercase hex digits: a bit is 1 where the features with that bit set outweigh those
-   * without (Charikar's +weight / -weight counters, summed). No features, or balanced ones, give 0 bits.
-   */
-  digest(): string {
-    const setWeight = new Float64Array(64); // [0..31] bits of the high half, [32..63] of the low half
-    for (let position = 0; position < 16; position++) {
-      for (let value = 1; value < 16; value++) {
-        const weight = this.nibbleWeight[(position << 4) | value]!;
-        if (weight === 0) continue;
-        for (let bit = 0; bit < 4; bit++) if ((value >>> bit) & 1) setWeight[(position << 2) + bit]! += weight;
-      }
-    }
-    let high = 0;
-    let low = 0;
-    for (let bit = 0; bit < 32; bit++) {
-      if (2 * setWeight[bit]! > this.totalWeight) high |= 1 << bit;
-      if (2 * setWeight[bit + 32]! > this.totalWeight) low |= 1 << bit;
-    }
-    return toHex64(high, low);
+/** Adds the eight 4-bit lane counters of each accumulator (accumulator j counts bits j, j+4, ..., j+28). */
+function flushLanes(totals: Float64Array, offset: number, a0: number, a1: number, a2: number, a3: number): void {
+  for (let lane = 0; lane < 32; lane += 4) {
+    totals[offset + lane]! += (a0 >>> lane) & 15;
+    totals[offset + lane + 1]! += (a1 >>> lane) & 15;
+    totals[offset + lane + 2]! += (a2 >>> lane) & 15;
+    totals[offset + lane + 3]! += (a3 >>> lane) & 15;
   }
 }
 

@@ -15,18 +15,68 @@ export interface Sketch {
   minima: Uint32Array;
 }
 
-/** Bottom-k of a list of shingle hashes (duplicates allowed). Sorts the given array in place. */
-export function sketchOf(shingleHashes: Uint32Array): Sketch {
-  const sorted = shingleHashes.sort();
-  const minima = new Uint32Array(Math.min(SKETCH_SIZE, sorted.length));
-  let kept = 0;
+/** Scratch open-addressing set of 32-bit hashes (0 marks an empty slot; the hash 0 itself is tracked apart). */
+let seen = new Uint32Array(1 << 12);
+/** Scratch max-heap of the smallest distinct hashes so far (root = the largest of them). */
+const heap = new Uint32Array(SKETCH_SIZE);
+
+/**
+ * Bottom-k of hashes[0, count) (duplicates allowed), with the exact number of distinct hashes. One pass: a hash set
+ * counts distinct values, and a new value enters a k-max-heap only when below its root (about k ln(n/k) times,
+ * instead of sorting every shingle).
+ */
+export function sketchOf(hashes: Uint32Array, count: number = hashes.length): Sketch {
+  let slots = seen.length;
+  while (slots < 2 * count) slots *= 2;
+  if (slots > seen.length) seen = new Uint32Array(slots);
+  const table = seen.subarray(0, slots);
+  table.fill(0);
+  const mask = slots - 1;
   let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
-    if (kept < SKETCH_SIZE) minima[kept++] = sorted[i]!;
+  let sawZero = false;
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const hash = hashes[i]!;
+    if (hash === 0) {
+      if (sawZero) continue;
+      sawZero = true;
+    } else {
+      let slot = hash & mask; // shingle hashes are avalanched: their low bits are uniform
+      while (table[slot] !== 0 && table[slot] !== hash) slot = (slot + 1) & mask;
+      if (table[slot] === hash) continue;
+      table[slot] = hash;
+    }
     distinct++;
+    if (kept < SKETCH_SIZE) siftUp(kept++, hash);
+    else if (hash < heap[0]!) siftDown(kept, hash);
   }
-  return { distinct, minima: minima.subarray(0, kept) };
+  return { distinct, minima: heap.slice(0, kept).sort() };
+}
+
+/** Inserts `value` at heap slot `at` (the new last one) and restores the max-heap order above it. */
+function siftUp(at: number, value: number): void {
+  let child = at;
+  while (child > 0) {
+    const parent = (child - 1) >> 1;
+    if (heap[parent]! >= value) break;
+    heap[child] = heap[parent]!;
+    child = parent;
+  }
+  heap[child] = value;
+}
+
+/** Replaces the root of heap[0, size) by `value` (smaller than the root) and restores the max-heap order. */
+function siftDown(size: number, value: number): void {
+  let at = 0;
+  for (;;) {
+    let child = 2 * at + 1;
+    if (child >= size) break;
+    if (child + 1 < size && heap[child + 1]! > heap[child]!) child++;
+    if (heap[child]! <= value) break;
+    heap[at] = heap[child]!;
+    at = child;
+  }
+  heap[at] = value;
 }
 
 export function encodeSketch(sketch: Sketch): string {

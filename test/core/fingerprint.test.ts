@@ -1,7 +1,9 @@
 /** Properties of the fingerprint's parts: normalization, feature hash, SimHash, bands, sketch, empty input. */
 import { describe, expect, it } from 'vitest';
 import { bandKeys, compareFingerprints, fingerprintText, hammingDistance, normalizeText } from '../../functions/core/fingerprint.ts';
-import { hash64Hex } from '../../functions/core/hash64.ts';
+import { lowHalfOf } from '../../functions/core/hash64.ts';
+import { normalizeWords } from '../../functions/core/normalize.ts';
+import { simhashOf } from '../../functions/core/simhash.ts';
 import { compareSketches, decodeSketch, encodeSketch, SKETCH_SIZE, sketchOf } from '../../functions/core/sketch.ts';
 import { seededRandom } from '../support/reposts.ts';
 
@@ -27,21 +29,69 @@ describe('normalizeText', () => {
   it('spaces out Han and kana so that unspaced scripts still have words', () => {
     expect(normalizeText('東京タワー')).toBe('東 京 タ ワ ー');
   });
+  it('lower-cases per character (final sigma folded), and reads astral characters and lone surrogates', () => {
+    expect(normalizeText('ΟΔΟΣ οδος İSTANBUL')).toBe('οδοσ οδοσ istanbul');
+    expect(normalizeText('𝐁𝐨𝐥𝐝 😀 text 𐐀x')).toBe('bold text 𐐨x');
+    expect(normalizeText('a\ud800b c\udc00')).toBe('a b c');
+  });
 });
 
-describe('feature hash', () => {
-  it('is deterministic and sets each of the 64 bits about half the time', () => {
-    expect(hash64Hex('river')).toBe(hash64Hex('river'));
-    expect(hash64Hex('river')).not.toBe(hash64Hex('rivet'));
+describe('word hashes', () => {
+  const hashesOf = (text: string): number[] => {
+    const { wordHashes, wordCount } = normalizeWords(text);
+    return [...wordHashes.subarray(0, wordCount)];
+  };
+  it('give one hash per normalized word, equal for equal words wherever and however they are written', () => {
+    const [river, flows, riverAgain, rivet] = hashesOf('River flows; RIVER, rivet');
+    expect(hashesOf('River flows; RIVER, rivet')).toHaveLength(4);
+    expect(river).toBe(riverAgain);
+    expect(river).toBe(hashesOf('  river')[0]);
+    expect(new Set([river, flows, rivet]).size).toBe(3);
+    expect(hashesOf('東京 tower')).toHaveLength(3);
+  });
+  it('expand to 64-bit features that set each bit about half the time', () => {
     const setCounts = new Array<number>(64).fill(0);
-    const samples = 4000;
-    for (let i = 0; i < samples; i++) {
-      const bits = BigInt(`0x${hash64Hex(`w${i}`)}`);
-      for (let bit = 0; bit < 64; bit++) if ((bits >> BigInt(bit)) & 1n) setCounts[bit]!++;
+    const words = hashesOf(Array.from({ length: 4000 }, (_, i) => `w${i}`).join(' '));
+    for (const high of words) {
+      const low = lowHalfOf(high);
+      for (let bit = 0; bit < 32; bit++) {
+        setCounts[bit]! += (high >>> bit) & 1;
+        setCounts[bit + 32]! += (low >>> bit) & 1;
+      }
     }
-    const shares = setCounts.map((count) => count / samples);
+    const shares = setCounts.map((count) => count / words.length);
     expect(Math.min(...shares)).toBeGreaterThan(0.45);
     expect(Math.max(...shares)).toBeLessThan(0.55);
+  });
+});
+
+describe('simhashOf', () => {
+  /** Textbook SimHash: one signed counter per bit. */
+  const reference = (features: Uint32Array): string => {
+    const counters = new Array<number>(64).fill(0);
+    for (const high of features) {
+      const low = lowHalfOf(high);
+      for (let bit = 0; bit < 32; bit++) {
+        counters[bit]! += (high >>> bit) & 1 ? 1 : -1;
+        counters[bit + 32]! += (low >>> bit) & 1 ? 1 : -1;
+      }
+    }
+    let high = 0;
+    let low = 0;
+    for (let bit = 0; bit < 32; bit++) {
+      if (counters[bit]! > 0) high |= 1 << bit;
+      if (counters[bit + 32]! > 0) low |= 1 << bit;
+    }
+    return (high >>> 0).toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');
+  };
+  it('equals the textbook per-bit counters for any number of features, repeated ones and ties included', () => {
+    for (const count of [0, 1, 2, 14, 15, 16, 31, 100, 1001]) {
+      const features = Uint32Array.from({ length: count }, () => Math.floor(random() * 2 ** 32));
+      expect(simhashOf(features, count)).toBe(reference(features));
+      const repeated = Uint32Array.from({ length: count }, (_, i) => features[i % 3]!);
+      expect(simhashOf(repeated, count)).toBe(reference(repeated));
+    }
+    expect(simhashOf(Uint32Array.from([0xffffffff, 0]), 2)).toBe(reference(Uint32Array.from([0xffffffff, 0])));
   });
 });
 
@@ -118,6 +168,11 @@ describe('sketch', () => {
     expect(sketch.distinct).toBe(500);
     expect([...sketch.minima]).toEqual([...hashes].sort((a, b) => a - b).slice(0, SKETCH_SIZE));
     expect(decodeSketch(encodeSketch(sketch))).toEqual(sketch);
+    const drawn = Uint32Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? 0 : Math.floor(random() * 2 ** 32) % 3000) * 1432001);
+    const distinct = [...new Set(drawn.subarray(0, 4000))].sort((a, b) => a - b);
+    const partial = sketchOf(drawn, 4000); // only the first `count` hashes
+    expect(partial.distinct).toBe(distinct.length);
+    expect([...partial.minima]).toEqual(distinct.slice(0, SKETCH_SIZE));
     expect(() => decodeSketch('bm90IGEgc2tldGNo')).toThrow(/shingle sketch/);
   });
   it('estimates Jaccard and containment of known overlaps within sampling error', () => {
