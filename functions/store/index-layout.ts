@@ -1,0 +1,157 @@
+/**
+ * Candidate index layouts for 64-bit SimHashes (pure: no AWS). A layout says, for a fingerprint, which index
+ * partitions a document is written to and which ones a lookup queries; any two fingerprints within the layout's
+ * `maxDistance` bits share at least one partition.
+ *
+ * Construction (Manku, Jain, Das Sarma, "Detecting near-duplicates for web crawling", WWW 2007, section 3.1.1):
+ * split the bits into b blocks; fingerprints differing in at most k bits agree on at least b-k whole blocks, so one
+ * table per choice of b-k blocks (C(b, k) tables), keyed by those blocks' bits, is exact. Levels repeat the split
+ * on the bits left over by each choice, multiplying the tables and lengthening the prefix:
+ *   [4]    at k=3:  4 tables, 16-bit prefixes: today's four 16-bit bands
+ *   [5]    at k=3: 10 tables, 25/26-bit prefixes
+ *   [4, 4] at k=3: 16 tables, 28-bit prefixes (16 bits, then 12 of the 48 left)
+ * A longer prefix makes each partition hold ~N/2^prefix documents (reads per lookup), at the cost of more
+ * partitions written per document. bench/index-scaling.ts measures the crossover; docs/performance.md has the
+ * arithmetic to 10^9 documents.
+ */
+
+export interface IndexLayout {
+  /** Short stable id, also the partition prefix of non-default layouts, e.g. `p16x28`. */
+  readonly name: string;
+  /** Largest Hamming distance for which a shared partition is guaranteed. */
+  readonly maxDistance: number;
+  /** Number of tables = partitions written per document = partitions queried per lookup. */
+  readonly tableCount: number;
+  /** Prefix length of each table, in bits. */
+  readonly prefixBits: readonly number[];
+  /** The partitions a document with this fingerprint is written to (one per table), e.g. `0#3c5a` for band 0. */
+  writePartitions(simhash: string): string[];
+  /** The partitions to query for fingerprints within `distance` bits (default and at most `maxDistance`). */
+  queryPartitions(simhash: string, distance?: number): string[];
+  /** Table t's prefix of a fingerprint given as two unsigned 32-bit halves, as a number (< 2^53): for simulations. */
+  prefixOf(table: number, high: number, low: number): number;
+}
+
+/** A run of consecutive fingerprint bits (bit 0 = most significant), never crossing the 32-bit halves. */
+interface BitRun {
+  start: number;
+  length: number;
+}
+
+const FINGERPRINT_BITS = 64;
+const HEX64 = /^[0-9a-f]{16}$/;
+
+/** The two unsigned 32-bit halves of a 16-hex-digit fingerprint. */
+export function splitSimhash(simhash: string): { high: number; low: number } {
+  if (!HEX64.test(simhash)) throw new RangeError(`a SimHash is 16 lowercase hex digits, got "${simhash}"`);
+  return { high: Number.parseInt(simhash.slice(0, 8), 16), low: Number.parseInt(simhash.slice(8), 16) };
+}
+
+/** Split `positions` into `count` blocks, the first ones one bit longer when the length does not divide. */
+function splitBlocks(positions: number[], count: number): number[][] {
+  const blocks: number[][] = [];
+  let start = 0;
+  for (let block = 0; block < count; block++) {
+    const size = Math.floor(positions.length / count) + (block < positions.length % count ? 1 : 0);
+    blocks.push(positions.slice(start, start + size));
+    start += size;
+  }
+  return blocks;
+}
+
+/** All ways to pick `size` of 0..n-1, in lexicographic order. */
+function combinations(n: number, size: number): number[][] {
+  if (size === 0) return [[]];
+  const result: number[][] = [];
+  for (let first = 0; first <= n - size; first++) {
+    for (const rest of combinations(n - first - 1, size - 1)) result.push([first, ...rest.map((index) => index + first + 1)]);
+  }
+  return result;
+}
+
+/** The prefix bit positions of every table: the chosen blocks of each level, level after level. */
+function tablePositions(positions: number[], blocksPerLevel: number[], maxDistance: number): number[][] {
+  const [blocks, ...deeper] = blocksPerLevel;
+  if (blocks === undefined) return [[]];
+  const split = splitBlocks(positions, blocks);
+  return combinations(blocks, blocks - maxDistance).flatMap((chosen) => {
+    const prefix = chosen.flatMap((index) => split[index] as number[]);
+    const rest = split.filter((_, index) => !chosen.includes(index)).flat();
+    return tablePositions(rest, deeper, maxDistance).map((suffix) => [...prefix, ...suffix]);
+  });
+}
+
+/** Sorted bit positions as runs that stay inside one 32-bit half. */
+function toRuns(positions: number[]): BitRun[] {
+  const runs: BitRun[] = [];
+  for (const position of positions) {
+    const last = runs.at(-1);
+    if (last && last.start + last.length === position && position !== 32) last.length++;
+    else runs.push({ start: position, length: 1 });
+  }
+  return runs;
+}
+
+function runBits(run: BitRun, high: number, low: number): number {
+  const word = run.start < 32 ? high : low;
+  const shift = 32 - (run.start % 32) - run.length;
+  return run.length === 32 ? word >>> 0 : (word >>> shift) & ((1 << run.length) - 1);
+}
+
+/**
+ * The layout of Manku et al.'s permuted tables for distance `maxDistance` with the given blocks per level.
+ * `partitionName(table, prefixHex)` names a partition; the default is `<name>.<table>#<prefix hex>`.
+ */
+export function permutedTableLayout(
+  maxDistance: number,
+  blocksPerLevel: number[],
+  options: { name?: string; partitionName?: (table: number, prefixHex: string) => string } = {},
+): IndexLayout {
+  if (!Number.isInteger(maxDistance) || maxDistance < 0) throw new RangeError(`maxDistance must be a non-negative integer, got ${maxDistance}`);
+  if (blocksPerLevel.length === 0) throw new RangeError('a permuted-table layout needs at least one level of blocks');
+  for (const blocks of blocksPerLevel) {
+    if (!Number.isInteger(blocks) || blocks <= maxDistance) throw new RangeError(`each level needs more than ${maxDistance} blocks to leave one unchanged, got ${blocks}`);
+  }
+  const allBits = Array.from({ length: FINGERPRINT_BITS }, (_, bit) => bit);
+  const tables = tablePositions(allBits, blocksPerLevel, maxDistance).map((positions) => [...positions].sort((a, b) => a - b));
+  const prefixBits = tables.map((positions) => positions.length);
+  if (Math.max(...prefixBits) > 52) throw new RangeError(`prefixes longer than 52 bits are not supported, got ${Math.max(...prefixBits)}`);
+  const runs = tables.map(toRuns);
+  const name = options.name ?? `p${tables.length}x${Math.min(...prefixBits)}`;
+  const partitionName = options.partitionName ?? ((table: number, prefixHex: string) => `${name}.${table}#${prefixHex}`);
+
+  const prefixOf = (table: number, high: number, low: number): number => {
+    let prefix = 0;
+    for (const run of runs[table] ?? []) prefix = prefix * 2 ** run.length + runBits(run, high, low);
+    return prefix;
+  };
+  const writePartitions = (simhash: string): string[] => {
+    const { high, low } = splitSimhash(simhash);
+    return tables.map((_, table) => partitionName(table, prefixOf(table, high, low).toString(16).padStart(Math.ceil(prefixBits[table]! / 4), '0')));
+  };
+  return {
+    name,
+    maxDistance,
+    tableCount: tables.length,
+    prefixBits,
+    writePartitions,
+    queryPartitions(simhash, distance = maxDistance) {
+      if (distance > maxDistance) throw new RangeError(`layout ${name} guarantees candidates within ${maxDistance} bits, not ${distance}`);
+      return writePartitions(simhash);
+    },
+    prefixOf,
+  };
+}
+
+/** Today's design: four 16-bit bands, partitions `<band>#<4 hex>` (the store prefixes `BAND#`). */
+export const BAND_LAYOUT = permutedTableLayout(3, [4], { name: 'bands4x16', partitionName: (table, prefixHex) => `${table}#${prefixHex}` });
+/** Manku et al.'s 10 tables of 25/26-bit prefixes for k = 3. */
+export const PERMUTED_10_LAYOUT = permutedTableLayout(3, [5], { name: 'p10x25' });
+/** Manku et al.'s 16 tables of 28-bit prefixes for k = 3 (two levels of 4 blocks). */
+export const PERMUTED_16_LAYOUT = permutedTableLayout(3, [4, 4], { name: 'p16x28' });
+
+export const INDEX_LAYOUTS = { bands: BAND_LAYOUT, permuted10: PERMUTED_10_LAYOUT, permuted16: PERMUTED_16_LAYOUT } as const;
+export type IndexLayoutName = keyof typeof INDEX_LAYOUTS;
+
+/** The layout the store writes today. */
+export const DEFAULT_INDEX_LAYOUT: IndexLayout = BAND_LAYOUT;

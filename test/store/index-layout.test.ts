@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { bandKeys } from '../../functions/core/fingerprint.ts';
+import { BAND_LAYOUT, INDEX_LAYOUTS, PERMUTED_10_LAYOUT, PERMUTED_16_LAYOUT, permutedTableLayout, splitSimhash, type IndexLayout } from '../../functions/store/index-layout.ts';
+
+/** Deterministic 32-bit generator (mulberry32), so a failure reproduces. */
+function randomSource(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+const hex32 = (value: number): string => (value >>> 0).toString(16).padStart(8, '0');
+
+function randomSimhash(next: () => number): string {
+  return hex32(next()) + hex32(next());
+}
+
+/** `simhash` with the given bit positions (0 = most significant) flipped. */
+function flip(simhash: string, bits: number[]): string {
+  let { high, low } = splitSimhash(simhash);
+  for (const bit of bits) {
+    if (bit < 32) high ^= 1 << (31 - bit);
+    else low ^= 1 << (63 - bit);
+  }
+  return hex32(high) + hex32(low);
+}
+
+function sharesPartition(layout: IndexLayout, a: string, b: string): boolean {
+  const written = new Set(layout.writePartitions(a));
+  return layout.queryPartitions(b).some((partition) => written.has(partition));
+}
+
+describe('index layouts', () => {
+  it('the band layout names exactly the partitions of the core band keys (the store format does not change)', () => {
+    const next = randomSource(7);
+    for (let i = 0; i < 200; i++) {
+      const simhash = randomSimhash(next);
+      expect(BAND_LAYOUT.writePartitions(simhash)).toEqual(bandKeys(simhash).map((band) => band.replace(':', '#')));
+    }
+  });
+
+  it("has Manku et al.'s table counts and prefix lengths for k = 3", () => {
+    expect([BAND_LAYOUT.tableCount, BAND_LAYOUT.prefixBits]).toEqual([4, [16, 16, 16, 16]]);
+    expect(PERMUTED_10_LAYOUT.tableCount).toBe(10);
+    expect(new Set(PERMUTED_10_LAYOUT.prefixBits)).toEqual(new Set([25, 26]));
+    expect(PERMUTED_16_LAYOUT.tableCount).toBe(16);
+    expect(new Set(PERMUTED_16_LAYOUT.prefixBits)).toEqual(new Set([28]));
+    expect(permutedTableLayout(3, [6]).tableCount).toBe(20);
+  });
+
+  it('every fingerprint within 3 bits shares a partition: all 43,745 flips of up to 3 bits of one fingerprint', () => {
+    const base = randomSimhash(randomSource(11));
+    const flips: number[][] = [[]];
+    for (let a = 0; a < 64; a++) {
+      flips.push([a]);
+      for (let b = a + 1; b < 64; b++) {
+        flips.push([a, b]);
+        for (let c = b + 1; c < 64; c++) flips.push([a, b, c]);
+      }
+    }
+    expect(flips.length).toBe(1 + 64 + 2016 + 41664);
+    for (const layout of Object.values(INDEX_LAYOUTS)) {
+      const missed = flips.filter((bits) => !sharesPartition(layout, base, flip(base, bits)));
+      expect(missed, layout.name).toEqual([]);
+    }
+  });
+
+  it('the guarantee is tight: 4 flips, one per block, share no partition', () => {
+    const base = randomSimhash(randomSource(13));
+    expect(sharesPartition(BAND_LAYOUT, base, flip(base, [0, 16, 32, 48]))).toBe(false);
+    // Level-1 blocks of p16x28 are the bands too; one flip in each of the 4 blocks defeats every table.
+    expect(sharesPartition(PERMUTED_16_LAYOUT, base, flip(base, [3, 20, 40, 60]))).toBe(false);
+    // p10x25's blocks are 13,13,13,13,12 bits: 4 flips in 4 blocks leave one clean block, not the 2 a table needs.
+    expect(sharesPartition(PERMUTED_10_LAYOUT, base, flip(base, [0, 13, 26, 39]))).toBe(false);
+  });
+
+  it('longer prefixes make unrelated fingerprints collide less: 2,000 random fingerprints', () => {
+    const next = randomSource(17);
+    const simhashes = Array.from({ length: 2000 }, () => randomSimhash(next));
+    const collisions = (layout: IndexLayout): number => {
+      const seen = new Map<string, number>();
+      let shared = 0;
+      for (const simhash of simhashes) {
+        for (const partition of layout.writePartitions(simhash)) {
+          const count = seen.get(partition) ?? 0;
+          shared += count;
+          seen.set(partition, count + 1);
+        }
+      }
+      return shared;
+    };
+    const bandPairs = collisions(BAND_LAYOUT);
+    // Expected 4 * C(2000,2) / 2^16 = 122 for bands; about 16 * 2e6 / 2^28 = 0.12 for p16x28.
+    console.log(`random pairs sharing a partition among 2,000 fingerprints: bands ${bandPairs}, p10x25 ${collisions(PERMUTED_10_LAYOUT)}, p16x28 ${collisions(PERMUTED_16_LAYOUT)}`);
+    expect(bandPairs).toBeGreaterThan(60);
+    expect(bandPairs).toBeLessThan(200);
+    expect(collisions(PERMUTED_16_LAYOUT)).toBeLessThan(5);
+  });
+
+  it('prefixOf agrees with the partition names (what the simulation uses is what the store writes)', () => {
+    const next = randomSource(19);
+    for (let i = 0; i < 100; i++) {
+      const simhash = randomSimhash(next);
+      const { high, low } = splitSimhash(simhash);
+      for (const layout of Object.values(INDEX_LAYOUTS)) {
+        const names = layout.writePartitions(simhash);
+        names.forEach((name, table) => expect(Number.parseInt(name.split('#')[1]!, 16)).toBe(layout.prefixOf(table, high, low)));
+      }
+    }
+  });
+
+  it('rejects malformed input with a clear message', () => {
+    expect(() => BAND_LAYOUT.writePartitions('xyz')).toThrow(/16 lowercase hex digits/);
+    expect(() => BAND_LAYOUT.queryPartitions('0123456789abcdef', 4)).toThrow(/within 3 bits, not 4/);
+    expect(() => permutedTableLayout(3, [3])).toThrow(/more than 3 blocks/);
+  });
+});
