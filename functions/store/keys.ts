@@ -1,7 +1,7 @@
 /** Every key, rank and sortable value the store writes is built here, from the names in schema.ts. */
 import { partialDateEnd, partialDateStart } from '../core/dates/partial-date.ts';
-import { bandKeys as coreBandKeys } from '../core/fingerprint.ts';
 import type { PageAnalysis } from '../core/types.ts';
+import { DEFAULT_INDEX_LAYOUT, type IndexLayout } from './index-layout.ts';
 import { KEY_PREFIXES } from './schema.ts';
 
 export interface ItemKey {
@@ -18,9 +18,12 @@ export function documentKey(docId: string): ItemKey {
   return { pk: `${KEY_PREFIXES.document}${docId}`, sk: KEY_PREFIXES.documentSort };
 }
 
-/** The core's 16-bit bands (`<i>:<4 hex>`) as partitions `BAND#<i>#<4 hex>`: near-duplicates within 3 bits share at least one. */
-export function bandPartitions(simhash: string): string[] {
-  return coreBandKeys(simhash).map((band) => `${KEY_PREFIXES.band}${band.replace(':', '#')}`);
+/**
+ * The index partitions of a fingerprint, `BAND#<partition of the layout>`: near-duplicates within the layout's
+ * maxDistance (3) share at least one. The default layout is the four 16-bit bands, `BAND#<i>#<4 hex>`.
+ */
+export function bandPartitions(simhash: string, layout: IndexLayout = DEFAULT_INDEX_LAYOUT): string[] {
+  return layout.writePartitions(simhash).map((partition) => `${KEY_PREFIXES.band}${partition}`);
 }
 
 export function bandKeys(simhash: string, docId: string): ItemKey[] {
