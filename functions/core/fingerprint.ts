@@ -16,6 +16,8 @@ export { normalizeText } from './normalize.ts';
 /** Words per shingle in the sketch: 4 measured best on the Webis pairs (the extraction benchmark also scores 4-grams). */
 export const SHINGLE_WORDS = 4;
 
+/** Reused shingle buffer, kept up to this many words (larger texts get a one-off buffer). */
+const KEPT_SCRATCH_WORDS = 1 << 18;
 let scratchShingles = new Uint32Array(1 << 14);
 
 /**
@@ -24,8 +26,8 @@ let scratchShingles = new Uint32Array(1 << 14);
  * and one final avalanche suffice.
  */
 function shingleHashes(words: Uint32Array, wordCount: number): { shingles: Uint32Array; count: number } {
-  if (scratchShingles.length < wordCount) scratchShingles = new Uint32Array(wordCount);
-  const shingles = scratchShingles;
+  const shingles = scratchShingles.length >= wordCount ? scratchShingles : new Uint32Array(wordCount);
+  if (wordCount <= KEPT_SCRATCH_WORDS) scratchShingles = shingles;
   const width = Math.min(wordCount, SHINGLE_WORDS);
   let count = 0;
   for (let end = Math.max(width, 1); end <= wordCount; end++) {

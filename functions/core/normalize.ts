@@ -70,6 +70,8 @@ export interface NormalizedWords {
   wordCount: number;
 }
 
+/** Reused output buffers, grown on demand up to KEPT_SCRATCH_UNITS code units of input (larger inputs get one-off buffers, so one huge page does not pin its memory for the process's life). */
+const KEPT_SCRATCH_UNITS = 1 << 20;
 let scratchBytes = new Uint8Array(1 << 16);
 let scratchHashes = new Uint32Array(1 << 14);
 
@@ -83,10 +85,12 @@ export function normalizeWords(text: string): NormalizedWords {
   const source = text.normalize('NFKC');
   const length = source.length;
   // Worst case: 3 UTF-8 bytes and a space per code unit; at most one word per code unit.
-  if (scratchBytes.length < 4 * length) scratchBytes = new Uint8Array(4 * length);
-  if (scratchHashes.length < length) scratchHashes = new Uint32Array(length);
-  const out = scratchBytes;
-  const hashes = scratchHashes;
+  const out = scratchBytes.length >= 4 * length ? scratchBytes : new Uint8Array(4 * length);
+  const hashes = scratchHashes.length >= length ? scratchHashes : new Uint32Array(length);
+  if (length <= KEPT_SCRATCH_UNITS) {
+    scratchBytes = out;
+    scratchHashes = hashes;
+  }
   let byteLength = 0;
   let wordCount = 0;
   let wordStart = -1; // byte offset of the current word in `out`, -1 between words

@@ -5,7 +5,7 @@
  */
 
 export const SKETCH_SIZE = 64;
-const SKETCH_VERSION = 1;
+const SKETCH_VERSION = 2; // 2: word hashes over code points (normalizeWords); version-1 sketches hash differently
 const HEADER_BYTES = 5; // version (u8) + distinct shingle count (u32 LE)
 
 export interface Sketch {
@@ -15,7 +15,11 @@ export interface Sketch {
   minima: Uint32Array;
 }
 
-/** Scratch open-addressing set of 32-bit hashes (0 marks an empty slot; the hash 0 itself is tracked apart). */
+/**
+ * Scratch open-addressing set of 32-bit hashes (0 marks an empty slot; the hash 0 itself is tracked apart), kept up
+ * to KEPT_SLOTS (larger documents get a one-off table).
+ */
+const KEPT_SLOTS = 1 << 19;
 let seen = new Uint32Array(1 << 12);
 /** Scratch max-heap of the smallest distinct hashes so far (root = the largest of them). */
 const heap = new Uint32Array(SKETCH_SIZE);
@@ -26,10 +30,10 @@ const heap = new Uint32Array(SKETCH_SIZE);
  * instead of sorting every shingle).
  */
 export function sketchOf(hashes: Uint32Array, count: number = hashes.length): Sketch {
-  let slots = seen.length;
+  let slots = 64; // a power of two at least twice the hashes, so probes stay short; only this much is cleared
   while (slots < 2 * count) slots *= 2;
-  if (slots > seen.length) seen = new Uint32Array(slots);
-  const table = seen.subarray(0, slots);
+  const table = slots <= seen.length ? seen.subarray(0, slots) : new Uint32Array(slots);
+  if (slots > seen.length && slots <= KEPT_SLOTS) seen = table;
   table.fill(0);
   const mask = slots - 1;
   let distinct = 0;

@@ -32,7 +32,7 @@ function articleBodies(): string[] {
 }
 
 describe.skipIf(!hasCorpus())('near-duplicate decision', () => {
-  it('reaches precision >= 0.95 on the human-judged Webis pairs, with recall above text-dedup SimHash (0.73)', () => {
+  it('reaches precision >= 0.95 on the human-judged Webis pairs, with recall >= 0.737 (text-dedup SimHash: 0.73)', () => {
     const folder = corpusPath('webis-near-duplicates');
     const pairs = readFileSync(`${folder}/pairs.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as WebisPair);
     const judged = pairs.map((pair) => {
@@ -54,7 +54,7 @@ describe.skipIf(!hasCorpus())('near-duplicate decision', () => {
         `similarity near-dup ${figures(true, 'similarity')} vs not ${figures(false, 'similarity')}`,
     );
     expect(chosen.precision).toBeGreaterThanOrEqual(0.95);
-    expect(chosen.recall).toBeGreaterThan(0.73);
+    expect(chosen.recall).toBeGreaterThanOrEqual(0.737); // measured before the single-pass normalize; now 0.750
   });
 
   it('finds >= 0.95 of synthetic reposts and never matches different articles, even in the same site template', () => {
