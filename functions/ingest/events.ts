@@ -55,3 +55,85 @@ export function s3RecordsOfMessage(message: SQSRecord): S3EventRecord[] {
   if (!Array.isArray(records)) throw new MalformedMessage(`SQS message ${message.messageId}: no S3 event Records in the body`);
   return records as S3EventRecord[];
 }
+
+/** Characters encodeURIComponent leaves alone but a form encoder (as S3 uses for event keys) escapes. */
+const FORM_RESERVED = /[!'()~]/g;
+
+/** Encode an object key as real S3 event notifications do: form-style (space -> '+'), '/' kept. */
+export function encodeEventKey(key: string): string {
+  return encodeURIComponent(key)
+    .replace(FORM_RESERVED, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+')
+    .replace(/%2F/g, '/');
+}
+
+/**
+ * The sequencer of every backfill event: the lowest there is, so a backfill never outranks a real event.
+ * - An object a real event already recorded: the backfill event is older, hence 'stale', and changes nothing.
+ * - An object never recorded: the backfill records it; any later real event (higher sequencer) still wins.
+ * - A second backfill: same sequencer, same content: 'unchanged'. Idempotent with the normal path and with itself.
+ * The price: an object overwritten while notifications were off, after a first backfill or real event recorded its
+ * older version, is not picked up by a backfill (re-upload or copy it onto itself to send a real event).
+ */
+export const BACKFILL_SEQUENCER = '0';
+
+/** Marks the synthetic events of a backfill (Step Functions Distributed Map, or `archive-dedup backfill`). */
+export const BACKFILL_SOURCE = 'archive-dedup.backfill';
+
+/** One listed object: an S3 ListObjectsV2 `Contents` entry, or a Step Functions S3 ItemReader item (`Etag`, epoch-second `LastModified`). */
+export interface ListedObject {
+  Key: string;
+  Size?: number;
+  ETag?: string;
+  Etag?: string;
+  LastModified?: string | number | Date;
+}
+
+/**
+ * What the backfill state machine sends the function, one batch of listed objects per invocation. Step Functions has
+ * no URL-encoding function, so keys arrive raw and the handler turns each item into a real-shaped S3 record here.
+ */
+export interface BackfillEvent {
+  source: typeof BACKFILL_SOURCE;
+  bucket: string;
+  Items: ListedObject[];
+}
+
+export function isBackfillEvent(event: unknown): event is BackfillEvent {
+  const candidate = event as Partial<BackfillEvent> | null;
+  return typeof candidate === 'object' && candidate !== null && candidate.source === BACKFILL_SOURCE && typeof candidate.bucket === 'string' && Array.isArray(candidate.Items);
+}
+
+function isoTime(lastModified: ListedObject['LastModified']): string {
+  if (lastModified === undefined) return new Date().toISOString();
+  // The ItemReader gives epoch seconds; ListObjectsV2 through the SDK gives a Date.
+  const date = typeof lastModified === 'number' ? new Date(lastModified * 1000) : new Date(lastModified);
+  if (Number.isNaN(date.getTime())) throw new MalformedMessage(`backfill item has an unreadable LastModified "${String(lastModified)}"`);
+  return date.toISOString();
+}
+
+/** A listed object as the ObjectCreated:Put record S3 would have sent for it, with the backfill sequencer and LastModified as eventTime. */
+export function backfillRecord(bucket: string, object: ListedObject): S3EventRecord {
+  if (typeof object.Key !== 'string' || object.Key === '') throw new MalformedMessage(`backfill item has no Key: ${JSON.stringify(object)}`);
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: process.env.AWS_REGION ?? '',
+    eventTime: isoTime(object.LastModified),
+    eventName: 'ObjectCreated:Put',
+    userIdentity: { principalId: BACKFILL_SOURCE },
+    requestParameters: { sourceIPAddress: '127.0.0.1' },
+    responseElements: { 'x-amz-request-id': BACKFILL_SOURCE, 'x-amz-id-2': BACKFILL_SOURCE },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: BACKFILL_SOURCE,
+      bucket: { name: bucket, ownerIdentity: { principalId: BACKFILL_SOURCE }, arn: `arn:aws:s3:::${bucket}` },
+      object: {
+        key: encodeEventKey(object.Key),
+        size: object.Size ?? 0,
+        eTag: (object.ETag ?? object.Etag ?? '').replace(/"/g, ''),
+        sequencer: BACKFILL_SEQUENCER,
+      },
+    },
+  };
+}

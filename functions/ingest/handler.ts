@@ -1,5 +1,6 @@
 /**
- * Lambda entry: SQS batches of S3 event notifications (S3 -> SQS -> Lambda), a direct S3 event, or the s3:TestEvent.
+ * Lambda entry: SQS batches of S3 event notifications (S3 -> SQS -> Lambda), a direct S3 event, the s3:TestEvent, or a
+ * batch of listed objects from the backfill state machine (`{ source: 'archive-dedup.backfill', bucket, Items }`).
  * Only failed records are reported back (batchItemFailures) so SQS retries just those, then dead-letters them.
  *
  * Environment: TABLE_NAME (required); MAX_DISTANCE, MIN_SIMILARITY, MISMATCH_GAP_DAYS (core thresholds);
@@ -8,10 +9,11 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
 import type { CoreConfig } from '../core/config.ts';
 import { clientsFromEnvironment } from './clients.ts';
-import { createIngest, type Ingest, type IngestObserver } from './ingest.ts';
+import { isBackfillEvent } from './events.ts';
+import { createIngest, type Ingest, type IngestEvent, type IngestObserver } from './ingest.ts';
 
 const logger = new Logger({ serviceName: 'archive-dedup-ingest' });
 const metrics = new Metrics({ namespace: 'ArchiveDedup', serviceName: 'archive-dedup-ingest' });
@@ -35,13 +37,14 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): Partial<CoreConfi
 const observer: IngestObserver = {
   outcome(outcome, ref) {
     logger.info('processed', { ...outcome, bucket: ref.bucket, key: ref.key, sequencer: ref.sequencer });
-    if (outcome.outcome === 'recorded' || outcome.outcome === 'rejected' || outcome.outcome === 'deleted') metrics.addMetric('DocumentsProcessed', MetricUnit.Count, 1);
-    if (outcome.outcome === 'recorded' && !outcome.isOriginal) metrics.addMetric('DuplicatesFound', MetricUnit.Count, 1);
+    const counted = outcome.outcome === 'recorded' || outcome.outcome === 'rejected' || outcome.outcome === 'deleted' || outcome.outcome === 'revisit';
+    if (counted) metrics.addMetric('DocumentsProcessed', MetricUnit.Count, 1);
+    if ((outcome.outcome === 'recorded' && !outcome.isOriginal) || (outcome.outcome === 'revisit' && outcome.revisitOf)) metrics.addMetric('DuplicatesFound', MetricUnit.Count, 1);
     if (outcome.outcome === 'recorded' && outcome.dateMismatch) metrics.addMetric('DateMismatches', MetricUnit.Count, 1);
     if (outcome.outcome === 'rejected') metrics.addMetric('DocumentsRejected', MetricUnit.Count, 1);
   },
   failure(error, ref) {
-    logger.error('record failed; it will be retried, then dead-lettered', { bucket: ref.bucket, key: ref.key, sequencer: ref.sequencer, error: error as Error });
+    logger.error('record failed; it will be retried, then dead-lettered', { bucket: ref.bucket, key: ref.key, docId: ref.docId, sequencer: ref.sequencer, error: error as Error });
   },
 };
 
@@ -59,12 +62,13 @@ function ingestFromEnvironment(): Ingest {
   });
 }
 
-export const handler = async (event: SQSEvent | S3Event, context?: Context): Promise<SQSBatchResponse> => {
+export const handler = async (event: IngestEvent, context?: Context): Promise<SQSBatchResponse> => {
   if (context) logger.addContext(context);
   ingest ??= ingestFromEnvironment();
   try {
     const response = await ingest.processEvent(event);
-    if (response.batchItemFailures.length > 0) logger.warn('batch had failures', { failed: response.batchItemFailures.length, total: event.Records.length });
+    const total = isBackfillEvent(event) ? event.Items.length : event.Records.length;
+    if (response.batchItemFailures.length > 0) logger.warn('batch had failures', { failed: response.batchItemFailures.length, total });
     return response;
   } finally {
     metrics.publishStoredMetrics();

@@ -6,25 +6,35 @@
  * Everything else that fails (S3, DynamoDB, a bug) is thrown, so SQS retries the record and then dead-letters it.
  * A created object that is gone by the time we read it (NoSuchKey) is skipped as 'missing': its delete event,
  * which S3 always sends, records the tombstone; retrying could never succeed.
+ *
+ * Objects are streamed through the core's splitRecords: a single page becomes the document `<bucket>/<key>` exactly
+ * as before; a WARC or JSONL object becomes one document per record, `<bucket>/<key>#<recordId>`, read one record
+ * at a time (a 1 GB WARC is never held). See functions/store/objects.ts for how an object's records are listed,
+ * replaced by an overwrite and deleted with it.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { analyzePage } from '../core/analyze.ts';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
-import { createStore, documentIdFor, type ObjectRef, type RecordOutcome } from '../store/index.ts';
-import { actionOf, isS3Event, objectRefOf, s3RecordsOfMessage } from './events.ts';
+import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
+import { createStore, documentIdFor, recordDocumentId, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
+import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
 
 export type IngestOutcome =
   | RecordOutcome
+  /** A WARC revisit record (see functions/store/revisits.ts). */
+  | RevisitOutcome
   /** Not an object event we handle (e.g. ObjectRestore), or outside the watched prefix. */
   | { docId: string; outcome: 'ignored' }
   /** The object no longer exists (deleted before we read it). */
   | { docId: string; outcome: 'missing' }
   /** The object was overwritten after this event (other ETag); the newer event records it. */
-  | { docId: string; outcome: 'superseded' };
+  | { docId: string; outcome: 'superseded' }
+  /** A WARC or JSONL object: each of its records' outcomes went to the observer. */
+  | { docId: string; outcome: 'container'; records: number };
 
 export interface IngestObserver {
   outcome?(outcome: IngestOutcome, ref: ObjectRef): void;
@@ -41,9 +51,12 @@ export interface IngestDeps {
   observer?: IngestObserver;
 }
 
+export type IngestEvent = SQSEvent | S3Event | BackfillEvent;
+
 export interface Ingest {
   processS3Record(record: S3EventRecord): Promise<IngestOutcome>;
-  processEvent(event: SQSEvent | S3Event): Promise<SQSBatchResponse>;
+  /** SQS batches (partial failures reported), direct S3 events and backfill batches (any failure throws, for a retry). */
+  processEvent(event: IngestEvent): Promise<SQSBatchResponse>;
 }
 
 function stripQuotes(eTag: string | undefined): string | undefined {
@@ -55,33 +68,117 @@ function isMissingObject(error: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound';
 }
 
+type ObjectBody = GetObjectCommandOutput['Body'];
+
+/** The SDK's body (a Node Readable in Lambda and Node) as chunks; an absent body is an empty object. */
+async function* bodyChunks(body: ObjectBody): AsyncGenerator<Uint8Array> {
+  if (!body) return;
+  if (Symbol.asyncIterator in body) {
+    for await (const chunk of body as AsyncIterable<Uint8Array>) yield chunk;
+    return;
+  }
+  yield await body.transformToByteArray();
+}
+
+/** Stop downloading a body we will not read (superseded, stale), so its socket is freed. */
+function discard(body: ObjectBody): void {
+  (body as { destroy?: () => void } | undefined)?.destroy?.();
+}
+
 export function createIngest(deps: IngestDeps): Ingest {
   const config = resolveCoreConfig(deps.config);
   const store = createStore({ client: deps.dynamo, tableName: deps.tableName, config });
+  const report = (outcome: IngestOutcome, ref: ObjectRef): void => deps.observer?.outcome?.(outcome, ref);
+
+  /** An object over the single-page limit may still be a WARC or JSONL of many small records: its first bytes tell. */
+  async function mayHoldRecords(ref: ObjectRef): Promise<boolean> {
+    try {
+      const head = await deps.s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId, Range: `bytes=0-${HEAD_BYTES - 1}` }));
+      const bytes = head.Body ? await head.Body.transformToByteArray() : new Uint8Array();
+      return detectContainer({ fileName: ref.key, contentType: head.ContentType }, bytes) !== 'single';
+    } catch (error) {
+      if (isMissingObject(error)) return true; // the full read below reports it as missing
+      throw new Error(`S3 GetObject (first bytes) s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
 
   async function ingestCreated(ref: ObjectRef, docId: string): Promise<IngestOutcome> {
-    if (ref.size !== undefined && ref.size > config.maxInputBytes) {
-      // Rejected from the event alone: never download what can never be analyzed.
+    if (ref.size !== undefined && ref.size > config.maxInputBytes && !(await mayHoldRecords(ref))) {
+      // Rejected from the event and the first bytes alone: never download what can never be analyzed.
       return store.recordRejected(ref, new InputRejected(REJECT_CODES.tooLarge, `object is ${ref.size} bytes, over the ${config.maxInputBytes}-byte limit`));
     }
-    let object;
+    let object: GetObjectCommandOutput;
     try {
       object = await deps.s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
     } catch (error) {
       if (isMissingObject(error)) return { docId, outcome: 'missing' };
       throw new Error(`S3 GetObject s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
     }
-    const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
-    if (!ref.versionId && ref.eTag && stripQuotes(object.ETag) !== stripQuotes(ref.eTag)) return { docId, outcome: 'superseded' };
-    const current: ObjectRef = { ...ref, contentType: object.ContentType, size: ref.size ?? bytes.length };
-    let analysis;
+    if (!ref.versionId && ref.eTag && stripQuotes(object.ETag) !== stripQuotes(ref.eTag)) {
+      discard(object.Body);
+      return { docId, outcome: 'superseded' };
+    }
+    const current: ObjectRef = { ...ref, contentType: object.ContentType, size: ref.size ?? object.ContentLength };
+    const hints = { contentType: object.ContentType, fileName: ref.key, metadata: object.Metadata };
+    const records = splitRecords(bodyChunks(object.Body), hints, config);
     try {
-      analysis = analyzePage(bytes, { contentType: object.ContentType, fileName: ref.key, metadata: object.Metadata }, config);
+      const first = await records.next();
+      if (!first.done && first.value.recordId === '') return await ingestSinglePage(current, first.value);
+      return await ingestContainer(current, docId, first.done ? null : first.value, records);
     } catch (error) {
       if (error instanceof InputRejected) return store.recordRejected(current, error);
       throw error;
+    } finally {
+      discard(object.Body);
     }
-    return store.recordDocument(current, analysis);
+  }
+
+  /** Exactly the single-page path of before: the document is `<bucket>/<key>`. */
+  async function ingestSinglePage(ref: ObjectRef, record: PageRecord): Promise<IngestOutcome> {
+    if (record.error) return store.recordRejected(ref, record.error);
+    try {
+      return await store.recordDocument(ref, analyzePage(record.bytes, record.hints, config));
+    } catch (error) {
+      if (error instanceof InputRejected) return store.recordRejected(ref, error);
+      throw error;
+    }
+  }
+
+  async function ingestContainer(ref: ObjectRef, docId: string, first: PageRecord | null, rest: AsyncGenerator<PageRecord>): Promise<IngestOutcome> {
+    if ((await store.beginObject(ref)) === 'stale') return { docId, outcome: 'stale' };
+    const recordIds = new Set<string>();
+    // One record at a time: only the current record's bytes are held.
+    for (let record = first; record; ) {
+      recordIds.add(record.recordId);
+      await ingestRecord(ref, record);
+      const next = await rest.next();
+      record = next.done ? null : next.value;
+    }
+    for (const outcome of await store.finishObject(ref, recordIds)) report(outcome, { ...ref, docId: outcome.docId });
+    return { docId, outcome: 'container', records: recordIds.size };
+  }
+
+  async function ingestRecord(objectRef: ObjectRef, record: PageRecord): Promise<void> {
+    const { bucket, key } = objectRef;
+    const ref = {
+      ...objectRef,
+      docId: recordDocumentId(bucket, key, record.recordId),
+      recordId: record.recordId,
+      contentType: record.hints.contentType,
+      captureDate: record.captureDate,
+      url: record.hints.url,
+    };
+    await store.addRecord(ref, record.kind === 'page' && !record.error);
+    let outcome: IngestOutcome;
+    if (record.error) {
+      outcome = await store.recordRejected(ref, record.error);
+    } else if (record.kind === 'revisit') {
+      const { recordId: referredRecordId, ...refersTo } = record.refersTo ?? {};
+      outcome = await store.recordRevisit(ref, refersTo, referredRecordId ? recordDocumentId(bucket, key, referredRecordId) : undefined);
+    } else {
+      outcome = await ingestSinglePage(ref, record);
+    }
+    report(outcome, ref);
   }
 
   async function processS3Record(record: S3EventRecord): Promise<IngestOutcome> {
@@ -90,10 +187,16 @@ export function createIngest(deps: IngestDeps): Ingest {
     try {
       const action = actionOf(record);
       let outcome: IngestOutcome;
-      if (action === 'other' || (deps.watchPrefix && !ref.key.startsWith(deps.watchPrefix))) outcome = { docId, outcome: 'ignored' };
-      else if (action === 'removed') outcome = await store.markDeleted(ref);
-      else outcome = await ingestCreated(ref, docId);
-      deps.observer?.outcome?.(outcome, ref);
+      if (action === 'other' || (deps.watchPrefix && !ref.key.startsWith(deps.watchPrefix))) {
+        outcome = { docId, outcome: 'ignored' };
+      } else if (action === 'removed') {
+        // The object's own tombstone first (objects.ts relies on this order), then its records, if it held any.
+        outcome = await store.markDeleted(ref);
+        for (const removed of await store.removeObject(ref)) report(removed, { ...ref, docId: removed.docId });
+      } else {
+        outcome = await ingestCreated(ref, docId);
+      }
+      report(outcome, ref);
       return outcome;
     } catch (error) {
       deps.observer?.failure?.(error, ref);
@@ -105,7 +208,22 @@ export function createIngest(deps: IngestDeps): Ingest {
     for (const record of s3RecordsOfMessage(message)) await processS3Record(record);
   }
 
-  async function processEvent(event: SQSEvent | S3Event): Promise<SQSBatchResponse> {
+  /** Every item is tried; then any failure fails the invocation, so Step Functions retries the batch (done items are then 'unchanged'). */
+  async function processBackfill(event: BackfillEvent): Promise<SQSBatchResponse> {
+    const failed: string[] = [];
+    for (const item of event.Items) {
+      try {
+        await processS3Record(backfillRecord(event.bucket, item));
+      } catch (error) {
+        failed.push(`${item.Key}: ${(error as Error).message}`);
+      }
+    }
+    if (failed.length > 0) throw new Error(`backfill: ${failed.length} of ${event.Items.length} objects failed:\n${failed.join('\n')}`);
+    return { batchItemFailures: [] };
+  }
+
+  async function processEvent(event: IngestEvent): Promise<SQSBatchResponse> {
+    if (isBackfillEvent(event)) return processBackfill(event);
     if (isS3Event(event)) {
       // A direct S3 invocation has no partial-batch contract: any failure fails (and retries) the whole event.
       for (const record of event.Records) await processS3Record(record);

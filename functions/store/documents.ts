@@ -21,6 +21,10 @@ function objectAttributes(ref: ObjectRef, docId: string): Item {
     sequencerKey: sequencerKey(ref.sequencer),
     size: ref.size,
     contentType: ref.contentType,
+    // Only records inside a container object have these (undefined attributes are not written).
+    recordId: ref.recordId,
+    captureDate: ref.captureDate,
+    url: ref.url,
   };
 }
 

@@ -17,6 +17,8 @@ import { assignCluster, findCandidates, type Candidate, type ClusterRoot } from 
 import { markDeleted, recordDocument, recordRejected } from './documents.ts';
 import { createContext, type StoreOptions } from './dynamo.ts';
 import { documentsInCluster, exactDuplicates, getDocument, listMismatches } from './queries.ts';
+import { addRecord, beginObject, finishObject, removeObject, type ObjectStart } from './objects.ts';
+import { recordRevisit, type RevisitOutcome, type RevisitReference } from './revisits.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
 
 export interface Store {
@@ -31,6 +33,17 @@ export interface Store {
   documentsInCluster(clusterId: string): Promise<StoredDocument[]>;
   exactDuplicates(contentHash: string): Promise<StoredDocument[]>;
   listMismatches(): Promise<StoredDocument[]>;
+  // Container objects (WARC, JSONL: many records per object), see objects.ts and revisits.ts.
+  /** Claim the object for this event before its records: 'stale' if a newer event or a removal was applied. */
+  beginObject(ref: ObjectRef): Promise<ObjectStart>;
+  /** List a record of the object (and, for a page with url and capture date, its capture) before its document is written. */
+  addRecord(ref: ObjectRef & { recordId: string }, page: boolean): Promise<void>;
+  /** After all records: mark deleted the listed records this version no longer holds (or all, if removed meanwhile). */
+  finishObject(ref: ObjectRef, recordIds: ReadonlySet<string>): Promise<RecordOutcome[]>;
+  /** ObjectRemoved: every listed record of the object is marked deleted ([] for an object that holds no records). */
+  removeObject(ref: ObjectRef): Promise<RecordOutcome[]>;
+  /** A WARC revisit: an exact duplicate of the referred document (same object: its docId; else found by URI + date). */
+  recordRevisit(ref: ObjectRef, refersTo: RevisitReference, sameObjectDocId?: string): Promise<RevisitOutcome>;
 }
 
 export function createStore(options: StoreOptions): Store {
@@ -49,12 +62,20 @@ export function createStore(options: StoreOptions): Store {
     documentsInCluster: (clusterId) => documentsInCluster(ctx, clusterId),
     exactDuplicates: (contentHash) => exactDuplicates(ctx, contentHash),
     listMismatches: () => listMismatches(ctx),
+    beginObject: (ref) => beginObject(ctx, ref),
+    addRecord: (ref, page) => addRecord(ctx, ref, page),
+    finishObject: (ref, recordIds) => finishObject(ctx, ref, recordIds),
+    removeObject: (ref) => removeObject(ctx, ref),
+    recordRevisit: (ref, refersTo, sameObjectDocId) => recordRevisit(ctx, ref, refersTo, sameObjectDocId),
   };
 }
 
 export { ensureTable } from './table.ts';
 export { STORE_DEFAULTS, type StoreOptions, type StoreLimits } from './dynamo.ts';
 export { documentIdFor } from './keys.ts';
+export { recordDocumentId } from './objects.ts';
+export type { ObjectStart } from './objects.ts';
+export type { RevisitOutcome, RevisitReference } from './revisits.ts';
 export * from './errors.ts';
 export type { Candidate, ClusterRoot } from './clusters.ts';
 export type { DocumentStatus, ObjectRef, RecordOutcome, StoredDocument } from './types.ts';

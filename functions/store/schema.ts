@@ -8,6 +8,11 @@
  *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     the cluster's root record; `mergedInto` (write-once) redirects a merged cluster to an earlier one
  *   member     pk = CLUSTER#<clusterId>    sk = MEMBER#<docId>  append-only log of every document ever labelled with the cluster
  *                                                               (read with a consistent Query when the cluster is merged; GSIs are only eventually consistent)
+ *   object     pk = OBJECT#<bucket>/<key>  sk = OBJECT      a container object (WARC, JSONL): the latest event applied (sequencerKey) and its status
+ *   record     pk = OBJECT#<bucket>/<key>  sk = RECORD#<recordId>  one per record of the object, written before its document:
+ *                                                               ObjectRemoved lists them with one consistent Query (no GSI, no Scan)
+ *   capture    pk = CAPTURE#<url>          sk = <capture date>  docId of the WARC record that captured <url> then: a revisit in another
+ *                                                               WARC file finds its original by WARC-Refers-To-Target-URI + -Date with one GetItem
  * Indexes (sparse: only items with the attributes appear):
  *   byCluster      clusterPk = CLUSTER#<clusterId>  clusterSk = <rank>      members of a cluster, original first
  *   byContentHash  hashPk = HASH#<sha256>           hashSk = <rank>         exact duplicates
@@ -33,6 +38,10 @@ export const KEY_PREFIXES = {
   member: 'MEMBER#',
   contentHash: 'HASH#',
   mismatch: 'MISMATCH',
+  object: 'OBJECT#',
+  objectSort: 'OBJECT',
+  record: 'RECORD#',
+  capture: 'CAPTURE#',
 } as const;
 
 /** Default table name for the embedded stack and the CLI; the CDK stack passes its own through TABLE_NAME. */

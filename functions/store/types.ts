@@ -16,6 +16,12 @@ export interface ObjectRef {
   contentType?: string;
   /** When the event happened (S3 eventTime, ISO 8601); becomes firstSeen on the first record. */
   eventTime?: string;
+  /** A record inside a container object (WARC, JSONL): its id (`@<offset>`, `L<line>`); docId is then `<bucket>/<key>#<recordId>`. */
+  recordId?: string;
+  /** When the record's page was captured (WARC-Date, JSONL scrapedAt), as written there. Never the claimed date. */
+  captureDate?: string;
+  /** The record's own URL (WARC-Target-URI, JSONL url), which may differ from the page's canonical URL. */
+  url?: string;
 }
 
 export type DocumentStatus = 'recorded' | 'rejected' | 'deleted';
@@ -52,6 +58,16 @@ export interface StoredDocument {
   distance?: number;
   similarity?: number;
   rank?: string;
+  /** Records inside a container object (see ObjectRef). */
+  recordId?: string;
+  captureDate?: string;
+  url?: string;
+  /** 'html' | 'text' for an analyzed page; 'revisit' for a WARC revisit record (see revisits.ts). */
+  kind?: string;
+  /** A revisit's referred document (same page captured before), when it is known. */
+  revisitOf?: string;
+  /** What a revisit record says it repeats (WARC-Refers-To-Target-URI, -Date, payload digest, WARC-Refers-To). */
+  refersTo?: { uri?: string; date?: string; digest?: string; warcRecordId?: string };
   firstSeen: string;
   updatedAt: string;
 }

@@ -1,0 +1,163 @@
+/**
+ * Container objects (WARC, JSONL): one S3 object holds many documents, `<bucket>/<key>#<recordId>` each.
+ *
+ *   OBJECT#<bucket>/<key> / OBJECT             the latest event applied to the object (sequencerKey) and its status
+ *   OBJECT#<bucket>/<key> / RECORD#<recordId>  one per record, written BEFORE the record's document
+ *   CAPTURE#<sha256 of url> / <capture date>   which record captured a URL at a date (for revisits in other files)
+ *
+ * Why a record list in the object's own partition rather than a GSI or a Scan: ObjectRemoved must find every record
+ * of the object, and a consistent Query of one partition is the cheapest read that cannot miss one (a GSI is only
+ * eventually consistent, so a delete right after the upload could miss records still propagating).
+ * The list costs one small write per record, batched with the capture item.
+ *
+ * Races between a create and a remove of the same object are closed like cluster labels (clusters.ts): the remover
+ * writes the object's tombstone, marks the object item deleted and THEN lists the records; the creator claims the
+ * object item, writes each record item and THEN, at the end, re-reads the object item and the tombstone. Either the
+ * remover's list sees the record, or the creator sees the deletion and marks its records deleted itself.
+ */
+import { createHash } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { markDeleted } from './documents.ts';
+import { attempt, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
+import { isConditionFailed } from './errors.ts';
+import { documentIdFor, documentKey, sequencerKey, type ItemKey } from './keys.ts';
+import { KEY_PREFIXES } from './schema.ts';
+import type { ObjectRef, RecordOutcome } from './types.ts';
+
+/** Concurrent tombstone writes when an object's records are marked deleted. */
+const DELETE_CONCURRENCY = 8;
+
+export function objectPartition(bucket: string, key: string): string {
+  return `${KEY_PREFIXES.object}${documentIdFor(bucket, key)}`;
+}
+
+function objectKey(ref: ObjectRef): ItemKey {
+  return { pk: objectPartition(ref.bucket, ref.key), sk: KEY_PREFIXES.objectSort };
+}
+
+/** docId of a record inside an object. */
+export function recordDocumentId(bucket: string, key: string, recordId: string): string {
+  return `${documentIdFor(bucket, key)}#${recordId}`;
+}
+
+/** URLs can be longer than a DynamoDB key allows: the partition holds their SHA-256. */
+export function captureKey(url: string, captureDate: string): ItemKey {
+  return { pk: `${KEY_PREFIXES.capture}${createHash('sha256').update(url).digest('hex')}`, sk: captureDate };
+}
+
+export type ObjectStart = 'new' | 'redelivery' | 'stale';
+
+/**
+ * Claim the object for this event before its records are written: 'stale' when a newer event (or a removal, whose
+ * tombstone is the object's own document `<bucket>/<key>`) was applied already; 'redelivery' for the same event.
+ */
+export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<ObjectStart> {
+  const seqKey = sequencerKey(ref.sequencer);
+  const [current, tombstone] = await Promise.all([getConsistent(ctx, objectKey(ref)), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
+  if (tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey) return 'stale';
+  if (current && current.sequencerKey > seqKey) return 'stale';
+  if (current?.sequencerKey === seqKey) return current.status === 'deleted' ? 'stale' : 'redelivery';
+  try {
+    await attempt('UpdateItem object', () =>
+      ctx.db.send(
+        new UpdateCommand({
+          TableName: ctx.table,
+          Key: objectKey(ref),
+          UpdateExpression: 'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now',
+          ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey',
+          ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
+          ExpressionAttributeValues: {
+            ':recorded': 'recorded',
+            ':bucket': ref.bucket,
+            ':key': ref.key,
+            ':sequencer': ref.sequencer ?? null,
+            ':sequencerKey': seqKey,
+            ':eTag': ref.eTag ?? null,
+            ':now': ctx.now(),
+          },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return 'stale'; // a newer event claimed it between our read and write
+    throw error;
+  }
+  return 'new';
+}
+
+/** List the record (and its capture, for revisits elsewhere) before its document is written. */
+export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: string }, page: boolean): Promise<void> {
+  const docId = recordDocumentId(ref.bucket, ref.key, ref.recordId);
+  const writes: { put: Item }[] = [{ put: { pk: objectPartition(ref.bucket, ref.key), sk: `${KEY_PREFIXES.record}${ref.recordId}`, docId } }];
+  if (page && ref.url && ref.captureDate) writes.push({ put: { ...captureKey(ref.url, ref.captureDate), docId, url: ref.url } });
+  await batchWrite(ctx, writes);
+}
+
+/** docIds of every record listed for the object, with a consistent Query of its partition. */
+async function listedRecords(ctx: StoreContext, ref: ObjectRef): Promise<{ object: Item | undefined; records: { recordId: string; docId: string }[] }> {
+  const items = await queryAll(ctx, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': objectPartition(ref.bucket, ref.key) },
+    ConsistentRead: true,
+  });
+  const object = items.find((item) => item.sk === KEY_PREFIXES.objectSort);
+  const records = items
+    .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.record))
+    .map((item) => ({ recordId: (item.sk as string).slice(KEY_PREFIXES.record.length), docId: item.docId as string }));
+  return { object, records };
+}
+
+async function markRecordsDeleted(ctx: StoreContext, ref: ObjectRef, docIds: string[]): Promise<RecordOutcome[]> {
+  const outcomes: RecordOutcome[] = [];
+  await forEachLimited(docIds, DELETE_CONCURRENCY, async (docId) => {
+    outcomes.push(await markDeleted(ctx, { ...ref, docId }));
+  });
+  return outcomes;
+}
+
+/**
+ * After all records of this event were written: records listed for the object but not in this version (an overwrite
+ * with fewer records) are marked deleted; if a removal was applied meanwhile, all of them are, with its sequencer.
+ */
+export async function finishObject(ctx: StoreContext, ref: ObjectRef, recordIds: ReadonlySet<string>): Promise<RecordOutcome[]> {
+  const [{ object, records }, tombstone] = await Promise.all([listedRecords(ctx, ref), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
+  // A removal that came meanwhile: the object item says so, or (if the remover read no object item yet) its tombstone.
+  const removal = object?.status === 'deleted' ? object : tombstone?.status === 'deleted' && tombstone.sequencerKey > sequencerKey(ref.sequencer) ? tombstone : null;
+  if (removal) {
+    return markRecordsDeleted(ctx, { bucket: ref.bucket, key: ref.key, sequencer: removal.sequencer ?? undefined }, records.map((record) => record.docId));
+  }
+  if (object && object.sequencerKey !== sequencerKey(ref.sequencer)) return []; // a newer version is being written: its own finish cleans up
+  return markRecordsDeleted(ctx, ref, records.filter((record) => !recordIds.has(record.recordId)).map((record) => record.docId));
+}
+
+/**
+ * ObjectRemoved of a container: the object item becomes a tombstone (ordered by sequencer), then every listed record
+ * is marked deleted. An object that never held records (a single page) has no partition: one empty Query.
+ */
+export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<RecordOutcome[]> {
+  const seqKey = sequencerKey(ref.sequencer);
+  const current = await getConsistent(ctx, objectKey(ref));
+  if (!current) return [];
+  if (current.sequencerKey > seqKey) return [];
+  if (current.sequencerKey < seqKey) {
+    try {
+      await attempt('UpdateItem object delete', () =>
+        ctx.db.send(
+          new UpdateCommand({
+            TableName: ctx.table,
+            Key: objectKey(ref),
+            UpdateExpression: 'SET #status = :deleted, sequencer = :sequencer, sequencerKey = :sequencerKey, updatedAt = :now',
+            ConditionExpression: 'sequencerKey < :sequencerKey',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':deleted': 'deleted', ':sequencer': ref.sequencer ?? null, ':sequencerKey': seqKey, ':now': ctx.now() },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) return []; // a newer event got there first
+      throw error;
+    }
+  }
+  const { records } = await listedRecords(ctx, ref);
+  return markRecordsDeleted(ctx, ref, records.map((record) => record.docId));
+}

@@ -1,0 +1,119 @@
+/**
+ * WARC revisit records: a capture that repeats an earlier one (same payload) without its bytes. Recorded as an exact
+ * duplicate of the referred document, in that document's cluster, so nothing about the crawl is lost.
+ *
+ * - The referred document is found by its recordId in the same object (the splitter resolves WARC-Refers-To), else by
+ *   WARC-Refers-To-Target-URI + WARC-Refers-To-Date through the capture item (objects.ts): one GetItem.
+ * - Linked: the revisit carries the referred document's fingerprint (simhash, sketch, contentHash) but no band items
+ *   and no cluster root, so it is never a candidate and never an original; it is labelled with the cluster's
+ *   protocol (labelDocument), so later merges move it with its cluster.
+ * - Unknown referred record (in a WARC not ingested yet): status 'recorded', kind 'revisit', `refersTo` kept, no
+ *   cluster. A later redelivery or backfill of the same event links it once the referred record is known.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { labelDocument, resolveCluster } from './clusters.ts';
+import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
+import { isConditionFailed } from './errors.ts';
+import { bandKeys, contentHashPartition, documentIdFor, documentKey, sequencerKey } from './keys.ts';
+import { captureKey } from './objects.ts';
+import type { ObjectRef, StoredDocument } from './types.ts';
+
+export type RevisitReference = NonNullable<StoredDocument['refersTo']>;
+
+export interface RevisitOutcome {
+  docId: string;
+  outcome: 'revisit' | 'unchanged' | 'stale';
+  /** The referred document, or null when it is not known (yet). */
+  revisitOf: string | null;
+  clusterId: string | null;
+}
+
+/** Same-object docId from the splitter, else the capture index; the document only if it is a recorded page. */
+async function findReferred(ctx: StoreContext, refersTo: RevisitReference, sameObjectDocId: string | undefined): Promise<Item | null> {
+  let docId = sameObjectDocId;
+  if (!docId && refersTo.uri && refersTo.date) docId = (await getConsistent(ctx, captureKey(refersTo.uri, refersTo.date)))?.docId as string | undefined;
+  if (!docId) return null;
+  const referred = await getConsistent(ctx, documentKey(docId));
+  const usable = referred?.status === 'recorded' && referred.kind !== 'revisit' && typeof referred.simhash === 'string' && typeof referred.clusterId === 'string';
+  return usable ? (referred ?? null) : null;
+}
+
+export async function recordRevisit(
+  ctx: StoreContext,
+  ref: ObjectRef,
+  refersTo: RevisitReference,
+  sameObjectDocId: string | undefined,
+): Promise<RevisitOutcome> {
+  const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
+  const seqKey = sequencerKey(ref.sequencer);
+  const [prior, referred] = await Promise.all([getConsistent(ctx, documentKey(docId)), findReferred(ctx, refersTo, sameObjectDocId)]);
+  const fingerprint = referred ? { docId, simhash: referred.simhash as string, sketch: referred.sketch as string } : null;
+
+  if (prior && prior.sequencerKey > seqKey) return { docId, outcome: 'stale', revisitOf: null, clusterId: null };
+  if (prior && prior.sequencerKey === seqKey && prior.kind === 'revisit' && (prior.revisitOf || !referred)) {
+    // A redelivery: finish the labelling in case the first run died (idempotent), write nothing else.
+    if (!prior.revisitOf || !fingerprint) return { docId, outcome: 'unchanged', revisitOf: null, clusterId: null };
+    const root = await labelDocument(ctx, fingerprint, await resolveCluster(ctx, prior.clusterId ?? referred?.clusterId));
+    return { docId, outcome: 'unchanged', revisitOf: prior.revisitOf as string, clusterId: root.clusterId };
+  }
+
+  const now = ctx.now();
+  const item: Item = {
+    ...documentKey(docId),
+    docId,
+    bucket: ref.bucket,
+    key: ref.key,
+    versionId: ref.versionId,
+    eTag: ref.eTag,
+    sequencer: ref.sequencer,
+    sequencerKey: seqKey,
+    size: ref.size,
+    contentType: ref.contentType,
+    recordId: ref.recordId,
+    captureDate: ref.captureDate,
+    url: ref.url,
+    status: 'recorded',
+    kind: 'revisit',
+    refersTo,
+    canonicalUrl: ref.url ?? null,
+    firstSeen: (prior?.firstSeen as string | undefined) ?? ref.eventTime ?? now,
+    updatedAt: now,
+  };
+  if (referred) {
+    const rank = `${referred.rank as string}#${docId}`; // right after the referred document in its cluster
+    Object.assign(item, {
+      revisitOf: referred.docId,
+      title: referred.title ?? null,
+      simhash: referred.simhash,
+      sketch: referred.sketch,
+      contentHash: referred.contentHash,
+      claimedDate: referred.claimedDate ?? null,
+      rank,
+      hashPk: contentHashPartition(referred.contentHash as string),
+      hashSk: rank,
+    });
+  }
+  try {
+    await attempt('PutItem revisit', () =>
+      ctx.db.send(
+        new PutCommand({
+          TableName: ctx.table,
+          Item: item,
+          // Equal sequencer allowed: the same event linking a revisit whose referred record has arrived since.
+          ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey <= :sequencerKey',
+          ExpressionAttributeValues: { ':sequencerKey': seqKey },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return { docId, outcome: 'stale', revisitOf: null, clusterId: null };
+    throw error;
+  }
+  // The record held a page before (an overwritten object): its band items must not match anything any more.
+  if (prior?.status === 'recorded' && prior.kind !== 'revisit' && typeof prior.simhash === 'string') {
+    await batchWrite(ctx, bandKeys(prior.simhash, docId).map((key) => ({ delete: key })));
+  }
+  if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
+  const root = await labelDocument(ctx, fingerprint, await resolveCluster(ctx, referred.clusterId as string));
+  return { docId, outcome: 'revisit', revisitOf: referred.docId as string, clusterId: root.clusterId };
+}
