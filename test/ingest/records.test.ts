@@ -1,0 +1,150 @@
+/** WARC and JSONL objects through the real ingest (s3rver + dynalite): one document per record, revisits, removal. */
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createIngest, type Ingest } from '../../functions/ingest/ingest.ts';
+import { createStore, type Store } from '../../functions/store/index.ts';
+import { readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
+import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
+import { writeWarc, type WarcRecordSpec } from '../support/warc-writer.ts';
+import { s3Record, sqsEvent, upload } from './s3-events.ts';
+
+let servers: LocalServers;
+let table: string;
+let ingest: Ingest;
+let store: Store;
+
+beforeAll(async () => {
+  servers = await startTestServers();
+});
+afterAll(async () => servers?.stop());
+beforeEach(async () => {
+  table = await freshTable(servers, 'records');
+  ingest = createIngest({ s3: servers.s3, dynamo: servers.dynamo, tableName: table });
+  store = createStore({ client: servers.dynamo, tableName: table });
+});
+
+const seedText = (): string => readCorpusBytes(...SEED_PAGE).toString('utf8');
+/** The seed with a handful of words changed: a near-duplicate, not an exact one. */
+const editedSeed = (): string => seedText().replace('besieged', 'encircled').replace('JUNE 2021', 'JULY 2021');
+function unrelatedArticle(): string {
+  const truth = readCorpusJson<Record<string, { articleBody: string }>>('article-extraction-benchmark', 'ground-truth.json');
+  return Object.values(truth).find((entry) => entry.articleBody.length > 3000)?.articleBody ?? '';
+}
+
+async function scanTable(): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await DynamoDBDocumentClient.from(servers.dynamo).send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+  return Items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+}
+
+const ORIGINAL_ID = '<urn:uuid:aaaaaaaa-1111-4222-8333-444444444444>';
+const text = { 'Content-Type': 'text/plain; charset=utf-8' };
+
+/** A small crawl: response, resource, a revisit of the response, a near-duplicate response, and a last record that the test cuts. */
+function crawl(): WarcRecordSpec[] {
+  return [
+    { type: 'warcinfo', payload: 'software: records.test\r\n' },
+    { type: 'response', url: 'https://news.example/a', date: '2024-03-01T10:00:00Z', httpHeaders: text, warcHeaders: { 'WARC-Record-ID': ORIGINAL_ID }, payload: seedText() },
+    { type: 'resource', url: 'https://other.example/b', date: '2024-03-01T10:05:00Z', warcHeaders: { 'Content-Type': 'text/plain' }, payload: unrelatedArticle() },
+    {
+      type: 'revisit',
+      url: 'https://news.example/a',
+      date: '2024-04-01T10:00:00Z',
+      refersToUrl: 'https://news.example/a',
+      refersToDate: '2024-03-01T10:00:00Z',
+      warcHeaders: { 'WARC-Refers-To': ORIGINAL_ID },
+    },
+    { type: 'response', url: 'https://mirror.example/a', date: '2024-05-01T10:00:00Z', httpHeaders: text, payload: editedSeed() },
+    { type: 'response', url: 'https://news.example/cut', date: '2024-05-02T10:00:00Z', httpHeaders: text, payload: unrelatedArticle() },
+  ];
+}
+
+describe('WARC objects through the ingest', () => {
+  for (const gzip of [false, true]) {
+    it(`${gzip ? 'per-record gzip' : 'plain'}: one document per page record, the revisit linked, the cut record rejected; redelivery idempotent; removal deletes all`, async () => {
+      const { bytes, offsets } = await writeWarc(crawl(), gzip);
+      const cutAt = (offsets[5] as number) + Math.floor((bytes.length - (offsets[5] as number)) / 2);
+      const key = `crawls/crawl.warc${gzip ? '.gz' : ''}`;
+      const event = await upload(servers.s3, key, bytes.subarray(0, cutAt));
+      expect((await ingest.processEvent(sqsEvent([event]))).batchItemFailures).toEqual([]);
+
+      const docId = (index: number): string => `raw-pages/${key}#@${offsets[index]}`;
+      const [original, resource, revisit, mirror, cut] = await Promise.all([1, 2, 3, 4, 5].map((index) => store.getDocument(docId(index))));
+      expect(original).toMatchObject({ status: 'recorded', recordId: `@${offsets[1]}`, url: 'https://news.example/a', captureDate: '2024-03-01T10:00:00Z', key });
+      // The capture date is never the claimed date: the page claims June 2021 in its own header.
+      expect(original?.claimedDate?.value).toBe('2021-06');
+      expect(resource).toMatchObject({ status: 'recorded', url: 'https://other.example/b', captureDate: '2024-03-01T10:05:00Z', isOriginal: true });
+      expect(revisit).toMatchObject({
+        status: 'recorded',
+        kind: 'revisit',
+        revisitOf: docId(1),
+        clusterId: original?.clusterId,
+        duplicateOf: original?.clusterId,
+        contentHash: original?.contentHash,
+        captureDate: '2024-04-01T10:00:00Z',
+        refersTo: { uri: 'https://news.example/a', date: '2024-03-01T10:00:00Z', warcRecordId: ORIGINAL_ID },
+      });
+      expect(mirror).toMatchObject({ status: 'recorded', url: 'https://mirror.example/a', clusterId: original?.clusterId });
+      expect(cut).toMatchObject({ status: 'rejected', reasonCode: gzip ? 'truncated-gzip' : 'truncated' });
+      expect(cut?.reason).toMatch(/cut|ends inside/);
+      const cluster = await store.documentsInCluster(original?.clusterId as string);
+      console.log(`[records] ${gzip ? 'gzip' : 'plain'} WARC: cluster of ${cluster.length} (${cluster.map((doc) => doc.kind).join(', ')}), mirror distance ${mirror?.distance}, cut record: ${cut?.reason}`);
+      expect(cluster.map((doc) => doc.docId).sort()).toEqual([docId(1), docId(3), docId(4)].sort());
+      expect(await store.exactDuplicates(original?.contentHash as string)).toHaveLength(2);
+
+      const before = await scanTable();
+      for (let i = 0; i < 2; i++) expect((await ingest.processEvent(sqsEvent([event]))).batchItemFailures).toEqual([]);
+      expect(await scanTable()).toEqual(before);
+
+      await servers.s3.send(new DeleteObjectCommand({ Bucket: 'raw-pages', Key: key }));
+      await ingest.processEvent(sqsEvent([s3Record({ key, eventName: 'ObjectRemoved:Delete' })]));
+      const after = await Promise.all([1, 2, 3, 4, 5].map((index) => store.getDocument(docId(index))));
+      expect(after.map((doc) => doc?.status)).toEqual(['deleted', 'deleted', 'deleted', 'deleted', 'deleted']);
+      expect(await store.documentsInCluster(original?.clusterId as string)).toEqual([]);
+    });
+  }
+
+  it('a revisit in another WARC finds its original by URI and date; an unknown one is kept, and linked when its event comes again', async () => {
+    const revisitSpec: WarcRecordSpec = { type: 'revisit', url: 'https://news.example/a', date: '2024-06-01T00:00:00Z', refersToUrl: 'https://news.example/a', refersToDate: '2024-03-01T10:00:00Z' };
+    const revisits = await writeWarc([revisitSpec], true);
+    const revisitEvent = await upload(servers.s3, 'crawls/later.warc.gz', revisits.bytes);
+    await ingest.processEvent(sqsEvent([revisitEvent]));
+    const revisitId = 'raw-pages/crawls/later.warc.gz#@0';
+    const unknown = await store.getDocument(revisitId);
+    expect(unknown).toMatchObject({ status: 'recorded', kind: 'revisit', refersTo: { uri: 'https://news.example/a', date: '2024-03-01T10:00:00Z' } });
+    expect(unknown?.revisitOf).toBeUndefined();
+
+    const originals = await writeWarc(crawl().slice(0, 2), true);
+    await ingest.processEvent(sqsEvent([await upload(servers.s3, 'crawls/first.warc.gz', originals.bytes)]));
+    await ingest.processEvent(sqsEvent([revisitEvent]));
+    const originalId = `raw-pages/crawls/first.warc.gz#@${originals.offsets[1]}`;
+    expect(await store.getDocument(revisitId)).toMatchObject({ kind: 'revisit', revisitOf: originalId, clusterId: originalId });
+  });
+
+  it('an overwrite with fewer records marks the records it no longer holds deleted', async () => {
+    const full = await writeWarc(crawl().slice(0, 3), false);
+    await ingest.processEvent(sqsEvent([await upload(servers.s3, 'crawl.warc', full.bytes)]));
+    const shorter = await writeWarc(crawl().slice(0, 2), false);
+    await ingest.processEvent(sqsEvent([await upload(servers.s3, 'crawl.warc', shorter.bytes)]));
+    expect((await store.getDocument(`raw-pages/crawl.warc#@${full.offsets[1]}`))?.status).toBe('recorded');
+    expect((await store.getDocument(`raw-pages/crawl.warc#@${full.offsets[2]}`))?.status).toBe('deleted');
+  });
+});
+
+describe('JSONL objects through the ingest', () => {
+  it('each line is a document: two near-duplicates share a cluster, the bad line is rejected', async () => {
+    const lines = [
+      JSON.stringify({ url: 'https://news.example/a', text: seedText(), scrapedAt: '2024-03-01T10:00:00Z', published: '2018-04-06' }),
+      JSON.stringify({ url: 'https://copy.example/a', text: editedSeed(), scrapedAt: '2024-03-02T10:00:00Z' }),
+      '{"url": "https://broken.example/", "text": "unterminated',
+    ];
+    const event = await upload(servers.s3, 'scrapes/day.jsonl', `${lines.join('\n')}\n`);
+    expect((await ingest.processEvent(sqsEvent([event]))).batchItemFailures).toEqual([]);
+    const [first, second, bad] = await Promise.all(['L1', 'L2', 'L3'].map((id) => store.getDocument(`raw-pages/scrapes/day.jsonl#${id}`)));
+    expect(first).toMatchObject({ status: 'recorded', url: 'https://news.example/a', captureDate: '2024-03-01T10:00:00Z', isOriginal: true });
+    expect(first?.claimedDate).toMatchObject({ value: '2018-04-06', source: 'metadata' });
+    expect(second).toMatchObject({ status: 'recorded', captureDate: '2024-03-02T10:00:00Z', clusterId: first?.docId, duplicateOf: first?.docId });
+    expect(bad).toMatchObject({ status: 'rejected', reasonCode: 'unsupported' });
+    console.log(`[records] JSONL: L2 distance ${second?.distance} to L1; L3 rejected: ${bad?.reason}`);
+  });
+});
