@@ -1,0 +1,147 @@
+/**
+ * The bad input corpus, generated at test time (no binaries committed): every kind of object a scraper bucket
+ * receives that is not a tidy web page, with what the ingest must make of it. Page text is invented.
+ */
+import { gzipSync } from 'node:zlib';
+import { REJECT_CODES, type RejectCode } from '../../functions/core/errors.ts';
+import { articleHtml, inventedArticle, seededRandom } from '../reliability/pages.ts';
+
+export type BadInputExpectation =
+  | { status: 'rejected'; reasonCode: RejectCode }
+  /** Processed correctly; `title`, when given, proves the text was decoded right. */
+  | { status: 'recorded'; title?: string }
+  /** Either outcome is acceptable (e.g. deep nesting: rejected with a reason, or its text recorded). */
+  | { status: 'rejected-or-recorded' };
+
+export interface BadInput {
+  /** What it is, e.g. `gzip bomb`. */
+  name: string;
+  key: string;
+  /** Built on demand (the 50 MB page). */
+  bytes(): Uint8Array;
+  /** Stored Content-Type; absent: the object is stored with none given. */
+  contentType?: string;
+  expect: BadInputExpectation;
+}
+
+const encoder = new TextEncoder();
+const utf8 = (text: string): Uint8Array => encoder.encode(text);
+const MB = 1024 * 1024;
+
+function randomBytes(seed: number, length: number): Uint8Array {
+  const random = seededRandom(seed);
+  return Uint8Array.from({ length }, () => Math.floor(random() * 256));
+}
+
+function withHeader(header: number[] | string, body: Uint8Array): Uint8Array {
+  const head = typeof header === 'string' ? utf8(header) : Uint8Array.from(header);
+  const bytes = new Uint8Array(head.length + body.length);
+  bytes.set(head);
+  bytes.set(body, head.length);
+  return bytes;
+}
+
+/** windows-1252 bytes of a Latin-1-only string (what a page saved in a legacy charset holds). */
+function latin1(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => {
+    const code = char.charCodeAt(0);
+    if (code > 0xff) throw new Error(`latin1: ${char} is not a Latin-1 character`);
+    return code;
+  });
+}
+
+/** A long component-safe key of `bytes` UTF-8 bytes: segments under 200 bytes, as file-backed servers need. */
+function longKey(prefix: string, bytes: number): string {
+  let key = prefix;
+  for (let segment = 0; utf8(key).length < bytes; segment++) key += `${segment > 0 ? '/' : ''}${`segment${segment}-`.padEnd(150, 'x')}`;
+  return `${key.slice(0, bytes - 5)}.html`;
+}
+
+/** A small valid article page of its own (invented, distinct per seed). */
+function page(seed: number, title = `Invented report ${seed}`): string {
+  return articleHtml(title, inventedArticle(seed, 4));
+}
+
+const ACCENTED_TITLE = 'Crème brûlée à la café Zoë';
+
+export function badInputs(prefix = 'bad/'): BadInput[] {
+  const k = (name: string): string => `${prefix}${name}`;
+  return [
+    { name: 'empty file', key: k('empty.html'), bytes: () => new Uint8Array(0), contentType: 'text/html', expect: { status: 'rejected', reasonCode: REJECT_CODES.empty } },
+    { name: 'whitespace only', key: k('blank.txt'), bytes: () => utf8(' \n\t\n   \r\n'), contentType: 'text/plain', expect: { status: 'rejected', reasonCode: REJECT_CODES.empty } },
+    {
+      name: '50 MB page',
+      key: k('huge.html'),
+      bytes: () => utf8(`<html><body>${'<p>An invented paragraph that repeats until the page weighs fifty megabytes.</p>\n'.repeat(Math.ceil((50 * MB) / 82))}</body></html>`),
+      contentType: 'text/html',
+      expect: { status: 'rejected', reasonCode: REJECT_CODES.tooLarge },
+    },
+    { name: 'PNG image', key: k('image.html'), bytes: () => withHeader([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], randomBytes(1, 64 * 1024)), contentType: 'text/html', expect: { status: 'rejected', reasonCode: REJECT_CODES.binary } },
+    { name: 'PDF document', key: k('report.html'), bytes: () => withHeader('%PDF-1.7\n', randomBytes(2, 64 * 1024)), expect: { status: 'rejected', reasonCode: REJECT_CODES.binary } },
+    { name: 'ZIP archive', key: k('archive.txt'), bytes: () => withHeader([0x50, 0x4b, 0x03, 0x04], randomBytes(3, 64 * 1024)), contentType: 'text/plain', expect: { status: 'rejected', reasonCode: REJECT_CODES.binary } },
+    { name: 'random bytes', key: k('noise'), bytes: () => randomBytes(4, 256 * 1024), contentType: 'application/octet-stream', expect: { status: 'rejected', reasonCode: REJECT_CODES.binary } },
+    {
+      name: 'gzip bomb',
+      key: k('bomb.html.gz'),
+      // ~70 KB that inflates to 64 MB, past the 32 MB maxInflatedBytes.
+      bytes: () => gzipSync(Buffer.alloc(64 * MB, '<p>a</p>'), { level: 9 }),
+      contentType: 'text/html',
+      expect: { status: 'rejected', reasonCode: REJECT_CODES.gzipBomb },
+    },
+    { name: 'truncated gzip', key: k('cut.html.gz'), bytes: () => gzipSync(page(5)).subarray(0, 300), contentType: 'text/html', expect: { status: 'rejected', reasonCode: REJECT_CODES.truncatedGzip } },
+    { name: 'gzip of a PNG', key: k('image.gz'), bytes: () => gzipSync(withHeader([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], randomBytes(6, 4096))), expect: { status: 'rejected', reasonCode: REJECT_CODES.binary } },
+    { name: 'valid gzip page', key: k('zipped.html.gz'), bytes: () => gzipSync(page(7, 'Zipped invented report')), contentType: 'text/html', expect: { status: 'recorded', title: 'Zipped invented report' } },
+    {
+      name: 'invalid UTF-8 labelled utf-8 (really windows-1252)',
+      key: k('latin-labelled-utf8.html'),
+      bytes: () => latin1(articleHtml(ACCENTED_TITLE, inventedArticle(8, 4))),
+      contentType: 'text/html; charset=utf-8',
+      expect: { status: 'recorded', title: ACCENTED_TITLE },
+    },
+    {
+      name: 'UTF-8 labelled iso-8859-1 in a meta tag',
+      key: k('utf8-labelled-latin.html'),
+      bytes: () => utf8(articleHtml(ACCENTED_TITLE, inventedArticle(9, 4), { charsetMeta: 'iso-8859-1' })),
+      expect: { status: 'recorded', title: ACCENTED_TITLE },
+    },
+    { name: 'unknown charset label', key: k('made-up-charset.html'), bytes: () => utf8(page(10, ACCENTED_TITLE)), contentType: 'text/html; charset=x-made-up', expect: { status: 'recorded', title: ACCENTED_TITLE } },
+    { name: 'undecodable charset label', key: k('iso-2022-kr.html'), bytes: () => utf8(page(11)), contentType: 'text/html; charset=iso-2022-kr', expect: { status: 'rejected', reasonCode: REJECT_CODES.unknownEncoding } },
+    {
+      name: 'UTF-16LE with BOM',
+      key: k('utf16.html'),
+      bytes: () => withHeader([0xff, 0xfe], Uint8Array.from(Buffer.from(page(12, ACCENTED_TITLE), 'utf16le'))),
+      contentType: 'text/html',
+      expect: { status: 'recorded', title: ACCENTED_TITLE },
+    },
+    { name: 'HTML with no text', key: k('no-text.html'), bytes: () => utf8('<!doctype html><html><head><title></title></head><body><div><img src="a.png"><br><hr><div></div></div></body></html>'), contentType: 'text/html', expect: { status: 'rejected', reasonCode: REJECT_CODES.noText } },
+    {
+      name: 'script-only page',
+      key: k('script-only.html'),
+      bytes: () => utf8(`<html><head><script>${'var words = "these are not visible words";\n'.repeat(2000)}</script></head><body><script>document.write("hello")</script><style>p{color:red}</style></body></html>`),
+      contentType: 'text/html',
+      expect: { status: 'rejected', reasonCode: REJECT_CODES.noText },
+    },
+    {
+      name: 'deeply nested HTML (10,000 levels)',
+      key: k('deep.html'),
+      bytes: () => utf8(`<html><body>${'<div>'.repeat(10_000)}${inventedArticle(13, 2)}${'</div>'.repeat(10_000)}</body></html>`),
+      contentType: 'text/html',
+      expect: { status: 'rejected-or-recorded' },
+    },
+    {
+      name: 'page of a single 5 MB line',
+      key: k('one-line.html'),
+      bytes: () => utf8(`<html><head><title>One line</title></head><body><p>${inventedArticle(14, 3).replace(/\n/g, ' ').repeat(2000).slice(0, 5 * MB)}</p></body></html>`),
+      contentType: 'text/html',
+      expect: { status: 'recorded' },
+    },
+    { name: 'plain text named .html', key: k('text-named.html'), bytes: () => utf8(inventedArticle(15, 4)), contentType: 'text/html', expect: { status: 'recorded' } },
+    { name: 'object with no content type', key: k('no-type'), bytes: () => utf8(page(16, 'No content type')), expect: { status: 'recorded', title: 'No content type' } },
+    { name: 'key with spaces', key: k('a page with spaces.html'), bytes: () => utf8(page(17)), contentType: 'text/html', expect: { status: 'recorded' } },
+    { name: 'key with +', key: k('c++ and a+b.html'), bytes: () => utf8(page(18)), contentType: 'text/html', expect: { status: 'recorded' } },
+    { name: 'key with %', key: k('100% sure %20 %zz.html'), bytes: () => utf8(page(19)), contentType: 'text/html', expect: { status: 'recorded' } },
+    { name: 'key with unicode', key: k('été/東京 ニュース/🦆.html'), bytes: () => utf8(page(20)), contentType: 'text/html', expect: { status: 'recorded' } },
+    { name: 'key of 1,000 bytes', key: longKey(k('long/'), 1000), bytes: () => utf8(page(21)), contentType: 'text/html', expect: { status: 'recorded' } },
+    { name: 'key of 1,024 bytes (S3 maximum)', key: longKey(k('longest/'), 1024), bytes: () => utf8(page(22)), contentType: 'text/html', expect: { status: 'recorded' } },
+  ];
+}
