@@ -1,0 +1,1 @@
+export async function benchIndexScaling(_options: { quick?: boolean }): Promise<void> {}

@@ -1,0 +1,195 @@
+/**
+ * Counts every DynamoDB request a client sends, by command, with the capacity it consumes, through an SDK
+ * middleware on the client (a DocumentClient built from it shares the same middleware stack).
+ *
+ * Capacity method (documented in docs/performance.md):
+ * - Table units: the middleware adds ReturnConsumedCapacity=TOTAL to every request and adds up what dynalite returns.
+ *   dynalite computes them as DynamoDB does: writes 1 WRU per started 1 KB of the larger of the old and new item,
+ *   strongly consistent reads 1 RRU per started 4 KB (Query: of the items' total size; Get / BatchGet: per item).
+ * - What dynalite does not return is added here from item sizes (computed as DynamoDB does: attribute name bytes +
+ *   value bytes, dynalite's own itemSize): a write whose condition fails still costs ceil(existing item / 1 KB), at
+ *   least 1 WRU; and every write to an item in a global secondary index (projection ALL) costs ceil(item / 1 KB) per
+ *   index, twice when it changes that index's key (delete + put). Item sizes are taken from the table after the run.
+ */
+import { createRequire } from 'node:module';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { INDEXES } from '../../functions/store/schema.ts';
+
+const require = createRequire(import.meta.url);
+const dynaliteDb = require('dynalite/db/index.js') as { itemSize(item: Record<string, AttributeValue>): number };
+
+const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
+
+export interface RequestRecord {
+  command: string;
+  ok: boolean;
+  conditionFailed: boolean;
+  /** What dynalite returned (0 when it returned none: failed requests). */
+  tableUnits: number;
+  /** Key of the single item written (Put / Update / Delete), marshalled. */
+  key?: { pk: string; sk: string };
+  /** Update expression, to tell which index keys a write sets. */
+  updateExpression?: string;
+}
+
+export interface CommandSummary {
+  command: string;
+  requests: number;
+  conditionFailed: number;
+  readUnits: number;
+  writeUnits: number;
+}
+
+export interface MeterSummary {
+  requests: number;
+  readUnits: number;
+  writeUnits: number;
+  /** Of writeUnits: the GSI writes and the failed conditional writes, computed from item sizes. */
+  gsiWriteUnits: number;
+  conditionFailedWriteUnits: number;
+  byCommand: CommandSummary[];
+}
+
+type Handler = (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>;
+
+export class DynamoMeter {
+  private records: RequestRecord[] = [];
+  private enabled = true;
+
+  constructor(client: DynamoDBClient) {
+    client.middlewareStack.add(
+      (next: Handler, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
+        if (!this.enabled) return next(args);
+        const command = context.commandName ?? 'unknown';
+        const input = { ...args.input, ReturnConsumedCapacity: 'TOTAL' };
+        const record: RequestRecord = { command, ok: false, conditionFailed: false, tableUnits: 0 };
+        const key = input.Key ?? (input.Item as Record<string, unknown> | undefined);
+        if (key && typeof key === 'object') record.key = { pk: stringAttribute(key, 'pk'), sk: stringAttribute(key, 'sk') };
+        if (typeof input.UpdateExpression === 'string') record.updateExpression = input.UpdateExpression;
+        this.records.push(record);
+        try {
+          const result = await next({ ...args, input });
+          record.ok = true;
+          record.tableUnits = consumedUnits(result.output.ConsumedCapacity);
+          return result;
+        } catch (error) {
+          record.conditionFailed = (error as Error).name === 'ConditionalCheckFailedException';
+          throw error;
+        }
+      },
+      // After the DocumentClient has marshalled the input, so keys are AttributeValues here.
+      { step: 'serialize', priority: 'high', name: 'archiveDedupBenchMeter' } as never,
+    );
+  }
+
+  /** Stop counting (e.g. while the bench itself reads the table). */
+  pause<T>(run: () => Promise<T>): Promise<T> {
+    this.enabled = false;
+    return run().finally(() => (this.enabled = true));
+  }
+
+  mark(): number {
+    return this.records.length;
+  }
+
+  since(mark: number): RequestRecord[] {
+    return this.records.slice(mark);
+  }
+
+  /** Totals over `records`, with the GSI and failed-condition write units computed from the final item sizes. */
+  summarize(records: RequestRecord[], sizes: ItemSizes): MeterSummary {
+    const byCommand = new Map<string, CommandSummary>();
+    let gsiWriteUnits = 0;
+    let conditionFailedWriteUnits = 0;
+    for (const record of records) {
+      const row = byCommand.get(record.command) ?? { command: record.command, requests: 0, conditionFailed: 0, readUnits: 0, writeUnits: 0 };
+      byCommand.set(record.command, row);
+      row.requests++;
+      const isWrite = WRITE_COMMANDS.has(record.command);
+      let units = record.tableUnits;
+      if (record.conditionFailed) {
+        row.conditionFailed++;
+        const failedUnits = Math.max(1, Math.ceil((sizes.of(record.key) ?? 0) / 1024));
+        conditionFailedWriteUnits += failedUnits;
+        units += failedUnits;
+      } else if (record.ok && isWrite && record.key) {
+        const gsi = gsiWriteUnitsOf(record, sizes);
+        gsiWriteUnits += gsi;
+        units += gsi;
+      }
+      if (isWrite) row.writeUnits += units;
+      else row.readUnits += units;
+    }
+    const rows = [...byCommand.values()].sort((a, b) => b.requests - a.requests);
+    return {
+      requests: records.length,
+      readUnits: rows.reduce((total, row) => total + row.readUnits, 0),
+      writeUnits: rows.reduce((total, row) => total + row.writeUnits, 0),
+      gsiWriteUnits,
+      conditionFailedWriteUnits,
+      byCommand: rows,
+    };
+  }
+}
+
+function stringAttribute(key: Record<string, unknown>, name: string): string {
+  const value = key[name];
+  if (typeof value === 'string') return value;
+  const marshalled = value as { S?: string } | undefined;
+  return marshalled?.S ?? '';
+}
+
+function consumedUnits(consumed: unknown): number {
+  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+  return list.reduce((total: number, entry: { CapacityUnits?: number }) => total + (entry.CapacityUnits ?? 0), 0);
+}
+
+/** Item sizes (bytes, as DynamoDB counts them) and index membership of every item in the table. */
+export interface ItemSizes {
+  of(key: { pk: string; sk: string } | undefined): number | undefined;
+  indexesOf(key: { pk: string; sk: string }): string[];
+  count: number;
+  /** Sizes by item kind (DOC, BAND, CLUSTER, MEMBER), for the report. */
+  byKind: Map<string, number[]>;
+}
+
+export async function readItemSizes(client: DynamoDBClient, tableName: string): Promise<ItemSizes> {
+  const sizes = new Map<string, { bytes: number; indexes: string[] }>();
+  const byKind = new Map<string, number[]>();
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) {
+      const pk = item.pk?.S ?? '';
+      const sk = item.sk?.S ?? '';
+      const bytes = dynaliteDb.itemSize(item);
+      const indexes = Object.values(INDEXES).filter((index) => item[index.partitionKey] !== undefined).map((index) => index.indexName);
+      sizes.set(`${pk}\u0000${sk}`, { bytes, indexes });
+      const kind = sk.startsWith('MEMBER#') ? 'MEMBER' : pk.split('#')[0]!;
+      byKind.set(kind, [...(byKind.get(kind) ?? []), bytes]);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return {
+    of: (key) => (key ? sizes.get(`${key.pk}\u0000${key.sk}`)?.bytes : undefined),
+    indexesOf: (key) => sizes.get(`${key.pk}\u0000${key.sk}`)?.indexes ?? [],
+    count: sizes.size,
+    byKind,
+  };
+}
+
+/** GSI write units of one successful single-item write: per index the item is in, 2x when the write sets that index's key. */
+function gsiWriteUnitsOf(record: RequestRecord, sizes: ItemSizes): number {
+  if (!record.key) return 0;
+  const bytes = sizes.of(record.key) ?? 0;
+  const perIndex = Math.max(1, Math.ceil(bytes / 1024));
+  let units = 0;
+  for (const indexName of sizes.indexesOf(record.key)) {
+    const index = Object.values(INDEXES).find((candidate) => candidate.indexName === indexName)!;
+    // A label update sets clusterPk to another cluster: the index entry moves (delete + put).
+    const movesKey = record.command === 'UpdateItemCommand' && new RegExp(`\\b${index.partitionKey}\\s*=`).test(record.updateExpression ?? '');
+    units += movesKey ? 2 * perIndex : perIndex;
+  }
+  return units;
+}
