@@ -1,62 +1,39 @@
 import { InputRejected, REJECT_CODES } from '../errors.ts';
 import type { ExtractedPage } from '../types.ts';
-import { contentWords, isCommentMarker, isConversational, isDateLine, isNavLine, isProse, isTitleLike } from './text-lines.ts';
+import { findArticleStart, readArticle } from './text-article.ts';
+import { isProse, isTitleLike, wordCount } from './text-lines.ts';
+import { isBoilerplate, joinParagraphs, splitParagraphs, type Paragraph } from './text-units.ts';
 
 /**
- * The article of a plain-text scrape (header line, title, article paragraphs, then comments and footer).
+ * The article of a plain-text scrape: header lines, title, article paragraphs, then comments and footer.
  *
  * Heuristic, in order:
- * 1. Paragraphs are split on blank lines. Leading datelines ("JUNE 2021") and nav lines are header boilerplate;
- *    the first headline-like line before any prose is the title.
- * 2. The article is the run of prose paragraphs after the title. It ends at the first paragraph that is not
- *    prose: a comment marker (name + timestamp, "Reply", "N comments"), a nav/share/copyright line, a dateline,
- *    or a short line such as a commenter's name alone.
- * 3. Comments often start with an unsigned reply right after the article. Trailing paragraphs of the run that
- *    are conversational (I/you/we, contractions) AND share few content words with the article before them
- *    are moved to the comments.
- * 4. After the article: nav/footer lines are boilerplate, everything else is comments.
+ * 1. Paragraphs are split on blank lines, and short lines stand alone even without blank lines (text-units.ts).
+ * 2. Header: everything before the first prose paragraph that opens a run of article prose. Whatever the header
+ *    holds (site name, "Home | News | About", "Posted by admin", "By Jane Doe", "Share this:", dates, categories,
+ *    a one-sentence tagline), it stays out of mainText. The title is its longest headline-like line that is not
+ *    furniture.
+ * 3. The article is the run of prose paragraphs from there. Short lines inside it (sub-headings, list items)
+ *    belong to it when on-topic prose of the same profile follows them. It ends at a comment marker (name +
+ *    timestamp, "Reply", "N comments", "x says:"), at site furniture (share bars, "Related posts", copyright), or
+ *    at a change of profile: a user handle, conversational or off-topic text after short lines, or trailing
+ *    conversational, off-topic paragraphs (an unsigned reply) (text-article.ts).
+ * 4. After the article: furniture is boilerplate, everything else is comments.
  * So a repost of the same article under other headers, footers and comments gives the same mainText.
  */
-
-/** Below this share of content words already used by the article, a conversational trailing paragraph is off-topic. */
-const MIN_TOPIC_OVERLAP = 0.2;
-
-interface Paragraph {
-  text: string;
-  /** The paragraph's lines; markers like "name Month D, YYYY at HH:MM" sit on a line of their own. */
-  lines: string[];
-}
-
 export function extractFromText(text: string): ExtractedPage {
   const paragraphs = splitParagraphs(text);
   if (paragraphs.length === 0) throw new InputRejected(REJECT_CODES.noText, 'text page has no visible text');
 
-  let index = 0;
-  let title: string | null = null;
-  const header: Paragraph[] = [];
-  for (; index < paragraphs.length; index++) {
-    const paragraph = paragraphs[index]!;
-    if (isBoilerplate(paragraph)) {
-      header.push(paragraph);
-      continue;
-    }
-    if (title === null && paragraph.lines.length === 1 && isTitleLike(paragraph.text) && !isProse(paragraph.text)) {
-      title = paragraph.text;
-      continue;
-    }
-    break;
-  }
+  const start = findArticleStart(paragraphs);
+  const headerEnd = start < 0 ? leadingBoilerplateEnd(paragraphs) : start;
+  const header = paragraphs.slice(0, headerEnd);
+  const { article, end } = start < 0 ? { article: [], end: headerEnd } : readArticle(paragraphs, start);
 
-  const article: Paragraph[] = [];
-  for (; index < paragraphs.length; index++) {
-    const paragraph = paragraphs[index]!;
-    if (!isProse(paragraph.text) || isBoilerplate(paragraph) || paragraph.lines.some(isCommentMarker)) break;
-    article.push(paragraph);
-  }
-  const unsigned = trailingReplies(article, title);
-  const tail = [...unsigned, ...paragraphs.slice(index)];
+  const title = start < 0 ? null : titleOf(header);
+  const tail = paragraphs.slice(end);
   const comments = tail.filter((paragraph) => !isBoilerplate(paragraph));
-  const footer = tail.filter(isBoilerplate);
+  const boilerplate = [...header.filter((paragraph) => paragraph !== title), ...tail.filter(isBoilerplate)];
 
   // No article run (e.g. a page of short lines): keep every non-boilerplate paragraph rather than nothing.
   const main = article.length > 0 ? article : comments.splice(0);
@@ -64,45 +41,28 @@ export function extractFromText(text: string): ExtractedPage {
 
   const mainText = joinParagraphs(main);
   const commentsText = joinParagraphs(comments);
-  const boilerplateText = joinParagraphs([...header, ...footer]);
   return {
-    title,
+    title: title?.text ?? null,
     canonicalUrl: null,
     mainText,
     commentsCut: commentsText.length,
-    boilerplateCut: boilerplateText.length,
+    boilerplateCut: joinParagraphs(boilerplate).length,
     commentsText,
   };
 }
 
-function splitParagraphs(text: string): Paragraph[] {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split(/\n[ \t\u00a0]*\n/)
-    .map((chunk) => chunk.split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean))
-    .filter((lines) => lines.length > 0)
-    .map((lines) => ({ lines, text: lines.join(' ') }));
-}
-
-function isBoilerplate(paragraph: Paragraph): boolean {
-  return paragraph.lines.every((line) => isNavLine(line) || (isDateLine(line) && !isCommentMarker(line)));
-}
-
-/** Removes and returns the trailing paragraphs of the article that read like unsigned, off-topic replies. */
-function trailingReplies(article: Paragraph[], title: string | null): Paragraph[] {
-  const removed: Paragraph[] = [];
-  while (article.length > 1) {
-    const last = article.at(-1)!;
-    if (!isConversational(last.text)) break;
-    const vocabulary = new Set(contentWords([title ?? '', ...article.slice(0, -1).map((paragraph) => paragraph.text)].join(' ')));
-    const words = contentWords(last.text);
-    const shared = words.filter((word) => vocabulary.has(word)).length;
-    if (words.length > 0 && shared / words.length >= MIN_TOPIC_OVERLAP) break;
-    removed.unshift(article.pop()!);
+/** The longest headline-like header line that is not site furniture (ties: the later one, nearer the article). */
+function titleOf(header: Paragraph[]): Paragraph | null {
+  let best: Paragraph | null = null;
+  for (const paragraph of header) {
+    if (paragraph.lines.length !== 1 || isBoilerplate(paragraph) || !isTitleLike(paragraph.text) || isProse(paragraph.text)) continue;
+    if (best === null || wordCount(paragraph.text) >= wordCount(best.text)) best = paragraph;
   }
-  return removed;
+  return best;
 }
 
-function joinParagraphs(paragraphs: Paragraph[]): string {
-  return paragraphs.map((paragraph) => paragraph.text).join('\n\n');
+/** Without any prose, the leading furniture lines are the header. */
+function leadingBoilerplateEnd(paragraphs: Paragraph[]): number {
+  const index = paragraphs.findIndex((paragraph) => !isBoilerplate(paragraph));
+  return index < 0 ? paragraphs.length : index;
 }
