@@ -27,7 +27,7 @@ export interface FaultRule {
   /** Distinct targets (see `targetOf`) are each failed this many times, then let through: faults that pass. */
   timesPerTarget: number;
   /** What one "target" is, e.g. the item key: a rule fails each target's first calls. Default: every call is one target. */
-  targetOf?(call: SdkCall): string;
+  targetOf?(call: SdkCall): string | undefined;
 }
 
 export interface FaultInjector {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServers, type LocalServers } from '../support/local-servers.ts';
 import { badInputSuite } from './bad-inputs.suite.ts';
+import { faultSuite } from './faults.suite.ts';
 import { formatFigures, suiteFigures } from './figures.ts';
 
 let servers: LocalServers;
@@ -16,6 +17,7 @@ afterAll(async () => servers?.stop());
 const getServers = (): LocalServers => servers;
 
 badInputSuite(getServers);
+faultSuite(getServers);
 
 describe('report', () => {
   it('prints the figures of the whole suite: nothing lost, duplicated, split, joined or ghosted', () => {
