@@ -1,5 +1,5 @@
 import type { ClaimedDate, ClaimedDateSource, PartialDate } from '../types.ts';
-import { findDateInText, parseDateValue, type ParseOptions } from './parse-date-text.ts';
+import { findDateInText, parseDateValue, readUtcTime, type ParseOptions, type UtcTime } from './parse-date-text.ts';
 
 /**
  * Claimed-date candidates read from an HTML document's markup, following htmldate's order of trust:
@@ -11,6 +11,16 @@ export interface Candidate {
   date: PartialDate;
   source: ClaimedDateSource;
   evidence: string;
+  /** Set when the value was a UTC timestamp: its time, to tell whether the publisher's local day may differ. */
+  utc?: UtcTime;
+}
+
+/** A candidate from a machine-written value (meta content, JSON-LD, datetime attribute), or null when unreadable. */
+function valueCandidate(raw: string, source: ClaimedDateSource, evidence: string, options: ParseOptions): Candidate | null {
+  const date = parseDateValue(raw, options);
+  if (!date) return null;
+  const utc = readUtcTime(raw);
+  return utc ? { date, source, evidence, utc } : { date, source, evidence };
 }
 
 export interface HtmlCandidates {
@@ -40,6 +50,22 @@ const DATE_CONTAINER = /date|datum|fecha|data-pub|time|publish|posted|byline|dat
 /** ...but not these: updates, comments and lists of other articles carry other dates. */
 const NOT_THE_ARTICLE = /modif|update|comment|related|teaser|sidebar|widget|footer|copyright|archive|calendar|event|recent|popular|timeline|runtime|timer/i;
 
+/** Page parts whose dates belong to other content (htmldate's discard_unwanted): sidebars, comments, embeds, menus. */
+const OUTSIDE_TAGS = new Set(['nav', 'blockquote']);
+const OUTSIDE_CLASS_TOKEN = /^(?:aside|comments?|related|navbar|menu)(?:[-_]|$)/i;
+/** Widgets that show the reader's current date ("Aktuelle Zeit: ...", "Today's Paper"), not the page's. */
+const CURRENT_DATE_WIDGET = /aktuelle zeit|current time|heute ist|today is|today['’]s/i;
+
+/** True when an ancestor (below <body>) is a sidebar, comment thread, embedded post or menu. */
+function isOutsideTheArticle(el: Element): boolean {
+  for (let node = el.parentElement; node && !/^(body|html)$/i.test(node.tagName); node = node.parentElement) {
+    if (OUTSIDE_TAGS.has(node.tagName.toLowerCase())) return true;
+    const tokens = `${attr(node, 'class')} ${attr(node, 'id')}`.split(/\s+/);
+    if (tokens.some((token) => OUTSIDE_CLASS_TOKEN.test(token))) return true;
+  }
+  return false;
+}
+
 function attr(el: Element, name: string): string {
   return el.getAttribute(name)?.trim() ?? '';
 }
@@ -58,9 +84,8 @@ function metaCandidates(document: Document, options: ParseOptions, out: HtmlCand
     if (!key || !content) continue;
     const isPublished = PUBLISHED_META.has(key);
     if (!isPublished && !MODIFIED_META.has(key)) continue;
-    const date = parseDateValue(content, options);
-    if (!date) continue;
-    const candidate: Candidate = { date, source: 'meta', evidence: snippet(`<meta ${key}="${content}">`) };
+    const candidate = valueCandidate(content, 'meta', snippet(`<meta ${key}="${content}">`), options);
+    if (!candidate) continue;
     if (isPublished) published.push({ rank: publishedOrder.indexOf(key), candidate });
     else out.modified.push(candidate);
   }
@@ -106,9 +131,8 @@ function walkJsonLd(node: unknown, options: ParseOptions, out: HtmlCandidates, d
 }
 
 function addJsonLdDate(key: string, value: string, options: ParseOptions, out: HtmlCandidates): void {
-  const date = parseDateValue(value, options);
-  if (!date) return;
-  const candidate: Candidate = { date, source: 'json-ld', evidence: snippet(`"${key}": "${value}"`) };
+  const candidate = valueCandidate(value, 'json-ld', snippet(`"${key}": "${value}"`), options);
+  if (!candidate) return;
   (key === 'dateModified' ? out.modified : out.published).push(candidate);
 }
 
@@ -122,12 +146,11 @@ function timeCandidates(document: Document, options: ParseOptions, out: HtmlCand
     const isAbbr = el.tagName.toLowerCase() === 'abbr';
     if (isAbbr && !/publish|date|time/.test(label)) continue;
     const raw = attr(el, 'datetime') || attr(el, 'content') || (isAbbr ? attr(el, 'title') || attr(el, 'data-utime') : '') || (el.textContent ?? '');
-    if (!raw || raw.length > 200) continue;
-    const date = parseDateValue(raw, options);
-    if (!date) continue;
-    const candidate: Candidate = { date, source: 'time-element', evidence: snippet(`<${el.tagName.toLowerCase()}${label.trim() ? ` ${label.trim()}` : ''}> ${raw}`) };
-    if (/modif|updat/.test(label)) out.modified.push(candidate);
-    else if (el.hasAttribute('pubdate') || /publish|entry-date|post-date|datecreated|created/.test(label)) marked.push(candidate);
+    if (!raw || raw.length > 200 || isOutsideTheArticle(el)) continue;
+    const candidate = valueCandidate(raw, 'time-element', snippet(`<${el.tagName.toLowerCase()}${label.trim() ? ` ${label.trim()}` : ''}> ${raw}`), options);
+    if (!candidate) continue;
+    if (/modif|updat|chang/.test(label)) out.modified.push(candidate);
+    else if (el.hasAttribute('pubdate') || /publish|pub-?(?:date|time)|entry-date|post-date|datecreated|created/.test(label)) marked.push(candidate);
     else plain.push(candidate);
   }
   // Unmarked <time> elements also date comments and teasers; like htmldate's original_date, take the earliest.
@@ -143,7 +166,7 @@ function dateContainerCandidates(document: Document, options: ParseOptions, out:
     const label = `${attr(el, 'class')} ${attr(el, 'id')}`;
     if (!DATE_CONTAINER.test(label) || NOT_THE_ARTICLE.test(label)) continue;
     const text = el.textContent ?? '';
-    if (text.length > 300) continue;
+    if (text.length > 300 || CURRENT_DATE_WIDGET.test(text) || isOutsideTheArticle(el)) continue;
     const match = findDateInText(text, options);
     // Month-only texts in bylines are mostly "Joined March 2007" or "Dezember 2021" in a sentence.
     if (!match || match.date.precision !== 'day') continue;
@@ -168,10 +191,8 @@ const SCRIPT_DATE_KEY =
 
 export function scriptKeyCandidate(html: string, options: ParseOptions, isPlausible: (c: Candidate) => boolean): Candidate | null {
   for (const m of html.matchAll(SCRIPT_DATE_KEY)) {
-    const date = parseDateValue(m[2] ?? '', options);
-    if (!date || date.precision !== 'day') continue;
-    const candidate: Candidate = { date, source: 'meta', evidence: snippet(m[0]) };
-    if (isPlausible(candidate)) return candidate;
+    const candidate = valueCandidate(m[2] ?? '', 'meta', snippet(m[0]), options);
+    if (candidate?.date.precision === 'day' && isPlausible(candidate)) return candidate;
   }
   return null;
 }

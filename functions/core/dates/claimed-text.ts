@@ -57,6 +57,10 @@ const STRONG_PREFIX =
 const WEAK_PREFIX = /(?<![\p{L}])(?:on|date|dated|le)(?![\p{L}])[^\n\d]{0,6}$/iu;
 const MODIFIED_PREFIX = /(?<![\p{L}])(?:updated|modified|aktualisiert|geändert|mis à jour|actualizado)(?![\p{L}])[^\n\d]{0,25}$/iu;
 const HEAD_CHARS = 4000;
+/** A press dateline opens a line: a date, optionally after a place ("Karlsruhe, (12.11.2021).", "02.02.2022 10:16 Uhr"). */
+const LINE_OPENING_PLACE = /(?:^|\n)[ \t]*(?:\p{Lu}[\p{L}.'-]*(?:[ /-]\p{Lu}[\p{L}.'-]*){0,2}\s*,?\s*\(?)?$/u;
+/** ...and the date is closed by a parenthesis or followed by a clock time, not continued as a sentence. */
+const DATELINE_CLOSE = /^(?:\)|,?\s*\d{1,2}[:.h]\d{2}(?!\d))/u;
 
 /**
  * The date of a line that is a dateline rather than a sentence: the date is (nearly) the whole line
@@ -75,7 +79,8 @@ export function datelineLineMatch(line: string, options: ParseOptions = {}): Dat
 /**
  * A visible dateline: a line near the top that is only a date ("JUNE 2021", "April 5, 2018"), or a date
  * introduced by "Posted on", "Published", "Veröffentlicht am", "Stand:"... Updates ("Updated April 6") are skipped.
- * Datelines with a weak introduction ("on 5 April 2018") count only in the first few thousand characters.
+ * Datelines with a weak introduction ("on 5 April 2018") count only in the first few thousand characters;
+ * a press dateline opening a line ("Karlsruhe, (12.11.2021).", "02.02.2022 10:16 Uhr - ...") counts anywhere.
  */
 export function datelineCandidate(text: string, options: ParseOptions, maxChars = HEAD_CHARS): Candidate | null {
   const lines = text.slice(0, HEAD_CHARS).split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 12);
@@ -87,8 +92,9 @@ export function datelineCandidate(text: string, options: ParseOptions, maxChars 
   for (const match of findDatesInText(searched, options)) {
     const before = searched.slice(Math.max(0, match.index - 40), match.index);
     if (MODIFIED_PREFIX.test(before)) continue;
-    if (!STRONG_PREFIX.test(before) && !(match.index < HEAD_CHARS && WEAK_PREFIX.test(before))) continue;
     if (match.date.precision !== 'day') continue;
+    const opensLine = LINE_OPENING_PLACE.test(before) && DATELINE_CLOSE.test(searched.slice(match.index + match.text.length, match.index + match.text.length + 12));
+    if (!opensLine && !STRONG_PREFIX.test(before) && !(match.index < HEAD_CHARS && WEAK_PREFIX.test(before))) continue;
     const evidence = searched.slice(Math.max(0, match.index - 40), match.index + match.text.length).replace(/\s+/g, ' ').trim();
     return { date: match.date, source: 'header', evidence };
   }

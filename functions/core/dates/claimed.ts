@@ -1,7 +1,9 @@
 import type { ClaimedDate } from '../types.ts';
 import { findHtmlCandidates, scriptKeyCandidate, type Candidate, type HtmlCandidates } from './claimed-html.ts';
 import { datelineCandidate, frequentDateCandidate, metadataCandidate, urlCandidate } from './claimed-text.ts';
-import { isPlausibleDate, partialDateEnd, partialDateStart } from './partial-date.ts';
+import { isPlausibleDate, makePartialDate, partialDateEnd, partialDateStart } from './partial-date.ts';
+
+const DAY_MS = 86_400_000;
 import type { ParseOptions } from './parse-date-text.ts';
 
 export interface ClaimedDateInput {
@@ -29,17 +31,20 @@ export interface ClaimedDateInput {
  *  10. HTML only: publication keys in inline scripts ("published_at": "...", dc:date="...")
  *  11. HTML only: the full date mentioned most often in the visible text
  * A month- or year-precise winner is refined to a day when a lower-priority source gives a day inside its period.
+ * Timestamps are read as written; a UTC one may then be moved to the local day another source shows (see below).
  * Dates before 1995 or after tomorrow are ignored.
  */
 export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date()): ClaimedDate | null {
   const lang = pageLanguage(input.document);
-  const options: ParseOptions = { monthFirst: lang === '' || lang === 'en' || lang === 'en-us', utcOffsetHours: publisherUtcOffset(lang) };
+  const options: ParseOptions = { monthFirst: lang === '' || lang === 'en' || lang === 'en-us' };
   const isPlausible = (c: Candidate): boolean => isPlausibleDate(c.date, now);
   const url = urlCandidate(input.url);
   const urlDay = url?.date.precision === 'day' ? url : null;
 
   // Sources in priority order, each computed only if every earlier one failed to give a day.
   const sources: (() => Candidate | null | Candidate[])[] = [() => metadataCandidate(input.metadata, options)];
+  // Dates the page states in its own (local) terms, to tell the local day of a UTC timestamp.
+  let localDays = (): (Candidate | null)[] => [urlDay];
   const document = input.document;
   if (document) {
     let html: HtmlCandidates | undefined;
@@ -57,6 +62,8 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
       () => scriptKeyCandidate(input.text, options, isPlausible),
       () => frequentDateCandidate(text(), options, isPlausible),
     );
+    // Visible texts are left out: "Today's paper: Sunday, July 19" widgets show the reader's day, not the publisher's.
+    localDays = () => [urlDay, ...markup().published.filter((c) => c.source !== 'header')];
   } else {
     sources.push(() => urlDay, () => datelineCandidate(input.text, options), () => url);
   }
@@ -69,10 +76,45 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
       // A month- or year-precise winner takes a day from a later source when that day lies inside its period.
       if (!best) best = candidate;
       else if (candidate.date.precision === 'day' && within(candidate, best)) best = candidate;
-      if (best.date.precision === 'day') return toClaimedDate(best);
+      if (best.date.precision === 'day') return toClaimedDate(localDayOfUtcCandidate(best, localDays()));
     }
   }
   return best ? toClaimedDate(best) : null;
+}
+
+/** Latest UTC hour that can still be the previous local day (UTC-8, the US west coast, at 23:59). */
+const PREVIOUS_DAY_BEFORE_UTC_HOUR = 8;
+/** Earliest UTC hour that can already be the next local day (UTC+12 at 00:00). */
+const NEXT_DAY_FROM_UTC_HOUR = 12;
+/** UTC hours of a central European midnight (CEST, CET): a date-only value that a CMS stored as UTC. */
+const EUROPEAN_MIDNIGHT_UTC_HOURS = [22, 23];
+
+/**
+ * The publisher's local day for a UTC timestamp. The day is read as written, but a timestamp stored in UTC can
+ * fall on the day after (a US evening) or before (an Asian morning) the day readers saw. The first date the page
+ * states in local terms (the URL, then timestamps with their own offset in meta, JSON-LD or <time>) that is the
+ * written day or the adjacent day the hour makes possible decides. Without one, exactly 22:00 or 23:00 UTC is
+ * read as the European midnight it was converted from (the next day).
+ */
+function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[]): Candidate {
+  const utc = winner.utc;
+  if (!utc) return winner;
+  const written = partialDateStart(winner.date).getTime();
+  const witness = others.find((c) => {
+    if (!c || c.utc || c.date.precision !== 'day') return false;
+    const days = Math.round((partialDateStart(c.date).getTime() - written) / DAY_MS);
+    return days === 0 || (days === -1 && utc.hour < PREVIOUS_DAY_BEFORE_UTC_HOUR) || (days === 1 && utc.hour >= NEXT_DAY_FROM_UTC_HOUR);
+  });
+  if (witness) {
+    if (witness.date.value === winner.date.value) return winner;
+    return { ...winner, date: witness.date, evidence: `${winner.evidence}; local day from ${witness.source}: ${witness.evidence}` };
+  }
+  if (utc.wholeHour && EUROPEAN_MIDNIGHT_UTC_HOURS.includes(utc.hour)) {
+    const next = new Date(written + DAY_MS);
+    const date = makePartialDate(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
+    if (date) return { ...winner, date, evidence: `${winner.evidence}; a local midnight stored in UTC` };
+  }
+  return winner;
 }
 
 function toClaimedDate(c: Candidate): ClaimedDate {
@@ -87,16 +129,6 @@ function within(inner: Candidate, outer: Candidate): boolean {
 /** The page's declared language, lower case ('' when unknown). US English pages write 04/05/2018 month first. */
 function pageLanguage(document: Document | undefined): string {
   return (document?.documentElement?.getAttribute('lang') ?? '').trim().toLowerCase();
-}
-
-/**
- * A rough guess of the publisher's time zone from the page language, to read UTC timestamps as the local day
- * readers saw: US English -5 h, continental European languages +1 h, otherwise UTC.
- */
-function publisherUtcOffset(lang: string): number {
-  if (lang === 'en' || lang === 'en-us') return -5;
-  if (/^(de|fr|it|es|nl|pl|cs|da|sv|no|nb|hu|sk|sl|hr)\b/.test(lang)) return 1;
-  return 0;
 }
 
 /** The page's visible text from its HTML source: scripts, styles and comments dropped, tags become line breaks. */

@@ -53,11 +53,6 @@ export interface DateMatch {
 export interface ParseOptions {
   /** Read ambiguous `04/05/2018` as month/day (US usage). Dots and dashes are always day-first. */
   monthFirst?: boolean;
-  /**
-   * Hours to add to a UTC timestamp (`...T01:49:09Z`) to get the publisher's local day: pages show readers local
-   * time, and a timestamp stored in UTC can fall on the next or previous day. Offsets other than UTC are kept as written.
-   */
-  utcOffsetHours?: number;
 }
 
 type Builder = (m: RegExpExecArray, options: ParseOptions) => PartialDate | null;
@@ -122,19 +117,37 @@ export function findDateInText(text: string, options: ParseOptions = {}): DateMa
   return findDatesInText(text, options)[0] ?? null;
 }
 
+/** A timestamp stated in UTC (`2018-04-05T01:49:09Z`, `+00:00`, `+0000`): year, month, day and hour as written. */
+const UTC_TIMESTAMP = /^((?:19|20)\d{2})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})((?::\d{1,2}(?:\.\d+)?)?)(?:Z|[+-]00:?00)$/;
+
+export interface UtcTime {
+  hour: number;
+  /** Exactly on the hour (minutes and seconds zero): a date-only value converted from a local midnight, maybe. */
+  wholeHour: boolean;
+}
+
+/**
+ * The time of day of a UTC timestamp, or null when the value is not one. Such a day may not be the publisher's
+ * local day (01:49Z is the evening before in New York); see localDayOfUtcCandidate in claimed.ts.
+ */
+export function readUtcTime(raw: string): UtcTime | null {
+  const value = raw.trim();
+  const m = UTC_TIMESTAMP.exec(value);
+  if (m) return { hour: Number(m[4]), wholeHour: m[5] === '00' && !/:\d*[1-9]/.test(m[6] ?? '') };
+  // Unix timestamps count in UTC too.
+  if (!/^(\d{10}|\d{13})$/.test(value)) return null;
+  const stamp = new Date(Number(value) * (value.length === 10 ? 1000 : 1));
+  return { hour: stamp.getUTCHours(), wholeHour: stamp.getUTCMinutes() === 0 && stamp.getUTCSeconds() === 0 };
+}
+
 /**
  * A machine-written date value (meta content, datetime attribute, JSON-LD): ISO 8601 and its partial forms,
- * compact 20180405, Unix timestamps, else any explicit date in the text.
+ * compact 20180405, Unix timestamps, else any explicit date in the text. The day is taken as written, before any
+ * time zone conversion (as htmldate does).
  */
 export function parseDateValue(raw: string, options: ParseOptions = {}): PartialDate | null {
   const value = raw.trim();
-  let m = /^((?:19|20)\d{2})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]00:?00)$/.exec(value);
-  // Exactly midnight is a date written as a timestamp, not a moment: keep its day.
-  if (m && options.utcOffsetHours && !(m[4] === '00' && m[5] === '00')) {
-    const local = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]) + options.utcOffsetHours, Number(m[5])));
-    return makePartialDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
-  }
-  m = /^((?:19|20)\d{2})-(\d{2})$/.exec(value);
+  let m = /^((?:19|20)\d{2})-(\d{2})$/.exec(value);
   if (m) return makePartialDate(Number(m[1]), Number(m[2]));
   m = /^((?:19|20)\d{2})$/.exec(value);
   if (m) return makePartialDate(Number(m[1]));
