@@ -27,6 +27,8 @@ export interface RequestRecord {
   conditionFailed: boolean;
   /** What dynalite returned (0 when it returned none: failed requests). */
   tableUnits: number;
+  /** Items the request returned (Query Count, Get 0/1, BatchGet responses). */
+  itemsReturned: number;
   /** Key of the single item written (Put / Update / Delete), marshalled. */
   key?: { pk: string; sk: string };
   /** Update expression, to tell which index keys a write sets. */
@@ -58,29 +60,29 @@ export class DynamoMeter {
   private enabled = true;
 
   constructor(client: DynamoDBClient) {
-    client.middlewareStack.add(
-      (next: Handler, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
+    const meter = (next: Handler, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
         if (!this.enabled) return next(args);
         const command = context.commandName ?? 'unknown';
-        const input = { ...args.input, ReturnConsumedCapacity: 'TOTAL' };
-        const record: RequestRecord = { command, ok: false, conditionFailed: false, tableUnits: 0 };
-        const key = input.Key ?? (input.Item as Record<string, unknown> | undefined);
-        if (key && typeof key === 'object') record.key = { pk: stringAttribute(key, 'pk'), sk: stringAttribute(key, 'sk') };
+        const input: Record<string, unknown> = { ...args.input, ReturnConsumedCapacity: 'TOTAL' };
+        const record: RequestRecord = { command, ok: false, conditionFailed: false, tableUnits: 0, itemsReturned: 0 };
+        const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
+        if (key) record.key = { pk: stringAttribute(key, 'pk'), sk: stringAttribute(key, 'sk') };
         if (typeof input.UpdateExpression === 'string') record.updateExpression = input.UpdateExpression;
         this.records.push(record);
         try {
           const result = await next({ ...args, input });
           record.ok = true;
           record.tableUnits = consumedUnits(result.output.ConsumedCapacity);
+          record.itemsReturned = itemsIn(result.output);
           return result;
         } catch (error) {
           record.conditionFailed = (error as Error).name === 'ConditionalCheckFailedException';
           throw error;
         }
-      },
-      // After the DocumentClient has marshalled the input, so keys are AttributeValues here.
-      { step: 'serialize', priority: 'high', name: 'archiveDedupBenchMeter' } as never,
-    );
+      };
+    // After the DocumentClient has marshalled the input (keys are AttributeValues here), before serialization.
+    const stack = client.middlewareStack as unknown as { add(middleware: typeof meter, options: { step: string; priority: string; name: string }): void };
+    stack.add(meter, { step: 'serialize', priority: 'high', name: 'archiveDedupBenchMeter' });
   }
 
   /** Stop counting (e.g. while the bench itself reads the table). */
@@ -143,6 +145,13 @@ function stringAttribute(key: Record<string, unknown>, name: string): string {
 function consumedUnits(consumed: unknown): number {
   const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
   return list.reduce((total: number, entry: { CapacityUnits?: number }) => total + (entry.CapacityUnits ?? 0), 0);
+}
+
+function itemsIn(output: Record<string, unknown>): number {
+  if (typeof output.Count === 'number') return output.Count;
+  if (output.Item) return 1;
+  const responses = output.Responses as Record<string, unknown[]> | undefined;
+  return responses ? Object.values(responses).reduce((total, items) => total + items.length, 0) : 0;
 }
 
 /** Item sizes (bytes, as DynamoDB counts them) and index membership of every item in the table. */
