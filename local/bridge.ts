@@ -12,6 +12,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { encodeEventKey } from '../functions/ingest/events.ts';
 import { LOCAL_DEFAULTS } from './servers.ts';
 
 /** The shape s3rver emits (lib/models/event.js): close to S3's, with the differences listed above. */
@@ -36,21 +37,8 @@ const requestContext = new AsyncLocalStorage<{ completesMultipart: boolean }>();
 export const tagMultipartRequests: S3rverMiddleware = (ctx, next) =>
   requestContext.run({ completesMultipart: ctx.method === 'POST' && ctx.query.uploadId !== undefined }, next);
 
-/** Characters encodeURIComponent leaves alone but a form encoder (as S3 uses for event keys) escapes. */
-const FORM_RESERVED = /[!'()~]/g;
-
-/** Encode an object key as real S3 event notifications do: form-style (space -> '+'), '/' kept. */
-export function encodeEventKey(key: string): string {
-  return encodeURIComponent(key)
-    .replace(FORM_RESERVED, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+')
-    .replace(/%2F/g, '/');
-}
-
-/** The inverse, as a Lambda handler must do it: '+' is a space, then percent-decoding. */
-export function decodeEventKey(encoded: string): string {
-  return decodeURIComponent(encoded.replace(/\+/g, '%20'));
-}
+// The key encoding real S3 uses in events lives with the ingest that decodes it (one place for both directions).
+export { decodeEventKey, encodeEventKey } from '../functions/ingest/events.ts';
 
 let lastSequencerTime = 0n;
 let sequencerCounter = 0n;

@@ -11,6 +11,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 const analyze = () => import('./cli-analyze.ts');
 const query = () => import('./cli-query.ts');
 const stack = () => import('./cli-stack.ts');
+const backfill = () => import('./cli-backfill.ts');
+const exporter = () => import('./cli-export.ts');
 import { LOCAL_DEFAULTS } from './servers.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -97,6 +99,37 @@ const COMMANDS: Record<string, Command> = {
     usage: 'mismatches [--endpoint-url URL | --table NAME --region R] [--json]   mismatched-date copies with evidence',
     options: STORE_OPTIONS,
     run: async ({ values }, write) => (await query()).mismatchesCommand(storeOptions(values), write),
+  },
+  backfill: {
+    usage:
+      'backfill [--bucket B] [--prefix P] [--endpoint-url S3_URL] [--dynamo-endpoint URL] [--table NAME] [--json]   ingest every object already in the bucket ' +
+      `(default: the local stack, ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}); progress on stderr; exit 1 if an object failed`,
+    options: { bucket: { type: 'string' }, prefix: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ values, positionals }, write) => {
+      if (positionals.length > 0) throw new UsageError(`backfill takes no arguments, got "${positionals.join(' ')}"`);
+      return (await backfill()).backfillCommand(
+        {
+          endpointUrl: values['endpoint-url'] as string | undefined,
+          dynamoEndpoint: values['dynamo-endpoint'] as string | undefined,
+          bucket: values.bucket as string | undefined,
+          prefix: values.prefix as string | undefined,
+          tableName: values.table as string | undefined,
+          json: values.json === true,
+        },
+        write,
+      );
+    },
+  },
+  export: {
+    usage: 'export --format csv|jsonl [--out FILE] [--endpoint-url URL | --table NAME --region R]   documents, clusters, and a WARC-revisit-like record per near-duplicate',
+    options: { format: { type: 'string' }, out: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
+    run: async ({ values, positionals }, write) => {
+      const format = values.format as string | undefined;
+      if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got ${format === undefined ? 'nothing' : `"${format}"`}`);
+      if (positionals.length > 0) throw new UsageError(`export takes no arguments, got "${positionals.join(' ')}"`);
+      const { endpointUrl, tableName, region } = storeOptions(values);
+      return (await exporter()).exportCommand({ format, out: values.out as string | undefined, endpointUrl, tableName, region }, write);
+    },
   },
 };
 

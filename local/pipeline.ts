@@ -8,6 +8,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CoreConfig } from '../functions/core/config.ts';
 import { createIngest as createRealIngest } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
+import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
 
 export interface Ingest {
   processEvent(event: SQSEvent): Promise<SQSBatchResponse>;
@@ -94,3 +95,10 @@ export function openStore(target: StoreTarget): StoreView {
     listMismatches: async () => (await store.listMismatches()).map(toView),
   };
 }
+
+/** Every document of the table, page by page (a Scan), for `export`. */
+export function openDocumentReader(target: StoreTarget): DocumentReader {
+  return createDocumentReader({ client: target.dynamo, tableName: target.tableName });
+}
+
+export type { DocumentReader };

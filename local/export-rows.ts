@@ -1,0 +1,106 @@
+/**
+ * What `archive-dedup export` writes, as plain rows: one per document, and for each near-duplicate or revisit a
+ * record in the spirit of a WARC revisit record (WARC/1.1, section 6.7), so archive tools can consume it:
+ *   WARC-Target-URI / WARC-Date                    the copy: its URL (or s3 URI) and capture date (or first seen)
+ *   WARC-Refers-To-Target-URI / WARC-Refers-To-Date the original: its URL (or s3 URI) and capture date (or claimed date)
+ *   WARC-Profile                                   identical-payload-digest for exact duplicates (a WARC revisit, or the
+ *                                                  same normalized text), NEAR_DUPLICATE_PROFILE for near-duplicates
+ */
+import type { StoredDocument } from '../functions/store/index.ts';
+
+export const IDENTICAL_PAYLOAD_PROFILE = 'http://netpreserve.org/warc/1.1/revisit/identical-payload-digest';
+/** This project's profile: the payload differs, but its main text is within the SimHash distance and sketch similarity thresholds. */
+export const NEAR_DUPLICATE_PROFILE = 'urn:archive-dedup:revisit:near-duplicate';
+
+export const DOCUMENT_COLUMNS = [
+  'docId', 'bucket', 'key', 'recordId', 'kind', 'status', 'reason', 'url', 'canonicalUrl', 'title', 'captureDate', 'firstSeen',
+  'claimedDate', 'claimedDateSource', 'dateMismatch', 'simhash', 'contentHash', 'clusterId', 'isOriginal', 'duplicateOf', 'revisitOf',
+  'distance', 'similarity',
+] as const;
+
+export const REVISIT_COLUMNS = ['WARC-Type', 'WARC-Target-URI', 'WARC-Date', 'WARC-Refers-To-Target-URI', 'WARC-Refers-To-Date', 'WARC-Profile'] as const;
+
+type Cell = string | number | boolean | null;
+export type DocumentRow = Record<(typeof DOCUMENT_COLUMNS)[number], Cell>;
+export type RevisitRow = Record<(typeof REVISIT_COLUMNS)[number], string> & { docId: string; refersToDocId: string; distance: number | null; similarity: number | null };
+
+/** How a document is named and dated when another refers to it. */
+export interface Referable {
+  docId: string;
+  uri: string;
+  date: string;
+  contentHash: string | null;
+}
+
+export function referableOf(document: StoredDocument): Referable {
+  const s3Uri = `s3://${document.bucket}/${document.key}${document.recordId ? `#${document.recordId}` : ''}`;
+  return {
+    docId: document.docId,
+    uri: document.url ?? document.canonicalUrl ?? s3Uri,
+    date: document.captureDate ?? document.claimedDate?.value ?? document.firstSeen,
+    contentHash: document.contentHash ?? null,
+  };
+}
+
+export function documentRow(document: StoredDocument): DocumentRow {
+  return {
+    docId: document.docId,
+    bucket: document.bucket,
+    key: document.key,
+    recordId: document.recordId ?? null,
+    kind: document.kind ?? null,
+    status: document.status,
+    reason: document.reason ?? null,
+    url: document.url ?? null,
+    canonicalUrl: document.canonicalUrl ?? null,
+    title: document.title ?? null,
+    captureDate: document.captureDate ?? null,
+    firstSeen: document.firstSeen,
+    claimedDate: document.claimedDate?.value ?? null,
+    claimedDateSource: document.claimedDate?.source ?? null,
+    dateMismatch: document.dateMismatch ?? null,
+    simhash: document.simhash ?? null,
+    contentHash: document.contentHash ?? null,
+    clusterId: document.status === 'recorded' ? (document.clusterId ?? null) : null,
+    isOriginal: document.status === 'recorded' ? (document.isOriginal ?? null) : null,
+    duplicateOf: document.status === 'recorded' ? (document.duplicateOf ?? null) : null,
+    revisitOf: document.revisitOf ?? null,
+    distance: document.distance ?? null,
+    similarity: document.similarity ?? null,
+  };
+}
+
+/** The document a copy refers to: a revisit's referred record, else its cluster's original; null for originals and non-recorded documents. */
+export function referredDocId(document: StoredDocument): string | null {
+  if (document.status !== 'recorded') return null;
+  if (document.revisitOf) return document.revisitOf;
+  return document.isOriginal === false && document.duplicateOf ? document.duplicateOf : null;
+}
+
+export function revisitRow(copy: StoredDocument, original: Referable): RevisitRow {
+  const exact = copy.kind === 'revisit' || (copy.contentHash !== undefined && copy.contentHash === original.contentHash);
+  const self = referableOf(copy);
+  return {
+    'WARC-Type': 'revisit',
+    'WARC-Target-URI': self.uri,
+    'WARC-Date': copy.captureDate ?? copy.firstSeen,
+    'WARC-Refers-To-Target-URI': original.uri,
+    'WARC-Refers-To-Date': original.date,
+    'WARC-Profile': exact ? IDENTICAL_PAYLOAD_PROFILE : NEAR_DUPLICATE_PROFILE,
+    docId: copy.docId,
+    refersToDocId: original.docId,
+    distance: copy.distance ?? null,
+    similarity: copy.similarity ?? null,
+  };
+}
+
+/** RFC 4180: a field with a comma, quote, CR or LF (or edge spaces) is quoted, quotes doubled; null is empty. */
+export function csvField(value: Cell | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(values: (Cell | undefined)[]): string {
+  return values.map(csvField).join(',');
+}
