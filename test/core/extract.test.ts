@@ -342,6 +342,11 @@ describe('plain text written for the test', () => {
     expect(extracted.mainText).toBe([...story, 'What Happens Next', followUp].join('\n\n'));
   });
 
+  it('counts Chinese/Japanese characters as words, so unspaced prose is prose', () => {
+    const japanese = ['川の管理局は三日間の大雨を受けて、火曜日に北側の水門を開けたと発表しました。', '技師によると、古い石橋の水位は週末から二メートル近く上がり、この十年で最も高くなりました。'];
+    expect(extractFromText(['Valley Gazette', ...japanese].join('\n\n')).mainText).toBe(japanese.join('\n\n'));
+  });
+
   it('ends the article at a user handle, and the header lines need no blank lines between them', () => {
     const extracted = extractFromText(['Valley Gazette\nHome | News | Sport\nBy Jane Doe', ...story, 'riverwatcher_77', followUp].join('\n\n'));
     expect(extracted.mainText).toBe(story.join('\n\n'));

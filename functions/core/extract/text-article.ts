@@ -1,5 +1,5 @@
 /** Where the article of a plain-text page starts and ends (see text.ts for the whole heuristic). */
-import { contentWords, isConversational, isHandleLine, isInformal, isTitleLike, wordCount } from './text-lines.ts';
+import { contentWords, isConversational, isHandleLine, isInformal, isNameLike, isTitleLike } from './text-lines.ts';
 import { hasCommentMarker, isArticleProse, isSiteFurniture, type Paragraph } from './text-units.ts';
 
 /** A prose paragraph this short, alone before a headline, is a header sentence (a site tagline), not the article's start. */
@@ -14,8 +14,6 @@ const CONVERSATIONAL_ARTICLE_SHARE = 0.3;
 const MAX_GAP_PARAGRAPHS = 80;
 /** Unsigned replies right after the article are one or a few paragraphs. */
 const MAX_TRAILING_REPLIES = 5;
-/** A commenter's name line is this short; longer lines are headings. */
-const MAX_NAME_WORDS = 6;
 
 /**
  * Index of the article's first paragraph: the first paragraph of article prose, unless it is a short sentence
@@ -74,9 +72,10 @@ export function readArticle(paragraphs: Paragraph[], start: number): { article: 
     for (const paragraph of [...gap, ...run]) take(paragraph);
     index = runEnd;
   }
-  const replies = trailingReplies(article);
-  article.splice(article.length - replies.length);
-  return { article, end: index - replies.length };
+  // Replies cut from the end may leave the short lines before them (a name, a date): those go with the replies.
+  let kept = article.length - trailingReplies(article).length;
+  while (kept > 1 && !isArticleProse(article[kept - 1]!)) kept--;
+  return { article: article.slice(0, kept), end: start + kept };
 }
 
 /** A short non-prose line that could belong to the article (a sub-heading, a list item, a dateline under a quoted tweet). */
@@ -86,7 +85,7 @@ function isShortArticleLine(paragraph: Paragraph): boolean {
 
 function continuesArticle(profile: ArticleProfile, gap: Paragraph[], run: Paragraph[]): boolean {
   if (gap.length === 1 && isHandleLine(gap[0]!.text)) return false;
-  if (gap.length > 1 || wordCount(gap[0]!.text) > MAX_NAME_WORDS) return true;
+  if (gap.length > 1 || !isNameLike(gap[0]!.text)) return true;
   // Sub-headings often open a new topic, and articles speak to "you": only a name line, then a turn to the first
   // person, then a new topic say that a reader took over.
   return !(profile.turnsConversational(run[0]!.text) && profile.topicOverlap(run.map((paragraph) => paragraph.text).join(' ')) < MIN_TOPIC_OVERLAP);

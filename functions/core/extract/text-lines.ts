@@ -60,10 +60,23 @@ export function isHandleLine(line: string): boolean {
   return /^[\p{L}\p{N}_.-]{3,40}$/u.test(token) && /\p{Ll}/u.test(token) && (/[\d_]/.test(token) || token === token.toLowerCase());
 }
 
+/** A line that could be a commenter's name: a few words of letters only ("Anna K", "You can call me Al"); no digits, links or colons. */
+export function isNameLike(line: string): boolean {
+  return wordCount(line) <= MAX_NAME_WORDS && /^[\p{L}][\p{L}\p{M} .'’-]*$/u.test(line);
+}
+const MAX_NAME_WORDS = 6;
+
 /** A paragraph of running prose: long, or a full sentence of several words. */
 export function isProse(paragraph: string): boolean {
   if (paragraph.length >= 120) return true;
-  return wordCount(paragraph) >= 6 && /[.!?…:;"”’)]$/.test(paragraph);
+  return wordCount(paragraph) + ideographs(paragraph) / CHARACTERS_PER_WORD >= 6 && /[.!?…:;"”’)。！？」』）]$/u.test(paragraph);
+}
+
+/** Chinese, Japanese and Korean write without spaces: about this many characters make a word. */
+const CHARACTERS_PER_WORD = 2;
+
+function ideographs(text: string): number {
+  return text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)?.length ?? 0;
 }
 
 /** A headline: one line of a few words that is not a sentence. */
@@ -93,7 +106,9 @@ function ownWords(paragraph: string): string {
 
 /** First/second person (I, you, we, lol) in the writer's own words: how comments read and news copy does not. */
 export function isConversational(paragraph: string): boolean {
-  return /\b(?:I|I'm|I’m|me|my|you|your|we|us|our|lol)\b/i.test(ownWords(paragraph));
+  const own = ownWords(paragraph);
+  // "I" only in capitals: a lower-case "i" is the Italian article.
+  return /\bI\b/.test(own) || /\b(?:me|my|you|your|we|us|our|lol)\b/i.test(own);
 }
 
 /** Conversational, or contractions ("doesn't", "won't"): a weaker sign of a reader's voice, common in news copy too. */
