@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServers, type LocalServers } from '../support/local-servers.ts';
 import { badInputSuite } from './bad-inputs.suite.ts';
 import { faultSuite } from './faults.suite.ts';
+import { orderSuite } from './order.suite.ts';
+import { concurrencySuite } from './concurrency.suite.ts';
 import { formatFigures, suiteFigures } from './figures.ts';
 
 let servers: LocalServers;
@@ -18,6 +20,8 @@ const getServers = (): LocalServers => servers;
 
 badInputSuite(getServers);
 faultSuite(getServers);
+orderSuite(getServers);
+concurrencySuite();
 
 describe('report', () => {
   it('prints the figures of the whole suite: nothing lost, duplicated, split, joined or ghosted', () => {
