@@ -15,7 +15,9 @@ import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { EventType, type Bucket, type BucketProps, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { createBackfillStateMachine } from './backfill-state-machine.ts';
 import { createDedupTable, tablePropsProblems, type DedupTableOverrides } from './dedup-table.ts';
 import { createIngestFunction } from './ingest-function.ts';
 import { createIngestQueues } from './ingest-queue.ts';
@@ -70,6 +72,9 @@ export class ArchiveDedup extends Construct {
   public readonly deadLetterAlarm: Alarm;
   public readonly oldestMessageAlarm: Alarm;
   public readonly errorsAlarm: Alarm;
+  /** Created only with `backfill: true`: a Distributed Map over the bucket invoking the ingest function. */
+  public readonly backfillStateMachine?: StateMachine;
+  public readonly backfillLogGroup?: LogGroup;
 
   constructor(scope: Construct, id: string, props: ArchiveDedupProps = {}) {
     const settings = resolveSettings(props.options ?? {});
@@ -105,6 +110,12 @@ export class ArchiveDedup extends Construct {
     this.ingestRole = ingest.role;
     this.logGroup = ingest.logGroup;
     this.errorsAlarm = ingest.errorsAlarm;
+
+    if (settings.backfill) {
+      const backfill = createBackfillStateMachine(this, settings, { bucket: this.bucket, ingestFunction: this.ingestFunction });
+      this.backfillStateMachine = backfill.stateMachine;
+      this.backfillLogGroup = backfill.logGroup;
+    }
 
     acknowledgeNagFindings(this);
   }

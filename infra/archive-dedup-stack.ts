@@ -21,6 +21,9 @@ export class ArchiveDedupStack extends Stack {
       DeadLetterQueueName: [this.pipeline.deadLetterQueue.queueName, 'Pages that failed every retry'],
       FunctionName: [this.pipeline.ingestFunction.functionName, 'Ingest function'],
     };
+    if (this.pipeline.backfillStateMachine) {
+      outputs.BackfillStateMachineArn = [this.pipeline.backfillStateMachine.stateMachineArn, 'Start an execution to ingest every object already under the backfill prefix'];
+    }
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }
 }

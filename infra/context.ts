@@ -3,22 +3,23 @@ import type { ArchiveDedupOptions, ArchiveDedupSettings } from './settings.ts';
 
 type ContextReader = (key: string) => unknown;
 
-const STRING_KEYS = ['bucketName', 'watchPrefix', 'encryption', 'removalPolicy'] as const satisfies readonly (keyof ArchiveDedupSettings)[];
+const STRING_KEYS = ['bucketName', 'watchPrefix', 'encryption', 'removalPolicy', 'backfillPrefix'] as const satisfies readonly (keyof ArchiveDedupSettings)[];
 const NUMBER_KEYS = [
   'noncurrentVersionExpirationDays', 'maxDistance', 'minSimilarity', 'mismatchGapDays', 'memoryMb', 'timeoutSeconds',
   'reservedConcurrency', 'maxConcurrency', 'batchSize', 'maxBatchingWindowSeconds', 'maxReceiveCount', 'logRetentionDays',
-  'oldestMessageAlarmSeconds',
+  'oldestMessageAlarmSeconds', 'backfillBatchSize', 'backfillConcurrency',
 ] as const satisfies readonly (keyof ArchiveDedupSettings)[];
+const BOOLEAN_KEYS = ['backfill'] as const satisfies readonly (keyof ArchiveDedupSettings)[];
 
 /** The context keys this app reads, e.g. `npx cdk deploy -c watchPrefix=pages/ -c maxDistance=3`. */
-export const CONTEXT_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS];
+export const CONTEXT_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS, ...BOOLEAN_KEYS];
 
 /**
- * Options named in context. A value that is not a number where one is expected becomes NaN, so validation reports it
- * by name instead of it being silently dropped.
+ * Options named in context. A value that is not a number where one is expected becomes NaN (where a boolean is
+ * expected, it stays a string), so validation reports it by name instead of it being silently dropped.
  */
 export function optionsFromContext(read: ContextReader): ArchiveDedupOptions {
-  const options: Record<string, string | number> = {};
+  const options: Record<string, string | number | boolean> = {};
   for (const key of STRING_KEYS) {
     const value = read(key);
     if (value !== undefined && value !== null && value !== '') options[key] = String(value);
@@ -27,6 +28,12 @@ export function optionsFromContext(read: ContextReader): ArchiveDedupOptions {
     const value = read(key);
     if (value === undefined || value === null || value === '') continue;
     options[key] = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  }
+  for (const key of BOOLEAN_KEYS) {
+    const value = read(key);
+    if (value === undefined || value === null || value === '') continue;
+    // `-c backfill=true` arrives as a string; anything but true/false is kept as is, for validation to report.
+    options[key] = value === true || value === 'true' ? true : value === false || value === 'false' ? false : String(value);
   }
   return options as ArchiveDedupOptions;
 }

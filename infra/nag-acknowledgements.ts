@@ -3,7 +3,8 @@
  * acknowledgements by exact finding id (no prefix matching), so ids that name a resource are computed the same way
  * cdk-nag computes them, from the resolved template value.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 import type { ArchiveDedup } from './archive-dedup-construct.ts';
@@ -25,6 +26,8 @@ export function acknowledgeNagFindings(pipeline: ArchiveDedup): void {
       + 'only s3:GetObject and s3:GetObjectVersion, and no access outside the prefix.',
   });
 
+  if (pipeline.backfillStateMachine) acknowledgeBackfillFindings(pipeline, pipeline.backfillStateMachine);
+
   const notificationsHandler = Stack.of(pipeline).node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
   if (notificationsHandler) {
     Validations.of(notificationsHandler).acknowledge({
@@ -33,4 +36,37 @@ export function acknowledgeNagFindings(pipeline: ArchiveDedup): void {
         + 'its role (not configurable) uses AWSLambdaBasicExecutionRole solely to write its own logs.',
     });
   }
+}
+
+/** The executions of a state machine (the Distributed Map's child executions), as aws-cdk-lib writes their ARN. */
+function executionArn(stateMachine: StateMachine, suffix: string): string {
+  const name = Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+  return Stack.of(stateMachine).formatArn({ service: 'states', resource: 'execution', resourceName: `${name}${suffix}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/** The wildcards aws-cdk-lib writes for the backfill state machine (see infra/backfill-state-machine.ts), each needed as is. */
+function acknowledgeBackfillFindings(pipeline: ArchiveDedup, stateMachine: StateMachine): void {
+  const findings: [string, string][] = [
+    [
+      wildcardResourceFindingId(pipeline, `${pipeline.ingestFunction.functionArn}:*`),
+      'The backfill map invokes only the ingest function; aws-cdk-lib\'s LambdaInvoke also allows its versions and aliases (<arn>:*), '
+        + 'which this stack never creates.',
+    ],
+    [
+      'AwsSolutions-IAM5[Resource::*]',
+      'Step Functions log delivery to CloudWatch Logs (logs:*LogDelivery, DescribeLogGroups, resource policies) and X-Ray tracing '
+        + 'have no resource-level permissions: AWS requires Resource "*" for them.',
+    ],
+    [
+      wildcardResourceFindingId(pipeline, executionArn(stateMachine, ':*')),
+      'A Distributed Map starts, describes and stops child executions of its own state machine, whose names are generated: '
+        + 'the wildcard is limited to executions of this one state machine.',
+    ],
+    [
+      wildcardResourceFindingId(pipeline, executionArn(stateMachine, '/backfill:*')),
+      'Redriving a failed backfill map run needs states:RedriveExecution on its child executions (label "backfill", generated names) '
+        + 'of this one state machine.',
+    ],
+  ];
+  for (const [id, reason] of findings) Validations.of(stateMachine).acknowledge({ id, reason });
 }

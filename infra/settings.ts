@@ -42,6 +42,14 @@ export interface ArchiveDedupSettings {
   logRetentionDays: RetentionDays;
   /** The oldest-message alarm fires when a message has waited this long: the pipeline is falling behind. */
   oldestMessageAlarmSeconds: number;
+  /** Create the backfill state machine (Step Functions Distributed Map over the bucket); off by default. */
+  backfill: boolean;
+  /** What the backfill lists; defaults to watchPrefix, and must lie under it (the function reads and ingests only there). */
+  backfillPrefix?: string;
+  /** Listed objects per function invocation. Large WARCs take long: keep batches small or raise timeoutSeconds. */
+  backfillBatchSize: number;
+  /** Concurrent batches (child executions) of the Distributed Map. */
+  backfillConcurrency: number;
 }
 
 export type ArchiveDedupOptions = Partial<ArchiveDedupSettings>;
@@ -61,6 +69,9 @@ export const SECURE_DEFAULTS: ArchiveDedupSettings = {
   maxReceiveCount: 5,
   logRetentionDays: RetentionDays.ONE_MONTH,
   oldestMessageAlarmSeconds: 900,
+  backfill: false,
+  backfillBatchSize: 10,
+  backfillConcurrency: 10,
 };
 
 /** SQS visibility timeout is this many times the function timeout (AWS guidance for SQS event sources). */
@@ -124,5 +135,12 @@ export function settingsProblems(settings: ArchiveDedupSettings): string[] {
   check((Object.values(RetentionDays) as unknown[]).includes(settings.logRetentionDays),
     `logRetentionDays must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, ...), got ${settings.logRetentionDays}`);
   check(isInt(settings.oldestMessageAlarmSeconds, 60, 1209600), `oldestMessageAlarmSeconds must be an integer from 60 to 1209600, got ${settings.oldestMessageAlarmSeconds}`);
+  check(typeof settings.backfill === 'boolean', `backfill must be true or false, got ${String(settings.backfill)}`);
+  if (settings.backfillPrefix !== undefined) {
+    check(typeof settings.backfillPrefix === 'string' && settings.backfillPrefix.startsWith(settings.watchPrefix),
+      `backfillPrefix "${settings.backfillPrefix}" must start with watchPrefix "${settings.watchPrefix}": the function reads and ingests only under it`);
+  }
+  check(isInt(settings.backfillBatchSize, 1, 1000), `backfillBatchSize must be an integer from 1 to 1000, got ${settings.backfillBatchSize}`);
+  check(isInt(settings.backfillConcurrency, 1, 10000), `backfillConcurrency must be an integer from 1 to 10000, got ${settings.backfillConcurrency}`);
   return problems;
 }

@@ -58,6 +58,7 @@ describe('cdk-nag AwsSolutions', () => {
   const configurations: [string, ArchiveDedupOptions][] = [
     ['production defaults (retain, S3-managed keys)', {}],
     ['destroy removal policy with KMS and concurrency limits', { removalPolicy: 'destroy', encryption: 'kms', reservedConcurrency: 10, maxConcurrency: 5, watchPrefix: 'in/' }],
+    ['backfill state machine on, with its own prefix', { backfill: true, backfillPrefix: 'raw/2024/' }],
   ];
   for (const [name, options] of configurations) {
     it(`leaves no unacknowledged error: ${name}`, () => {
