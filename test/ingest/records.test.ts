@@ -148,3 +148,19 @@ describe('JSONL objects through the ingest', () => {
     console.log(`[records] JSONL: L2 distance ${second?.distance} to L1; L3 rejected: ${bad?.reason}`);
   });
 });
+
+describe('objects over the single-page size limit', () => {
+  it('a JSONL object larger than maxInputBytes is still split (its first bytes say so); a single page that large is rejected unread', async () => {
+    const small = createIngest({ s3: servers.s3, dynamo: servers.dynamo, tableName: table, config: { maxInputBytes: 400 } });
+    const line = (n: number) => JSON.stringify({ url: `https://small.example/${n}`, text: `Harbour notice ${n}. The ferry to the northern islands runs again from Monday, weather permitting, the harbour office said.` });
+    const lines = [1, 2, 3, 4].map(line).join('\n');
+    expect(lines.length).toBeGreaterThan(400);
+    const scrape = await upload(servers.s3, 'big/scrape.jsonl', lines);
+    const page = await upload(servers.s3, 'big/page.txt', 'A long page. '.repeat(50));
+    expect((await small.processEvent(sqsEvent([scrape, page]))).batchItemFailures).toEqual([]);
+    const records = await Promise.all(['L1', 'L2', 'L3', 'L4'].map((id) => store.getDocument(`raw-pages/big/scrape.jsonl#${id}`)));
+    expect(records.map((doc) => doc?.status)).toEqual(['recorded', 'recorded', 'recorded', 'recorded']);
+    expect(await store.getDocument('raw-pages/big/page.txt')).toMatchObject({ status: 'rejected', reasonCode: 'too-large' });
+  });
+});
+
