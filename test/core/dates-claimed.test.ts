@@ -52,6 +52,59 @@ describe('findClaimedDate: sources and their priority', () => {
   });
 });
 
+describe('findClaimedDate: time zones', () => {
+  const publishedAt = (stamp: string): string => `<meta property="article:published_time" content="${stamp}">`;
+
+  it('reads a UTC timestamp\'s day as written when nothing on the page gives the local day', () => {
+    expect(claimedFrom(page(publishedAt('2020-10-29T02:35:27.746Z')))).toMatchObject({ value: '2020-10-29', source: 'meta' });
+  });
+
+  it('moves a UTC timestamp to the adjacent local day the URL or an offset timestamp shows, when the hour allows it', () => {
+    const evening = claimedFrom(page(publishedAt('2023-11-09T01:49:09+00:00')), { url: 'https://example.org/2023/11/08/story/' });
+    expect(evening).toMatchObject({ value: '2023-11-08', source: 'meta' });
+    expect(evening?.evidence).toContain('local day from url');
+    const withOffset = page(publishedAt('2023-11-09T02:11:03+00:00'), '<p>By the desk <time datetime="2023-11-08T21:11:03-05:00">Nov 8</time></p>');
+    expect(claimedFrom(withOffset)).toMatchObject({ value: '2023-11-08' });
+    // 10:04 UTC is the previous day nowhere west of UTC-10: the written day stays.
+    expect(claimedFrom(page(publishedAt('2020-07-09T10:04:04Z')), { url: 'https://example.org/2020/07/08/story/' })).toMatchObject({ value: '2020-07-09' });
+  });
+
+  it('reads exactly 23:00 UTC as the central European midnight it was converted from', () => {
+    expect(claimedFrom(page(publishedAt('2021-11-04T23:00Z'), '<p>Text</p>', 'de'))).toMatchObject({ value: '2021-11-05' });
+    expect(claimedFrom(page(publishedAt('2021-11-04T23:12:40Z'), '<p>Text</p>', 'de'))).toMatchObject({ value: '2021-11-04' });
+  });
+});
+
+describe('findClaimedDate: URL and page parts', () => {
+  it('takes the URL day when the markup date lies well after it (a republished or migrated page)', () => {
+    const html = page('<meta itemprop="datePublished" content="2019-06-17T18:28:00+0200">');
+    expect(claimedFrom(html, { url: 'https://example.org/home/2017/7/12/story' })).toMatchObject({ value: '2017-07-12', source: 'url' });
+  });
+
+  it('does not read a slug starting with a number as the day', () => {
+    expect(claimedFrom(page(''), { url: 'https://example.org/2023/10/3-questions-for-anna/' })).toMatchObject({ value: '2023-10', precision: 'month' });
+  });
+
+  it('skips dates in embedded posts, menus and comment threads', () => {
+    const body = [
+      '<nav><ul><li><time datetime="2014-02-02">menu</time></li></ul></nav>',
+      '<blockquote class="instagram-media"><p><time datetime="2018-03-12T19:30:12+00:00">post</time></p></blockquote>',
+      '<ol class="comments"><li><time datetime="2015-01-01">comment</time></li></ol>',
+      '<p class="publication"><time datetime="2019-01-29">29 Jan</time></p>',
+    ].join('');
+    expect(claimedFrom(page('', body))).toMatchObject({ value: '2019-01-29', source: 'time-element' });
+  });
+
+  it('skips "current time" and weekday calendar widgets, and reads datelines that open a line', () => {
+    const forum = '<div class="date">Aktuelle Zeit: 14.10.2020, 12:18</div><p>Karlsruhe, (12.11.2021). Traditionell beginnt hier ein Text.</p>';
+    expect(claimedFrom(page('', forum, 'de'))).toMatchObject({ value: '2021-11-12', source: 'header' });
+    const topbar = '<div>Tuesday, (08 Dec 2020)</div><h1>A headline</h1><ul><li>13 Oct 2020 18:29</li></ul><p>Body text of the story.</p>';
+    expect(claimedFrom(page('', topbar))).toMatchObject({ value: '2020-10-13', source: 'header' });
+    const alone = '<div>Menu</div><h1>Protesters gather</h1><p>January 18, 2020</p><p>PARIS (Reuters) - Protesters on January 16, 2020 ...</p>';
+    expect(claimedFrom(page('', alone))).toMatchObject({ value: '2020-01-18', source: 'header' });
+  });
+});
+
 describe('findClaimedDate: plain-text scrapes (no document)', () => {
   it('reads a month-precise header line without inventing a day', () => {
     expect(findClaimedDate({ text: 'MAY 2022\n\nA headline\n\nOn March 3 the storm hit.' }, NOW)).toEqual({ value: '2022-05', precision: 'month', source: 'header', evidence: 'MAY 2022' });

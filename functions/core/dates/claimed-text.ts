@@ -20,7 +20,8 @@ export function metadataCandidate(metadata: Record<string, string> | undefined, 
 
 /** URL path patterns, day-precise first: /2018/04/05/, -2018-04-05-, /20180405/, then /2018/04/, /201804/, /2018/. */
 const URL_PATTERNS: [RegExp, 'day' | 'month' | 'year'][] = [
-  [/\/((?:19|20)\d{2})\/(\d{1,2})\/(\d{1,2})(?=[/_.-]|$)/, 'day'],
+  // A one-digit "day" followed by a dash opens a slug ("/2023/10/3-fragen-an"), not a date.
+  [/\/((?:19|20)\d{2})\/(\d{1,2})\/(\d{2}(?=[/_.-]|$)|\d(?=[/_.]|$))/, 'day'],
   [/[/_-]((?:19|20)\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)/, 'day'],
   [/\/((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)/, 'day'],
   [/\/((?:19|20)\d{2})[/_-](\d{1,2})(?=\/)/, 'month'],
@@ -57,10 +58,14 @@ const STRONG_PREFIX =
 const WEAK_PREFIX = /(?<![\p{L}])(?:on|date|dated|le)(?![\p{L}])[^\n\d]{0,6}$/iu;
 const MODIFIED_PREFIX = /(?<![\p{L}])(?:updated|modified|aktualisiert|geändert|mis à jour|actualizado)(?![\p{L}])[^\n\d]{0,25}$/iu;
 const HEAD_CHARS = 4000;
-/** A press dateline opens a line: a date, optionally after a place ("Karlsruhe, (12.11.2021).", "02.02.2022 10:16 Uhr"). */
-const LINE_OPENING_PLACE = /(?:^|\n)[ \t]*(?:\p{Lu}[\p{L}.'-]*(?:[ /-]\p{Lu}[\p{L}.'-]*){0,2}\s*,?\s*\(?)?$/u;
-/** ...and the date is closed by a parenthesis or followed by a clock time, not continued as a sentence. */
-const DATELINE_CLOSE = /^(?:\)|,?\s*\d{1,2}[:.h]\d{2}(?!\d))/u;
+const WEB_PAGE_CHARS = 200_000;
+/** A dateline opens a line: a date, maybe after a place and a comma ("Karlsruhe, (12.11.2021).", "02.02.2022 10:16 Uhr"). */
+const LINE_OPENING_PLACE = /(?:^|\n)[ \t]*(?:\p{Lu}[\p{L}.'-]*(?:[ /-]\p{Lu}[\p{L}.'-]*){0,2}\s*,\s*\(?)?$/u;
+/** ...and the date ends the line, is closed by a parenthesis or followed by a clock time, not continued as a sentence. */
+const DATELINE_CLOSE = /^(?:\)|,?\s*\d{1,2}[:.h]\d{2}(?!\d)|[ \t]*(?:\n|$))/u;
+
+/** Weekday names (en, de, fr): "Tuesday, (08 Dec 2020)" is a calendar widget, not a place. */
+const WEEKDAY = /(?<![\p{L}])(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|diens|donners|frei|sams|sonn)tag|mittwoch|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(?![\p{L}])/iu;
 
 /**
  * The date of a line that is a dateline rather than a sentence: the date is (nearly) the whole line
@@ -80,12 +85,17 @@ export function datelineLineMatch(line: string, options: ParseOptions = {}): Dat
  * A visible dateline: a line near the top that is only a date ("JUNE 2021", "April 5, 2018"), or a date
  * introduced by "Posted on", "Published", "Veröffentlicht am", "Stand:"... Updates ("Updated April 6") are skipped.
  * Datelines with a weak introduction ("on 5 April 2018") count only in the first few thousand characters;
- * a press dateline opening a line ("Karlsruhe, (12.11.2021).", "02.02.2022 10:16 Uhr - ...") counts anywhere.
+ * a line that opens with a day-precise date, maybe after a place, and is closed there or by a clock time
+ * ("January 18, 2020" alone, "Karlsruhe, (12.11.2021).", "02.02.2022 10:16 Uhr - ...") counts anywhere.
  */
-export function datelineCandidate(text: string, options: ParseOptions, maxChars = HEAD_CHARS): Candidate | null {
+export function datelineCandidate(text: string, options: ParseOptions, isWebPage = false): Candidate | null {
+  // A web page's visible text is searched whole; a plain-text scrape only where its header would be.
+  const maxChars = isWebPage ? WEB_PAGE_CHARS : HEAD_CHARS;
   const lines = text.slice(0, HEAD_CHARS).split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 12);
   for (const line of lines) {
     const match = datelineLineMatch(line, options);
+    // On a web page the top lines are the site's header, where a weekday-dated line is its calendar widget.
+    if (isWebPage && WEEKDAY.test(line)) continue;
     if (match && !MODIFIED_PREFIX.test(line.slice(0, match.index))) return { date: match.date, source: 'header', evidence: line };
   }
   const searched = text.slice(0, maxChars);
@@ -93,7 +103,7 @@ export function datelineCandidate(text: string, options: ParseOptions, maxChars 
     const before = searched.slice(Math.max(0, match.index - 40), match.index);
     if (MODIFIED_PREFIX.test(before)) continue;
     if (match.date.precision !== 'day') continue;
-    const opensLine = LINE_OPENING_PLACE.test(before) && DATELINE_CLOSE.test(searched.slice(match.index + match.text.length, match.index + match.text.length + 12));
+    const opensLine = LINE_OPENING_PLACE.test(before) && !WEEKDAY.test(before.slice(before.lastIndexOf('\n') + 1)) && DATELINE_CLOSE.test(searched.slice(match.index + match.text.length, match.index + match.text.length + 12));
     if (!opensLine && !STRONG_PREFIX.test(before) && !(match.index < HEAD_CHARS && WEAK_PREFIX.test(before))) continue;
     const evidence = searched.slice(Math.max(0, match.index - 40), match.index + match.text.length).replace(/\s+/g, ' ').trim();
     return { date: match.date, source: 'header', evidence };

@@ -1,9 +1,7 @@
 import type { ClaimedDate } from '../types.ts';
 import { findHtmlCandidates, scriptKeyCandidate, type Candidate, type HtmlCandidates } from './claimed-html.ts';
 import { datelineCandidate, frequentDateCandidate, metadataCandidate, urlCandidate } from './claimed-text.ts';
-import { isPlausibleDate, makePartialDate, partialDateEnd, partialDateStart } from './partial-date.ts';
-
-const DAY_MS = 86_400_000;
+import { daysBetween, isPlausibleDate, makePartialDate, partialDateEnd, partialDateStart } from './partial-date.ts';
 import type { ParseOptions } from './parse-date-text.ts';
 
 export interface ClaimedDateInput {
@@ -20,16 +18,17 @@ export interface ClaimedDateInput {
  * The date a page claims for itself: its publication date (htmldate's original_date=True), never a modification
  * date unless nothing else exists. Sources in priority order, the first plausible one wins:
  *   1. S3 object metadata (published, date, ...): the uploader's own statement
- *   2. publication <meta> tags (article:published_time, citation_publication_date, DC.date.issued, ... date)
- *   3. JSON-LD datePublished / dateCreated (@graph included)
- *   4. a day-precise date in the URL path (/2018/04/05/)
- *   5. <time datetime> / <abbr> / itemprop=datePublished markup (pubdate and "published" classes first)
- *   6. short texts of elements whose class/id names a date or byline ("entry-date", "byline", "datum")
- *   7. a visible dateline in the text ("JUNE 2021" alone on a line near the top; "Posted on 5 April 2018")
- *   8. modification dates (article:modified_time, dateModified, <time class="updated">)
- *   9. a month- or year-precise URL date (/2018/04/)
- *  10. HTML only: publication keys in inline scripts ("published_at": "...", dc:date="...")
- *  11. HTML only: the full date mentioned most often in the visible text
+ *   2. a day-precise URL date lying more than URL_FIRST_DAY_GAP days before the date of 3 or 4 (see urlBeforeMarkup)
+ *   3. publication <meta> tags (article:published_time, citation_publication_date, DC.date.issued, ... date)
+ *   4. JSON-LD datePublished / dateCreated (@graph included)
+ *   5. a day-precise date in the URL path (/2018/04/05/)
+ *   6. <time datetime> / <abbr> / itemprop=datePublished markup (pubdate and "published" classes first)
+ *   7. short texts of elements whose class/id names a date or byline ("entry-date", "byline", "datum")
+ *   8. a visible dateline in the text ("JUNE 2021" alone on a line near the top; "Posted on 5 April 2018")
+ *   9. modification dates (article:modified_time, dateModified, <time class="updated">)
+ *  10. a month- or year-precise URL date (/2018/04/)
+ *  11. HTML only: publication keys in inline scripts ("published_at": "...", dc:date="...")
+ *  12. HTML only: the full date mentioned most often in the visible text
  * A month- or year-precise winner is refined to a day when a lower-priority source gives a day inside its period.
  * Timestamps are read as written; a UTC one may then be moved to the local day another source shows (see below).
  * Dates before 1995 or after tomorrow are ignored.
@@ -52,11 +51,12 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
     const markup = (): HtmlCandidates => (html ??= findHtmlCandidates(document, options));
     const text = (): string => (visible ??= visibleText(input.text));
     sources.push(
+      () => urlBeforeMarkup(urlDay, markup().published),
       () => markup().published.filter((c) => c.source === 'meta' || c.source === 'json-ld'),
       () => urlDay,
       () => markup().published.filter((c) => c.source === 'time-element'),
       () => markup().published.filter((c) => c.source === 'header'),
-      () => datelineCandidate(text(), options, 200_000),
+      () => datelineCandidate(text(), options, true),
       () => markup().modified,
       () => url,
       () => scriptKeyCandidate(input.text, options, isPlausible),
@@ -82,6 +82,19 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
   return best ? toClaimedDate(best) : null;
 }
 
+/** More days than a time zone or an overnight edit explain between a URL's day and a later markup date. */
+const URL_FIRST_DAY_GAP = 2;
+
+/**
+ * The URL's day when it lies well before the publication date in the markup: a URL is fixed when the page is first
+ * published, while CMS migrations and republications rewrite the meta date (htmldate even reads the URL first).
+ */
+function urlBeforeMarkup(urlDay: Candidate | null, published: Candidate[]): Candidate | null {
+  const markup = published.find((c) => (c.source === 'meta' || c.source === 'json-ld') && c.date.precision === 'day');
+  if (!urlDay || !markup) return null;
+  return daysBetween(partialDateStart(urlDay.date), partialDateStart(markup.date)) > URL_FIRST_DAY_GAP ? urlDay : null;
+}
+
 /** Latest UTC hour that can still be the previous local day (UTC-8, the US west coast, at 23:59). */
 const PREVIOUS_DAY_BEFORE_UTC_HOUR = 8;
 /** Earliest UTC hour that can already be the next local day (UTC+12 at 00:00). */
@@ -99,10 +112,10 @@ const EUROPEAN_MIDNIGHT_UTC_HOURS = [22, 23];
 function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[]): Candidate {
   const utc = winner.utc;
   if (!utc) return winner;
-  const written = partialDateStart(winner.date).getTime();
+  const written = partialDateStart(winner.date);
   const witness = others.find((c) => {
     if (!c || c.utc || c.date.precision !== 'day') return false;
-    const days = Math.round((partialDateStart(c.date).getTime() - written) / DAY_MS);
+    const days = daysBetween(written, partialDateStart(c.date));
     return days === 0 || (days === -1 && utc.hour < PREVIOUS_DAY_BEFORE_UTC_HOUR) || (days === 1 && utc.hour >= NEXT_DAY_FROM_UTC_HOUR);
   });
   if (witness) {
@@ -110,7 +123,7 @@ function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[])
     return { ...winner, date: witness.date, evidence: `${winner.evidence}; local day from ${witness.source}: ${witness.evidence}` };
   }
   if (utc.wholeHour && EUROPEAN_MIDNIGHT_UTC_HOURS.includes(utc.hour)) {
-    const next = new Date(written + DAY_MS);
+    const next = new Date(Date.UTC(written.getUTCFullYear(), written.getUTCMonth(), written.getUTCDate() + 1));
     const date = makePartialDate(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
     if (date) return { ...winner, date, evidence: `${winner.evidence}; a local midnight stored in UTC` };
   }
