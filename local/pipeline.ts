@@ -31,6 +31,8 @@ export interface DocumentView {
 
 export interface StoreView {
   getDocument(docId: string): Promise<DocumentView | null>;
+  /** What one uploaded object produced: one document, or one per record of a WARC / JSONL file. */
+  documentsOfObject(bucket: string, key: string): Promise<DocumentView[]>;
   /** Members of a cluster, original first. */
   documentsInCluster(clusterId: string): Promise<DocumentView[]>;
   listMismatches(): Promise<DocumentView[]>;
@@ -69,7 +71,8 @@ export function createIngest(options: IngestOptions): Ingest {
 
 function toView(stored: StoredDocument): DocumentView {
   return {
-    key: stored.key,
+    // A record of a WARC / JSONL object shows as `<key>#<recordId>`, the way its docId ends.
+    key: stored.recordId ? `${stored.key}#${stored.recordId}` : stored.key,
     docId: stored.docId,
     status: stored.status,
     reason: stored.reason ?? stored.reasonCode ?? null,
@@ -91,6 +94,7 @@ export function openStore(target: StoreTarget): StoreView {
       const stored = await store.getDocument(docId);
       return stored ? toView(stored) : null;
     },
+    documentsOfObject: async (bucket, key) => (await store.documentsOfObject(bucket, key)).map(toView),
     documentsInCluster: async (clusterId) => (await store.documentsInCluster(clusterId)).map(toView),
     listMismatches: async () => (await store.listMismatches()).map(toView),
   };

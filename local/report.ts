@@ -24,7 +24,7 @@ export interface RunReport {
   clusters: ReportCluster[];
 }
 
-/** docIds are `<bucket>/<key>`: the report speaks in keys, as the user uploaded them. */
+/** docIds are `<bucket>/<key>` (`#<recordId>` for a record of a WARC / JSONL file): the report speaks in keys, as uploaded. */
 function keyOfDocId(docId: string | null, bucket: string): string | null {
   if (docId === null) return null;
   return docId.startsWith(`${bucket}/`) ? docId.slice(bucket.length + 1) : docId;
@@ -44,13 +44,13 @@ function toReportDocument(view: DocumentView, bucket: string): ReportDocument {
   };
 }
 
-/** Collect the report for `keys` from the store; keys the ingest never recorded say why (its last error). */
+/** Collect the report for the uploaded `keys` (every record of a WARC / JSONL file); keys never recorded say why (their last error). */
 export async function collectReport(store: StoreView, bucket: string, keys: string[], lastFailure: (docId: string) => string | undefined): Promise<RunReport> {
   const documents: ReportDocument[] = [];
   for (const key of keys) {
-    const view = await store.getDocument(`${bucket}/${key}`);
-    if (view) {
-      documents.push(toReportDocument(view, bucket));
+    const views = await store.documentsOfObject(bucket, key);
+    if (views.length > 0) {
+      documents.push(...views.map((view) => toReportDocument(view, bucket)));
       continue;
     }
     const reason = lastFailure(`${bucket}/${key}`) ?? 'not recorded by the ingest';

@@ -17,7 +17,7 @@ import { assignCluster, findCandidates, type Candidate, type ClusterRoot } from 
 import { markDeleted, recordDocument, recordRejected } from './documents.ts';
 import { createContext, type StoreOptions } from './dynamo.ts';
 import { documentsInCluster, exactDuplicates, getDocument, listMismatches } from './queries.ts';
-import { addRecord, beginObject, finishObject, removeObject, type ObjectStart } from './objects.ts';
+import { addRecord, beginObject, documentsOfObject, finishObject, removeObject, type ObjectStart } from './objects.ts';
 import { recordRevisit, type RevisitOutcome, type RevisitReference } from './revisits.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
 
@@ -31,6 +31,8 @@ export interface Store {
   assignCluster(docId: string): Promise<ClusterRoot | null>;
   getDocument(docId: string): Promise<StoredDocument | null>;
   documentsInCluster(clusterId: string): Promise<StoredDocument[]>;
+  /** What one S3 object produced: the documents of its records (WARC, JSONL) or its own document. */
+  documentsOfObject(bucket: string, key: string): Promise<StoredDocument[]>;
   exactDuplicates(contentHash: string): Promise<StoredDocument[]>;
   listMismatches(): Promise<StoredDocument[]>;
   // Container objects (WARC, JSONL: many records per object), see objects.ts and revisits.ts.
@@ -60,6 +62,7 @@ export function createStore(options: StoreOptions): Store {
     },
     getDocument: (docId) => getDocument(ctx, docId),
     documentsInCluster: (clusterId) => documentsInCluster(ctx, clusterId),
+    documentsOfObject: (bucket, key) => documentsOfObject(ctx, bucket, key),
     exactDuplicates: (contentHash) => exactDuplicates(ctx, contentHash),
     listMismatches: () => listMismatches(ctx),
     beginObject: (ref) => beginObject(ctx, ref),

@@ -18,11 +18,12 @@
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { markDeleted } from './documents.ts';
-import { attempt, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
+import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { documentIdFor, documentKey, sequencerKey, type ItemKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
-import type { ObjectRef, RecordOutcome } from './types.ts';
+import { toStoredDocument } from './queries.ts';
+import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
 
 /** Concurrent tombstone writes when an object's records are marked deleted. */
 const DELETE_CONCURRENCY = 8;
@@ -105,6 +106,18 @@ async function listedRecords(ctx: StoreContext, ref: ObjectRef): Promise<{ objec
     .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.record))
     .map((item) => ({ recordId: (item.sk as string).slice(KEY_PREFIXES.record.length), docId: item.docId as string }));
   return { object, records };
+}
+
+/**
+ * The documents an object produced: its records' documents (WARC, JSONL; recordId order) or, for a single page, its own
+ * document. One consistent Query of the object's partition, then one BatchGet.
+ */
+export async function documentsOfObject(ctx: StoreContext, bucket: string, key: string): Promise<StoredDocument[]> {
+  const { records } = await listedRecords(ctx, { bucket, key });
+  const docIds = records.length > 0 ? records.map((record) => record.docId) : [documentIdFor(bucket, key)];
+  const items = await batchGetConsistent(ctx, docIds.map(documentKey));
+  const order = new Map(docIds.map((docId, index) => [docId, index]));
+  return items.map(toStoredDocument).sort((a, b) => order.get(a.docId)! - order.get(b.docId)!);
 }
 
 async function markRecordsDeleted(ctx: StoreContext, ref: ObjectRef, docIds: string[]): Promise<RecordOutcome[]> {

@@ -55,3 +55,27 @@ describe('run --json: generated pages through the embedded stack and the real in
     expect(report.documents.find((document) => document.key === 'empty-upload.txt')).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/empty/i) });
   });
 });
+
+describe('run --json: a JSONL scrape is reported record by record', () => {
+  it('lists each line as `<key>#L<n>`: two near-duplicate lines in one cluster, the bad line rejected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archive-dedup-run-jsonl-'));
+    try {
+      const seedText = readCorpusBytes(...SEED_PAGE).toString('utf8');
+      const reworded = Object.values(repostsOf(seedText))[0]!.toString();
+      const lines = [JSON.stringify({ url: 'https://example.org/a', text: seedText }), JSON.stringify({ url: 'https://example.net/b', text: reworded }), '{"url": "https://example.com/c", "text": '];
+      writeFileSync(join(dir, 'scrape.jsonl'), `${lines.join('\n')}\n`);
+
+      const output: string[] = [];
+      await main(['run', dir, '--json'], (line) => output.push(line));
+      const report = JSON.parse(output[0]!) as RunReport;
+      const byKey = new Map(report.documents.map((document) => [document.key, document]));
+
+      expect([...byKey.keys()].sort()).toEqual(['scrape.jsonl#L1', 'scrape.jsonl#L2', 'scrape.jsonl#L3']);
+      expect(report.clusters).toHaveLength(1);
+      expect(report.clusters[0]!.members.map((member) => member.key).sort()).toEqual(['scrape.jsonl#L1', 'scrape.jsonl#L2']);
+      expect(byKey.get('scrape.jsonl#L3')).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/line 3/) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
