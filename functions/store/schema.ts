@@ -11,7 +11,7 @@
  *   object     pk = OBJECT#<bucket>/<key>  sk = OBJECT      a container object (WARC, JSONL): the latest event applied (sequencerKey) and its status
  *   record     pk = OBJECT#<bucket>/<key>  sk = RECORD#<recordId>  one per record of the object, written before its document:
  *                                                               ObjectRemoved lists them with one consistent Query (no GSI, no Scan)
- *   capture    pk = CAPTURE#<url>          sk = <capture date>  docId of the WARC record that captured <url> then: a revisit in another
+ *   capture    pk = CAPTURE#<sha256 of url> sk = <capture date>  docId of the WARC record that captured <url> then: a revisit in another
  *                                                               WARC file finds its original by WARC-Refers-To-Target-URI + -Date with one GetItem
  * Indexes (sparse: only items with the attributes appear):
  *   byCluster      clusterPk = CLUSTER#<clusterId>  clusterSk = <rank>      members of a cluster, original first
