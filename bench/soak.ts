@@ -67,10 +67,11 @@ async function main(): Promise<void> {
     await Promise.all(
       Array.from({ length: UPLOADS_IN_FLIGHT }, async () => {
         while (next < PAGES) {
-          const page = generatePage(next++);
+          const index = next++;
+          const page = generatePage(index);
           expectations.push({ docId: documentIdFor(stack.bucket, page.key), ...page.expectation });
           await stack.servers.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: page.key, Body: typeof page.body === 'string' ? encoder.encode(page.body) : page.body, ContentType: page.contentType }));
-          if (next % 1000 === 0) process.stderr.write(`soak: ${next} of ${PAGES} uploaded, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+          if ((index + 1) % 1000 === 0) process.stderr.write(`soak: ${index + 1} of ${PAGES} uploaded, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
         }
       }),
     );
