@@ -19,8 +19,8 @@ type Step = (typeof STEPS)[number];
 type StepTimes = Record<Step, number>;
 
 const TARGET_MEDIAN_MS = 30;
-/** Timed passes over each set after one warm-up pass; each page's time is its median over the passes. */
-const PASSES = 3;
+/** Timed passes over each set after one warm-up pass; each page's time is its median (here: mean) over the passes. */
+const PASSES = 2;
 
 /** analyzePage's steps with a clock around each (html and text pages, as analyze.ts branches). */
 function analyzeTimed(page: BenchPage): StepTimes {
@@ -67,7 +67,7 @@ function timeWhole(page: BenchPage): number {
   return performance.now() - start;
 }
 
-/** Pages some step rejects (no text) are left out of the timings: they never reach the fingerprint. */
+/** Pages some step rejects (no text) are left out of the timings: they never reach the fingerprint. Doubles as the warm-up pass. */
 function analyzable(pages: BenchPage[]): BenchPage[] {
   return pages.filter((page) => {
     try {
@@ -92,12 +92,9 @@ function measureSet(label: string, all: BenchPage[]): SetResult {
   const pages = analyzable(all);
   const perPass: StepTimes[][] = [];
   const wholePerPass: number[][] = [];
-  for (let pass = 0; pass <= PASSES; pass++) {
-    const split = pages.map(analyzeTimed);
-    const whole = pages.map(timeWhole);
-    if (pass === 0) continue; // warm-up: JIT and lazily built tables
-    perPass.push(split);
-    wholePerPass.push(whole);
+  for (let pass = 0; pass < PASSES; pass++) {
+    perPass.push(pages.map(analyzeTimed));
+    wholePerPass.push(pages.map(timeWhole));
   }
   const steps = Object.fromEntries(STEPS.map((step) => [step, pages.map((_, i) => median(perPass.map((pass) => pass[i]![step])))])) as Record<Step, number[]>;
   return {
@@ -132,7 +129,7 @@ export async function benchPerPage(options: { quick?: boolean } = {}): Promise<P
     }));
     rows.push({ step: 'sum of steps', 'median ms': median(set.stepSums), 'p95 ms': quantile(set.stepSums, 0.95), 'share of time': '100%' });
     rows.push({ step: 'analyzePage (baseline: the real function)', 'median ms': median(set.whole), 'p95 ms': quantile(set.whole, 0.95), 'share of time': '' });
-    printTable(`Per-page compute: ${set.label}, ${set.pages} pages, median ${set.medianKb.toFixed(0)} KB of HTML`, rows, `(sum of step medians ${totalMedian.toFixed(2)} ms; each page timed as the median of ${PASSES} passes after a warm-up)`);
+    printTable(`Per-page compute: ${set.label}, ${set.pages} pages, median ${set.medianKb.toFixed(0)} KB of HTML`, rows, `(sum of step medians ${totalMedian.toFixed(2)} ms; each page timed as the mean of ${PASSES} passes after a warm-up pass)`);
   }
   const near = sets[1]!;
   const targetMet = median(near.whole) < TARGET_MEDIAN_MS;
