@@ -1,7 +1,9 @@
 import { Readability } from '@mozilla/readability';
 import { InputRejected, REJECT_CODES } from './errors.ts';
+import { CORE_DEFAULTS } from './config.ts';
 import { blockText, collectBlocks, joinBlocks, type Block } from './extract/blocks.ts';
 import { findCommentSections } from './extract/comments.ts';
+import { maxElementDepth } from './extract/depth.ts';
 import { readPageMetadata } from './extract/metadata.ts';
 import type { ExtractedPage } from './types.ts';
 
@@ -16,24 +18,37 @@ const CHROME_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complement
 /** Readability output shorter than this means a short page (or a fragment): the visible body text is the better answer. */
 const MIN_READABLE_CHARS = 140;
 
+export interface HtmlExtractOptions {
+  url?: string;
+  fileName?: string;
+  /** Deepest DOM given to Readability (default CORE_DEFAULTS.maxReadabilityDepth); deeper pages use the fallback. */
+  maxReadabilityDepth?: number;
+}
+
 /**
  * The article of an HTML page via @mozilla/readability. Comment sections are cut out first (so they can be
- * counted and kept apart); if Readability finds nothing usable, the visible body text minus nav/header/
- * footer/aside is the article. Readability rewrites `document`: read anything else from it before calling this.
+ * counted and kept apart); if Readability finds nothing usable, or the page nests deeper than Readability handles
+ * in time, the visible body text minus nav/header/footer/aside is the article. Readability rewrites `document`:
+ * read anything else from it before calling this.
  */
-export function extractFromHtml(document: Document, options: { url?: string; fileName?: string }): ExtractedPage {
+export function extractFromHtml(document: Document, options: HtmlExtractOptions): ExtractedPage {
   const metadata = readPageMetadata(document, options.url);
-  const body = document.body ?? document.documentElement;
-  if (!body) throw new InputRejected(REJECT_CODES.noText, `${describe(options)} has no document body`);
+  // linkedom's `document.body` throws when there is no documentElement (text parsed without parseHtml).
+  const root = document.documentElement;
+  const body = root ? (document.body ?? root) : null;
+  if (!root || !body) throw new InputRejected(REJECT_CODES.noText, `${describe(options)} has no document body`);
 
-  const commentSections = new Set(findCommentSections(body, (body.textContent ?? '').length));
+  // Deeper than Readability handles in time: the fallback text only, and no comment-section search either (it reads
+  // each candidate's text, which costs the page's size times its depth).
+  const shallow = maxElementDepth(root) <= (options.maxReadabilityDepth ?? CORE_DEFAULTS.maxReadabilityDepth);
+  const commentSections = new Set(shallow ? findCommentSections(body, (body.textContent ?? '').length) : []);
   const blocks = collectBlocks<Region>(body, (element) => regionOf(element, commentSections));
   const commentBlocks = blocks.filter((block) => block.region === 'comments');
   const commentsText = joinBlocks(commentBlocks);
   const bodyChars = textLength(blocks);
   for (const section of commentSections) section.remove();
 
-  const article = new Readability(document, { serializer: (node: Node) => node }).parse();
+  const article = shallow ? new Readability(document, { serializer: (node: Node) => node }).parse() : null;
   let mainText = article?.content ? blockText(article.content) : '';
   const fallbackText = joinBlocks(blocks.filter((block) => block.region === null));
   if (mainText.length < MIN_READABLE_CHARS && fallbackText) mainText = fallbackText;
@@ -68,6 +83,6 @@ function cleanTitle(title: string | null | undefined): string | null {
   return cleaned ? cleaned : null;
 }
 
-function describe(options: { url?: string; fileName?: string }): string {
+function describe(options: HtmlExtractOptions): string {
   return `page ${options.fileName ?? options.url ?? '(unnamed)'}`;
 }

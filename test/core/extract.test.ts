@@ -1,9 +1,11 @@
 import { readdirSync } from 'node:fs';
+import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { resolveCoreConfig } from '../../functions/core/config.ts';
 import { InputRejected } from '../../functions/core/errors.ts';
 import { extractFromHtml, extractFromText } from '../../functions/core/extract.ts';
 import { compareFingerprints, fingerprintText } from '../../functions/core/fingerprint.ts';
+import { maxElementDepth, measureMarkupNesting } from '../../functions/core/extract/depth.ts';
 import { parseHtml } from '../../functions/core/html.ts';
 import { readPage } from '../../functions/core/read.ts';
 import type { ExtractedPage } from '../../functions/core/types.ts';
@@ -326,6 +328,80 @@ describe('HTML pages written for the test', () => {
     const perPage = (performance.now() - started) / rounds;
     console.log(`parse + extract of a ${(padded.length / 1024).toFixed(0)} KB page: ${perPage.toFixed(1)} ms warm`);
     expect(perPage).toBeLessThan(150);
+  });
+});
+
+describe('deep nesting and markup-free text: processed or rejected with a reason, never a crash', () => {
+  const story =
+    'The river authority opened the northern floodgates on Tuesday after three days of heavy rain across the valley. ' +
+    'Engineers said the water level at the old stone bridge had risen by almost two metres since the weekend.';
+  const titled = (depth: number, wrapper = '<div>'): string =>
+    `<html><head><title>Floodgates opened on the valley river | Valley Gazette</title></head><body>` +
+    `${wrapper.repeat(depth)}<p>${story}</p><p>${story}</p>${'</div>'.repeat(depth)}</body></html>`;
+
+  /** Extract and time the whole HTML path; an unexpected error (RangeError, TypeError) fails the test. */
+  function timed(html: string, options: { maxReadabilityDepth?: number } = {}): { extracted: ExtractedPage; seconds: number } {
+    const started = performance.now();
+    const extracted = extractFromHtml(parseHtml(html), options);
+    return { extracted, seconds: (performance.now() - started) / 1000 };
+  }
+
+  it('processes 10,000 levels of nesting in a couple of seconds, with its text as the main text', () => {
+    const plain = timed(titled(10_000));
+    // Wrappers that look like comment sections: searching them (each one's text) would be quadratic in the depth.
+    const commentLike = timed(titled(10_000, '<div class="comments">'));
+    console.log(`10,000-level nesting: ${plain.seconds.toFixed(2)} s, as comment-like wrappers ${commentLike.seconds.toFixed(2)} s`);
+    for (const { extracted, seconds } of [plain, commentLike]) {
+      expect(squash(extracted.mainText)).toBe(`${story} ${story}`);
+      expect(seconds).toBeLessThan(2);
+    }
+  });
+
+  it('skips Readability above maxReadabilityDepth: a 1,000-level page is read by the fallback in well under 2 s', () => {
+    const deep = timed(titled(1_000));
+    console.log(`1,000-level nesting: ${deep.seconds.toFixed(2)} s (Readability alone took ~18 s at this depth)`);
+    expect(squash(deep.extracted.mainText)).toBe(`${story} ${story}`);
+    expect(deep.seconds).toBeLessThan(1);
+    // Readability shortens "Title | Site" to the title; the fallback keeps the page's <title>. So the title shows
+    // which path ran: Readability on a 20-level page, the fallback once the limit is below the page's depth.
+    expect(timed(titled(20)).extracted.title).toBe('Floodgates opened on the valley river');
+    expect(timed(titled(20), { maxReadabilityDepth: 10 }).extracted.title).toBe('Floodgates opened on the valley river | Valley Gazette');
+    expect(deep.extracted.title).toBe('Floodgates opened on the valley river | Valley Gazette');
+  });
+
+  it('rejects markup nested past maxHtmlDepth as unsupported before parsing it (100,000 levels: the parser alone takes ~10 s)', () => {
+    const started = performance.now();
+    const run = (): Document => parseHtml(titled(100_000));
+    expect(run).toThrow(expect.objectContaining({ name: 'InputRejected', code: 'unsupported', message: `HTML nested deeper than ${config.maxHtmlDepth} levels` }));
+    // Many towers just under the depth limit: each one cheap, together too slow to parse.
+    const towers = `<html><body>${`${'<div>'.repeat(15_000)}x${'</div>'.repeat(15_000)}`.repeat(40)}</body></html>`;
+    expect(() => parseHtml(towers)).toThrow(expect.objectContaining({ code: 'unsupported', message: expect.stringMatching(/too deeply too often/) }));
+    expect((performance.now() - started) / 1000).toBeLessThan(1);
+  });
+
+  it('measures the nesting the parser will build: void elements, implied closes and raw text do not deepen it', () => {
+    const limits = { maxDepth: Infinity, maxWork: Infinity };
+    const page =
+      '<html><head><meta charset="utf-8"><script>if (a < b) { "<div><div><div>" }</script></head><body>' +
+      `<ul>${'<li>item<br>'.repeat(500)}</ul>${'<p>para<img src="x.png">'.repeat(500)}<table>${'<tr><td>a<td>b'.repeat(200)}</table>` +
+      '<!-- <div><div> --><svg><path/><path/></svg><div><div><section><span>deepest</span></section></div></div></body></html>';
+    // html > body > div > div > section > span is the deepest branch (this parser inserts no tbody in the table).
+    expect(measureMarkupNesting(page, limits)).toMatchObject({ maxDepth: 6, overLimit: false });
+    expect(maxElementDepth(parseHtml(page).documentElement)).toBe(6);
+    expect(measureMarkupNesting(titled(300), { maxDepth: 100, maxWork: Infinity })).toMatchObject({ overLimit: true });
+  });
+
+  it('reads plain text labelled text/html or named .html as the main text (linkedom builds no element for it)', () => {
+    const text = `Floodgates opened on the valley river\n\n${story}\n\n${story}`;
+    const labelled = readPage(new TextEncoder().encode(text), { contentType: 'text/html' }, config);
+    const named = readPage(new TextEncoder().encode(text), { fileName: 'story.html' }, config);
+    for (const page of [labelled, named]) {
+      expect(page.kind).toBe('html');
+      expect(squash(extractFromHtml(parseHtml(page.text), {}).mainText)).toBe(squash(text));
+    }
+    // A document parsed elsewhere without a documentElement is a rejection with a reason, not a TypeError.
+    const bare = parseHTML(text).document as unknown as Document;
+    expect(() => extractFromHtml(bare, { fileName: 'story.html' })).toThrow(expect.objectContaining({ code: 'no-text' }));
   });
 });
 

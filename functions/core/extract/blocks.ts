@@ -40,27 +40,33 @@ export function collectBlocks<Region extends string>(
     pending = '';
   };
 
-  const walk = (node: Node, region: Region | null): void => {
-    for (let child = node.firstChild; child; child = child.nextSibling) {
-      if (child.nodeType === TEXT_NODE) {
-        if (!pending) pendingRegion = region;
-        pending += child.nodeValue ?? '';
-        continue;
-      }
-      if (child.nodeType !== ELEMENT_NODE) continue;
-      const element = child as Element;
-      if (INVISIBLE_TAGS.has(element.tagName.toUpperCase())) continue;
-      const own = regionOf(element);
-      if (own === 'skip') continue;
-      const childRegion = own ?? region;
-      const isBlock = BLOCK_TAGS.has(element.tagName.toUpperCase()) || childRegion !== region;
-      if (isBlock) flush();
-      walk(element, childRegion);
-      if (isBlock) flush();
+  // Depth-first walk with an explicit stack (no recursion: a 10,000-level page must not overflow the call stack).
+  // Each frame is an element being read: its next child to visit, its region, and whether it ends a paragraph.
+  const frames: { next: Node | null; region: Region | null; isBlock: boolean }[] = [{ next: root.firstChild, region: null, isBlock: false }];
+  while (frames.length > 0) {
+    const frame = frames.at(-1)!;
+    const child = frame.next;
+    if (!child) {
+      frames.pop();
+      if (frame.isBlock) flush();
+      continue;
     }
-  };
-
-  walk(root, null);
+    frame.next = child.nextSibling;
+    if (child.nodeType === TEXT_NODE) {
+      if (!pending) pendingRegion = frame.region;
+      pending += child.nodeValue ?? '';
+      continue;
+    }
+    if (child.nodeType !== ELEMENT_NODE) continue;
+    const element = child as Element;
+    if (INVISIBLE_TAGS.has(element.tagName.toUpperCase())) continue;
+    const own = regionOf(element);
+    if (own === 'skip') continue;
+    const childRegion = own ?? frame.region;
+    const isBlock = BLOCK_TAGS.has(element.tagName.toUpperCase()) || childRegion !== frame.region;
+    if (isBlock) flush();
+    frames.push({ next: element.firstChild, region: childRegion, isBlock });
+  }
   flush();
   return blocks;
 }
