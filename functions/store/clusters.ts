@@ -188,8 +188,8 @@ export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Pr
   );
   const byDocId = new Map<string, Candidate>();
   for (const item of bands.flat()) {
-    const docId = item.sk as string;
-    if (docId === self.docId || byDocId.has(docId)) continue;
+    const docId = item.docId; // an attribute: the band's sort key may be a shortened docId (keys.ts)
+    if (typeof docId !== 'string' || docId === self.docId || byDocId.has(docId)) continue;
     const comparison = compareFingerprints(self, { simhash: item.simhash, sketch: item.sketch }, ctx.config);
     if (comparison.nearDuplicate) byDocId.set(docId, { docId, simhash: item.simhash, sketch: item.sketch, rank: item.rank, comparison });
   }

@@ -6,6 +6,7 @@
  *   CLUSTER#<id> / CLUSTER            a cluster's root record; `mergedInto` redirects a merged cluster (write-once)
  *   CLUSTER#<id> / MEMBER#<docId>     every document ever labelled with the cluster (consistent relabel on merge)
  *   GSIs: byCluster (members, original first), byContentHash (exact duplicates), mismatches (sparse)
+ *   Sort keys embedding a docId are shortened when over DynamoDB's 1,024 bytes (keys.ts sortKey); items keep docId.
  *
  * clusterId = docId of the cluster's original = the member with the lowest rank (believed date, then first seen,
  * then docId). Writes are ordered per object by the S3 sequencer; convergence uses conditional writes only
@@ -75,8 +76,7 @@ export function createStore(options: StoreOptions): Store {
 
 export { ensureTable } from './table.ts';
 export { STORE_DEFAULTS, type StoreOptions, type StoreLimits } from './dynamo.ts';
-export { documentIdFor } from './keys.ts';
-export { recordDocumentId } from './objects.ts';
+export { documentIdFor, recordDocumentId } from './keys.ts';
 export type { ObjectStart } from './objects.ts';
 export type { RevisitOutcome, RevisitReference } from './revisits.ts';
 export * from './errors.ts';

@@ -1,4 +1,13 @@
-/** Every key, rank and sortable value the store writes is built here, from the names in schema.ts. */
+/**
+ * Every key, rank and sortable value the store writes is built here, from the names in schema.ts.
+ *
+ * Key sizes (DynamoDB, UTF-8 bytes; GSI key attributes follow the same limits): partition keys up to 2,048, sort keys
+ * up to 1,024. A docId is `<bucket>/<key>[#<recordId>]`, up to 63 + 1 + 1,024 + 1 + recordId bytes: it fits any
+ * partition key here, but not a sort key. So every sort key (and GSI sort-key attribute) is built through `sortKey`,
+ * which keeps it verbatim when it fits and otherwise cuts it to a fixed-length form, a prefix + '~' + its SHA-256.
+ * Items with such keys carry the docId (and recordId, captureDate) as plain attributes: readers never decode a key.
+ */
+import { createHash } from 'node:crypto';
 import { partialDateEnd, partialDateStart } from '../core/dates/partial-date.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { DEFAULT_INDEX_LAYOUT, type IndexLayout } from './index-layout.ts';
@@ -9,9 +18,48 @@ export interface ItemKey {
   sk: string;
 }
 
+/** DynamoDB's key size limits, in UTF-8 bytes (the table's keys and every GSI key attribute alike). */
+export const KEY_LIMITS = { partitionKeyBytes: 2048, sortKeyBytes: 1024 } as const;
+
+const SHORTENED_MARK = '~';
+const SHA256_HEX_CHARS = 64;
+
+export function utf8Bytes(value: string): number {
+  return Buffer.byteLength(value, 'utf8');
+}
+
+/** The longest prefix of `value` (whole code points) within `maxBytes` UTF-8 bytes. */
+function utf8Prefix(value: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of value) {
+    const size = utf8Bytes(char);
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return value.slice(0, end);
+}
+
+/**
+ * A sort key (or GSI sort-key attribute) within DynamoDB's 1,024 bytes: `value` itself when it fits, else its
+ * longest prefix that leaves room for '~' + the SHA-256 of the whole value. The prefix keeps the order of the
+ * leading fields (a rank's date and first-seen time), the hash keeps distinct values distinct.
+ */
+export function sortKey(value: string): string {
+  if (utf8Bytes(value) <= KEY_LIMITS.sortKeyBytes) return value;
+  const digest = createHash('sha256').update(value, 'utf8').digest('hex');
+  return `${utf8Prefix(value, KEY_LIMITS.sortKeyBytes - SHORTENED_MARK.length - SHA256_HEX_CHARS)}${SHORTENED_MARK}${digest}`;
+}
+
 /** Opaque document id: `<bucket>/<key>` today, `<bucket>/<key>#<offset>` for records inside an archive later. */
 export function documentIdFor(bucket: string, key: string): string {
   return `${bucket}/${key}`;
+}
+
+/** docId of a record inside a container object (WARC, JSONL). */
+export function recordDocumentId(bucket: string, key: string, recordId: string): string {
+  return `${documentIdFor(bucket, key)}#${recordId}`;
 }
 
 export function documentKey(docId: string): ItemKey {
@@ -27,7 +75,7 @@ export function bandPartitions(simhash: string, layout: IndexLayout = DEFAULT_IN
 }
 
 export function bandKeys(simhash: string, docId: string): ItemKey[] {
-  return bandPartitions(simhash).map((pk) => ({ pk, sk: docId }));
+  return bandPartitions(simhash).map((pk) => ({ pk, sk: sortKey(docId) }));
 }
 
 export function clusterPartition(clusterId: string): string {
@@ -39,7 +87,25 @@ export function clusterKey(clusterId: string): ItemKey {
 }
 
 export function memberKey(clusterId: string, docId: string): ItemKey {
-  return { pk: clusterPartition(clusterId), sk: `${KEY_PREFIXES.member}${docId}` };
+  return { pk: clusterPartition(clusterId), sk: sortKey(`${KEY_PREFIXES.member}${docId}`) };
+}
+
+export function objectPartition(bucket: string, key: string): string {
+  return `${KEY_PREFIXES.object}${documentIdFor(bucket, key)}`;
+}
+
+export function objectKey(bucket: string, key: string): ItemKey {
+  return { pk: objectPartition(bucket, key), sk: KEY_PREFIXES.objectSort };
+}
+
+/** One record of a container object (its item also carries recordId and docId). */
+export function recordKey(bucket: string, key: string, recordId: string): ItemKey {
+  return { pk: objectPartition(bucket, key), sk: sortKey(`${KEY_PREFIXES.record}${recordId}`) };
+}
+
+/** URLs can be longer than a DynamoDB key allows: the partition holds their SHA-256 (the item also carries captureDate). */
+export function captureKey(url: string, captureDate: string): ItemKey {
+  return { pk: `${KEY_PREFIXES.capture}${createHash('sha256').update(url).digest('hex')}`, sk: sortKey(captureDate) };
 }
 
 export function contentHashPartition(contentHash: string): string {
@@ -47,7 +113,7 @@ export function contentHashPartition(contentHash: string): string {
 }
 
 export function mismatchSortKey(firstSeen: string, docId: string): string {
-  return `${firstSeen}#${docId}`;
+  return sortKey(`${firstSeen}#${docId}`);
 }
 
 /** Sorts after every real date, so undated pages rank after dated ones. */
@@ -71,7 +137,12 @@ function isoDay(date: Date): string {
 
 /** Sortable rank: lowest = the cluster's original (earliest date, then first seen, then docId as a tie-break). */
 export function rankOf(analysis: Pick<PageAnalysis, 'claimedDate' | 'dateMismatch' | 'contentDates'>, firstSeen: string, docId: string): string {
-  return `${rankDate(analysis)}#${firstSeen}#${docId}`;
+  return sortKey(`${rankDate(analysis)}#${firstSeen}#${docId}`);
+}
+
+/** A WARC revisit ranks right after the document it repeats, in that document's cluster. */
+export function revisitRank(referredRank: string, docId: string): string {
+  return sortKey(`${referredRank}#${docId}`);
 }
 
 /** Width S3 sequencers are left-padded to, so that string order is numeric order. */

@@ -15,36 +15,17 @@
  * object item, writes each record item and THEN, at the end, re-reads the object item and the tombstone. Either the
  * remover's list sees the record, or the creator sees the deletion and marks its records deleted itself.
  */
-import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { markDeleted } from './documents.ts';
 import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
-import { documentIdFor, documentKey, sequencerKey, type ItemKey } from './keys.ts';
+import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { toStoredDocument } from './queries.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
 
 /** Concurrent tombstone writes when an object's records are marked deleted. */
 const DELETE_CONCURRENCY = 8;
-
-export function objectPartition(bucket: string, key: string): string {
-  return `${KEY_PREFIXES.object}${documentIdFor(bucket, key)}`;
-}
-
-function objectKey(ref: ObjectRef): ItemKey {
-  return { pk: objectPartition(ref.bucket, ref.key), sk: KEY_PREFIXES.objectSort };
-}
-
-/** docId of a record inside an object. */
-export function recordDocumentId(bucket: string, key: string, recordId: string): string {
-  return `${documentIdFor(bucket, key)}#${recordId}`;
-}
-
-/** URLs can be longer than a DynamoDB key allows: the partition holds their SHA-256. */
-export function captureKey(url: string, captureDate: string): ItemKey {
-  return { pk: `${KEY_PREFIXES.capture}${createHash('sha256').update(url).digest('hex')}`, sk: captureDate };
-}
 
 export type ObjectStart = 'new' | 'redelivery' | 'stale';
 
@@ -54,7 +35,7 @@ export type ObjectStart = 'new' | 'redelivery' | 'stale';
  */
 export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<ObjectStart> {
   const seqKey = sequencerKey(ref.sequencer);
-  const [current, tombstone] = await Promise.all([getConsistent(ctx, objectKey(ref)), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
+  const [current, tombstone] = await Promise.all([getConsistent(ctx, objectKey(ref.bucket, ref.key)), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
   if (tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey) return 'stale';
   if (current && current.sequencerKey > seqKey) return 'stale';
   if (current?.sequencerKey === seqKey) return current.status === 'deleted' ? 'stale' : 'redelivery';
@@ -63,7 +44,7 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<Ob
       ctx.db.send(
         new UpdateCommand({
           TableName: ctx.table,
-          Key: objectKey(ref),
+          Key: objectKey(ref.bucket, ref.key),
           UpdateExpression: 'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now',
           ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey',
           ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
@@ -89,8 +70,8 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<Ob
 /** List the record (and its capture, for revisits elsewhere) before its document is written. */
 export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: string }, page: boolean): Promise<void> {
   const docId = recordDocumentId(ref.bucket, ref.key, ref.recordId);
-  const writes: { put: Item }[] = [{ put: { pk: objectPartition(ref.bucket, ref.key), sk: `${KEY_PREFIXES.record}${ref.recordId}`, docId } }];
-  if (page && ref.url && ref.captureDate) writes.push({ put: { ...captureKey(ref.url, ref.captureDate), docId, url: ref.url } });
+  const writes: { put: Item }[] = [{ put: { ...recordKey(ref.bucket, ref.key, ref.recordId), docId, recordId: ref.recordId } }];
+  if (page && ref.url && ref.captureDate) writes.push({ put: { ...captureKey(ref.url, ref.captureDate), docId, url: ref.url, captureDate: ref.captureDate } });
   await batchWrite(ctx, writes);
 }
 
@@ -104,7 +85,8 @@ async function listedRecords(ctx: StoreContext, ref: ObjectRef): Promise<{ objec
   const object = items.find((item) => item.sk === KEY_PREFIXES.objectSort);
   const records = items
     .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.record))
-    .map((item) => ({ recordId: (item.sk as string).slice(KEY_PREFIXES.record.length), docId: item.docId as string }));
+    // recordId is an attribute since record sort keys may be shortened (keys.ts); older items only had it in the key.
+    .map((item) => ({ recordId: (item.recordId as string | undefined) ?? (item.sk as string).slice(KEY_PREFIXES.record.length), docId: item.docId as string }));
   return { object, records };
 }
 
@@ -149,7 +131,7 @@ export async function finishObject(ctx: StoreContext, ref: ObjectRef, recordIds:
  */
 export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<RecordOutcome[]> {
   const seqKey = sequencerKey(ref.sequencer);
-  const current = await getConsistent(ctx, objectKey(ref));
+  const current = await getConsistent(ctx, objectKey(ref.bucket, ref.key));
   if (!current) return [];
   if (current.sequencerKey > seqKey) return [];
   if (current.sequencerKey < seqKey) {
@@ -158,7 +140,7 @@ export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<R
         ctx.db.send(
           new UpdateCommand({
             TableName: ctx.table,
-            Key: objectKey(ref),
+            Key: objectKey(ref.bucket, ref.key),
             UpdateExpression: 'SET #status = :deleted, sequencer = :sequencer, sequencerKey = :sequencerKey, updatedAt = :now',
             ConditionExpression: 'sequencerKey < :sequencerKey',
             ExpressionAttributeNames: { '#status': 'status' },

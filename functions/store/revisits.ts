@@ -14,8 +14,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { labelDocument, resolveCluster } from './clusters.ts';
 import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
-import { bandKeys, contentHashPartition, documentIdFor, documentKey, sequencerKey } from './keys.ts';
-import { captureKey } from './objects.ts';
+import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, revisitRank, sequencerKey } from './keys.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
 
 export type RevisitReference = NonNullable<StoredDocument['refersTo']>;
@@ -80,7 +79,7 @@ export async function recordRevisit(
     updatedAt: now,
   };
   if (referred) {
-    const rank = `${referred.rank as string}#${docId}`; // right after the referred document in its cluster
+    const rank = revisitRank(referred.rank as string, docId);
     Object.assign(item, {
       revisitOf: referred.docId,
       title: referred.title ?? null,

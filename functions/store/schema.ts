@@ -17,6 +17,15 @@
  *   byCluster      clusterPk = CLUSTER#<clusterId>  clusterSk = <rank>      members of a cluster, original first
  *   byContentHash  hashPk = HASH#<sha256>           hashSk = <rank>         exact duplicates
  *   mismatches     mismatchPk = MISMATCH            mismatchSk = <firstSeen>#<docId>   mismatched-date copies
+ * (<rank> = <believed day>#<firstSeen>#<docId>; a revisit's rank is <referred rank>#<docId>.)
+ *
+ * Key sizes (DynamoDB, UTF-8 bytes; GSI key attributes alike): partition keys <= 2,048, sort keys <= 1,024. A docId
+ * is up to 63 (bucket) + 1 + 1,024 (S3 key) + 1 + recordId bytes, so partition keys embedding one (DOC#, CLUSTER#,
+ * OBJECT#) always fit, but sort keys embedding one may not. Rule: every sort key and GSI sort-key attribute (band sk,
+ * MEMBER#, RECORD#, capture date, rank / clusterSk / hashSk, mismatchSk) is built by keys.ts `sortKey`: the value
+ * itself when it fits in 1,024 bytes, else its longest prefix within 959 bytes + '~' + the SHA-256 hex of the whole
+ * value (at most 1,024 bytes; the prefix keeps the sort order of the leading fields). Items with such keys carry the
+ * docId (and recordId, captureDate) as plain attributes, which is what readers use: no reader decodes a key.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 

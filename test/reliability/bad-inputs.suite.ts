@@ -21,12 +21,6 @@ import type { HandlerProcessResult } from './handler-process.ts';
 
 /** Inputs the pipeline currently mishandles: their tests are `it.fails` and print a KNOWN DEFECT line. */
 const KNOWN_DEFECTS: Record<string, string> = {
-  'deeply nested HTML (10,000 levels)':
-    'RangeError "Maximum call stack size exceeded" in the recursive walk of functions/core/extract/blocks.ts (collectBlocks), thrown as a transient error: retried, then dead-lettered instead of rejected',
-  'plain text named .html':
-    'TypeError in functions/core/html.ts parseHtml/bodyHasContent (linkedom document has no documentElement for markup-free text): retried, then dead-lettered instead of read as text',
-  'key of 1,024 bytes (S3 maximum)':
-    'band item sort key = docId "raw-pages/<key>" is 1,034 bytes > DynamoDB\'s 1,024-byte sort key limit: ValidationException after the document item is written, so it stays recorded without index items and is dead-lettered',
 };
 
 const HANDLER_SCRIPT = fileURLToPath(new URL('./handler-process.ts', import.meta.url));

@@ -106,8 +106,8 @@ describe('store on dynalite', () => {
     // A band item whose document does not match it (e.g. a crash between writes) is a candidate but never a duplicate.
     const db = DynamoDBDocumentClient.from(servers.dynamo);
     const ghostSketch = makeAnalysis({ text: ARTICLE_A }).sketch;
-    await db.send(new PutCommand({ TableName: table, Item: { pk: `BAND#0#${BASE.slice(0, 4)}`, sk: `${BUCKET}/page`, simhash: BASE, sketch: ghostSketch, rank: '0000' } }));
-    await db.send(new PutCommand({ TableName: table, Item: { pk: `BAND#0#${BASE.slice(0, 4)}`, sk: `${BUCKET}/never-written`, simhash: BASE, sketch: ghostSketch, rank: '0000' } }));
+    await db.send(new PutCommand({ TableName: table, Item: { pk: `BAND#0#${BASE.slice(0, 4)}`, sk: `${BUCKET}/page`, docId: `${BUCKET}/page`, simhash: BASE, sketch: ghostSketch, rank: '0000' } }));
+    await db.send(new PutCommand({ TableName: table, Item: { pk: `BAND#0#${BASE.slice(0, 4)}`, sk: `${BUCKET}/never-written`, docId: `${BUCKET}/never-written`, simhash: BASE, sketch: ghostSketch, rank: '0000' } }));
     const fresh = await store.recordDocument(ref('fresh'), makeAnalysis({ text: ARTICLE_A, simhash: BASE }));
     expect(fresh).toMatchObject({ outcome: 'recorded', clusterId: `${BUCKET}/fresh`, isOriginal: true });
   });
