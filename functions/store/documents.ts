@@ -2,8 +2,8 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
-import { assignCluster, clusterRootItem, memberItem, type ClusterRoot } from './clusters.ts';
-import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
+import { assignCluster, clusterRootItem, memberItem, type ClusterRoot, type Fingerprinted } from './clusters.ts';
+import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { bandKeys, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey, clusterPartition } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
@@ -50,8 +50,12 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   const sameContent = prior?.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash;
 
   if (prior && prior.sequencerKey >= seqKey) {
-    // A redelivery of the event already recorded: finish its clustering (idempotent) in case the first run died.
-    if (prior.sequencerKey === seqKey && sameContent) return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
+    // A redelivery of the event already recorded: finish its indexing and clustering (idempotent) in case the first run
+    // died or failed after the document write.
+    if (prior.sequencerKey === seqKey && sameContent) {
+      await repairIndex(ctx, self, prior.rank as string);
+      return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
+    }
     return { docId, outcome: 'stale' };
   }
 
@@ -82,6 +86,8 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
       if (isConditionFailed(error)) return { docId, outcome: 'stale' };
       throw error;
     }
+    // The event that recorded these bytes may have failed after its document write (and been dead-lettered).
+    await repairIndex(ctx, self, prior.rank as string);
     return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
   }
 
@@ -132,14 +138,49 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   }
 
   await removeBands(ctx, prior);
-  const root: ClusterRoot = { clusterId: docId, ...self, rank };
-  await batchWrite(ctx, [
-    // Overwriting a key starts its cluster afresh (limitation: duplicates of the old content keep this clusterId).
-    { put: clusterRootItem(root) },
-    { put: memberItem(docId, self) },
-    ...bandKeys(analysis.simhash, docId).map((key) => ({ put: { ...key, docId, simhash: analysis.simhash, sketch: analysis.sketch, rank } })),
-  ]);
+  // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
+  // Overwriting a key starts its cluster afresh (limitation: duplicates of the old content keep this clusterId).
+  await batchWrite(ctx, [{ put: clusterRootItem({ clusterId: docId, ...self, rank }) }, ...indexItems(self, rank)]);
   return recordedOutcome(docId, await assignCluster(ctx, self), 'recorded', analysis.dateMismatch);
+}
+
+/** The member and band items that make a recorded document findable (besides its cluster root). */
+function indexItems(self: Fingerprinted, rank: string): { put: Item }[] {
+  const band = { docId: self.docId, simhash: self.simhash, sketch: self.sketch, rank };
+  return [{ put: memberItem(self.docId, self) }, ...bandKeys(self.simhash, self.docId).map((key) => ({ put: { ...key, ...band } }))];
+}
+
+/**
+ * Write back the index items a recorded document's first run may have left unwritten (it failed or was killed between
+ * the document write and the index batch). One consistent BatchGet of the root, member and band keys, and nothing is
+ * written when all are there, as on a plain redelivery. Member and band items are put with the content the first run
+ * would have written. The root only if it is missing or describes older content of the key: an existing root of this
+ * content may carry a write-once `mergedInto`, which must never be overwritten (hence the condition on the write).
+ */
+export async function repairIndex(ctx: StoreContext, self: Fingerprinted, rank: string): Promise<void> {
+  const root = clusterRootItem({ clusterId: self.docId, ...self, rank });
+  const wanted = indexItems(self, rank);
+  const found = await batchGetConsistent(ctx, [root, ...wanted.map(({ put }) => put)].map((item) => ({ pk: item.pk, sk: item.sk })));
+  const keyOf = (item: Item): string => `${item.pk}\u0000${item.sk}`;
+  const present = new Set(found.filter((item) => item.simhash === self.simhash).map(keyOf));
+  if (!present.has(keyOf(root))) {
+    try {
+      await attempt('PutItem root', () =>
+        ctx.db.send(
+          new PutCommand({
+            TableName: ctx.table,
+            Item: root,
+            ConditionExpression: 'attribute_not_exists(pk) OR simhash <> :simhash',
+            ExpressionAttributeValues: { ':simhash': self.simhash },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error; // written meanwhile by another delivery: leave it as it is
+    }
+  }
+  const missing = wanted.filter(({ put }) => !present.has(keyOf(put)));
+  if (missing.length > 0) await batchWrite(ctx, missing);
 }
 
 /** Record an input the core can never analyze (empty, binary, ...), with its reason; it takes no part in clustering. */

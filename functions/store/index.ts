@@ -15,7 +15,7 @@
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { assignCluster, findCandidates, type Candidate, type ClusterRoot } from './clusters.ts';
-import { markDeleted, recordDocument, recordRejected } from './documents.ts';
+import { markDeleted, recordDocument, recordRejected, repairIndex } from './documents.ts';
 import { createContext, type StoreOptions } from './dynamo.ts';
 import { documentsInCluster, exactDuplicates, getDocument, listMismatches } from './queries.ts';
 import { addRecord, beginObject, documentsOfObject, finishObject, removeObject, type ObjectStart } from './objects.ts';
@@ -28,7 +28,7 @@ export interface Store {
   markDeleted(ref: ObjectRef): Promise<RecordOutcome>;
   /** Band-sharing near-duplicates of a fingerprint, judged from the band items (not checked against their documents). */
   findCandidates(fingerprint: { docId?: string; simhash: string; sketch: string }): Promise<Candidate[]>;
-  /** Re-run clustering for a recorded document (idempotent repair); null when it is not recorded. */
+  /** Re-write a recorded document's index items and re-run its clustering (idempotent repair); null when it is not recorded. */
   assignCluster(docId: string): Promise<ClusterRoot | null>;
   getDocument(docId: string): Promise<StoredDocument | null>;
   documentsInCluster(clusterId: string): Promise<StoredDocument[]>;
@@ -59,7 +59,10 @@ export function createStore(options: StoreOptions): Store {
     async assignCluster(docId) {
       const document = await getDocument(ctx, docId);
       if (document?.status !== 'recorded' || !document.simhash || !document.sketch) return null;
-      return assignCluster(ctx, { docId, simhash: document.simhash, sketch: document.sketch });
+      const self = { docId, simhash: document.simhash, sketch: document.sketch };
+      // A revisit has no index items of its own (revisits.ts); a page gets back any its first run failed to write.
+      if (document.kind !== 'revisit' && document.rank) await repairIndex(ctx, self, document.rank);
+      return assignCluster(ctx, self);
     },
     getDocument: (docId) => getDocument(ctx, docId),
     documentsInCluster: (clusterId) => documentsInCluster(ctx, clusterId),

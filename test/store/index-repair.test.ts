@@ -1,0 +1,118 @@
+/**
+ * A failure between the document write and the index batch (cluster root, member, band items) must be repaired by
+ * the redelivery of the event, or by the next upload of the same bytes: the document ends findable, in its
+ * near-duplicate cluster, with no orphan band item and no ghost label. Faults are injected with SDK middleware on
+ * the store's own client, once, for exactly one command.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoClient } from '../../local/servers.ts';
+import { createStore, StoreError, type ObjectRef, type Store } from '../../functions/store/index.ts';
+import { bandPartitions } from '../../functions/store/keys.ts';
+import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
+import { ARTICLE_A, flipBits, makeAnalysis } from './analyses.ts';
+
+const BUCKET = 'raw-pages';
+const BASE = '51e8a7c30f96d2b4';
+
+type Handler = (args: { input: Record<string, unknown> }) => Promise<unknown>;
+
+/** Make the first command matching `matches` fail, before it is sent or after it succeeded (a killed handler). */
+function failOnce(client: DynamoDBClient, when: 'before' | 'after', matches: (command: string, input: string) => boolean): { fired: () => boolean } {
+  let fired = false;
+  const middleware = (next: Handler, context: { commandName?: string }): Handler => async (args) => {
+    const hit = !fired && matches(context.commandName ?? '', JSON.stringify(args.input));
+    if (hit) fired = true;
+    if (hit && when === 'before') throw Object.assign(new Error('Internal server error (injected)'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
+    const result = await next(args);
+    if (hit) throw Object.assign(new Error('handler killed after this write (injected)'), { name: 'HandlerKilled' });
+    return result;
+  };
+  (client.middlewareStack as unknown as { add(middleware: unknown, options: { step: string; name: string }): void }).add(middleware, { step: 'initialize', name: 'failOnce' });
+  return { fired: () => fired };
+}
+
+let servers: LocalServers;
+beforeAll(async () => {
+  servers = await startTestServers();
+});
+afterAll(async () => servers?.stop());
+
+let sequence = 0x900;
+const ref = (key: string): ObjectRef => {
+  sequence += 1;
+  return { bucket: BUCKET, key, sequencer: sequence.toString(16), eTag: `etag-${sequence}`, eventTime: new Date(Date.UTC(2024, 0, 1) + sequence * 1000).toISOString() };
+};
+const docIdOf = (key: string): string => `${BUCKET}/${key}`;
+
+async function scan(table: string): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await DynamoDBDocumentClient.from(servers.dynamo).send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+  return Items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+}
+
+/** Every recorded document has its band items and a label whose cluster is recorded and unmerged; every band item is live. */
+function checkIndex(items: Record<string, unknown>[]): { orphanBands: number; unindexed: string[]; ghosts: string[]; staleLabels: string[] } {
+  const documents = new Map(items.filter((item) => item.sk === 'DOC').map((item) => [String(item.docId), item]));
+  const roots = new Map(items.filter((item) => item.sk === 'CLUSTER').map((item) => [String(item.clusterId), item]));
+  const bands = items.filter((item) => String(item.pk).startsWith('BAND#'));
+  const recorded = [...documents.values()].filter((doc) => doc.status === 'recorded');
+  return {
+    orphanBands: bands.filter((band) => documents.get(String(band.docId))?.simhash !== band.simhash).length,
+    unindexed: recorded.filter((doc) => bandPartitions(String(doc.simhash)).some((pk) => !bands.some((band) => band.pk === pk && band.docId === doc.docId))).map((doc) => String(doc.docId)),
+    ghosts: recorded.filter((doc) => documents.get(String(doc.clusterId))?.status !== 'recorded').map((doc) => String(doc.docId)),
+    staleLabels: recorded.filter((doc) => !roots.has(String(doc.clusterId)) || roots.get(String(doc.clusterId))?.mergedInto !== undefined).map((doc) => String(doc.docId)),
+  };
+}
+
+const CLEAN = { orphanBands: 0, unindexed: [], ghosts: [], staleLabels: [] };
+
+describe('a failed index write after the document write is repaired', () => {
+  const original = makeAnalysis({ text: ARTICLE_A, simhash: BASE, claimed: '2018-04-06' });
+  const copy = makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [7]), claimed: '2019-02-01' });
+  const later = makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [50]), claimed: '2020-03-01' });
+
+  const copyId = docIdOf('copy.html');
+  const indexBatch = (command: string, input: string): boolean => command.startsWith('BatchWrite') && input.includes('BAND#') && input.includes(copyId);
+  const documentPut = (command: string, input: string): boolean => command.startsWith('Put') && input.includes(`DOC#${copyId}`);
+  const cases: { name: string; when: 'before' | 'after'; matches: typeof indexBatch; then: 'redelivery' | 'same bytes uploaded again' }[] = [
+    { name: '500 on the index BatchWriteItem, then the redelivery', when: 'before', matches: indexBatch, then: 'redelivery' },
+    { name: 'handler killed after the document PutItem, then the redelivery', when: 'after', matches: documentPut, then: 'redelivery' },
+    { name: '500 on the index BatchWriteItem (message dead-lettered), then the same bytes uploaded again', when: 'before', matches: indexBatch, then: 'same bytes uploaded again' },
+  ];
+  for (const testCase of cases) {
+    it(`${testCase.name}: findable, in its near-duplicate cluster, no orphan or ghost; later near-duplicates join`, async () => {
+      const table = await freshTable(servers, 'repair');
+      const client = localDynamoClient(servers.dynamoEndpoint);
+      const fault = failOnce(client, testCase.when, testCase.matches);
+      const store: Store = createStore({ client, tableName: table, config: { maxDistance: 3, minSimilarity: 0.5 } });
+      try {
+        await store.recordDocument(ref('original.html'), original);
+        const copyEvent = ref('copy.html');
+        await expect(store.recordDocument(copyEvent, copy)).rejects.toThrow(testCase.when === 'before' ? StoreError : /handler killed/);
+        expect(fault.fired()).toBe(true);
+        // The failure left the copy recorded but unfindable: its near-duplicate does not see it.
+        expect((await store.getDocument(copyId))?.status).toBe('recorded');
+        expect((await store.findCandidates({ simhash: BASE, sketch: original.sketch })).map((candidate) => candidate.docId)).not.toContain(copyId);
+
+        const retry = testCase.then === 'redelivery' ? copyEvent : ref('copy.html');
+        expect(await store.recordDocument(retry, copy)).toMatchObject({ outcome: 'unchanged', clusterId: docIdOf('original.html'), isOriginal: false });
+        expect((await store.findCandidates({ simhash: BASE, sketch: original.sketch })).map((candidate) => candidate.docId)).toContain(copyId);
+        expect(await store.recordDocument(ref('later.html'), later)).toMatchObject({ outcome: 'recorded', clusterId: docIdOf('original.html') });
+        expect((await store.documentsInCluster(copyId)).map((doc) => doc.docId)).toEqual(['original.html', 'copy.html', 'later.html'].map(docIdOf));
+
+        // Settled: further redeliveries change nothing, and the copy's merged root keeps its redirect.
+        const settled = await scan(table);
+        expect(settled.find((item) => item.pk === `CLUSTER#${copyId}` && item.sk === 'CLUSTER')?.mergedInto).toBe(docIdOf('original.html'));
+        expect((await store.recordDocument(retry, copy)).outcome).toBe('unchanged');
+        expect(await store.assignCluster(copyId)).toMatchObject({ clusterId: docIdOf('original.html') });
+        expect(await scan(table)).toEqual(settled);
+        const index = checkIndex(settled);
+        console.log(`index repair, ${testCase.name}: ${settled.length} items, orphan bands ${index.orphanBands}, unindexed ${index.unindexed.length}, ghosts ${index.ghosts.length}, stale labels ${index.staleLabels.length}`);
+        expect(index).toEqual(CLEAN);
+      } finally {
+        client.destroy();
+      }
+    });
+  }
+});
