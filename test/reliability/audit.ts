@@ -67,7 +67,8 @@ export function auditItems(items: Item[], expectations: Expectation[], knownDefe
     const pk = String(item.pk);
     if (item.sk === KEY_PREFIXES.documentSort) documents.set(String(item.docId), item);
     else if (item.sk === KEY_PREFIXES.clusterSort) roots.set(String(item.clusterId), item);
-    else if (pk.startsWith(KEY_PREFIXES.band)) bandsByDoc.set(String(item.sk), [...(bandsByDoc.get(String(item.sk)) ?? []), item]);
+    // The band's sort key is shortened for long docIds; its docId attribute is the document it indexes.
+    else if (pk.startsWith(KEY_PREFIXES.band)) bandsByDoc.set(String(item.docId), [...(bandsByDoc.get(String(item.docId)) ?? []), item]);
   }
   const figures: AuditFigures = { inputs: expectations.length, lost: 0, duplicated: 0, split: 0, joined: 0, ghosts: 0, orphanBands: 0, knownDefectFailures: 0, problems: [] };
   const fail = (kind: Failure, docId: string, line: string, count = 1): void => {
