@@ -17,10 +17,10 @@ export function analyzePage(bytes: Uint8Array, hints: InputHints = {}, overrides
   let extracted: ExtractedPage;
   let claimedDate;
   if (page.kind === 'html') {
-    const document = parseHtml(page.text);
+    const document = parseHtml(page.text, config);
     // Dates first: Readability rewrites the document it is given.
     claimedDate = findClaimedDate({ document, text: page.text, url: hints.url, metadata: hints.metadata });
-    extracted = extractFromHtml(document, { url: hints.url, fileName: hints.fileName });
+    extracted = extractFromHtml(document, { url: hints.url, fileName: hints.fileName, maxReadabilityDepth: config.maxReadabilityDepth });
   } else {
     claimedDate = findClaimedDate({ text: page.text, url: hints.url, metadata: hints.metadata });
     extracted = extractFromText(page.text);
