@@ -150,3 +150,17 @@ describe.runIf(hasCorpus())('findClaimedDate on the trafilatura evaluation pages
 
 /** Measured 0.878 (195/222); the floor leaves room for small regressions elsewhere in the pipeline. */
 const TRAFILATURA_ACCURACY_FLOOR = 0.85;
+
+describe('findClaimedDate on adversarial markup', () => {
+  it('reads a dateline inside 10,000 nested class="date" wrappers in bounded time', () => {
+    const depth = 10_000;
+    const tower = `<html><body>${'<div class="date">'.repeat(depth)}<p>Posted on 5 April 2018</p>${'</div>'.repeat(depth)}</body></html>`;
+    const started = performance.now();
+    const claimed = findClaimedDate({ document: parseHtml(tower), text: tower });
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`10,000 nested date wrappers: ${seconds.toFixed(2)} s`);
+    expect(claimed).toMatchObject({ value: '2018-04-05', precision: 'day' });
+    // Quadratic before (textContent / childNodes of every wrapper): about 10 s here.
+    expect(seconds).toBeLessThan(5);
+  });
+});

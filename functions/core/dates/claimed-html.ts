@@ -158,6 +158,38 @@ function timeCandidates(document: Document, options: ParseOptions, out: HtmlCand
   out.published.push(...marked, ...plain);
 }
 
+/** Longest text a date, byline or post-metadata element may have; longer ones are article text, not a dateline. */
+const MAX_DATE_CONTAINER_CHARS = 300;
+
+/** Most nodes a dateline element may hold; a bigger subtree is a section of the page, not a date or byline. */
+const MAX_DATE_CONTAINER_NODES = 200;
+
+/**
+ * The element's text, or null once it passes `limit` characters or MAX_DATE_CONTAINER_NODES nodes. Unlike
+ * textContent (and linkedom's childNodes, which walk the whole subtree) this stops early, so a tower of nested
+ * class="date" wrappers costs a bounded walk per element instead of its whole subtree.
+ */
+function textUpTo(element: Element, limit: number): string | null {
+  let text = '';
+  let visited = 0;
+  let node: Node | null = element.firstChild;
+  while (node !== null && node !== element) {
+    if (++visited > MAX_DATE_CONTAINER_NODES) return null;
+    if (node.nodeType === 3) {
+      text += node.nodeValue ?? '';
+      if (text.length > limit) return null;
+    }
+    if (node.firstChild) {
+      node = node.firstChild;
+      continue;
+    }
+    while (node !== null && node !== element && node.nextSibling === null) node = node.parentNode;
+    if (node === null || node === element) break;
+    node = node.nextSibling;
+  }
+  return text;
+}
+
 /** Short visible texts of elements whose class/id names a date, byline or post metadata, in document order. */
 function dateContainerCandidates(document: Document, options: ParseOptions, out: HtmlCandidates): void {
   const body = document.body ?? document.documentElement;
@@ -165,8 +197,8 @@ function dateContainerCandidates(document: Document, options: ParseOptions, out:
   for (const el of body.querySelectorAll('[class], [id]')) {
     const label = `${attr(el, 'class')} ${attr(el, 'id')}`;
     if (!DATE_CONTAINER.test(label) || NOT_THE_ARTICLE.test(label)) continue;
-    const text = el.textContent ?? '';
-    if (text.length > 300 || CURRENT_DATE_WIDGET.test(text) || isOutsideTheArticle(el)) continue;
+    const text = textUpTo(el, MAX_DATE_CONTAINER_CHARS);
+    if (text === null || CURRENT_DATE_WIDGET.test(text) || isOutsideTheArticle(el)) continue;
     const match = findDateInText(text, options);
     // Month-only texts in bylines are mostly "Joined March 2007" or "Dezember 2021" in a sentence.
     if (!match || match.date.precision !== 'day') continue;
