@@ -1,89 +1,77 @@
 /**
- * What a bundled handler imports from the AWS SDK the Lambda runtime provides (esbuild keeps these imports, with
- * their names, in the minified output), mapped to the IAM actions those commands need.
+ * Which AWS SDK commands a minified bundle that includes the SDK sends, mapped to the IAM actions they need.
+ *
+ * The SDK's code survives minification in recognisable shapes (checked against @aws-sdk 3.11xx):
+ * - each client has one command builder, `B=makeBuilder(params,"DynamoDB_20120810","DynamoDBClient",plugin)`;
+ * - each client command is `X=class extends B(endpointParams,middleware,"GetItem",schema){}`;
+ * - each DocumentClient (lib-dynamodb) command wraps one: `...this.clientCommand=new X(this.input)...`.
+ * A command is sent when some code constructs it with its own input (`new X({...})`, `new X(e)`). Constructions inside
+ * a DocumentClient command (`new X(this.input)`) only count through that command; a class kept only as a value (a
+ * paginator's `createPaginator(Client, ScanCommand, ...)`, which esbuild cannot drop) is present but never sent.
  */
 
-export interface ImportedName {
-  /** The exported name, e.g. `GetObjectCommand`; `*` for a namespace or default import. */
-  name: string;
-  /** The local name the bundle uses for it. */
-  local: string;
-}
-
-/** External imports of an ESM bundle: module name -> imported names. */
-export function externalImports(bundle: string): Map<string, ImportedName[]> {
-  const imports = new Map<string, ImportedName[]>();
-  // Statements only (start of input or after `;`, `}` or a newline), so strings like "@import" in bundled code never match.
-  const pattern = /(?:^|[;}\n])\s*import\s*(?:(\{[^}]*\}|\*\s*as\s*[\w$]+|[\w$]+)\s*(?:,\s*(\{[^}]*\}))?\s*from\s*)?["']([^"']+)["']/g;
-  for (const [, first = '', second = '', source = ''] of bundle.matchAll(pattern)) {
-    const names = imports.get(source) ?? [];
-    for (const clause of [first, second]) {
-      if (clause.startsWith('{')) {
-        for (const part of clause.slice(1, -1).split(',')) {
-          const [name, local = name] = part.trim().split(/\s+as\s+/);
-          if (name) names.push({ name, local: local ?? name });
-        }
-      } else if (clause) {
-        names.push({ name: '*', local: clause.replace(/^\*\s*as\s*/, '') });
-      }
-    }
-    imports.set(source, names);
-  }
-  return imports;
-}
-
-/** True if the bundle mentions `local` anywhere besides its import (esbuild keeps imports of externals it never uses). */
-function isReferenced(bundle: string, local: string): boolean {
-  const identifier = new RegExp(`(?<![\\w$])${local.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-  return [...bundle.matchAll(identifier)].length > 1;
-}
-
-/** The IAM actions of the DocumentClient commands (lib-dynamodb), which are not named after their action. */
-const DOCUMENT_CLIENT_ACTIONS: Record<string, string[]> = {
-  GetCommand: ['GetItem'],
-  PutCommand: ['PutItem'],
-  UpdateCommand: ['UpdateItem'],
-  DeleteCommand: ['DeleteItem'],
-  QueryCommand: ['Query'],
-  ScanCommand: ['Scan'],
-  BatchGetCommand: ['BatchGetItem'],
-  BatchWriteCommand: ['BatchWriteItem'],
-  TransactGetCommand: ['GetItem'],
-  TransactWriteCommand: ['ConditionCheckItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
-  ExecuteStatementCommand: ['PartiQLSelect', 'PartiQLInsert', 'PartiQLUpdate', 'PartiQLDelete'],
+/** Service target (as in the builder) -> IAM prefix; commands of other services (sts, sso: credentials) are not checked. */
+const SERVICES: Record<string, string> = {
+  DynamoDB_20120810: 'dynamodb',
+  AmazonS3: 's3',
 };
 
-const SERVICES: Record<string, { prefix: string; actionsOf?: Record<string, string[]> }> = {
-  '@aws-sdk/client-s3': { prefix: 's3' },
-  '@aws-sdk/client-dynamodb': { prefix: 'dynamodb' },
-  '@aws-sdk/lib-dynamodb': { prefix: 'dynamodb', actionsOf: DOCUMENT_CLIENT_ACTIONS },
+/** Operations whose IAM actions are not named after the operation. */
+const OPERATION_ACTIONS: Record<string, string[]> = {
+  'dynamodb:TransactGetItems': ['dynamodb:GetItem'],
+  'dynamodb:TransactWriteItems': ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  'dynamodb:ExecuteStatement': ['dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'],
+  'dynamodb:BatchExecuteStatement': ['dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'],
+  'dynamodb:ExecuteTransaction': ['dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'],
 };
 
-export interface SdkUse {
-  /** `service:Action` for every S3 and DynamoDB command the bundle uses. */
+/**
+ * Operations the SDK itself constructs, never our code, and only in modes this project does not use: DynamoDB endpoint
+ * discovery (off unless `endpointDiscoveryEnabled`) and S3 Express sessions (directory buckets only). The role grants neither.
+ */
+export const SDK_INTERNAL_OPERATIONS = ['dynamodb:DescribeEndpoints', 's3:CreateSession'] as const;
+
+export interface SdkCommandUse {
+  /** IAM actions of every checked-service command the bundle sends (SDK-internal operations left out). */
   actions: string[];
-  /** Commands imported but never used (kept by esbuild through a re-export): they need no permission. */
-  unused: string[];
-  /** Modules imported whole (namespace import), which hides which commands are used: they cannot be checked. */
-  opaqueModules: string[];
+  /** Every checked-service operation present in the bundle, sent or not (the scan found the SDK at all). */
+  present: string[];
+  /** Operations present but never constructed with an input of their own (e.g. kept for a paginator). */
+  unsent: string[];
 }
 
-export function sdkActions(bundle: string, imports: Map<string, ImportedName[]>): SdkUse {
-  const actions = new Set<string>();
-  const unused: string[] = [];
-  const opaqueModules: string[] = [];
-  for (const [source, names] of imports) {
-    const service = SERVICES[source];
-    if (!service) continue;
-    for (const { name, local } of names) {
-      if (name === '*') opaqueModules.push(source);
-      if (!name.endsWith('Command')) continue;
-      if (!isReferenced(bundle, local)) {
-        unused.push(name);
-        continue;
-      }
-      for (const action of service.actionsOf?.[name] ?? [name.slice(0, -'Command'.length)]) actions.add(`${service.prefix}:${action}`);
-    }
+const ID = String.raw`[\w$]+`;
+const escape = (text: string) => text.replace(/\$/g, '\\$');
+/** `class X extends` or `X=class extends`, capturing X in group 1 or 2. */
+const CLASS_HEAD = String.raw`(?:class\s+(${ID})|(${ID})\s*=\s*class)\s+extends\s+`;
+
+/** True if the bundle constructs `local` with an input of its own (not a DocumentClient command's `this.input`). */
+function isConstructed(bundle: string, local: string): boolean {
+  return new RegExp(String.raw`(?<![\w$.])new\s+${escape(local)}\((?!this\.input\))`).test(bundle);
+}
+
+export function sdkCommandUse(bundle: string): SdkCommandUse {
+  /** Local name of a client command class -> `prefix:Operation`. */
+  const operationOf = new Map<string, string>();
+  const builder = new RegExp(String.raw`(${ID})\s*=\s*${ID}\(${ID},\s*"(\w+)",\s*"\w+Client",\s*${ID}\)`, 'g');
+  for (const [, builderLocal = '', serviceTarget = ''] of bundle.matchAll(builder)) {
+    const prefix = SERVICES[serviceTarget];
+    if (!prefix) continue;
+    const command = new RegExp(String.raw`${CLASS_HEAD}${escape(builderLocal)}\(${ID},\s*${ID},\s*"(\w+)"`, 'g');
+    for (const [, declared, assigned, operation] of bundle.matchAll(command)) operationOf.set((declared ?? assigned)!, `${prefix}:${operation}`);
   }
-  return { actions: [...actions].sort(), unused: unused.sort(), opaqueModules };
+
+  // DocumentClient commands: the first `this.clientCommand=new X(this.input)` before the next class starts.
+  const sentOperations = new Set<string>();
+  const documentCommand = new RegExp(String.raw`${CLASS_HEAD}${ID}\s*\{(?:(?!class\s)[^]){0,4000}?this\.clientCommand\s*=\s*new\s+(${ID})\(this\.input\)`, 'g');
+  for (const [, declared, assigned, clientLocal = ''] of bundle.matchAll(documentCommand)) {
+    const operation = operationOf.get(clientLocal);
+    if (operation && isConstructed(bundle, (declared ?? assigned)!)) sentOperations.add(operation);
+  }
+  for (const [local, operation] of operationOf) if (isConstructed(bundle, local)) sentOperations.add(operation);
+
+  const present = [...new Set(operationOf.values())].sort();
+  const internal = new Set<string>(SDK_INTERNAL_OPERATIONS);
+  const actions = new Set([...sentOperations].filter((operation) => !internal.has(operation)).flatMap((operation) => OPERATION_ACTIONS[operation] ?? [operation]));
+  return { actions: [...actions].sort(), present, unsent: present.filter((operation) => !sentOperations.has(operation)) };
 }
