@@ -1,20 +1,26 @@
 /**
  * Near-duplicate clusters that converge under concurrent writers with conditional writes only (no transactions).
  *
- * - Every document starts as its own cluster: root record CLUSTER#<docId> with its rank, simhash and sketch.
- * - Merging two clusters writes a WRITE-ONCE redirect on the higher-ranked root (`mergedInto`, condition: none yet),
- *   so roots only ever point to lower ranks and every chain ends at the lowest-ranked document: the original.
+ * - Every document starts as its own cluster, with no item of its own: a missing root record CLUSTER#<docId> stands for
+ *   the document's own unmerged cluster (rank, simhash and sketch read from the document). Roots are written lazily:
+ *   a merge creates the higher-ranked root together with its redirect, and the first label towards a cluster creates
+ *   that cluster's root (so it outlives its original's document).
+ * - Merging two clusters writes a WRITE-ONCE redirect on the higher-ranked root (`mergedInto`, condition: none yet;
+ *   the update creates the root when it was missing), so roots only ever point to lower ranks and every chain ends at
+ *   the lowest-ranked document: the original. A missing root is exactly a root without a redirect.
  * - A document's label (clusterId, clusterRank) is a monotone min register: a conditional update moves it only to a
  *   lower-ranked cluster.
  * - Labelling M with C: (1) update M's label (stop here if it did not move: whoever set the current label does the
  *   rest), (2) append MEMBER#M to C's partition, (3) re-read C's root and follow a redirect if one appeared.
- *   Merging X into Y: (a) write the redirect, (b) consistent Query of X's members and relabel them. If (2) came
- *   before (b), the merger relabels M; otherwise (3) comes after (b), hence after (a), and sees the redirect.
+ *   Merging X into Y: (a) write the redirect, (b) consistent Query of X's members and relabel them and X's own
+ *   document (an implicit member: a cluster's original never logs itself). If (2) came before (b), the merger
+ *   relabels M; otherwise (3) comes after (b), hence after (a), and sees the redirect.
  *   Either way M ends in the final root.
  * - A new document writes its band items BEFORE querying the bands (consistent reads), so of two concurrent
- *   near-duplicates at least one sees the other and merges their clusters.
+ *   near-duplicates at least one sees the other and merges their clusters. A new document that finds no candidate
+ *   stops there: it is its own cluster already (written so by its document Put).
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { compareFingerprints } from '../core/fingerprint.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
@@ -33,6 +39,8 @@ export interface ClusterRoot extends Fingerprinted {
   /** = docId of the original. */
   clusterId: string;
   rank: string;
+  /** True when the root has no record yet: an unmerged cluster, described by its original's document. */
+  virtual?: boolean;
 }
 
 export interface Candidate extends Fingerprinted {
@@ -40,23 +48,26 @@ export interface Candidate extends Fingerprinted {
   comparison: Comparison;
 }
 
-/** The root record a new document starts its own cluster with (written before its bands). */
+/** A cluster's root record, as the first label towards the cluster writes it. */
 export function clusterRootItem(root: ClusterRoot): Item {
   return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: root.sketch };
 }
 
-export function memberItem(clusterId: string, member: Fingerprinted): Item {
-  return { ...memberKey(clusterId, member.docId), docId: member.docId, simhash: member.simhash, sketch: member.sketch };
-}
-
+/** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
 async function readRoot(ctx: StoreContext, clusterId: string): Promise<Item> {
-  const item = await getConsistent(ctx, clusterKey(clusterId));
-  if (!item) throw new StoreError(`cluster ${clusterId} has no root record`);
-  return item;
+  const found = await batchGetConsistent(ctx, [clusterKey(clusterId), documentKey(clusterId)]);
+  const root = found.find((item) => item.sk === KEY_PREFIXES.clusterSort);
+  if (root) return root;
+  const doc = found.find((item) => item.sk === KEY_PREFIXES.documentSort);
+  if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string') {
+    throw new StoreError(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
+  }
+  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, virtual: true };
 }
 
 function toRoot(item: Item): ClusterRoot {
-  return { clusterId: item.clusterId, docId: item.docId, rank: item.rank, simhash: item.simhash, sketch: item.sketch };
+  const root: ClusterRoot = { clusterId: item.clusterId, docId: item.docId, rank: item.rank, simhash: item.simhash, sketch: item.sketch };
+  return item.virtual === true ? { ...root, virtual: true } : root;
 }
 
 /** Follow redirects to the cluster's current root. */
@@ -69,6 +80,17 @@ export async function resolveCluster(ctx: StoreContext, clusterId: string): Prom
   return toRoot(item);
 }
 
+/** Before an unmerged cluster gains its first other member: its root record, so that the cluster outlives its original. */
+async function materializeRoot(ctx: StoreContext, root: ClusterRoot): Promise<void> {
+  try {
+    await attempt('PutItem root', () =>
+      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: clusterRootItem(root), ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error; // written meanwhile, maybe with its redirect: never overwritten
+  }
+}
+
 function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Pick<Comparison, 'distance' | 'similarity'> {
   if (member.docId === root.docId) return { distance: 0, similarity: 1 };
   return compareFingerprints(member, root, ctx.config);
@@ -78,12 +100,14 @@ function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: Cluster
 export async function labelDocument(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Promise<ClusterRoot> {
   let target = root;
   for (let hop = 0; hop < ctx.limits.maxRedirectHops; hop++) {
+    if (target.virtual && target.clusterId !== member.docId) await materializeRoot(ctx, target);
     // No change (already in this or a lower cluster, or no longer this content): whoever set that label logs it.
     if (!(await setLabel(ctx, member, target))) return target;
     await attempt('PutItem member', () => ctx.db.send(putMember(ctx, target.clusterId, member)));
-    const current = await readRoot(ctx, target.clusterId);
-    if (current.mergedInto === undefined) return target;
-    target = await resolveCluster(ctx, current.mergedInto as string);
+    // A missing root record is a root without a redirect (a merge creates it with its redirect).
+    const redirect = (await getConsistent(ctx, clusterKey(target.clusterId)))?.mergedInto as string | undefined;
+    if (redirect === undefined) return target;
+    target = await resolveCluster(ctx, redirect);
   }
   throw new StoreError(`labelling ${member.docId}: redirect chain longer than ${ctx.limits.maxRedirectHops} hops`);
 }
@@ -114,7 +138,10 @@ async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterR
             'distance = :distance, similarity = :similarity, updatedAt = :now' +
             (isOriginal ? ' REMOVE duplicateOf' : ', duplicateOf = :clusterId'),
           // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
-          ConditionExpression: '#status = :recorded AND simhash = :simhash AND (attribute_not_exists(clusterRank) OR clusterRank > :clusterRank)',
+          // A document still in its own first cluster has no clusterRank: its own rank stands for it.
+          ConditionExpression:
+            '#status = :recorded AND simhash = :simhash AND (clusterRank > :clusterRank OR ' +
+            '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))',
           ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
           ExpressionAttributeValues: {
             ':clusterId': root.clusterId,
@@ -149,9 +176,21 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
           new UpdateCommand({
             TableName: ctx.table,
             Key: clusterKey(higher.clusterId),
-            UpdateExpression: 'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(mergedInto)',
-            ExpressionAttributeValues: { ':lower': lower.clusterId, ':lowerRank': lower.rank, ':now': ctx.now() },
+            // Creates the root record when the cluster had none (unmerged): write-once either way.
+            UpdateExpression:
+              'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
+              '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch)',
+            ConditionExpression: 'attribute_not_exists(mergedInto)',
+            ExpressionAttributeNames: { '#rank': 'rank' },
+            ExpressionAttributeValues: {
+              ':lower': lower.clusterId,
+              ':lowerRank': lower.rank,
+              ':now': ctx.now(),
+              ':higher': higher.clusterId,
+              ':higherRank': higher.rank,
+              ':simhash': higher.simhash,
+              ':sketch': higher.sketch,
+            },
           }),
         ),
       );
@@ -159,20 +198,25 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
       if (!isConditionFailed(error)) throw error;
       continue; // someone merged `higher` meanwhile: resolve again
     }
-    await relabelMembers(ctx, higher.clusterId, lower);
+    // Materialized once here rather than by each member's label.
+    if (lower.virtual) await materializeRoot(ctx, lower);
+    await relabelMembers(ctx, higher, { ...lower, virtual: false });
     return resolveCluster(ctx, lower.clusterId);
   }
   throw new ClusterContention(`merging clusters ${a} and ${b} did not settle after ${ctx.limits.maxMergeAttempts} attempts`);
 }
 
-async function relabelMembers(ctx: StoreContext, fromClusterId: string, to: ClusterRoot): Promise<void> {
-  const members = await queryAll(ctx, {
+/** Relabel the merged cluster's logged members and its original (an implicit member: it never logs itself). */
+async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot): Promise<void> {
+  const logged = await queryAll(ctx, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
-    ExpressionAttributeValues: { ':pk': clusterPartition(fromClusterId), ':member': KEY_PREFIXES.member },
+    ExpressionAttributeValues: { ':pk': clusterPartition(from.clusterId), ':member': KEY_PREFIXES.member },
     ConsistentRead: true,
   });
-  await forEachLimited(members, ctx.limits.relabelConcurrency, async (member) => {
-    await labelDocument(ctx, { docId: member.docId, simhash: member.simhash, sketch: member.sketch }, to);
+  const original: Fingerprinted = { docId: from.docId, simhash: from.simhash, sketch: from.sketch };
+  const members = logged.filter((item) => item.docId !== original.docId).map((item): Fingerprinted => ({ docId: item.docId, simhash: item.simhash, sketch: item.sketch }));
+  await forEachLimited([original, ...members], ctx.limits.relabelConcurrency, async (member) => {
+    await labelDocument(ctx, member, to);
   });
 }
 
@@ -197,8 +241,7 @@ export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Pr
 }
 
 /** Candidates whose document is still recorded with the fingerprint of the band item (orphan bands never match). */
-async function liveCandidates(ctx: StoreContext, candidates: Candidate[]): Promise<Item[]> {
-  const documents = await batchGetConsistent(ctx, candidates.map((candidate) => documentKey(candidate.docId)));
+function liveCandidates(candidates: Candidate[], documents: Item[]): Item[] {
   const bandSimhash = new Map(candidates.map((candidate) => [candidate.docId, candidate.simhash]));
   return documents.filter((doc) => doc.status === 'recorded' && doc.simhash === bandSimhash.get(doc.docId) && typeof doc.clusterId === 'string');
 }
@@ -206,15 +249,21 @@ async function liveCandidates(ctx: StoreContext, candidates: Candidate[]): Promi
 /**
  * Put a recorded document (its band items already written) into the cluster of its near-duplicates, merging their
  * clusters. Idempotent: running it again on a settled document writes nothing. Returns the final root, or null when
- * the document is no longer recorded with this fingerprint.
+ * the document is no longer recorded with this fingerprint. `fresh`: the document was just written as its own cluster
+ * with this rank, so when no candidate shows up there is nothing more to read or write.
  */
-export async function assignCluster(ctx: StoreContext, self: Fingerprinted): Promise<ClusterRoot | null> {
+export async function assignCluster(ctx: StoreContext, self: Fingerprinted, fresh?: { rank: string }): Promise<ClusterRoot | null> {
   const candidates = await findCandidates(ctx, self);
-  const [doc, live] = await Promise.all([getConsistent(ctx, documentKey(self.docId)), liveCandidates(ctx, candidates)]);
+  if (fresh && candidates.length === 0) return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
+  // The document itself is read in the same consistent BatchGet as its candidates.
+  const documents = await batchGetConsistent(ctx, [self, ...candidates].map((entry) => documentKey(entry.docId)));
+  const doc = documents.find((item) => item.docId === self.docId);
   if (!doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
+  const live = liveCandidates(candidates, documents.filter((item) => item !== doc));
 
-  const clusterIds = [...new Set([doc.clusterId as string, ...live.map((candidate) => candidate.clusterId as string)])];
-  let root = await resolveCluster(ctx, clusterIds[0] as string);
-  for (const clusterId of clusterIds.slice(1)) root = await mergeClusters(ctx, root.clusterId, clusterId);
-  return labelDocument(ctx, self, root);
+  const [first, ...others] = [...new Set([doc.clusterId as string, ...live.map((candidate) => candidate.clusterId as string)])] as [string, ...string[]];
+  // mergeClusters resolves both sides itself: resolve here only when there is nothing to merge.
+  let root = others.length === 0 ? await resolveCluster(ctx, first) : null;
+  for (const clusterId of others) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId);
+  return labelDocument(ctx, self, root as ClusterRoot);
 }

@@ -2,10 +2,10 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
-import { assignCluster, clusterRootItem, memberItem, type ClusterRoot, type Fingerprinted } from './clusters.ts';
+import { assignCluster, clusterRootItem, type ClusterRoot, type Fingerprinted } from './clusters.ts';
 import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
-import { bandKeys, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey, clusterPartition } from './keys.ts';
+import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
 
@@ -42,14 +42,74 @@ function recordedOutcome(docId: string, root: ClusterRoot | null, outcome: 'reco
   return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch };
 }
 
+/** The recorded document item: its own cluster until clustering says otherwise (no clusterRank: its rank stands for it). */
+function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, firstSeen: string, now: string): Item {
+  const rank = rankOf(analysis, firstSeen, docId);
+  return {
+    ...documentKey(docId),
+    ...objectAttributes(ref, docId),
+    status: 'recorded',
+    title: analysis.title,
+    canonicalUrl: analysis.canonicalUrl,
+    kind: analysis.kind,
+    charset: analysis.charset,
+    mainTextChars: analysis.mainTextChars,
+    simhash: analysis.simhash,
+    contentHash: analysis.contentHash,
+    sketch: analysis.sketch,
+    claimedDate: analysis.claimedDate,
+    contentDates: analysis.contentDates,
+    dateMismatch: analysis.dateMismatch,
+    dateGapDays: analysis.dateGapDays,
+    dateEvidence: analysis.dateEvidence,
+    rank,
+    firstSeen,
+    updatedAt: now,
+    clusterId: docId,
+    clusterPk: clusterPartition(docId),
+    clusterSk: rank,
+    isOriginal: true,
+    distance: 0,
+    similarity: 1,
+    hashPk: contentHashPartition(analysis.contentHash),
+    hashSk: rank,
+    ...(analysis.dateMismatch ? { mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
+  };
+}
+
+/** Put `item` under `condition`; false when the condition failed. */
+async function putDocument(ctx: StoreContext, item: Item, condition: string, values?: Item): Promise<boolean> {
+  try {
+    await attempt('PutItem document', () =>
+      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values })),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
 export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome> {
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
   const self = { docId, simhash: analysis.simhash, sketch: analysis.sketch };
-  const prior = await getConsistent(ctx, documentKey(docId));
-  const sameContent = prior?.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash;
+  const now = ctx.now();
 
-  if (prior && prior.sequencerKey >= seqKey) {
+  // A key never seen (the common case): one conditional Put, no read first. Only when the key exists is it read, to
+  // tell a redelivery, a re-upload of the same bytes, an overwrite and an older event apart.
+  const fresh = documentItem(ref, analysis, docId, ref.eventTime ?? now, now);
+  if (await putDocument(ctx, fresh, 'attribute_not_exists(pk)')) {
+    // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
+    await batchWrite(ctx, bandItems(self, fresh.rank as string));
+    return recordedOutcome(docId, await assignCluster(ctx, self, { rank: fresh.rank as string }), 'recorded', analysis.dateMismatch);
+  }
+
+  const prior = await getConsistent(ctx, documentKey(docId));
+  if (!prior) return { docId, outcome: 'stale' }; // removed between our Put and Get: a delete is a newer event
+  const sameContent = prior.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash;
+
+  if (prior.sequencerKey >= seqKey) {
     // A redelivery of the event already recorded: finish its indexing and clustering (idempotent) in case the first run
     // died or failed after the document write.
     if (prior.sequencerKey === seqKey && sameContent) {
@@ -76,7 +136,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
               ':eTag': ref.eTag ?? null,
               ':versionId': ref.versionId ?? null,
               ':size': ref.size ?? null,
-              ':now': ctx.now(),
+              ':now': now,
               ':priorKey': prior.sequencerKey,
             },
           }),
@@ -91,94 +151,51 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
     return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
   }
 
-  const now = ctx.now();
-  const firstSeen = (prior?.firstSeen as string | undefined) ?? ref.eventTime ?? now;
-  const rank = rankOf(analysis, firstSeen, docId);
-  const item: Item = {
-    ...documentKey(docId),
-    ...objectAttributes(ref, docId),
-    status: 'recorded',
-    title: analysis.title,
-    canonicalUrl: analysis.canonicalUrl,
-    kind: analysis.kind,
-    charset: analysis.charset,
-    mainTextChars: analysis.mainTextChars,
-    simhash: analysis.simhash,
-    contentHash: analysis.contentHash,
-    sketch: analysis.sketch,
-    claimedDate: analysis.claimedDate,
-    contentDates: analysis.contentDates,
-    dateMismatch: analysis.dateMismatch,
-    dateGapDays: analysis.dateGapDays,
-    dateEvidence: analysis.dateEvidence,
-    rank,
-    firstSeen,
-    updatedAt: now,
-    // Its own cluster until clustering says otherwise.
-    clusterId: docId,
-    clusterRank: rank,
-    isOriginal: true,
-    distance: 0,
-    similarity: 1,
-    clusterPk: clusterPartition(docId),
-    clusterSk: rank,
-    hashPk: contentHashPartition(analysis.contentHash),
-    hashSk: rank,
-    ...(analysis.dateMismatch ? { mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
-  };
-  try {
-    await attempt('PutItem document', () =>
-      ctx.db.send(
-        new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: NEWER_EVENT, ExpressionAttributeValues: { ':sequencerKey': seqKey } }),
-      ),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return { docId, outcome: 'stale' };
-    throw error;
-  }
-
+  const item = documentItem(ref, analysis, docId, (prior.firstSeen as string | undefined) ?? ref.eventTime ?? now, now);
+  if (!(await putDocument(ctx, item, NEWER_EVENT, { ':sequencerKey': seqKey }))) return { docId, outcome: 'stale' };
   await removeBands(ctx, prior);
-  // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
-  // Overwriting a key starts its cluster afresh (limitation: duplicates of the old content keep this clusterId).
-  await batchWrite(ctx, [{ put: clusterRootItem({ clusterId: docId, ...self, rank }) }, ...indexItems(self, rank)]);
-  return recordedOutcome(docId, await assignCluster(ctx, self), 'recorded', analysis.dateMismatch);
+  // Overwriting a key starts its cluster afresh: a root record of the old content goes (limitation: duplicates of the
+  // old content keep this clusterId). One batch after the document, repaired by a redelivery (repairIndex).
+  await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(self, item.rank as string)]);
+  return recordedOutcome(docId, await assignCluster(ctx, self, { rank: item.rank as string }), 'recorded', analysis.dateMismatch);
 }
 
-/** The member and band items that make a recorded document findable (besides its cluster root). */
-function indexItems(self: Fingerprinted, rank: string): { put: Item }[] {
+/** The band items that make a recorded document findable (a singleton cluster has no other index item). */
+function bandItems(self: Fingerprinted, rank: string): { put: Item }[] {
   const band = { docId: self.docId, simhash: self.simhash, sketch: self.sketch, rank };
-  return [{ put: memberItem(self.docId, self) }, ...bandKeys(self.simhash, self.docId).map((key) => ({ put: { ...key, ...band } }))];
+  return bandKeys(self.simhash, self.docId).map((key) => ({ put: { ...key, ...band } }));
 }
 
 /**
  * Write back the index items a recorded document's first run may have left unwritten (it failed or was killed between
- * the document write and the index batch). One consistent BatchGet of the root, member and band keys, and nothing is
- * written when all are there, as on a plain redelivery. Member and band items are put with the content the first run
- * would have written. The root only if it is missing or describes older content of the key: an existing root of this
- * content may carry a write-once `mergedInto`, which must never be overwritten (hence the condition on the write).
+ * the document write and the index batch). One consistent BatchGet of the root and band keys, and nothing is written
+ * when all bands are there and no root record of older content is left, as on a plain redelivery. Band items are put
+ * with the content the first run would have written. A root record of this content may carry a write-once
+ * `mergedInto` and is never touched; one of older content of the key (left by an overwrite whose batch failed) is replaced.
  */
 export async function repairIndex(ctx: StoreContext, self: Fingerprinted, rank: string): Promise<void> {
-  const root = clusterRootItem({ clusterId: self.docId, ...self, rank });
-  const wanted = indexItems(self, rank);
-  const found = await batchGetConsistent(ctx, [root, ...wanted.map(({ put }) => put)].map((item) => ({ pk: item.pk, sk: item.sk })));
+  const wanted = bandItems(self, rank);
+  const rootKey = clusterKey(self.docId);
+  const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => ({ pk: put.pk, sk: put.sk }))]);
   const keyOf = (item: Item): string => `${item.pk}\u0000${item.sk}`;
-  const present = new Set(found.filter((item) => item.simhash === self.simhash).map(keyOf));
-  if (!present.has(keyOf(root))) {
+  if (found.some((item) => keyOf(item) === keyOf(rootKey) && item.simhash !== self.simhash)) {
+    // A root of older content: replaced by an unmerged root of this content (its own cluster, as the Put labelled it).
     try {
       await attempt('PutItem root', () =>
         ctx.db.send(
           new PutCommand({
             TableName: ctx.table,
-            Item: root,
-            ConditionExpression: 'attribute_not_exists(pk) OR simhash <> :simhash',
+            Item: clusterRootItem({ clusterId: self.docId, ...self, rank }),
+            ConditionExpression: 'simhash <> :simhash',
             ExpressionAttributeValues: { ':simhash': self.simhash },
           }),
         ),
       );
     } catch (error) {
-      if (!isConditionFailed(error)) throw error; // written meanwhile by another delivery: leave it as it is
+      if (!isConditionFailed(error)) throw error; // rewritten meanwhile for this content: leave it as it is
     }
   }
+  const present = new Set(found.filter((item) => item.simhash === self.simhash).map(keyOf));
   const missing = wanted.filter(({ put }) => !present.has(keyOf(put)));
   if (missing.length > 0) await batchWrite(ctx, missing);
 }

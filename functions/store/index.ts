@@ -3,8 +3,8 @@
  *
  *   DOC#<docId> / DOC                 the document: object version, fingerprint, dates, status, cluster label
  *   BAND#<i>#<4 hex> / <docId>        4 band items per recorded document (simhash, sketch, rank): candidate lookup
- *   CLUSTER#<id> / CLUSTER            a cluster's root record; `mergedInto` redirects a merged cluster (write-once)
- *   CLUSTER#<id> / MEMBER#<docId>     every document ever labelled with the cluster (consistent relabel on merge)
+ *   CLUSTER#<id> / CLUSTER            a cluster's root record, once it has two members; `mergedInto` redirects a merged cluster (write-once)
+ *   CLUSTER#<id> / MEMBER#<docId>     every other document ever labelled with the cluster (consistent relabel on merge)
  *   GSIs: byCluster (members, original first), byContentHash (exact duplicates), mismatches (sparse)
  *   Sort keys embedding a docId are shortened when over DynamoDB's 1,024 bytes (keys.ts sortKey); items keep docId.
  *

@@ -5,8 +5,9 @@
  * One table, generic key names (single-table design):
  *   document   pk = DOC#<docId>            sk = DOC         docId = <bucket>/<key> (a record inside an object: <bucket>/<key>#<offset>)
  *   band       pk = BAND#<i>#<4 hex>       sk = <docId>     i = 0..3: the 16-bit bands of the 64-bit SimHash
- *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     the cluster's root record; `mergedInto` (write-once) redirects a merged cluster to an earlier one
- *   member     pk = CLUSTER#<clusterId>    sk = MEMBER#<docId>  append-only log of every document ever labelled with the cluster
+ *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     the cluster's root record, written lazily (a lone document has none: its own
+ *                                                               document stands for it); `mergedInto` (write-once) redirects a merged cluster to an earlier one
+ *   member     pk = CLUSTER#<clusterId>    sk = MEMBER#<docId>  append-only log of every other document ever labelled with the cluster
  *                                                               (read with a consistent Query when the cluster is merged; GSIs are only eventually consistent)
  *   object     pk = OBJECT#<bucket>/<key>  sk = OBJECT      a container object (WARC, JSONL): the latest event applied (sequencerKey) and its status
  *   record     pk = OBJECT#<bucket>/<key>  sk = RECORD#<recordId>  one per record of the object, written before its document:

@@ -51,7 +51,7 @@ async function scan(table: string): Promise<Record<string, unknown>[]> {
   return Items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
-/** Every recorded document has its band items and a label whose cluster is recorded and unmerged; every band item is live. */
+/** Every recorded document has its band items and a label whose cluster is recorded and unmerged (a lone document has no root record); every band item is live. */
 function checkIndex(items: Record<string, unknown>[]): { orphanBands: number; unindexed: string[]; ghosts: string[]; staleLabels: string[] } {
   const documents = new Map(items.filter((item) => item.sk === 'DOC').map((item) => [String(item.docId), item]));
   const roots = new Map(items.filter((item) => item.sk === 'CLUSTER').map((item) => [String(item.clusterId), item]));
@@ -61,7 +61,7 @@ function checkIndex(items: Record<string, unknown>[]): { orphanBands: number; un
     orphanBands: bands.filter((band) => documents.get(String(band.docId))?.simhash !== band.simhash).length,
     unindexed: recorded.filter((doc) => bandPartitions(String(doc.simhash)).some((pk) => !bands.some((band) => band.pk === pk && band.docId === doc.docId))).map((doc) => String(doc.docId)),
     ghosts: recorded.filter((doc) => documents.get(String(doc.clusterId))?.status !== 'recorded').map((doc) => String(doc.docId)),
-    staleLabels: recorded.filter((doc) => !roots.has(String(doc.clusterId)) || roots.get(String(doc.clusterId))?.mergedInto !== undefined).map((doc) => String(doc.docId)),
+    staleLabels: recorded.filter((doc) => (doc.clusterId !== doc.docId && !roots.has(String(doc.clusterId))) || roots.get(String(doc.clusterId))?.mergedInto !== undefined).map((doc) => String(doc.docId)),
   };
 }
 
