@@ -181,7 +181,7 @@ export async function benchEndToEnd(options: { quick?: boolean } = {}): Promise<
     const caseSummaries = cases.map((item) => ({ name: item.name, summary: meter.summarize(item.records, sizes) }));
     const newPage = caseSummaries[0]!.summary;
     const targetMet = newPage.requests <= TARGET.requests && newPage.writeUnits <= TARGET.writeUnits;
-    printTable('DynamoDB cost per page by case (each case run alone; units as DynamoDB bills them, see docs/performance.md)', caseSummaries.map((item) => caseRow(item.name, item.summary)),
+    printTable('DynamoDB cost per page by case (each case run alone; units as DynamoDB bills them, see the README, Performance)', caseSummaries.map((item) => caseRow(item.name, item.summary)),
       `target for a new page: <= ${TARGET.requests} requests and <= ${TARGET.writeUnits} WRU -> ${newPage.requests} requests, ${newPage.writeUnits} WRU: ${verdict(targetMet)}`);
     printTable('Item sizes after the run (bytes as DynamoDB counts them)', sizeRows(sizes));
     return { pagesPerSecond, newPage, targetMet };

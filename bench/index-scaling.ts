@@ -186,7 +186,7 @@ export async function benchIndexScaling(options: { quick?: boolean } = {}): Prom
 
   const sizes = options.quick ? [1e4, 1e5] : [1e4, 1e5, 1e6];
   printTable(`Index scaling, simulated (lookups: the ${real.count} real fingerprints; RRU = strongly consistent Query units of ${bandItemBytes}-byte band items; baseline: ${BAND_LAYOUT.name})`, simulationRows(real, sizes, bandItemBytes));
-  printTable('Projection per new document, uniform fingerprints (expected partition sizes; on paper in docs/performance.md)', projectionRows(bandItemBytes));
+  printTable('Projection per new document, uniform fingerprints (expected partition sizes; on paper in the README, Index scaling)', projectionRows(bandItemBytes));
   const lines = [INDEX_LAYOUTS.permuted10, INDEX_LAYOUTS.permuted16].map((layout) => ({
     challenger: layout.name,
     incumbent: BAND_LAYOUT.name,

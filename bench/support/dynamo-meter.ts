@@ -2,7 +2,7 @@
  * Counts every DynamoDB request a client sends, by command, with the capacity it consumes, through an SDK
  * middleware on the client (a DocumentClient built from it shares the same middleware stack).
  *
- * Capacity method (documented in docs/performance.md):
+ * Capacity method (documented in the README, Performance):
  * - Table units: the middleware adds ReturnConsumedCapacity=TOTAL to every request and adds up what dynalite returns.
  *   dynalite computes them as DynamoDB does: writes 1 WRU per started 1 KB of the larger of the old and new item,
  *   strongly consistent reads 1 RRU per started 4 KB (Query: of the items' total size; Get / BatchGet: per item).
