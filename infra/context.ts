@@ -3,7 +3,7 @@ import type { ArchiveDedupOptions, ArchiveDedupSettings } from './settings.ts';
 
 type ContextReader = (key: string) => unknown;
 
-const STRING_KEYS = ['bucketName', 'watchPrefix', 'encryption', 'removalPolicy', 'backfillPrefix'] as const satisfies readonly (keyof ArchiveDedupSettings)[];
+const STRING_KEYS = ['bucketName', 'watchPrefix', 'encryption', 'removalPolicy', 'backfillPrefix', 'indexLayout'] as const satisfies readonly (keyof ArchiveDedupSettings)[];
 const NUMBER_KEYS = [
   'noncurrentVersionExpirationDays', 'maxDistance', 'minSimilarity', 'mismatchGapDays', 'memoryMb', 'timeoutSeconds',
   'reservedConcurrency', 'maxConcurrency', 'batchSize', 'maxBatchingWindowSeconds', 'maxReceiveCount', 'logRetentionDays',

@@ -13,6 +13,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
+import { DEFAULT_INDEX_LAYOUT_NAME } from '../functions/store/index-layout.ts';
 import { INDEXES } from '../functions/store/schema.ts';
 import { removalPolicyOf } from './raw-pages-bucket.ts';
 import type { ArchiveDedupSettings } from './settings.ts';
@@ -140,6 +141,8 @@ export function createIngestFunction(scope: Construct, settings: ArchiveDedupSet
       MAX_DISTANCE: String(settings.maxDistance),
       MIN_SIMILARITY: String(settings.minSimilarity),
       MISMATCH_GAP_DAYS: String(settings.mismatchGapDays),
+      // Only a non-default layout is named: the handler's default is the same, and default stacks keep their environment.
+      ...(settings.indexLayout === DEFAULT_INDEX_LAYOUT_NAME ? {} : { INDEX_LAYOUT: settings.indexLayout }),
       POWERTOOLS_SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE,
       NODE_OPTIONS: INGEST_NODE_OPTIONS,

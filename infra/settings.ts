@@ -10,6 +10,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CORE_DEFAULTS } from '../functions/core/config.ts';
+import { DEFAULT_INDEX_LAYOUT_NAME, INDEX_LAYOUT_NAMES, isIndexLayoutName, type IndexLayoutName } from '../functions/store/index-layout.ts';
 
 export type RemovalMode = 'retain' | 'destroy';
 export type BucketEncryptionMode = 's3-managed' | 'kms';
@@ -29,6 +30,11 @@ export interface ArchiveDedupSettings {
   minSimilarity: number;
   /** Days a claimed date may follow the content before it is a mismatch (MISMATCH_GAP_DAYS). */
   mismatchGapDays: number;
+  /**
+   * Candidate index layout (INDEX_LAYOUT): `bands4x16` (4 queries per lookup), `p10x25` (10; far fewer items read from
+   * ~10^5 documents on), `p16x28` (16). Fixed for the life of a table: switching needs a fresh table.
+   */
+  indexLayout: IndexLayoutName;
   memoryMb: number;
   timeoutSeconds: number;
   /** Reserved concurrency of the function; none by default (it shares the account pool). */
@@ -62,6 +68,7 @@ export const SECURE_DEFAULTS: ArchiveDedupSettings = {
   maxDistance: CORE_DEFAULTS.maxDistance,
   minSimilarity: CORE_DEFAULTS.minSimilarity,
   mismatchGapDays: CORE_DEFAULTS.mismatchGapDays,
+  indexLayout: DEFAULT_INDEX_LAYOUT_NAME,
   memoryMb: 1024,
   timeoutSeconds: 60,
   batchSize: 10,
@@ -114,6 +121,7 @@ export function settingsProblems(settings: ArchiveDedupSettings): string[] {
   check(typeof settings.minSimilarity === 'number' && settings.minSimilarity >= 0 && settings.minSimilarity <= 1,
     `minSimilarity must be a number from 0 to 1, got ${settings.minSimilarity}`);
   check(isInt(settings.mismatchGapDays, 0, 36500), `mismatchGapDays must be a non-negative integer, got ${settings.mismatchGapDays}`);
+  check(isIndexLayoutName(settings.indexLayout), `indexLayout must be one of ${INDEX_LAYOUT_NAMES.join(', ')}, got "${settings.indexLayout}"`);
   check(isInt(settings.memoryMb, 128, 10240), `memoryMb must be an integer from 128 to 10240, got ${settings.memoryMb}`);
   check(isInt(settings.timeoutSeconds, 1, 900), `timeoutSeconds must be an integer from 1 to 900, got ${settings.timeoutSeconds}`);
   check(settings.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR <= MAX_VISIBILITY_TIMEOUT_SECONDS,

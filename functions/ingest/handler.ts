@@ -4,13 +4,15 @@
  * Only failed records are reported back (batchItemFailures) so SQS retries just those, then dead-letters them.
  *
  * Environment: TABLE_NAME (required); MAX_DISTANCE, MIN_SIMILARITY, MISMATCH_GAP_DAYS (core thresholds);
- * WATCH_PREFIX (only keys under it are ingested); AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for a local S3 (s3rver).
+ * WATCH_PREFIX (only keys under it are ingested); INDEX_LAYOUT (candidate index layout, one of INDEX_LAYOUT_NAMES;
+ * default bands4x16; an unknown name fails the first invocation); AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for a local S3 (s3rver).
  * Module scope creates no clients and does no I/O: the first invocation builds them (cold start stays small).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import type { CoreConfig } from '../core/config.ts';
+import { INDEX_LAYOUT_NAMES, isIndexLayoutName, type IndexLayoutName } from '../store/index.ts';
 import { clientsFromEnvironment } from './clients.ts';
 import { isBackfillEvent } from './events.ts';
 import { createIngest, type Ingest, type IngestEvent, type IngestObserver } from './ingest.ts';
@@ -31,6 +33,14 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): Partial<CoreConfi
     config[name] = value;
   }
   return config;
+}
+
+/** The index layout named by INDEX_LAYOUT (undefined: the store's default); an unknown name throws with the valid ones. */
+export function indexLayoutFromEnvironment(env: NodeJS.ProcessEnv): IndexLayoutName | undefined {
+  const raw = env.INDEX_LAYOUT;
+  if (raw === undefined || raw === '') return undefined;
+  if (!isIndexLayoutName(raw)) throw new RangeError(`INDEX_LAYOUT "${raw}" is not an index layout: valid layouts are ${INDEX_LAYOUT_NAMES.join(', ')}`);
+  return raw;
 }
 
 /** Turns each outcome into a log line and the metrics the dashboard shows. */
@@ -57,6 +67,7 @@ function ingestFromEnvironment(): Ingest {
     ...clientsFromEnvironment(process.env),
     tableName,
     config: configFromEnvironment(process.env),
+    indexLayout: indexLayoutFromEnvironment(process.env),
     watchPrefix: process.env.WATCH_PREFIX || undefined,
     observer,
   });

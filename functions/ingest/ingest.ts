@@ -20,7 +20,7 @@ import { analyzePage } from '../core/analyze.ts';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
-import { createStore, documentIdFor, recordDocumentId, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
+import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
 import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
 
 export type IngestOutcome =
@@ -46,6 +46,8 @@ export interface IngestDeps {
   dynamo: DynamoDBClient;
   tableName: string;
   config?: Partial<CoreConfig>;
+  /** Candidate index layout of the table (functions/store/index-layout.ts); the store's default when absent. */
+  indexLayout?: IndexLayoutName;
   /** Only keys under this prefix are ingested (others: 'ignored'). */
   watchPrefix?: string;
   observer?: IngestObserver;
@@ -87,7 +89,7 @@ function discard(body: ObjectBody): void {
 
 export function createIngest(deps: IngestDeps): Ingest {
   const config = resolveCoreConfig(deps.config);
-  const store = createStore({ client: deps.dynamo, tableName: deps.tableName, config });
+  const store = createStore({ client: deps.dynamo, tableName: deps.tableName, config, indexLayout: deps.indexLayout });
   const report = (outcome: IngestOutcome, ref: ObjectRef): void => deps.observer?.outcome?.(outcome, ref);
 
   /** An object over the single-page limit may still be a WARC or JSONL of many small records: its first bytes tell. */

@@ -221,12 +221,13 @@ async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterR
 }
 
 /**
- * Near-duplicate candidates of a fingerprint: at most 4 single-partition consistent Queries (one per band), judged
- * by the core from the band items alone. Not yet checked against the candidates' documents (see liveCandidates).
+ * Near-duplicate candidates of a fingerprint: one single-partition consistent Query per table of the context's index
+ * layout (4 bands by default), judged by the core from the band items alone. Not yet checked against the candidates'
+ * documents (see liveCandidates).
  */
 export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
   const bands = await Promise.all(
-    bandPartitions(self.simhash).map((pk) =>
+    bandPartitions(self.simhash, ctx.indexLayout).map((pk) =>
       queryAll(ctx, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }),
     ),
   );

@@ -33,7 +33,7 @@ const NEWER_EVENT = 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey';
 
 async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<void> {
   if (prior?.status !== 'recorded' || typeof prior.simhash !== 'string') return;
-  await batchWrite(ctx, bandKeys(prior.simhash, prior.docId).map((key) => ({ delete: key })));
+  await batchWrite(ctx, bandKeys(prior.simhash, prior.docId, ctx.indexLayout).map((key) => ({ delete: key })));
 }
 
 function recordedOutcome(docId: string, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged', dateMismatch: boolean): RecordOutcome {
@@ -101,7 +101,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   const fresh = documentItem(ref, analysis, docId, ref.eventTime ?? now, now);
   if (await putDocument(ctx, fresh, 'attribute_not_exists(pk)')) {
     // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
-    await batchWrite(ctx, bandItems(self, fresh.rank as string));
+    await batchWrite(ctx, bandItems(ctx, self, fresh.rank as string));
     return recordedOutcome(docId, await assignCluster(ctx, self, { rank: fresh.rank as string }), 'recorded', analysis.dateMismatch);
   }
 
@@ -156,14 +156,14 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   await removeBands(ctx, prior);
   // Overwriting a key starts its cluster afresh: a root record of the old content goes (limitation: duplicates of the
   // old content keep this clusterId). One batch after the document, repaired by a redelivery (repairIndex).
-  await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(self, item.rank as string)]);
+  await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(ctx, self, item.rank as string)]);
   return recordedOutcome(docId, await assignCluster(ctx, self, { rank: item.rank as string }), 'recorded', analysis.dateMismatch);
 }
 
 /** The band items that make a recorded document findable (a singleton cluster has no other index item). */
-function bandItems(self: Fingerprinted, rank: string): { put: Item }[] {
+function bandItems(ctx: StoreContext, self: Fingerprinted, rank: string): { put: Item }[] {
   const band = { docId: self.docId, simhash: self.simhash, sketch: self.sketch, rank };
-  return bandKeys(self.simhash, self.docId).map((key) => ({ put: { ...key, ...band } }));
+  return bandKeys(self.simhash, self.docId, ctx.indexLayout).map((key) => ({ put: { ...key, ...band } }));
 }
 
 /**
@@ -174,7 +174,7 @@ function bandItems(self: Fingerprinted, rank: string): { put: Item }[] {
  * `mergedInto` and is never touched; one of older content of the key (left by an overwrite whose batch failed) is replaced.
  */
 export async function repairIndex(ctx: StoreContext, self: Fingerprinted, rank: string): Promise<void> {
-  const wanted = bandItems(self, rank);
+  const wanted = bandItems(ctx, self, rank);
   const rootKey = clusterKey(self.docId);
   const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => ({ pk: put.pk, sk: put.sk }))]);
   const keyOf = (item: Item): string => `${item.pk}\u0000${item.sk}`;

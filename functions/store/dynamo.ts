@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { StoreError, toStoreError } from './errors.ts';
+import { DEFAULT_INDEX_LAYOUT_NAME, indexLayoutNamed, type IndexLayout, type IndexLayoutName } from './index-layout.ts';
 import type { ItemKey } from './keys.ts';
 
 export type Item = Record<string, NativeAttributeValue>;
@@ -36,6 +37,8 @@ export interface StoreOptions {
   /** Thresholds of the near-duplicate decision (maxDistance, minSimilarity). */
   config?: Partial<CoreConfig>;
   limits?: Partial<StoreLimits>;
+  /** Candidate index layout (index-layout.ts), fixed for the life of a table; default the four 16-bit bands. */
+  indexLayout?: IndexLayoutName;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -45,6 +48,8 @@ export interface StoreContext {
   table: string;
   config: CoreConfig;
   limits: StoreLimits;
+  /** Every write and lookup of band items goes through this layout. */
+  indexLayout: IndexLayout;
   now: () => string;
 }
 
@@ -59,6 +64,8 @@ export function createContext(options: StoreOptions): StoreContext {
     table: options.tableName,
     config: resolveCoreConfig(options.config),
     limits: { ...STORE_DEFAULTS, ...options.limits },
+    // Looked up by name even when typed: plain JavaScript callers may pass anything, and must hear the valid names.
+    indexLayout: indexLayoutNamed(options.indexLayout ?? DEFAULT_INDEX_LAYOUT_NAME),
     now: () => clock().toISOString(),
   };
 }

@@ -13,6 +13,10 @@
  * A longer prefix makes each partition hold ~N/2^prefix documents (reads per lookup), at the cost of more
  * partitions written per document. bench/index-scaling.ts measures the crossover; docs/performance.md has the
  * arithmetic to 10^9 documents.
+ *
+ * A deployment chooses its layout by name (INDEX_LAYOUT_NAMES; the store's StoreOptions.indexLayout). A table keeps
+ * the layout it was filled with: lookups of another layout query other partitions and miss every document indexed
+ * before the switch, so changing it means a fresh table (or re-indexing every document).
  */
 
 export interface IndexLayout {
@@ -143,15 +147,34 @@ export function permutedTableLayout(
   };
 }
 
+/** The names a deployment chooses a layout by (StoreOptions.indexLayout, env INDEX_LAYOUT, CDK option indexLayout). */
+const LAYOUT_NAMES = { bands: 'bands4x16', permuted10: 'p10x25', permuted16: 'p16x28' } as const;
+export type IndexLayoutName = (typeof LAYOUT_NAMES)[keyof typeof LAYOUT_NAMES];
+export const INDEX_LAYOUT_NAMES: readonly IndexLayoutName[] = Object.values(LAYOUT_NAMES);
+
 /** Today's design: four 16-bit bands, partitions `<band>#<4 hex>` (the store prefixes `BAND#`). */
-export const BAND_LAYOUT = permutedTableLayout(3, [4], { name: 'bands4x16', partitionName: (table, prefixHex) => `${table}#${prefixHex}` });
+export const BAND_LAYOUT = permutedTableLayout(3, [4], { name: LAYOUT_NAMES.bands, partitionName: (table, prefixHex) => `${table}#${prefixHex}` });
 /** Manku et al.'s 10 tables of 25/26-bit prefixes for k = 3. */
-export const PERMUTED_10_LAYOUT = permutedTableLayout(3, [5], { name: 'p10x25' });
+export const PERMUTED_10_LAYOUT = permutedTableLayout(3, [5], { name: LAYOUT_NAMES.permuted10 });
 /** Manku et al.'s 16 tables of 28-bit prefixes for k = 3 (two levels of 4 blocks). */
-export const PERMUTED_16_LAYOUT = permutedTableLayout(3, [4, 4], { name: 'p16x28' });
+export const PERMUTED_16_LAYOUT = permutedTableLayout(3, [4, 4], { name: LAYOUT_NAMES.permuted16 });
 
-export const INDEX_LAYOUTS = { bands: BAND_LAYOUT, permuted10: PERMUTED_10_LAYOUT, permuted16: PERMUTED_16_LAYOUT } as const;
-export type IndexLayoutName = keyof typeof INDEX_LAYOUTS;
+export const INDEX_LAYOUTS = { bands: BAND_LAYOUT, permuted10: PERMUTED_10_LAYOUT, permuted16: PERMUTED_16_LAYOUT } as const satisfies Record<
+  keyof typeof LAYOUT_NAMES,
+  IndexLayout
+>;
 
-/** The layout the store writes today. */
+/** The layout the store writes unless a deployment chooses another. */
 export const DEFAULT_INDEX_LAYOUT: IndexLayout = BAND_LAYOUT;
+export const DEFAULT_INDEX_LAYOUT_NAME: IndexLayoutName = LAYOUT_NAMES.bands;
+
+export function isIndexLayoutName(value: unknown): value is IndexLayoutName {
+  return typeof value === 'string' && (INDEX_LAYOUT_NAMES as readonly string[]).includes(value);
+}
+
+/** The layout of that name; an unknown name is a configuration error that lists the valid ones. */
+export function indexLayoutNamed(name: string): IndexLayout {
+  const layout = Object.values(INDEX_LAYOUTS).find((candidate) => candidate.name === name);
+  if (!layout) throw new RangeError(`unknown index layout "${name}": valid layouts are ${INDEX_LAYOUT_NAMES.join(', ')}`);
+  return layout;
+}

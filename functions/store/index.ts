@@ -3,6 +3,7 @@
  *
  *   DOC#<docId> / DOC                 the document: object version, fingerprint, dates, status, cluster label
  *   BAND#<i>#<4 hex> / <docId>        4 band items per recorded document (simhash, sketch, rank): candidate lookup
+ *                                     (StoreOptions.indexLayout may choose another layout: one item per table, index-layout.ts)
  *   CLUSTER#<id> / CLUSTER            a cluster's root record, once it has two members; `mergedInto` redirects a merged cluster (write-once)
  *   CLUSTER#<id> / MEMBER#<docId>     every other document ever labelled with the cluster (consistent relabel on merge)
  *   GSIs: byCluster (members, original first), byContentHash (exact duplicates), mismatches (sparse)
@@ -80,6 +81,7 @@ export function createStore(options: StoreOptions): Store {
 export { ensureTable } from './table.ts';
 export { STORE_DEFAULTS, type StoreOptions, type StoreLimits } from './dynamo.ts';
 export { documentIdFor, recordDocumentId } from './keys.ts';
+export { DEFAULT_INDEX_LAYOUT_NAME, INDEX_LAYOUT_NAMES, indexLayoutNamed, isIndexLayoutName, type IndexLayoutName } from './index-layout.ts';
 export type { ObjectStart } from './objects.ts';
 export type { RevisitOutcome, RevisitReference } from './revisits.ts';
 export * from './errors.ts';

@@ -68,14 +68,15 @@ export function documentKey(docId: string): ItemKey {
 
 /**
  * The index partitions of a fingerprint, `BAND#<partition of the layout>`: near-duplicates within the layout's
- * maxDistance (3) share at least one. The default layout is the four 16-bit bands, `BAND#<i>#<4 hex>`.
+ * maxDistance (3) share at least one. The default layout is the four 16-bit bands, `BAND#<i>#<4 hex>`; the store
+ * always passes the layout of its context (StoreContext.indexLayout), the defaults here serve tests and tools.
  */
 export function bandPartitions(simhash: string, layout: IndexLayout = DEFAULT_INDEX_LAYOUT): string[] {
   return layout.writePartitions(simhash).map((partition) => `${KEY_PREFIXES.band}${partition}`);
 }
 
-export function bandKeys(simhash: string, docId: string): ItemKey[] {
-  return bandPartitions(simhash).map((pk) => ({ pk, sk: sortKey(docId) }));
+export function bandKeys(simhash: string, docId: string, layout: IndexLayout = DEFAULT_INDEX_LAYOUT): ItemKey[] {
+  return bandPartitions(simhash, layout).map((pk) => ({ pk, sk: sortKey(docId) }));
 }
 
 export function clusterPartition(clusterId: string): string {

@@ -110,7 +110,7 @@ export async function recordRevisit(
   }
   // The record held a page before (an overwritten object): its band items must not match anything any more.
   if (prior?.status === 'recorded' && prior.kind !== 'revisit' && typeof prior.simhash === 'string') {
-    await batchWrite(ctx, bandKeys(prior.simhash, docId).map((key) => ({ delete: key })));
+    await batchWrite(ctx, bandKeys(prior.simhash, docId, ctx.indexLayout).map((key) => ({ delete: key })));
   }
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
   const root = await labelDocument(ctx, fingerprint, await resolveCluster(ctx, referred.clusterId as string));
