@@ -9,8 +9,8 @@ import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentI
 import { KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
 
-/** Attributes every item of an object carries, whatever its status. */
-function objectAttributes(ref: ObjectRef, docId: string): Item {
+/** Attributes every document item of an object carries, whatever its status or kind (page, rejected, revisit). */
+export function objectAttributes(ref: ObjectRef, docId: string): Item {
   return {
     docId,
     bucket: ref.bucket,

@@ -13,6 +13,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { labelDocument, resolveCluster } from './clusters.ts';
 import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
+import { objectAttributes } from './documents.ts';
 import { isConditionFailed } from './errors.ts';
 import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, revisitRank, sequencerKey } from './keys.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
@@ -59,18 +60,7 @@ export async function recordRevisit(
   const now = ctx.now();
   const item: Item = {
     ...documentKey(docId),
-    docId,
-    bucket: ref.bucket,
-    key: ref.key,
-    versionId: ref.versionId,
-    eTag: ref.eTag,
-    sequencer: ref.sequencer,
-    sequencerKey: seqKey,
-    size: ref.size,
-    contentType: ref.contentType,
-    recordId: ref.recordId,
-    captureDate: ref.captureDate,
-    url: ref.url,
+    ...objectAttributes(ref, docId),
     status: 'recorded',
     kind: 'revisit',
     refersTo,

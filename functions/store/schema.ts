@@ -4,7 +4,8 @@
  *
  * One table, generic key names (single-table design):
  *   document   pk = DOC#<docId>            sk = DOC         docId = <bucket>/<key> (a record inside an object: <bucket>/<key>#<offset>)
- *   band       pk = BAND#<i>#<4 hex>       sk = <docId>     i = 0..3: the 16-bit bands of the 64-bit SimHash
+ *   band       pk = BAND#<i>#<4 hex>       sk = <docId>     i = 0..3: the 16-bit bands of the 64-bit SimHash (default layout bands4x16;
+ *                                                               the permuted layouts write BAND#p10x25.<t>#<hex> / BAND#p16x28.<t>#<hex>: index-layout.ts)
  *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     the cluster's root record, written lazily (a lone document has none: its own
  *                                                               document stands for it); `mergedInto` (write-once) redirects a merged cluster to an earlier one
  *   member     pk = CLUSTER#<clusterId>    sk = MEMBER#<docId>  append-only log of every other document ever labelled with the cluster

@@ -4,18 +4,9 @@
  */
 import { compareFingerprints, fingerprintText } from '../../functions/core/fingerprint.ts';
 import { readCorpusJson } from '../support/corpus.ts';
+import { seededRandom } from '../support/reposts.ts';
 
-/** mulberry32: a small seeded PRNG, so every generated input can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export { seededRandom };
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'shi', 'pen', 'dor', 'gal', 'mar', 'ben', 'tis', 'quo', 'ler', 'zan', 'fi', 'ho', 'wu'];
 

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bandKeys } from '../../functions/core/fingerprint.ts';
+import { seededRandom } from '../support/reposts.ts';
 import { BAND_LAYOUT, INDEX_LAYOUTS, PERMUTED_10_LAYOUT, PERMUTED_16_LAYOUT, permutedTableLayout, splitSimhash, type IndexLayout } from '../../functions/store/index-layout.ts';
 
-/** Deterministic 32-bit generator (mulberry32), so a failure reproduces. */
+/** Deterministic 32-bit generator (the tests' seeded mulberry32), so a failure reproduces. */
 function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = seededRandom(seed);
+  return () => Math.floor(next() * 2 ** 32) >>> 0;
 }
 
 const hex32 = (value: number): string => (value >>> 0).toString(16).padStart(8, '0');
