@@ -11,7 +11,7 @@
  *   [5]    at k=3: 10 tables, 25/26-bit prefixes
  *   [4, 4] at k=3: 16 tables, 28-bit prefixes (16 bits, then 12 of the 48 left)
  * A longer prefix makes each partition hold ~N/2^prefix documents (reads per lookup), at the cost of more
- * partitions written per document. bench/index-scaling.ts measures the crossover; docs/performance.md has the
+ * partitions written per document. bench/index-scaling.ts measures the crossover; the README (Index scaling) has the
  * arithmetic to 10^9 documents.
  *
  * A deployment chooses its layout by name (INDEX_LAYOUT_NAMES; the store's StoreOptions.indexLayout). A table keeps

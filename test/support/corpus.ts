@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { corpusDir } from '../../local/samples.ts';
 
-/** The shared evaluation corpus: `../shared/corpus` beside the checkout, or $ARCHIVE_DEDUP_CORPUS. Read only; never copied into the project. */
-export const CORPUS_DIR = process.env.ARCHIVE_DEDUP_CORPUS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');
+/** The shared evaluation corpus: `../shared/corpus` beside the checkout, or $ARCHIVE_DEDUP_CORPUS (one rule, in local/samples.ts). Read only; never copied into the project. */
+export const CORPUS_DIR = corpusDir();
 
 export function corpusPath(...parts: string[]): string {
   return join(CORPUS_DIR, ...parts);
