@@ -70,14 +70,21 @@ function toRoot(item: Item): ClusterRoot {
   return item.virtual === true ? { ...root, virtual: true } : root;
 }
 
-/** Follow redirects to the cluster's current root. */
-export async function resolveCluster(ctx: StoreContext, clusterId: string): Promise<ClusterRoot> {
+/** Follow redirects from a cluster: the roots merged away on the way (the first is the cluster itself, if merged), and the current root. */
+async function redirectChain(ctx: StoreContext, clusterId: string): Promise<{ mergedAway: ClusterRoot[]; root: ClusterRoot }> {
+  const mergedAway: ClusterRoot[] = [];
   let item = await readRoot(ctx, clusterId);
   for (let hop = 0; item.mergedInto !== undefined; hop++) {
     if (hop >= ctx.limits.maxRedirectHops) throw new StoreError(`cluster ${clusterId}: redirect chain longer than ${hop} hops`);
+    mergedAway.push(toRoot(item));
     item = await readRoot(ctx, item.mergedInto as string);
   }
-  return toRoot(item);
+  return { mergedAway, root: toRoot(item) };
+}
+
+/** Follow redirects to the cluster's current root. */
+export async function resolveCluster(ctx: StoreContext, clusterId: string): Promise<ClusterRoot> {
+  return (await redirectChain(ctx, clusterId)).root;
 }
 
 /** Before an unmerged cluster gains its first other member: its root record, so that the cluster outlives its original. */
@@ -251,7 +258,8 @@ function liveCandidates(candidates: Candidate[], documents: Item[]): Item[] {
  * Put a recorded document (its band items already written) into the cluster of its near-duplicates, merging their
  * clusters. Idempotent: running it again on a settled document writes nothing. Returns the final root, or null when
  * the document is no longer recorded with this fingerprint. `fresh`: the document was just written as its own cluster
- * with this rank, so when no candidate shows up there is nothing more to read or write.
+ * with this rank, so when no candidate shows up there is nothing more to read or write. Without `fresh` (a redelivery,
+ * a repair) it also finishes merges a dead run left half done.
  */
 export async function assignCluster(ctx: StoreContext, self: Fingerprinted, fresh?: { rank: string }): Promise<ClusterRoot | null> {
   const candidates = await findCandidates(ctx, self);
@@ -266,5 +274,21 @@ export async function assignCluster(ctx: StoreContext, self: Fingerprinted, fres
   // mergeClusters resolves both sides itself: resolve here only when there is nothing to merge.
   let root = others.length === 0 ? await resolveCluster(ctx, first) : null;
   for (const clusterId of others) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId);
-  return labelDocument(ctx, self, root as ClusterRoot);
+  const final = await labelDocument(ctx, self, root as ClusterRoot);
+  if (!fresh) await finishMerges(ctx, [first, ...others, self.docId, ...live.map((candidate) => candidate.docId as string)], final);
+  return final;
+}
+
+/**
+ * A redelivery may follow a run that died halfway through relabelling a merged cluster, whose members nobody else
+ * would move. The clusters that run merged were labels of this document or its candidates, or clusters these
+ * documents were the originals of: every one of them that redirects is relabelled again into `final` (idempotent,
+ * labels only move down). One BatchGet of their roots; a member Query only per merged cluster. Repair path only.
+ */
+async function finishMerges(ctx: StoreContext, clusterIds: string[], final: ClusterRoot): Promise<void> {
+  const roots = await batchGetConsistent(ctx, [...new Set(clusterIds)].map((clusterId) => clusterKey(clusterId)));
+  for (const root of roots) {
+    if (root.mergedInto === undefined) continue;
+    for (const merged of (await redirectChain(ctx, root.clusterId as string)).mergedAway) await relabelMembers(ctx, merged, final);
+  }
 }

@@ -11,7 +11,7 @@ import { localDynamoClient } from '../../local/servers.ts';
 import { createStore, StoreError, type ObjectRef, type Store } from '../../functions/store/index.ts';
 import { bandPartitions } from '../../functions/store/keys.ts';
 import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
-import { ARTICLE_A, flipBits, makeAnalysis } from './analyses.ts';
+import { ARTICLE_A, ARTICLE_B, editWords, flipBits, makeAnalysis } from './analyses.ts';
 
 const BUCKET = 'raw-pages';
 const BASE = '51e8a7c30f96d2b4';
@@ -115,4 +115,50 @@ describe('a failed index write after the document write is repaired', () => {
       }
     });
   }
+});
+
+describe('a merge killed halfway through relabelling is finished by the redelivery', () => {
+  // Bands are 16 bits, most significant first: bit 1 is in band 0, 17 in band 1, 33 in band 2, 49 and 50 in band 3.
+  const bridgeHash = BASE;
+  const earliest = makeAnalysis({ text: ARTICLE_B, simhash: flipBits(BASE, [49]), claimed: '2018-01-01' });
+  const older = makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [1]), claimed: '2019-01-01' });
+  // Near-duplicate of `older` (shares its band 0), but shares no band with the bridge: only the member log finds it.
+  const olderCopy = makeAnalysis({ text: editWords(ARTICLE_A, { Tuesday: 'Wednesday' }), simhash: flipBits(BASE, [1, 17, 33, 50]), claimed: '2020-01-01' });
+  // Holds both articles: a near-duplicate of `earliest` and of `older`, which are not near-duplicates of each other.
+  const bridge = makeAnalysis({ text: `${ARTICLE_A} ${ARTICLE_B}`, simhash: bridgeHash, claimed: '2021-01-01' });
+
+  it('every member of the merged-away cluster ends in the final cluster; nothing stale, nothing written twice', async () => {
+    const table = await freshTable(servers, 'merge-repair');
+    const client = localDynamoClient(servers.dynamoEndpoint);
+    const olderCopyId = docIdOf('older-copy.html');
+    // The bridge merges older's cluster into earliest's; the relabel of older-copy fails.
+    let armed = false; // only once the bridge arrives: older-copy's own first label must go through
+    const fault = failOnce(client, 'before', (command, input) => armed && command.startsWith('UpdateItem') && input.includes(`DOC#${olderCopyId}`) && input.includes('clusterId'));
+    const store: Store = createStore({ client, tableName: table, config: { maxDistance: 3, minSimilarity: 0.5 } });
+    try {
+      await store.recordDocument(ref('earliest.html'), earliest);
+      await store.recordDocument(ref('older.html'), older);
+      expect(await store.recordDocument(ref('older-copy.html'), olderCopy)).toMatchObject({ clusterId: docIdOf('older.html') });
+      expect(fault.fired()).toBe(false);
+
+      const bridgeEvent = ref('bridge.html');
+      armed = true;
+      await expect(store.recordDocument(bridgeEvent, bridge)).rejects.toThrow();
+      expect(fault.fired()).toBe(true);
+      expect((await store.getDocument(olderCopyId))?.clusterId).toBe(docIdOf('older.html')); // left behind
+
+      expect(await store.recordDocument(bridgeEvent, bridge)).toMatchObject({ outcome: 'unchanged', clusterId: docIdOf('earliest.html') });
+      const members = (await store.documentsInCluster(docIdOf('earliest.html'))).map((doc) => doc.docId);
+      expect(members).toEqual(['earliest.html', 'older.html', 'older-copy.html', 'bridge.html'].map(docIdOf));
+      const settled = await scan(table);
+      const index = checkIndex(settled);
+      console.log(`merge repair: ${members.length} members in one cluster, stale labels ${index.staleLabels.length}, ghosts ${index.ghosts.length}`);
+      expect(index).toEqual(CLEAN);
+      // Settled: another redelivery writes nothing.
+      expect((await store.recordDocument(bridgeEvent, bridge)).outcome).toBe('unchanged');
+      expect(await scan(table)).toEqual(settled);
+    } finally {
+      client.destroy();
+    }
+  });
 });
