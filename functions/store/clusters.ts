@@ -213,18 +213,27 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
   throw new ClusterContention(`merging clusters ${a} and ${b} did not settle after ${ctx.limits.maxMergeAttempts} attempts`);
 }
 
-/** Relabel the merged cluster's logged members and its original (an implicit member: it never logs itself). */
-async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot): Promise<void> {
+/** A cluster's logged members and its original (an implicit member: it never logs itself), by a consistent Query. */
+async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Fingerprinted[]> {
   const logged = await queryAll(ctx, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
-    ExpressionAttributeValues: { ':pk': clusterPartition(from.clusterId), ':member': KEY_PREFIXES.member },
+    ExpressionAttributeValues: { ':pk': clusterPartition(root.clusterId), ':member': KEY_PREFIXES.member },
     ConsistentRead: true,
   });
-  const original: Fingerprinted = { docId: from.docId, simhash: from.simhash, sketch: from.sketch };
+  const original: Fingerprinted = { docId: root.docId, simhash: root.simhash, sketch: root.sketch };
   const members = logged.filter((item) => item.docId !== original.docId).map((item): Fingerprinted => ({ docId: item.docId, simhash: item.simhash, sketch: item.sketch }));
-  await forEachLimited([original, ...members], ctx.limits.relabelConcurrency, async (member) => {
+  return [original, ...members];
+}
+
+async function relabelAll(ctx: StoreContext, members: Fingerprinted[], to: ClusterRoot): Promise<void> {
+  await forEachLimited(members, ctx.limits.relabelConcurrency, async (member) => {
     await labelDocument(ctx, member, to);
   });
+}
+
+/** Relabel the merged cluster's members. */
+async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot): Promise<void> {
+  await relabelAll(ctx, await membersOf(ctx, from), to);
 }
 
 /**
@@ -282,13 +291,20 @@ export async function assignCluster(ctx: StoreContext, self: Fingerprinted, fres
 /**
  * A redelivery may follow a run that died halfway through relabelling a merged cluster, whose members nobody else
  * would move. The clusters that run merged were labels of this document or its candidates, or clusters these
- * documents were the originals of: every one of them that redirects is relabelled again into `final` (idempotent,
- * labels only move down). One BatchGet of their roots; a member Query only per merged cluster. Repair path only.
+ * documents were the originals of: the members of every one of them that redirects, and that are still recorded
+ * under another label, are relabelled into `final` (idempotent: labels only move down). Reads only, unless a member
+ * was left behind: one BatchGet of the roots, then per merged cluster a member Query and a BatchGet of their
+ * documents (a failed conditional relabel would cost write units). Repair path only.
  */
 async function finishMerges(ctx: StoreContext, clusterIds: string[], final: ClusterRoot): Promise<void> {
   const roots = await batchGetConsistent(ctx, [...new Set(clusterIds)].map((clusterId) => clusterKey(clusterId)));
   for (const root of roots) {
     if (root.mergedInto === undefined) continue;
-    for (const merged of (await redirectChain(ctx, root.clusterId as string)).mergedAway) await relabelMembers(ctx, merged, final);
+    for (const merged of (await redirectChain(ctx, root.clusterId as string)).mergedAway) {
+      const members = await membersOf(ctx, merged);
+      const documents = await batchGetConsistent(ctx, members.map((member) => documentKey(member.docId)));
+      const behind = new Set(documents.filter((doc) => doc.status === 'recorded' && doc.clusterId !== final.clusterId).map((doc) => doc.docId));
+      await relabelAll(ctx, members.filter((member) => behind.has(member.docId)), final);
+    }
   }
 }
