@@ -1,21 +1,16 @@
 /** The suite's running totals and its one-line report (the soak prints the same line). */
 import type { AuditFigures } from './audit.ts';
 
-export interface SuiteFigures {
-  inputs: number;
+/** The audit's counts summed over the suite's cases, plus what only the runs know. */
+export interface SuiteFigures extends Omit<AuditFigures, 'problems'> {
   faultsInjected: number;
-  lost: number;
-  duplicated: number;
-  split: number;
-  joined: number;
-  ghosts: number;
-  orphanBands: number;
   deadLetters: number;
   /** Peak RSS of a process that ran the handler, in MB (0 when not measured). */
   peakRssMb: number;
-  /** Losses, duplicates, splits, joins and ghosts of cases marked KNOWN DEFECT, kept apart from the asserted figures. */
-  knownDefectFailures: number;
 }
+
+/** The audit counts that are summed case by case. */
+const AUDIT_COUNTS = ['inputs', 'lost', 'duplicated', 'split', 'joined', 'ghosts', 'orphanBands', 'knownDefectFailures'] as const satisfies readonly (keyof AuditFigures)[];
 
 export function emptyFigures(): SuiteFigures {
   return { inputs: 0, faultsInjected: 0, lost: 0, duplicated: 0, split: 0, joined: 0, ghosts: 0, orphanBands: 0, deadLetters: 0, peakRssMb: 0, knownDefectFailures: 0 };
@@ -23,16 +18,9 @@ export function emptyFigures(): SuiteFigures {
 
 /** Add one case's audit (its known-defect failures stay apart, see auditItems). */
 export function addAudit(totals: SuiteFigures, audit: AuditFigures, extra: { faultsInjected?: number; deadLetters?: number } = {}): void {
-  totals.inputs += audit.inputs;
+  for (const count of AUDIT_COUNTS) totals[count] += audit[count];
   totals.faultsInjected += extra.faultsInjected ?? 0;
   totals.deadLetters += extra.deadLetters ?? 0;
-  totals.orphanBands += audit.orphanBands;
-  totals.knownDefectFailures += audit.knownDefectFailures;
-  totals.lost += audit.lost;
-  totals.duplicated += audit.duplicated;
-  totals.split += audit.split;
-  totals.joined += audit.joined;
-  totals.ghosts += audit.ghosts;
 }
 
 export function formatFigures(figures: SuiteFigures): string {
