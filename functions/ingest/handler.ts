@@ -17,8 +17,10 @@ import { clientsFromEnvironment } from './clients.ts';
 import { isBackfillEvent } from './events.ts';
 import { createIngest, type Ingest, type IngestEvent, type IngestObserver } from './ingest.ts';
 
-const logger = new Logger({ serviceName: 'archive-dedup-ingest' });
-const metrics = new Metrics({ namespace: 'ArchiveDedup', serviceName: 'archive-dedup-ingest' });
+// Constructor options win over Powertools' own POWERTOOLS_* variables, so those are read here, with the defaults.
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'archive-dedup-ingest';
+const logger = new Logger({ serviceName });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'ArchiveDedup', serviceName });
 
 const CONFIG_VARIABLES = { MAX_DISTANCE: 'maxDistance', MIN_SIMILARITY: 'minSimilarity', MISMATCH_GAP_DAYS: 'mismatchGapDays' } as const;
 
