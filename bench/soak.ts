@@ -15,7 +15,8 @@ import { documentIdFor } from '../functions/store/index.ts';
 import { startEmbeddedStack } from '../local/stack.ts';
 import { auditTable, type Expectation } from '../test/reliability/audit.ts';
 import { addAudit, emptyFigures, formatFigures } from '../test/reliability/figures.ts';
-import { articleHtml, inventedArticle, nearDuplicateVariant, seededRandom } from '../test/reliability/pages.ts';
+import { articleHtml, inventedArticle, nearDuplicateVariant } from '../test/reliability/pages.ts';
+import { seededRandom } from '../test/support/random.ts';
 
 const PAGES = Number(process.env.SOAK_PAGES ?? process.argv[2] ?? 10_000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 8);

@@ -6,6 +6,7 @@
  */
 import { fingerprintText } from '../../functions/core/fingerprint.ts';
 import { splitSimhash } from '../../functions/store/index-layout.ts';
+import { seededRandom } from '../../test/support/random.ts';
 import { corpusTexts } from './corpus-pages.ts';
 
 export interface FingerprintSet {
@@ -39,17 +40,6 @@ export function realFingerprints(): RealFingerprints {
   return { high, low, count: fingerprints.length, simhashes: fingerprints.map((f) => f.simhash), sketches: fingerprints.map((f) => f.sketch), bitFrequency };
 }
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-export function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 export type Distribution = 'uniform' | 'corpus-biased';
 
 /** `count` fingerprints: the real ones first, then synthetic ones drawn from `distribution`. */
@@ -59,7 +49,7 @@ export function population(real: RealFingerprints, count: number, distribution: 
   const realCount = Math.min(real.count, count);
   high.set(real.high.subarray(0, realCount));
   low.set(real.low.subarray(0, realCount));
-  const next = randomSource(seed);
+  const next = seededRandom(seed);
   for (let index = realCount; index < count; index++) {
     if (distribution === 'uniform') {
       high[index] = (next() * 2 ** 32) >>> 0;

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { corpusPath } from '../../test/support/corpus.ts';
+import { shuffled } from '../../test/support/random.ts';
 import { requireCorpus } from './corpus-pages.ts';
 
 export type UploadKind = 'original' | 'near-duplicate' | 'exact-duplicate';
@@ -45,23 +46,6 @@ export function nearDuplicateHtml(html: Buffer, editEvery = 12): Buffer {
     segment.replace(EDITABLE_WORD, (word) => (++seen % editEvery === 0 ? ' these ' : word)),
   );
   return Buffer.from(text.replace(/<title>/i, '<title>Repost: '), 'latin1');
-}
-
-/** Deterministic shuffle (mulberry32), so every run uploads in the same order. */
-function shuffled<T>(values: T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  const result = [...values];
-  for (let i = result.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [result[i], result[j]] = [result[j]!, result[i]!];
-  }
-  return result;
 }
 
 /**

@@ -5,7 +5,7 @@ import { lowHalfOf } from '../../functions/core/hash64.ts';
 import { normalizeWords } from '../../functions/core/normalize.ts';
 import { simhashOf } from '../../functions/core/simhash.ts';
 import { compareSketches, decodeSketch, encodeSketch, SKETCH_SIZE, sketchOf } from '../../functions/core/sketch.ts';
-import { seededRandom } from '../support/reposts.ts';
+import { seededRandom } from '../support/random.ts';
 
 const random = seededRandom(42);
 const randomHex64 = (): string =>

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStore } from '../../functions/store/index.ts';
 import { readCorpusJson } from '../support/corpus.ts';
 import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
+import { shuffled } from '../support/random.ts';
 import { sqsEvent, upload } from './s3-events.ts';
 
 const PAGES = 50;
@@ -29,17 +30,6 @@ function variants(): string[] {
   });
 }
 
-function shuffle<T>(values: T[], seed: number): T[] {
-  const result = [...values];
-  let state = seed;
-  for (let i = result.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    const j = state % (i + 1);
-    [result[i], result[j]] = [result[j] as T, result[i] as T];
-  }
-  return result;
-}
-
 describe('Lambda handler', () => {
   it(`${PAGES} near-duplicate uploads through ${WORKERS} concurrent handler invocations end in one cluster, original = first seen`, async () => {
     const texts = variants();
@@ -61,8 +51,8 @@ describe('Lambda handler', () => {
       const records: S3EventRecord[] = [];
       for (let i = 0; i < PAGES; i++) records.push(await upload(servers.s3, `round${round}/page ${i}.txt`, texts[i] ?? '', { eventTime: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString() }));
       const batches: SQSEvent[] = [];
-      const shuffled = shuffle(records, 17 + round);
-      for (let start = 0; start < shuffled.length; start += BATCH) batches.push(sqsEvent(shuffled.slice(start, start + BATCH)));
+      const order = shuffled(records, 17 + round);
+      for (let start = 0; start < order.length; start += BATCH) batches.push(sqsEvent(order.slice(start, start + BATCH)));
 
       const started = performance.now();
       const failures: unknown[] = [];

@@ -9,7 +9,8 @@ import { documentIdFor } from '../../functions/store/index.ts';
 import { startEmbeddedStack } from '../../local/stack.ts';
 import { auditTable, scanTable, type Expectation } from './audit.ts';
 import { addAudit, suiteFigures } from './figures.ts';
-import { articleHtml, inventedArticle, nearDuplicateVariant, seededRandom, unrelatedCorpusBodies } from './pages.ts';
+import { seededRandom } from '../support/random.ts';
+import { articleHtml, inventedArticle, nearDuplicateVariant, unrelatedCorpusBodies } from './pages.ts';
 
 const NEAR_DUPLICATES = 50;
 const UNRELATED = 150;

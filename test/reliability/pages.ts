@@ -4,9 +4,7 @@
  */
 import { compareFingerprints, fingerprintText } from '../../functions/core/fingerprint.ts';
 import { readCorpusJson } from '../support/corpus.ts';
-import { seededRandom } from '../support/reposts.ts';
-
-export { seededRandom };
+import { seededRandom } from '../support/random.ts';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'shi', 'pen', 'dor', 'gal', 'mar', 'ben', 'tis', 'quo', 'ler', 'zan', 'fi', 'ho', 'wu'];
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type ObjectRef } from '../../functions/store/index.ts';
 import type { PageAnalysis } from '../../functions/core/types.ts';
 import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
+import { shuffled } from '../support/random.ts';
 import { ARTICLE_A, ARTICLE_B, flipBits, makeAnalysis } from './analyses.ts';
 
 const BASE = '9d41c07be3a25f18';
@@ -16,24 +17,6 @@ beforeAll(async () => {
   servers = await startTestServers();
 });
 afterAll(async () => servers?.stop());
-
-/** Deterministic shuffle (mulberry32), so a failing order can be replayed from the printed seed. */
-function shuffled<T>(values: T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  const result = [...values];
-  for (let i = result.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [result[i], result[j]] = [result[j] as T, result[i] as T];
-  }
-  return result;
-}
 
 interface Upload {
   ref: ObjectRef;

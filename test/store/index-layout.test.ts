@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bandKeys } from '../../functions/core/fingerprint.ts';
-import { seededRandom } from '../support/reposts.ts';
+import { seededRandom } from '../support/random.ts';
 import { BAND_LAYOUT, INDEX_LAYOUTS, PERMUTED_10_LAYOUT, PERMUTED_16_LAYOUT, permutedTableLayout, splitSimhash, type IndexLayout } from '../../functions/store/index-layout.ts';
 
 /** Deterministic 32-bit generator (the tests' seeded mulberry32), so a failure reproduces. */

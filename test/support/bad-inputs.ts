@@ -4,7 +4,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import { REJECT_CODES, type RejectCode } from '../../functions/core/errors.ts';
-import { articleHtml, inventedArticle, seededRandom } from '../reliability/pages.ts';
+import { articleHtml, inventedArticle } from '../reliability/pages.ts';
+import { seededRandom } from './random.ts';
 
 export type BadInputExpectation =
   | { status: 'rejected'; reasonCode: RejectCode }

@@ -4,6 +4,8 @@
  * Deterministic for a given seed. All added text is invented here; nothing is copied from the corpus.
  */
 
+import { seededRandom } from './random.ts';
+
 export const REPOST_KINDS = [
   'edit-1pct',
   'edit-2pct',
@@ -14,18 +16,6 @@ export const REPOST_KINDS = [
   'comments-appended',
 ] as const;
 export type RepostKind = (typeof REPOST_KINDS)[number];
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'to', 'vas', 'qui', 'dor', 'el', 'fan', 'gu', 'hin', 'sor', 'bel', 'tam', 'nix'];
 
