@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -15,6 +15,7 @@ import type { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
 import { DEFAULT_INDEX_LAYOUT_NAME } from '../functions/store/index-layout.ts';
 import { INDEXES } from '../functions/store/schema.ts';
+import { alarmAbove } from './alarms.ts';
 import { removalPolicyOf } from './raw-pages-bucket.ts';
 import type { ArchiveDedupSettings } from './settings.ts';
 
@@ -156,13 +157,10 @@ export function createIngestFunction(scope: Construct, settings: ArchiveDedupSet
     maxConcurrency: settings.maxConcurrency,
   }));
 
-  const errorsAlarm = new Alarm(scope, 'IngestErrorsAlarm', {
-    alarmDescription: 'archive-dedup: the ingest function failed (an invocation threw or timed out)',
+  const errorsAlarm = alarmAbove(scope, 'IngestErrorsAlarm', {
+    description: 'archive-dedup: the ingest function failed (an invocation threw or timed out)',
     metric: ingestFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
     threshold: 0,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
   });
   return { ingestFunction, role, logGroup, errorsAlarm };
 }

@@ -1,8 +1,9 @@
 /** The queue between the bucket's notifications and the function, its dead-letter queue, and their alarms. */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { alarmAbove } from './alarms.ts';
 import { VISIBILITY_TIMEOUT_FACTOR, type ArchiveDedupSettings } from './settings.ts';
 
 export interface IngestQueues {
@@ -27,21 +28,15 @@ export function createIngestQueues(scope: Construct, settings: ArchiveDedupSetti
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
   });
 
-  const deadLetterAlarm = new Alarm(scope, 'DeadLetterDepthAlarm', {
-    alarmDescription: 'archive-dedup: pages failed every retry and wait in the dead-letter queue',
+  const deadLetterAlarm = alarmAbove(scope, 'DeadLetterDepthAlarm', {
+    description: 'archive-dedup: pages failed every retry and wait in the dead-letter queue',
     metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
     threshold: 0,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
   });
-  const oldestMessageAlarm = new Alarm(scope, 'QueueAgeAlarm', {
-    alarmDescription: `archive-dedup: a page has waited over ${settings.oldestMessageAlarmSeconds} s in the ingest queue; ingest is falling behind`,
+  const oldestMessageAlarm = alarmAbove(scope, 'QueueAgeAlarm', {
+    description: `archive-dedup: a page has waited over ${settings.oldestMessageAlarmSeconds} s in the ingest queue; ingest is falling behind`,
     metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
     threshold: settings.oldestMessageAlarmSeconds,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
   });
   return { queue, deadLetterQueue, deadLetterAlarm, oldestMessageAlarm };
 }
