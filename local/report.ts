@@ -1,17 +1,8 @@
 /** The `run` report: what the store holds for a set of uploads, as one JSON object or as text for a person. */
 import type { DocumentView, StoreView } from './pipeline.ts';
 
-export interface ReportDocument {
-  key: string;
-  clusterId: string | null;
-  original: string | null;
-  duplicateOf: string | null;
-  distance: number | null;
-  dateMismatch: boolean;
-  dateEvidence: string | null;
-  status: string;
-  reason: string | null;
-}
+/** A stored document as the report shows it: keys instead of docIds (`original`, `duplicateOf` too). */
+export type ReportDocument = Omit<DocumentView, 'docId' | 'title'>;
 
 export interface ReportCluster {
   clusterId: string;
