@@ -1,26 +1,20 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createIngest, type Ingest } from '../../functions/ingest/ingest.ts';
 import { createStore, type Store } from '../../functions/store/index.ts';
 import { localS3Client } from '../../local/servers.ts';
 import { readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
-import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
+import { useFreshTables } from '../support/table-fixture.ts';
 import { s3Record, sqsEvent, sqsMessage, upload } from './s3-events.ts';
 
-let servers: LocalServers;
-let table: string;
+const env = useFreshTables('ingest');
 let ingest: Ingest;
 let store: Store;
 
-beforeAll(async () => {
-  servers = await startTestServers();
-});
-afterAll(async () => servers?.stop());
 beforeEach(async () => {
-  table = await freshTable(servers, 'ingest');
-  ingest = createIngest({ s3: servers.s3, dynamo: servers.dynamo, tableName: table });
-  store = createStore({ client: servers.dynamo, tableName: table });
+  ingest = createIngest({ s3: env.servers.s3, dynamo: env.servers.dynamo, tableName: env.table });
+  store = createStore({ client: env.servers.dynamo, tableName: env.table });
 });
 
 const seedText = (): string => readCorpusBytes(...SEED_PAGE).toString('utf8');
@@ -32,7 +26,7 @@ function unrelatedArticle(): string {
 const at = (minute: number): string => new Date(Date.UTC(2024, 4, 1, 12, minute)).toISOString();
 
 async function scanTable(): Promise<Record<string, unknown>[]> {
-  const { Items = [] } = await DynamoDBDocumentClient.from(servers.dynamo).send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+  const { Items = [] } = await DynamoDBDocumentClient.from(env.servers.dynamo).send(new ScanCommand({ TableName: env.table, ConsistentRead: true }));
   return Items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
@@ -40,10 +34,10 @@ describe('ingest: S3 -> SQS -> handler code, against s3rver and dynalite', () =>
   it('clusters reposts of the seed page under the page that truly dates from April 2018; unrelated pages stay apart', async () => {
     const seed = seedText();
     // The mismatched copy (claims June 2021, covers April 2018) is seen FIRST; the original, dated 2018-04-06, later.
-    const copy = await upload(servers.s3, 'reposts/seed copy.txt', seed, { eventTime: at(1) });
-    const edited = await upload(servers.s3, 'reposts/edited.txt', seed.replace('JUNE 2021', 'JULY 2021').replace('besieged', 'encircled'), { eventTime: at(2) });
-    const original = await upload(servers.s3, 'news/original.txt', seed.replace('JUNE 2021', 'April 6, 2018'), { metadata: { published: '2018-04-06' }, eventTime: at(3) });
-    const other = await upload(servers.s3, 'news/other.txt', unrelatedArticle(), { eventTime: at(4) });
+    const copy = await upload(env.servers.s3, 'reposts/seed copy.txt', seed, { eventTime: at(1) });
+    const edited = await upload(env.servers.s3, 'reposts/edited.txt', seed.replace('JUNE 2021', 'JULY 2021').replace('besieged', 'encircled'), { eventTime: at(2) });
+    const original = await upload(env.servers.s3, 'news/original.txt', seed.replace('JUNE 2021', 'April 6, 2018'), { metadata: { published: '2018-04-06' }, eventTime: at(3) });
+    const other = await upload(env.servers.s3, 'news/other.txt', unrelatedArticle(), { eventTime: at(4) });
 
     const response = await ingest.processEvent(sqsEvent([copy, edited, original, other]));
     expect(response.batchItemFailures).toEqual([]);
@@ -59,7 +53,7 @@ describe('ingest: S3 -> SQS -> handler code, against s3rver and dynalite', () =>
   });
 
   it('redelivering the same event three times leaves identical items', async () => {
-    const record = await upload(servers.s3, 'page.txt', seedText());
+    const record = await upload(env.servers.s3, 'page.txt', seedText());
     await ingest.processEvent(sqsEvent([record]));
     const before = await scanTable();
     for (let i = 0; i < 3; i++) expect((await ingest.processEvent(sqsEvent([record]))).batchItemFailures).toEqual([]);
@@ -68,17 +62,17 @@ describe('ingest: S3 -> SQS -> handler code, against s3rver and dynalite', () =>
   });
 
   it('an overwrite with new content re-fingerprints; ObjectRemoved marks the document deleted', async () => {
-    const first = await upload(servers.s3, 'page.txt', seedText());
+    const first = await upload(env.servers.s3, 'page.txt', seedText());
     await ingest.processEvent(sqsEvent([first]));
     const before = await store.getDocument('raw-pages/page.txt');
-    const second = await upload(servers.s3, 'page.txt', unrelatedArticle());
+    const second = await upload(env.servers.s3, 'page.txt', unrelatedArticle());
     await ingest.processEvent(sqsEvent([second]));
     const after = await store.getDocument('raw-pages/page.txt');
     expect(after?.contentHash).not.toBe(before?.contentHash);
     expect(after?.simhash).not.toBe(before?.simhash);
     expect(after?.eTag).toBe(second.s3.object.eTag);
 
-    await servers.s3.send(new DeleteObjectCommand({ Bucket: 'raw-pages', Key: 'page.txt' }));
+    await env.servers.s3.send(new DeleteObjectCommand({ Bucket: 'raw-pages', Key: 'page.txt' }));
     const removal = s3Record({ key: 'page.txt', eventName: 'ObjectRemoved:Delete' });
     await ingest.processEvent(sqsEvent([removal]));
     expect(await store.getDocument('raw-pages/page.txt')).toMatchObject({ status: 'deleted', sequencer: removal.s3.object.sequencer });
@@ -89,15 +83,15 @@ describe('ingest: S3 -> SQS -> handler code, against s3rver and dynalite', () =>
 
   it('keys with spaces, +, % and non-ASCII characters round-trip through the event encoding', async () => {
     const key = 'dir/a b+c%d €é 東京.txt';
-    const record = await upload(servers.s3, key, seedText());
+    const record = await upload(env.servers.s3, key, seedText());
     expect(record.s3.object.key).toBe('dir/a+b%2Bc%25d+%E2%82%AC%C3%A9+%E6%9D%B1%E4%BA%AC.txt');
     await ingest.processEvent(sqsEvent([record]));
     expect(await store.getDocument(`raw-pages/${key}`)).toMatchObject({ key, status: 'recorded' });
   });
 
   it('records empty and binary inputs as rejected with their reason, without failing the batch', async () => {
-    const empty = await upload(servers.s3, 'empty.html', '');
-    const binary = await upload(servers.s3, 'image.html', Uint8Array.from({ length: 2048 }, (_, i) => (i * 73 + 11) % 256));
+    const empty = await upload(env.servers.s3, 'empty.html', '');
+    const binary = await upload(env.servers.s3, 'image.html', Uint8Array.from({ length: 2048 }, (_, i) => (i * 73 + 11) % 256));
     const response = await ingest.processEvent(sqsEvent([empty, binary]));
     expect(response.batchItemFailures).toEqual([]);
     const rejected = await Promise.all(['empty.html', 'image.html'].map((key) => store.getDocument(`raw-pages/${key}`)));
@@ -109,7 +103,7 @@ describe('ingest: S3 -> SQS -> handler code, against s3rver and dynalite', () =>
   });
 
   it('a record whose S3 read fails is reported in batchItemFailures while the others succeed', async () => {
-    const faultyS3 = localS3Client(servers.s3Endpoint);
+    const faultyS3 = localS3Client(env.servers.s3Endpoint);
     const realSend = faultyS3.send.bind(faultyS3) as (command: unknown) => Promise<unknown>;
     // s3rver cannot produce a 500 on demand: inject it for one key only.
     faultyS3.send = (async (command: unknown) => {
@@ -118,9 +112,9 @@ describe('ingest: S3 -> SQS -> handler code, against s3rver and dynalite', () =>
       }
       return realSend(command);
     }) as S3Client['send'];
-    const faulty = createIngest({ s3: faultyS3, dynamo: servers.dynamo, tableName: table });
-    const good = await upload(servers.s3, 'good.txt', seedText());
-    const bad = await upload(servers.s3, 'fault.txt', seedText());
+    const faulty = createIngest({ s3: faultyS3, dynamo: env.servers.dynamo, tableName: env.table });
+    const good = await upload(env.servers.s3, 'good.txt', seedText());
+    const bad = await upload(env.servers.s3, 'fault.txt', seedText());
     const event = sqsEvent([good, bad]);
     const response = await faulty.processEvent(event);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]?.messageId }]);
@@ -132,7 +126,7 @@ describe('ingest: S3 -> SQS -> handler code, against s3rver and dynalite', () =>
   it('ignores the s3:TestEvent and accepts a direct S3 event', async () => {
     const testEvent = { Records: [sqsMessage({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: new Date().toISOString(), Bucket: 'raw-pages' })] };
     expect(await ingest.processEvent(testEvent)).toEqual({ batchItemFailures: [] });
-    const record = await upload(servers.s3, 'direct.txt', seedText());
+    const record = await upload(env.servers.s3, 'direct.txt', seedText());
     expect(await ingest.processEvent({ Records: [record] })).toEqual({ batchItemFailures: [] });
     expect((await store.getDocument('raw-pages/direct.txt'))?.status).toBe('recorded');
   });

@@ -1,27 +1,21 @@
 /** WARC and JSONL objects through the real ingest (s3rver + dynalite): one document per record, revisits, removal. */
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createIngest, type Ingest } from '../../functions/ingest/ingest.ts';
 import { createStore, type Store } from '../../functions/store/index.ts';
 import { readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
-import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
+import { useFreshTables } from '../support/table-fixture.ts';
 import { writeWarc, type WarcRecordSpec } from '../support/warc-writer.ts';
 import { s3Record, sqsEvent, upload } from './s3-events.ts';
 
-let servers: LocalServers;
-let table: string;
+const env = useFreshTables('records');
 let ingest: Ingest;
 let store: Store;
 
-beforeAll(async () => {
-  servers = await startTestServers();
-});
-afterAll(async () => servers?.stop());
 beforeEach(async () => {
-  table = await freshTable(servers, 'records');
-  ingest = createIngest({ s3: servers.s3, dynamo: servers.dynamo, tableName: table });
-  store = createStore({ client: servers.dynamo, tableName: table });
+  ingest = createIngest({ s3: env.servers.s3, dynamo: env.servers.dynamo, tableName: env.table });
+  store = createStore({ client: env.servers.dynamo, tableName: env.table });
 });
 
 const seedText = (): string => readCorpusBytes(...SEED_PAGE).toString('utf8');
@@ -33,7 +27,7 @@ function unrelatedArticle(): string {
 }
 
 async function scanTable(): Promise<Record<string, unknown>[]> {
-  const { Items = [] } = await DynamoDBDocumentClient.from(servers.dynamo).send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+  const { Items = [] } = await DynamoDBDocumentClient.from(env.servers.dynamo).send(new ScanCommand({ TableName: env.table, ConsistentRead: true }));
   return Items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
@@ -65,7 +59,7 @@ describe('WARC objects through the ingest', () => {
       const { bytes, offsets } = await writeWarc(crawl(), gzip);
       const cutAt = (offsets[5] as number) + Math.floor((bytes.length - (offsets[5] as number)) / 2);
       const key = `crawls/crawl.warc${gzip ? '.gz' : ''}`;
-      const event = await upload(servers.s3, key, bytes.subarray(0, cutAt));
+      const event = await upload(env.servers.s3, key, bytes.subarray(0, cutAt));
       expect((await ingest.processEvent(sqsEvent([event]))).batchItemFailures).toEqual([]);
 
       const docId = (index: number): string => `raw-pages/${key}#@${offsets[index]}`;
@@ -96,7 +90,7 @@ describe('WARC objects through the ingest', () => {
       for (let i = 0; i < 2; i++) expect((await ingest.processEvent(sqsEvent([event]))).batchItemFailures).toEqual([]);
       expect(await scanTable()).toEqual(before);
 
-      await servers.s3.send(new DeleteObjectCommand({ Bucket: 'raw-pages', Key: key }));
+      await env.servers.s3.send(new DeleteObjectCommand({ Bucket: 'raw-pages', Key: key }));
       await ingest.processEvent(sqsEvent([s3Record({ key, eventName: 'ObjectRemoved:Delete' })]));
       const after = await Promise.all([1, 2, 3, 4, 5].map((index) => store.getDocument(docId(index))));
       expect(after.map((doc) => doc?.status)).toEqual(['deleted', 'deleted', 'deleted', 'deleted', 'deleted']);
@@ -107,7 +101,7 @@ describe('WARC objects through the ingest', () => {
   it('a revisit in another WARC finds its original by URI and date; an unknown one is kept, and linked when its event comes again', async () => {
     const revisitSpec: WarcRecordSpec = { type: 'revisit', url: 'https://news.example/a', date: '2024-06-01T00:00:00Z', refersToUrl: 'https://news.example/a', refersToDate: '2024-03-01T10:00:00Z' };
     const revisits = await writeWarc([revisitSpec], true);
-    const revisitEvent = await upload(servers.s3, 'crawls/later.warc.gz', revisits.bytes);
+    const revisitEvent = await upload(env.servers.s3, 'crawls/later.warc.gz', revisits.bytes);
     await ingest.processEvent(sqsEvent([revisitEvent]));
     const revisitId = 'raw-pages/crawls/later.warc.gz#@0';
     const unknown = await store.getDocument(revisitId);
@@ -115,7 +109,7 @@ describe('WARC objects through the ingest', () => {
     expect(unknown?.revisitOf).toBeUndefined();
 
     const originals = await writeWarc(crawl().slice(0, 2), true);
-    await ingest.processEvent(sqsEvent([await upload(servers.s3, 'crawls/first.warc.gz', originals.bytes)]));
+    await ingest.processEvent(sqsEvent([await upload(env.servers.s3, 'crawls/first.warc.gz', originals.bytes)]));
     await ingest.processEvent(sqsEvent([revisitEvent]));
     const originalId = `raw-pages/crawls/first.warc.gz#@${originals.offsets[1]}`;
     expect(await store.getDocument(revisitId)).toMatchObject({ kind: 'revisit', revisitOf: originalId, clusterId: originalId });
@@ -123,9 +117,9 @@ describe('WARC objects through the ingest', () => {
 
   it('an overwrite with fewer records marks the records it no longer holds deleted', async () => {
     const full = await writeWarc(crawl().slice(0, 3), false);
-    await ingest.processEvent(sqsEvent([await upload(servers.s3, 'crawl.warc', full.bytes)]));
+    await ingest.processEvent(sqsEvent([await upload(env.servers.s3, 'crawl.warc', full.bytes)]));
     const shorter = await writeWarc(crawl().slice(0, 2), false);
-    await ingest.processEvent(sqsEvent([await upload(servers.s3, 'crawl.warc', shorter.bytes)]));
+    await ingest.processEvent(sqsEvent([await upload(env.servers.s3, 'crawl.warc', shorter.bytes)]));
     expect((await store.getDocument(`raw-pages/crawl.warc#@${full.offsets[1]}`))?.status).toBe('recorded');
     expect((await store.getDocument(`raw-pages/crawl.warc#@${full.offsets[2]}`))?.status).toBe('deleted');
   });
@@ -138,7 +132,7 @@ describe('JSONL objects through the ingest', () => {
       JSON.stringify({ url: 'https://copy.example/a', text: editedSeed(), scrapedAt: '2024-03-02T10:00:00Z' }),
       '{"url": "https://broken.example/", "text": "unterminated',
     ];
-    const event = await upload(servers.s3, 'scrapes/day.jsonl', `${lines.join('\n')}\n`);
+    const event = await upload(env.servers.s3, 'scrapes/day.jsonl', `${lines.join('\n')}\n`);
     expect((await ingest.processEvent(sqsEvent([event]))).batchItemFailures).toEqual([]);
     const [first, second, bad] = await Promise.all(['L1', 'L2', 'L3'].map((id) => store.getDocument(`raw-pages/scrapes/day.jsonl#${id}`)));
     expect(first).toMatchObject({ status: 'recorded', url: 'https://news.example/a', captureDate: '2024-03-01T10:00:00Z', isOriginal: true });
@@ -151,12 +145,12 @@ describe('JSONL objects through the ingest', () => {
 
 describe('objects over the single-page size limit', () => {
   it('a JSONL object larger than maxInputBytes is still split (its first bytes say so); a single page that large is rejected unread', async () => {
-    const small = createIngest({ s3: servers.s3, dynamo: servers.dynamo, tableName: table, config: { maxInputBytes: 400 } });
+    const small = createIngest({ s3: env.servers.s3, dynamo: env.servers.dynamo, tableName: env.table, config: { maxInputBytes: 400 } });
     const line = (n: number) => JSON.stringify({ url: `https://small.example/${n}`, text: `Harbour notice ${n}. The ferry to the northern islands runs again from Monday, weather permitting, the harbour office said.` });
     const lines = [1, 2, 3, 4].map(line).join('\n');
     expect(lines.length).toBeGreaterThan(400);
-    const scrape = await upload(servers.s3, 'big/scrape.jsonl', lines);
-    const page = await upload(servers.s3, 'big/page.txt', 'A long page. '.repeat(50));
+    const scrape = await upload(env.servers.s3, 'big/scrape.jsonl', lines);
+    const page = await upload(env.servers.s3, 'big/page.txt', 'A long page. '.repeat(50));
     expect((await small.processEvent(sqsEvent([scrape, page]))).batchItemFailures).toEqual([]);
     const records = await Promise.all(['L1', 'L2', 'L3', 'L4'].map((id) => store.getDocument(`raw-pages/big/scrape.jsonl#${id}`)));
     expect(records.map((doc) => doc?.status)).toEqual(['recorded', 'recorded', 'recorded', 'recorded']);

@@ -4,27 +4,21 @@
  * a delete removes all 10, and the repair of a redelivery writes back the missing ones.
  */
 import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, INDEX_LAYOUT_NAMES, indexLayoutNamed, type IndexLayoutName, type ObjectRef, type Store } from '../../functions/store/index.ts';
 import { PERMUTED_10_LAYOUT } from '../../functions/store/index-layout.ts';
 import { bandPartitions } from '../../functions/store/keys.ts';
-import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
+import { useFreshTables } from '../support/table-fixture.ts';
 import { ARTICLE_A, ARTICLE_B, editWords, flipBits, makeAnalysis } from './analyses.ts';
 
 const BUCKET = 'raw-pages';
 const BASE = '9d04c3b7e15a62f8';
 const LAYOUT: IndexLayoutName = 'p10x25';
-let servers: LocalServers;
-let table: string;
+const env = useFreshTables();
 let store: Store;
 
-beforeAll(async () => {
-  servers = await startTestServers();
-});
-afterAll(async () => servers?.stop());
 beforeEach(async () => {
-  table = await freshTable(servers);
-  store = createStore({ client: servers.dynamo, tableName: table, config: { maxDistance: 3, minSimilarity: 0.5 }, indexLayout: LAYOUT });
+  store = createStore({ client: env.servers.dynamo, tableName: env.table, config: { maxDistance: 3, minSimilarity: 0.5 }, indexLayout: LAYOUT });
 });
 
 let sequence = 0x500;
@@ -35,7 +29,7 @@ function ref(key: string): ObjectRef {
 const docIdOf = (key: string): string => `${BUCKET}/${key}`;
 
 async function bandItemsByDoc(): Promise<Map<string, string[]>> {
-  const { Items = [] } = await DynamoDBDocumentClient.from(servers.dynamo).send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+  const { Items = [] } = await DynamoDBDocumentClient.from(env.servers.dynamo).send(new ScanCommand({ TableName: env.table, ConsistentRead: true }));
   const byDoc = new Map<string, string[]>();
   for (const item of Items.filter((candidate) => String(candidate.pk).startsWith('BAND#'))) {
     byDoc.set(String(item.docId), [...(byDoc.get(String(item.docId)) ?? []), String(item.pk)].sort());
@@ -63,7 +57,7 @@ describe(`store with the ${LAYOUT} index layout`, () => {
     expect(await store.getDocument(docIdOf('repost.html'))).toMatchObject({ clusterId: docIdOf('original.html'), duplicateOf: docIdOf('original.html'), distance: 3 });
 
     // The default layout queries other partitions: a table keeps the layout it was filled with.
-    const defaultStore = createStore({ client: servers.dynamo, tableName: table, config: { maxDistance: 3, minSimilarity: 0.5 } });
+    const defaultStore = createStore({ client: env.servers.dynamo, tableName: env.table, config: { maxDistance: 3, minSimilarity: 0.5 } });
     expect(await defaultStore.findCandidates({ simhash: repost.simhash, sketch: repost.sketch })).toEqual([]);
     const found = await store.findCandidates({ simhash: repost.simhash, sketch: repost.sketch });
     expect(found.map((candidate) => candidate.docId).sort()).toEqual([docIdOf('original.html'), docIdOf('repost.html')]);
@@ -72,9 +66,9 @@ describe(`store with the ${LAYOUT} index layout`, () => {
   it('removes all 10 band items on delete and repairs missing ones on assignCluster', async () => {
     await store.recordDocument(ref('original.html'), original);
     await store.recordDocument(ref('repost.html'), repost);
-    const db = DynamoDBDocumentClient.from(servers.dynamo);
+    const db = DynamoDBDocumentClient.from(env.servers.dynamo);
     const lost = bandPartitions(repost.simhash, PERMUTED_10_LAYOUT).slice(3, 7);
-    for (const pk of lost) await db.send(new DeleteCommand({ TableName: table, Key: { pk, sk: docIdOf('repost.html') } }));
+    for (const pk of lost) await db.send(new DeleteCommand({ TableName: env.table, Key: { pk, sk: docIdOf('repost.html') } }));
     expect((await bandItemsByDoc()).get(docIdOf('repost.html'))).toHaveLength(6);
 
     expect(await store.assignCluster(docIdOf('repost.html'))).toMatchObject({ clusterId: docIdOf('original.html') });
@@ -86,7 +80,7 @@ describe(`store with the ${LAYOUT} index layout`, () => {
 
   it('resolves every deployable name to the layout of that name, and refuses an unknown one, listing the valid ones', () => {
     expect(INDEX_LAYOUT_NAMES.map((name) => indexLayoutNamed(name).name)).toEqual(['bands4x16', 'p10x25', 'p16x28']);
-    expect(() => createStore({ client: servers.dynamo, tableName: table, indexLayout: 'bands8x8' as IndexLayoutName })).toThrow(
+    expect(() => createStore({ client: env.servers.dynamo, tableName: env.table, indexLayout: 'bands8x8' as IndexLayoutName })).toThrow(
       `unknown index layout "bands8x8": valid layouts are ${INDEX_LAYOUT_NAMES.join(', ')}`,
     );
   });

@@ -1,23 +1,17 @@
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, ensureTable, type ObjectRef, type Store } from '../../functions/store/index.ts';
-import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
+import { useFreshTables } from '../support/table-fixture.ts';
 import { ARTICLE_A, ARTICLE_B, editWords, flipBits, makeAnalysis } from './analyses.ts';
 
 const BASE = '3c5a9f00e1b2d4c6';
 const BUCKET = 'raw-pages';
-let servers: LocalServers;
-let table: string;
+const env = useFreshTables();
 let store: Store;
 
-beforeAll(async () => {
-  servers = await startTestServers();
-});
-afterAll(async () => servers?.stop());
 beforeEach(async () => {
-  table = await freshTable(servers);
   // Thresholds fixed here so the Hamming-space layout below means the same whatever the core's defaults become.
-  store = createStore({ client: servers.dynamo, tableName: table, config: { maxDistance: 3, minSimilarity: 0.5 } });
+  store = createStore({ client: env.servers.dynamo, tableName: env.table, config: { maxDistance: 3, minSimilarity: 0.5 } });
 });
 
 let sequence = 0x100;
@@ -27,14 +21,14 @@ function ref(key: string, overrides: Partial<ObjectRef> = {}): ObjectRef {
 }
 
 async function scanTable(): Promise<Record<string, unknown>[]> {
-  const db = DynamoDBDocumentClient.from(servers.dynamo);
-  const { Items = [] } = await db.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+  const db = DynamoDBDocumentClient.from(env.servers.dynamo);
+  const { Items = [] } = await db.send(new ScanCommand({ TableName: env.table, ConsistentRead: true }));
   return Items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
 describe('store on dynalite', () => {
   it('ensureTable is idempotent', async () => {
-    await expect(ensureTable(servers.dynamo, table)).resolves.toBeUndefined();
+    await expect(ensureTable(env.servers.dynamo, env.table)).resolves.toBeUndefined();
   });
 
   it('clusters near-duplicates under the earliest-dated original and leaves unrelated pages alone', async () => {
@@ -104,10 +98,10 @@ describe('store on dynalite', () => {
     expect(await store.findCandidates({ simhash: BASE, sketch: makeAnalysis({ text: ARTICLE_A }).sketch })).toEqual([]); // old bands removed
 
     // A band item whose document does not match it (e.g. a crash between writes) is a candidate but never a duplicate.
-    const db = DynamoDBDocumentClient.from(servers.dynamo);
+    const db = DynamoDBDocumentClient.from(env.servers.dynamo);
     const ghostSketch = makeAnalysis({ text: ARTICLE_A }).sketch;
-    await db.send(new PutCommand({ TableName: table, Item: { pk: `BAND#0#${BASE.slice(0, 4)}`, sk: `${BUCKET}/page`, docId: `${BUCKET}/page`, simhash: BASE, sketch: ghostSketch, rank: '0000' } }));
-    await db.send(new PutCommand({ TableName: table, Item: { pk: `BAND#0#${BASE.slice(0, 4)}`, sk: `${BUCKET}/never-written`, docId: `${BUCKET}/never-written`, simhash: BASE, sketch: ghostSketch, rank: '0000' } }));
+    await db.send(new PutCommand({ TableName: env.table, Item: { pk: `BAND#0#${BASE.slice(0, 4)}`, sk: `${BUCKET}/page`, docId: `${BUCKET}/page`, simhash: BASE, sketch: ghostSketch, rank: '0000' } }));
+    await db.send(new PutCommand({ TableName: env.table, Item: { pk: `BAND#0#${BASE.slice(0, 4)}`, sk: `${BUCKET}/never-written`, docId: `${BUCKET}/never-written`, simhash: BASE, sketch: ghostSketch, rank: '0000' } }));
     const fresh = await store.recordDocument(ref('fresh'), makeAnalysis({ text: ARTICLE_A, simhash: BASE }));
     expect(fresh).toMatchObject({ outcome: 'recorded', clusterId: `${BUCKET}/fresh`, isOriginal: true });
   });
