@@ -118,7 +118,7 @@ describe('backfill', () => {
 
   it('draws a bar on a terminal', () => {
     const tty = captureStream(true);
-    const progress = new Progress(tty, 'backfill', () => 1_000);
+    const progress = new Progress(tty, 'backfill', { now: () => 1_000 });
     progress.update({ done: 3, total: 12, final: false });
     progress.finish({ done: 12, total: 12, final: true });
     expect(tty.text).toBe(`\r[########......................] backfill: 3/12+ objects\x1b[K\r[${'#'.repeat(30)}] backfill: 12/12 objects (100%)\x1b[K\n`);
