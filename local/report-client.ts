@@ -276,7 +276,7 @@ function render(): void {
   }
   const status = document.getElementById('page-status')!;
   const first = items.length === 0 ? 0 : state.page * PAGE_SIZE + 1;
-  status.textContent = `${first}–${state.page * PAGE_SIZE + shown.length} of ${items.length}`;
+  status.textContent = `${first.toLocaleString('en')}–${(state.page * PAGE_SIZE + shown.length).toLocaleString('en')} of ${items.length.toLocaleString('en')}`;
   (document.getElementById('prev') as HTMLButtonElement).disabled = state.page === 0;
   (document.getElementById('next') as HTMLButtonElement).disabled = state.page >= pages - 1;
   document.querySelectorAll<HTMLButtonElement>('.tabs button').forEach((tab) => tab.setAttribute('aria-selected', String(tab.dataset.view === state.view)));

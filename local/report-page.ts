@@ -39,6 +39,7 @@ export function renderReportHtml(data: ReportData): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(data.title)}</title>
+<link rel="icon" href="data:,">
 <style>${styles}</style>
 </head>
 <body>
