@@ -8,7 +8,7 @@ import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
 import { openDocumentReader } from './pipeline.ts';
 import { buildReportData, type ReportExtras } from './report-data.ts';
 import { renderReportHtml } from './report-page.ts';
-import { dynamoFor, type StoreTargetOptions } from './store-target.ts';
+import { withStoreTarget, type StoreTargetOptions } from './store-target.ts';
 
 export interface ReportTarget {
   dynamo: DynamoDBClient;
@@ -36,15 +36,12 @@ export interface ReportCommandOptions extends StoreTargetOptions {
 }
 
 export async function reportCommand(options: ReportCommandOptions, write: (line: string) => void): Promise<number> {
-  const dynamo = dynamoFor(options);
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
-  try {
+  return withStoreTarget(options, async (dynamo) => {
     const source = `table ${tableName}${options.endpointUrl ? ` at ${options.endpointUrl}` : options.region ? ` in ${options.region}` : ''}`;
     const report = await renderTableReport({ dynamo, tableName }, { source });
     writeWhole(options.out, report.html);
     write(`report: ${report.documents} documents, ${report.clusters} clusters -> ${options.out} (${Math.round(Buffer.byteLength(report.html) / 1024)} KB)`);
     return 0;
-  } finally {
-    dynamo.destroy();
-  }
+  });
 }
