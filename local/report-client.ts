@@ -271,7 +271,7 @@ function render(): void {
   else if (state.view === 'clusters') list.append(el('ol', { class: 'clusters' }, ...shown.map(clusterItem)));
   else if (state.view === 'mismatches') list.append(el('ol', { class: 'mismatches' }, ...shown.map(mismatchItem)));
   else {
-    const head = el('tr', {}, ...['page', '', 'reason', 'cluster', 'claimed'].map((name) => el('th', {}, name)));
+    const head = el('tr', {}, ...['page', 'marks', 'reason', 'cluster', 'claimed'].map((name) => el('th', {}, name)));
     list.append(el('table', { class: 'pages' }, el('thead', {}, head), el('tbody', {}, ...shown.map(pageRow))));
   }
   const status = document.getElementById('page-status')!;
