@@ -41,6 +41,8 @@ export class Progress {
   private lastDrawn = -Infinity;
   private lastPlain: number;
   private lastLine = '';
+  /** The last plain line as written (with its rate), so the final line is not a copy of it. */
+  private lastWritten = '';
   private readonly started: number;
   private readonly unit: string;
   private readonly plainEveryMs: number;
@@ -89,14 +91,15 @@ export class Progress {
     } else if ((milestone || now - this.lastPlain >= this.plainEveryMs) && line !== this.lastLine) {
       this.lastLine = line;
       this.lastPlain = now;
-      this.stream.write(`${line}${this.rate(state.done)}\n`);
+      this.lastWritten = `${line}${this.rate(state.done)}`;
+      this.stream.write(`${this.lastWritten}\n`);
     }
   }
 
   finish(state: ProgressState): void {
     const line = Progress.text(this.label, state, this.unit);
     if (this.stream.isTTY) this.stream.write(`\r${Progress.bar(state)} ${line}\x1b[K\n`);
-    else if (line !== this.lastLine) this.stream.write(`${line}\n`);
+    else if (line !== this.lastWritten) this.stream.write(`${line}\n`);
   }
 }
 

@@ -11,7 +11,7 @@ function captureStream(isTTY: boolean) {
 }
 
 describe('progressCounter (the helper for run, backfill, export, reindex)', () => {
-  it('off a terminal: a plain line at most every 5 s, with the rate, and always the last one', () => {
+  it('off a terminal: a plain line at most every 5 s, with the rate, and always the final count', () => {
     let now = 0;
     const stream = captureStream(false);
     const counter = progressCounter('reindex', { unit: 'documents', total: 100, stream, now: () => now });
@@ -26,6 +26,7 @@ describe('progressCounter (the helper for run, backfill, export, reindex)', () =
       'reindex: 50/100 documents (50%), 5.0/s',
       'reindex: 75/100 documents (75%), 5.0/s',
       'reindex: 100/100 documents (100%), 5.0/s',
+      'reindex: 100/100 documents (100%)',
     ]);
   });
 
