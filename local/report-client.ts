@@ -130,6 +130,25 @@ function timeline(indexes: number[], evidence: HTMLElement): SVGElement {
   return root;
 }
 
+/** A thumbnail of the cluster's timeline for its header row: content periods in blue, claimed dates as ticks, mismatches red. */
+function miniTimeline(indexes: number[]): SVGElement {
+  const width = 150;
+  const height = 16;
+  const root = svg('svg', { class: 'mini-timeline', width, height, viewBox: `0 0 ${width} ${height}`, 'aria-hidden': 'true' });
+  const rows = indexes.map((index) => ({ doc: docs[index]!, claim: span(docs[index]!.cd), from: span(docs[index]!.e0), to: span(docs[index]!.e1 ?? docs[index]!.e0) }));
+  const times = rows.flatMap((row) => [row.claim, row.from, row.to].flatMap((range) => range ?? []));
+  if (times.length === 0) return root;
+  const min = Math.min(...times);
+  const max = Math.max(...times, min + DAY_MS);
+  const x = (time: number) => 3 + ((time - min) / (max - min)) * (width - 6);
+  for (const row of rows) {
+    if (row.from && row.to) root.append(svg('rect', { x: x(row.from[0]), y: 6, width: Math.max(2, x(row.to[1]) - x(row.from[0])), height: 4, class: 'dominant' }));
+    if (row.claim && row.doc.m && row.to) root.append(svg('line', { x1: x(row.to[1]), x2: x(row.claim[0]), y1: 8, y2: 8, class: 'gap' }));
+  }
+  for (const row of rows) if (row.claim) root.append(svg('rect', { x: x(row.claim[0]) - 1, y: 1, width: 2, height: 14, class: row.doc.m ? 'claim bad' : 'claim' }));
+  return root;
+}
+
 function showEvidence(panel: HTMLElement, doc: ReportDoc, root: SVGElement, group: SVGElement): void {
   root.querySelectorAll('.row.selected').forEach((row) => row.classList.remove('selected'));
   group.classList.add('selected');
@@ -187,6 +206,7 @@ function clusterItem(clusterIndex: number): HTMLElement {
     el('span', { class: 'size' }, `${members.length} pages`),
     el('span', { class: 'key' }, original.k),
     original.t ? el('span', { class: 'muted title' }, original.t) : null,
+    miniTimeline(members),
     mismatched > 0 ? el('span', { class: 'badge mismatch' }, `${mismatched} date mismatch${mismatched > 1 ? 'es' : ''}`) : null,
   );
   const item = el('li', { class: 'cluster', id: `cluster-${clusterIndex}`, 'data-testid': 'cluster' }, header);
