@@ -8,6 +8,7 @@ import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
 import { openDocumentReader } from './pipeline.ts';
 import { buildReportData, type ReportExtras } from './report-data.ts';
 import { renderReportHtml } from './report-page.ts';
+import { progressCounter, type ProgressStream } from './progress.ts';
 import { withStoreTarget, type StoreTargetOptions } from './store-target.ts';
 
 export interface ReportTarget {
@@ -35,11 +36,13 @@ export interface ReportCommandOptions extends StoreTargetOptions {
   out: string;
 }
 
-export async function reportCommand(options: ReportCommandOptions, write: (line: string) => void): Promise<number> {
+export async function reportCommand(options: ReportCommandOptions, write: (line: string) => void, progressStream: ProgressStream = process.stderr): Promise<number> {
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   return withStoreTarget(options, async (dynamo) => {
     const source = `table ${tableName}${options.endpointUrl ? ` at ${options.endpointUrl}` : options.region ? ` in ${options.region}` : ''}`;
-    const report = await renderTableReport({ dynamo, tableName }, { source });
+    const progress = progressCounter('report', { unit: 'documents', stream: progressStream });
+    const report = await renderTableReport({ dynamo, tableName }, { source, onRead: (count) => progress.add(count) });
+    progress.finish();
     writeWhole(options.out, report.html);
     write(`report: ${report.documents} documents, ${report.clusters} clusters -> ${options.out} (${Math.round(Buffer.byteLength(report.html) / 1024)} KB)`);
     return 0;

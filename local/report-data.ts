@@ -86,6 +86,8 @@ export interface ReportExtras {
   failures?: { key: string; reason: string }[];
   /** Objects still being processed. */
   inProgress?: number;
+  /** Told after each page of documents read (for a progress display). */
+  onRead?(documents: number): void;
   now?: () => Date;
 }
 
@@ -165,8 +167,12 @@ export async function buildReportData(source: ReportSource, extras: ReportExtras
       members.set(document.clusterId, list);
     }
   };
-  for await (const page of source.recordedPages()) page.forEach(add);
-  for await (const page of source.unrecordedPages()) page.forEach(add);
+  for (const pages of [source.recordedPages(), source.unrecordedPages()]) {
+    for await (const page of pages) {
+      page.forEach(add);
+      extras.onRead?.(page.length);
+    }
+  }
   for (const failure of extras.failures ?? []) {
     docs.push({ k: failure.key, st: 'failed', rs: cut(failure.reason) });
     counts.pages += 1;
