@@ -54,9 +54,9 @@ function rootCause(error: unknown): Error & { code?: string; $metadata?: unknown
   return current;
 }
 
-async function where(options: StoreTargetOptions, client?: DynamoDBClient): Promise<string> {
+function where(options: StoreTargetOptions): string {
   if (options.endpointUrl) return `endpoint ${options.endpointUrl}`;
-  const region = options.region ?? (await client?.config.region().catch(() => undefined)) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   return `real AWS (the SDK's default endpoint, region ${region ?? 'not set'})`;
 }
 
@@ -68,7 +68,7 @@ export async function explainStoreFailure(error: unknown, options: StoreTargetOp
   const cause = rootCause(error);
   const text = `${cause.name}: ${cause.message}`;
   const table = options.tableName ?? 'archive-dedup';
-  const tried = await where(options);
+  const tried = where(options);
   const suggestLocal = async () =>
     !options.endpointUrl && (await dynamoAnswers(localEndpoint))
       ? ` A local stack answers at ${localEndpoint}: add --endpoint-url ${localEndpoint}.`

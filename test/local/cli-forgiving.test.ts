@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { main } from '../../local/cli.ts';
 import { describeStack } from '../../local/cli-stack.ts';
 import { warcUri } from '../../local/export-rows.ts';
@@ -208,6 +208,7 @@ describe('local', () => {
 
   it('SIGHUP stops it cleanly, as Ctrl-C does: servers closed, ports free, exit 0', async () => {
     const local = startLocal(process.execPath, [BIN, 'local', '--s3-port', '0', '--dynamo-port', '0', '--report-port', '0']);
+    onTestFinished(() => void (local.child.exitCode === null && local.child.kill('SIGKILL')));
     await vi.waitFor(() => expect(local.output.text).toContain('Ready.'), { timeout: 60_000, interval: 200 });
     const taken = ports(local.output.text);
     expect(taken).toHaveLength(3);
@@ -220,6 +221,8 @@ describe('local', () => {
   it('when the process that started it dies without passing a signal on (kill -9 of npx or a shell), it stops too', async () => {
     // A shell stands in for npx: killed with SIGKILL, it cannot pass anything on; `local` is re-parented.
     const local = startLocal('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" local --s3-port 0 --dynamo-port 0 --report-port 0; echo "exit $?"`]);
+    // If the test fails before the shell is killed, the shell's end still ends `local` (the behaviour under test).
+    onTestFinished(() => void (local.child.exitCode === null && local.child.kill('SIGKILL')));
     await vi.waitFor(() => expect(local.output.text).toContain('Ready.'), { timeout: 60_000, interval: 200 });
     const taken = ports(local.output.text);
     local.child.kill('SIGKILL');

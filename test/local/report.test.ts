@@ -3,6 +3,7 @@
  * a click that opens a cluster, the filter, the mismatches view, no console errors; read through the indexes;
  * linear in size and usable at 100,000 documents; `local` serving it live.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { renderTableReport } from '../../local/cli-report.ts';
 import { buildReportData } from '../../local/report-data.ts';
 import { renderReportHtml } from '../../local/report-page.ts';
 import { buildSamples, type SampleSet } from '../../local/samples.ts';
+import { assertPortFree, localS3Client } from '../../local/servers.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
 import { launchBrowser, type Browser } from '../support/browser.ts';
 import { syntheticDocuments, syntheticSource } from '../support/synthetic-archive.ts';
@@ -198,40 +200,41 @@ describe('at scale', () => {
 
 describe('local serves the report live', () => {
   it('at http://127.0.0.1:PORT/, re-read on each load; SIGTERM stops every server and exits 0', async () => {
-    const { spawn } = await import('node:child_process');
     const bin = join(import.meta.dirname, '../../bin/archive-dedup.mjs');
     const child = spawn(process.execPath, [bin, 'local', '--s3-port', '0', '--dynamo-port', '0', '--report-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await expect.poll(() => out, { timeout: 60_000 }).toContain('Ready.');
-    const url = /Report \(HTML\): +(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
-    const s3 = /S3 \(s3rver\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-    expect(url).toBeDefined();
-    expect(out).toContain('npx archive-dedup duplicates');
+    try {
+      await expect.poll(() => out, { timeout: 60_000 }).toContain('Ready.');
+      const url = /Report \(HTML\): +(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+      const s3 = /S3 \(s3rver\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      expect(url).toBeDefined();
+      expect(out).toContain('npx archive-dedup duplicates');
 
-    const { page, errors } = await browser.page();
-    await page.goto(url!);
-    expect(await page.locator('[data-count="pages"] .value').textContent()).toBe('0');
-    // Upload through the running stack's S3, then reload: the new page is in the report.
-    const { localS3Client } = await import('../../local/servers.ts');
-    const s3Client = localS3Client(s3!);
-    await s3Client.send(new PutObjectCommand({ Bucket: 'raw-pages', Key: 'pages/ferry.txt', Body: readFileSync(join(import.meta.dirname, '../../samples/harbour-ferry.txt')) }));
-    s3Client.destroy();
-    await expect
-      .poll(async () => {
-        await page.reload();
-        return page.locator('[data-count="pages"] .value').textContent();
-      }, { timeout: 30_000 })
-      .toBe('1');
-    expect(errors).toEqual([]);
+      const { page, errors } = await browser.page();
+      await page.goto(url!);
+      expect(await page.locator('[data-count="pages"] .value').textContent()).toBe('0');
+      // Upload through the running stack's S3, then reload: the new page is in the report.
+      const s3Client = localS3Client(s3!);
+      await s3Client.send(new PutObjectCommand({ Bucket: 'raw-pages', Key: 'pages/ferry.txt', Body: readFileSync(join(import.meta.dirname, '../../samples/harbour-ferry.txt')) }));
+      s3Client.destroy();
+      await expect
+        .poll(async () => {
+          await page.reload();
+          return page.locator('[data-count="pages"] .value').textContent();
+        }, { timeout: 30_000 })
+        .toBe('1');
+      expect(errors).toEqual([]);
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(out).toContain('stopping (SIGTERM)');
-    // The port is free again.
-    const { assertPortFree } = await import('../../local/servers.ts');
-    await expect(assertPortFree('127.0.0.1', Number(new URL(url!).port))).resolves.toBeUndefined();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).toContain('stopping (SIGTERM)');
+      // The port is free again.
+      await expect(assertPortFree('127.0.0.1', Number(new URL(url!).port))).resolves.toBeUndefined();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   }, 120_000);
 });
