@@ -61,7 +61,7 @@ async function serveReport(stack: EmbeddedStack, host: string, port: number): Pr
     }
     renderTableReport(
       { dynamo: stack.servers.dynamo, tableName: stack.tableName },
-      { title: 'archive-dedup: local stack', source: `local stack, table ${stack.tableName} at ${stack.servers.dynamoEndpoint}` },
+      { title: 'archive-dedup: local stack', source: `local stack, table ${stack.tableName} at ${stack.servers.dynamoEndpoint}`, inProgress: stack.pending() },
     ).then(
       (report) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(report.html),
       (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`the report could not be read: ${error.message}\n`),

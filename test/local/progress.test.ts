@@ -2,8 +2,9 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { progressCounter } from '../../local/progress.ts';
+import { LocalQueue } from '../../local/queue.ts';
 import { SAMPLES_DIR } from '../../local/samples.ts';
 
 function captureStream(isTTY: boolean) {
@@ -54,4 +55,30 @@ describe('run', () => {
     expect(report.documents.length).toBeGreaterThan(0);
     expect(stderr).toMatch(new RegExp(`run: ${report.documents.length}/${report.documents.length} files \\(100%\\)`));
   }, 60_000);
+});
+
+describe('objects in progress (what the live report shows)', () => {
+  it('LocalQueue.pending counts messages queued and being handled, retries included, and ends at 0', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let attempts = 0;
+    const queue = new LocalQueue(
+      async (event) => {
+        await gate;
+        attempts += 1;
+        // The first receive of 'retry' fails: it waits its backoff and still counts as pending.
+        return { batchItemFailures: attempts === 1 ? event.Records.filter((record) => record.body === 'retry').map((record) => ({ itemIdentifier: record.messageId })) : [] };
+      },
+      { batchSize: 2, concurrency: 1, batchWindowMs: 0, retryBackoffMs: 20 },
+    );
+    for (const body of ['retry', 'b', 'c']) queue.send(body);
+    expect(queue.pending).toBe(3);
+    await vi.waitFor(() => expect(attempts).toBe(0)); // the first batch is in flight, held at the gate
+    expect(queue.pending).toBe(3);
+    release();
+    await queue.whenIdle();
+    queue.close();
+    expect(queue.pending).toBe(0);
+    expect(attempts).toBe(3);
+  });
 });
