@@ -134,6 +134,26 @@ describe('the report in headless Chromium', () => {
   });
 });
 
+describe('hostile text', () => {
+  it('keys, titles and URLs are shown as text: a key holding </script> or markup runs nothing', async () => {
+    const [original, copy] = syntheticDocuments(200).filter((document) => document.isOriginal === false).slice(0, 1).flatMap((document) => [
+      { ...document, docId: document.duplicateOf!, key: 'evil/</script><script>window.pwned=1</script>.html', isOriginal: true, title: '<img src=x onerror="window.pwned=2">' },
+      { ...document, url: 'javascript:window.pwned=3', title: '\u2028 line separator & <b>bold</b>' },
+    ]);
+    const data = await buildReportData(syntheticSource([original!, copy!]), { source: '<i>source</i>', now: () => new Date(0) });
+    const file = join(dir, 'hostile.html');
+    writeFileSync(file, renderReportHtml(data));
+    const { page, errors } = await browser.page();
+    await page.goto(pathToFileURL(file).href);
+    await page.getByTestId('cluster-header').first().click();
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.getByTestId('cluster-header').first().textContent()).toContain('evil/</script><script>window.pwned=1</script>.html');
+    expect(await page.locator('#cluster-0 table.members').textContent()).toContain('<img src=x onerror="window.pwned=2">');
+    expect(await page.locator('#source').textContent()).toContain('<i>source</i>');
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('reading the table', () => {
   it('uses the byCluster index for the recorded documents; only the unindexed documents come from a (filtered) table Scan', async () => {
     const calls: { command: string; index?: string; filter?: string }[] = [];
