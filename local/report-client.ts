@@ -205,6 +205,7 @@ function clusterItem(clusterIndex: number): HTMLElement {
     { class: 'cluster-header', 'aria-expanded': String(open), 'data-testid': 'cluster-header' },
     el('span', { class: 'size' }, `${members.length} pages`),
     el('span', { class: 'key' }, original.k),
+    original.st ? el('span', { class: `badge ${original.st}` }, `original ${original.st}`) : null,
     original.t ? el('span', { class: 'muted title' }, original.t) : null,
     miniTimeline(members),
     mismatched > 0 ? el('span', { class: 'badge mismatch' }, `${mismatched} date mismatch${mismatched > 1 ? 'es' : ''}`) : null,

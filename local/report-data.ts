@@ -138,6 +138,7 @@ function toReportDoc(document: StoredDocument): ReportDoc {
 
 interface Member {
   index: number;
+  docId: string;
   rank: string;
   isOriginal: boolean;
   contentHash?: string;
@@ -147,6 +148,8 @@ export async function buildReportData(source: ReportSource, extras: ReportExtras
   const docs: ReportDoc[] = [];
   const members = new Map<string, Member[]>();
   const reasons: Record<string, number> = {};
+  /** Documents no index holds, by docId: a deleted original is found here for the cluster still named after it. */
+  const unindexed = new Map<string, Member>();
   const counts: ReportCounts = { pages: 0, recorded: 0, clusters: 0, nearDuplicates: 0, exactCopies: 0, mismatches: 0, rejected: 0, deleted: 0, failed: 0, inProgress: extras.inProgress ?? 0 };
 
   const add = (document: StoredDocument) => {
@@ -163,8 +166,10 @@ export async function buildReportData(source: ReportSource, extras: ReportExtras
     if (doc.m && document.status === 'recorded') counts.mismatches += 1;
     if (document.status === 'recorded' && document.clusterId) {
       const list = members.get(document.clusterId) ?? [];
-      list.push({ index, rank: document.rank ?? '', isOriginal: document.isOriginal === true, contentHash: document.contentHash });
+      list.push({ index, docId: document.docId, rank: document.rank ?? '', isOriginal: document.isOriginal === true, contentHash: document.contentHash });
       members.set(document.clusterId, list);
+    } else if (document.status === 'deleted') {
+      unindexed.set(document.docId, { index, docId: document.docId, rank: '', isOriginal: true, contentHash: document.contentHash });
     }
   };
   for (const pages of [source.recordedPages(), source.unrecordedPages()]) {
@@ -181,7 +186,10 @@ export async function buildReportData(source: ReportSource, extras: ReportExtras
   }
 
   const clusters: number[][] = [];
-  for (const list of members.values()) {
+  for (const [clusterId, list] of members) {
+    // The cluster keeps the name of its original after the original is deleted (it left the index): show it, marked deleted.
+    const deletedOriginal = list.some((member) => member.docId === clusterId) ? undefined : unindexed.get(clusterId);
+    if (deletedOriginal) list.push(deletedOriginal);
     if (list.length < 2) continue; // a page alone is not a cluster worth showing
     // Original first (its rank is the lowest), then the copies in rank order, as the byCluster index sorts them.
     list.sort((a, b) => Number(b.isOriginal) - Number(a.isOriginal) || (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));

@@ -15,6 +15,8 @@ import { main } from '../../local/cli.ts';
 import { describeStack } from '../../local/cli-stack.ts';
 import { warcUri } from '../../local/export-rows.ts';
 import { formatReport } from '../../local/report.ts';
+import { buildReportData } from '../../local/report-data.ts';
+import { openDocumentReader } from '../../local/pipeline.ts';
 import { repostsOf } from '../../local/samples.ts';
 import { assertPortFree } from '../../local/servers.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
@@ -257,6 +259,14 @@ describe('duplicates KEY', () => {
     expect(after.lines).toContain('  original: seed.txt  [date mismatch]  [deleted]');
     expect(after.lines).toContain('  copy:     repost.txt  distance 0');
     expect(after.lines.filter((line) => line.includes('original:'))).toHaveLength(1);
+
+    // The HTML report shows the same: the cluster under its deleted original, marked deleted, then the copy.
+    const data = await buildReportData(openDocumentReader({ dynamo: stack.servers.dynamo, tableName: stack.tableName }), { source: 'test' });
+    expect(data.clusters).toHaveLength(1);
+    expect(data.clusters[0]!.map((index) => [data.docs[index]!.k, data.docs[index]!.st ?? 'recorded', data.docs[index]!.o ?? 0])).toEqual([
+      ['seed.txt', 'deleted', 1],
+      ['repost.txt', 'recorded', 0],
+    ]);
   });
 
   it('the hints `local` prints run through npx (archive-dedup is not on PATH after npm ci)', () => {
