@@ -90,7 +90,6 @@ function portProblem(error: unknown, options: LocalOptions): Error {
   );
 }
 
-export const REPORT_PORT = 4570;
 /** Signals that stop `local` cleanly (Ctrl-C, kill, a closed terminal). */
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** How often `local` checks that the process that started it (npx, a shell) is still there. */
@@ -104,7 +103,7 @@ export interface LocalOptions extends StackOptions {
 export async function localCommand(options: LocalOptions, write: Write): Promise<number> {
   const { reportPort: requestedReportPort, ...stackOptions } = options;
   const host = options.host ?? LOCAL_DEFAULTS.host;
-  const wanted = { ...options, s3Port: options.s3Port ?? LOCAL_DEFAULTS.s3Port, dynamoPort: options.dynamoPort ?? LOCAL_DEFAULTS.dynamoPort, reportPort: requestedReportPort ?? REPORT_PORT };
+  const wanted = { ...options, s3Port: options.s3Port ?? LOCAL_DEFAULTS.s3Port, dynamoPort: options.dynamoPort ?? LOCAL_DEFAULTS.dynamoPort, reportPort: requestedReportPort ?? LOCAL_DEFAULTS.reportPort };
   const stack = await startEmbeddedStack({ ...stackOptions, onOutcome: (docId, outcome) => write(`${new Date().toISOString()}  ${outcome.padEnd(10)} ${docId}`) }).catch((error: unknown) => {
     throw portProblem(error, wanted);
   });

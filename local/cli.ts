@@ -75,7 +75,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   local: {
-    usage: `local [--s3-port N] [--dynamo-port N] [--report-port N] [--host H]   embedded S3 + DynamoDB + ingest (ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}) and the live HTML report (port 4570), until Ctrl-C`,
+    usage: `local [--s3-port N] [--dynamo-port N] [--report-port N] [--host H]   embedded S3 + DynamoDB + ingest (ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}) and the live HTML report (port ${LOCAL_DEFAULTS.reportPort}), until Ctrl-C`,
     options: { ...STACK_OPTIONS, 'report-port': { type: 'string' } },
     run: async ({ values }, write) => (await stack()).localCommand({ ...stackOptions(values), reportPort: port(values['report-port'], 'report-port') }, write),
   },

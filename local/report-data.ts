@@ -8,6 +8,7 @@
  * (rejected, deleted) need a filtered Scan of the table.
  */
 import type { StoredDocument } from '../functions/store/index.ts';
+import { keyOfDocument } from './pipeline.ts';
 
 /** One document. Short names and absent-when-empty fields: they are repeated 100,000 times in a large report. */
 export interface ReportDoc {
@@ -99,14 +100,10 @@ function cut(text: string | null | undefined): string | undefined {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
 
-function keyOf(document: StoredDocument): string {
-  return document.recordId ? `${document.key}#${document.recordId}` : document.key;
-}
-
 /** Tolerant of fields other versions of the store add (e.g. `mismatchKinds`): unknown fields are ignored. */
 function toReportDoc(document: StoredDocument): ReportDoc {
   const extra = document as StoredDocument & { mismatchKinds?: unknown };
-  const doc: ReportDoc = { k: keyOf(document) };
+  const doc: ReportDoc = { k: keyOfDocument(document) };
   const set = <K extends keyof ReportDoc>(name: K, value: ReportDoc[K] | null | undefined) => {
     if (value !== undefined && value !== null) doc[name] = value;
   };

@@ -15,6 +15,8 @@ export const LOCAL_DEFAULTS = {
   host: '127.0.0.1',
   s3Port: 4569,
   dynamoPort: 4567,
+  /** The live HTML report of `local`. */
+  reportPort: 4570,
   bucket: 'raw-pages',
   region: 'us-east-1',
   /** s3rver and dynalite accept any credentials; these only satisfy the SDK's signer. */
