@@ -120,14 +120,19 @@ export async function localCommand(options: LocalOptions, write: Write): Promise
   write('');
   write('Ready. Uploads are processed as they arrive. Ctrl-C to stop.');
   const signal = await new Promise<string>((resolve) => {
-    const handlers = STOP_SIGNALS.map((name) => [name, () => resolve(name)] as const);
-    for (const [name, handler] of handlers) process.once(name, handler);
+    const handlers = STOP_SIGNALS.map((name) => [name, () => done(name)] as const);
     // `kill` on npx may end it without passing the signal on: an orphan is re-parented, so its ppid changes.
     const parent = process.ppid;
     const watch = setInterval(() => {
-      if (process.ppid !== parent) resolve('parent process gone');
+      if (process.ppid !== parent) done('parent process gone');
     }, PARENT_CHECK_MS);
     watch.unref();
+    function done(reason: string): void {
+      clearInterval(watch);
+      for (const [name, handler] of handlers) process.off(name, handler);
+      resolve(reason);
+    }
+    for (const [name, handler] of handlers) process.once(name, handler);
   });
   write(`stopping (${signal})...`);
   await new Promise<void>((resolve) => {
