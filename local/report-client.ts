@@ -91,13 +91,25 @@ function timeline(indexes: number[], evidence: HTMLElement): SVGElement {
   max += pad;
   const x = (time: number) => left + ((time - min) / (max - min)) * (width - left - right);
 
-  // Year ticks (every n years so that at most about 10 are drawn).
+  // Year ticks (every n years, at most about 10); within a year or two, month ticks instead.
+  const ticks: [number, string][] = [];
   const firstYear = new Date(min).getUTCFullYear() + 1;
   const lastYear = new Date(max).getUTCFullYear();
-  const step = Math.max(1, Math.ceil((lastYear - firstYear + 1) / 10));
-  for (let year = firstYear; year <= lastYear; year += step) {
-    const tx = x(Date.UTC(year, 0, 1));
-    root.append(svg('line', { x1: tx, x2: tx, y1: top - 6, y2: height - 4, class: 'tick' }), svg('text', { x: tx, y: top - 10, class: 'tick-label', 'text-anchor': 'middle' }, String(year)));
+  if (lastYear - firstYear >= 1) {
+    const step = Math.max(1, Math.ceil((lastYear - firstYear + 1) / 10));
+    for (let year = firstYear; year <= lastYear; year += step) ticks.push([Date.UTC(year, 0, 1), String(year)]);
+  } else {
+    const start = new Date(min);
+    const months = Math.ceil((max - min) / (30 * DAY_MS));
+    const step = Math.max(1, Math.ceil(months / 8));
+    for (let month = 1; month <= months; month += step) {
+      const time = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + month, 1);
+      if (time < max) ticks.push([time, new Date(time).toISOString().slice(0, 7)]);
+    }
+  }
+  for (const [time, label] of ticks) {
+    const tx = x(time);
+    root.append(svg('line', { x1: tx, x2: tx, y1: top - 6, y2: height - 4, class: 'tick' }), svg('text', { x: tx, y: top - 10, class: 'tick-label', 'text-anchor': 'middle' }, label));
   }
 
   rows.forEach((row, position) => {

@@ -10,7 +10,10 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { renderTableReport } from '../../local/cli-report.ts';
 import { buildSamples } from '../../local/samples.ts';
 import { startEmbeddedStack } from '../../local/stack.ts';
+import { buildReportData } from '../../local/report-data.ts';
+import { renderReportHtml } from '../../local/report-page.ts';
 import { launchBrowser } from './browser.ts';
+import { syntheticDocuments, syntheticSource } from './synthetic-archive.ts';
 
 const OUT = resolve(import.meta.dirname, '../../docs/screenshots');
 
@@ -43,6 +46,13 @@ try {
   await page.locator('#filter').fill('repost');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="page-row"]').length < 10);
   await page.screenshot({ path: join(OUT, 'filter.png') });
+
+  // 100,000 generated documents (test/support/synthetic-archive.ts): the same page, 50 clusters at a time.
+  const large = join(work, 'large.html');
+  writeFileSync(large, renderReportHtml(await buildReportData(syntheticSource(syntheticDocuments(100_000)), { title: 'archive-dedup report', source: '100,000 generated documents' })));
+  await page.goto(pathToFileURL(large).href, { timeout: 120_000 });
+  await page.getByTestId('cluster-header').nth(2).click();
+  await page.screenshot({ path: join(OUT, 'large.png') });
 
   if (errors.length > 0) throw new Error(`console errors: ${errors.join('; ')}`);
   console.log(`screenshots in ${OUT}: ${readdirSync(OUT).join(', ')}`);

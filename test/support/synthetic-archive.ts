@@ -42,7 +42,7 @@ export function syntheticDocuments(count: number, seed = 14): StoredDocument[] {
         title: `The ${topic} story, part ${index % 97}`,
         url: `https://${site}/news/${topic.replace(' ', '/')}/${index}`,
         simhash: index.toString(16).padStart(16, '0'),
-        contentHash: exact ? `hash-${clusterId}` : `hash-${index}`,
+        contentHash: member === 0 || exact ? `hash-${clusterId}` : `hash-${index}`,
         claimedDate: { value: claimed, precision: claimed.length === 7 ? 'month' : 'day', source: mismatch ? 'header' : 'meta', evidence: mismatch ? `JUNE ${claimed.slice(0, 4)}` : undefined },
         contentDates: { earliest: { value: covers, precision: 'day' }, latest: { value: covers, precision: 'day' }, dominant: { value: covers.slice(0, 7), precision: 'month' }, mentions: 3, from: 'article' },
         dateMismatch: mismatch,
