@@ -10,6 +10,7 @@ import { parseHtml } from '../../functions/core/html.ts';
 import { readPage } from '../../functions/core/read.ts';
 import type { ExtractedPage } from '../../functions/core/types.ts';
 import { corpusPath, hasCorpus, readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
+import { shingleMatch, shingles } from '../support/shingle-f1.ts';
 
 const config = resolveCoreConfig();
 
@@ -21,35 +22,6 @@ function extractBytes(bytes: Uint8Array, fileName: string, url?: string): Extrac
 
 function extractHtml(html: string, url?: string): ExtractedPage {
   return extractFromHtml(parseHtml(html), { url });
-}
-
-/** Multiset of word 4-gram shingles, tokenized as the article-extraction-benchmark does (`\w+`). */
-function shingles(text: string): Map<string, number> {
-  const tokens = text.match(/[\p{L}\p{N}\p{M}_]+/gu) ?? [];
-  const counts = new Map<string, number>();
-  for (let index = 0; index < Math.max(1, tokens.length - 3); index++) {
-    const shingle = tokens.slice(index, index + 4).join(' ');
-    if (shingle) counts.set(shingle, (counts.get(shingle) ?? 0) + 1);
-  }
-  return counts;
-}
-
-/** True/false positive/negative shingle counts, normalized per page so long pages do not weigh more (the benchmark's rule). */
-function shingleMatch(expected: string, predicted: string): { tp: number; fp: number; fn: number } {
-  const truth = shingles(expected);
-  const guess = shingles(predicted);
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (const key of new Set([...truth.keys(), ...guess.keys()])) {
-    const want = truth.get(key) ?? 0;
-    const got = guess.get(key) ?? 0;
-    tp += Math.min(want, got);
-    fp += Math.max(0, got - want);
-    fn += Math.max(0, want - got);
-  }
-  const total = tp + fp + fn || 1;
-  return { tp: tp / total, fp: fp / total, fn: fn / total };
 }
 
 function shingleJaccard(a: string, b: string): number {

@@ -1,0 +1,30 @@
+/** The article-extraction-benchmark's scoring: word 4-gram shingle multisets, true/false positives per page. */
+
+/** Multiset of word 4-gram shingles, tokenized as the article-extraction-benchmark does (`\w+`). */
+export function shingles(text: string): Map<string, number> {
+  const tokens = text.match(/[\p{L}\p{N}\p{M}_]+/gu) ?? [];
+  const counts = new Map<string, number>();
+  for (let index = 0; index < Math.max(1, tokens.length - 3); index++) {
+    const shingle = tokens.slice(index, index + 4).join(' ');
+    if (shingle) counts.set(shingle, (counts.get(shingle) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** True/false positive/negative shingle counts, normalized per page so long pages do not weigh more (the benchmark's rule). */
+export function shingleMatch(expected: string, predicted: string): { tp: number; fp: number; fn: number } {
+  const truth = shingles(expected);
+  const guess = shingles(predicted);
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const key of new Set([...truth.keys(), ...guess.keys()])) {
+    const want = truth.get(key) ?? 0;
+    const got = guess.get(key) ?? 0;
+    tp += Math.min(want, got);
+    fp += Math.max(0, got - want);
+    fn += Math.max(0, want - got);
+  }
+  const total = tp + fp + fn || 1;
+  return { tp: tp / total, fp: fp / total, fn: fn / total };
+}
