@@ -76,7 +76,7 @@ describe('ten 15 MB pages in one SQS batch, through the ingest against s3rver an
 
     const store = createStore({ client: env.servers.dynamo, tableName: env.table });
     const documents = await Promise.all(records.map((_, index) => store.getDocument(documentIdFor('raw-pages', `large/page-${index}.html`))));
-    expect(documents.map((doc) => doc?.status)).toEqual(Array(10).fill('recorded'));
+    expect(documents.map((doc) => [doc?.status, doc?.extraction])).toEqual(Array(10).fill(['recorded', 'streaming']));
     expect(budget.peakBytes).toBeLessThanOrEqual(DEFAULT_IN_FLIGHT_BYTES);
     expect(budget.peakTasks).toBe(Math.floor(DEFAULT_IN_FLIGHT_BYTES / page.length));
     expect(budget.waited).toBe(10 - budget.peakTasks);
