@@ -1,4 +1,5 @@
 /** The article-extraction-benchmark's scoring: word 4-gram shingle multisets, true/false positives per page. */
+import { readCorpusBytes, readCorpusJson } from './corpus.ts';
 
 /** Multiset of word 4-gram shingles, tokenized as the article-extraction-benchmark does (`\w+`). */
 export function shingles(text: string): Map<string, number> {
@@ -27,4 +28,29 @@ export function shingleMatch(expected: string, predicted: string): { tp: number;
   }
   const total = tp + fp + fn || 1;
   return { tp: tp / total, fp: fp / total, fn: fn / total };
+}
+
+export interface BenchmarkScore {
+  pages: number;
+  f1: number;
+  precision: number;
+  recall: number;
+}
+
+/** Main-text F1 of `extractText` over the article-extraction-benchmark's pages (bytes as stored, gzip), per-page normalized. */
+export function scoreExtractionBenchmark(extractText: (bytes: Uint8Array, id: string) => string): BenchmarkScore {
+  const truth = readCorpusJson<Record<string, { articleBody: string }>>('article-extraction-benchmark', 'ground-truth.json');
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  const ids = Object.keys(truth);
+  for (const id of ids) {
+    const match = shingleMatch(truth[id]!.articleBody, extractText(readCorpusBytes('article-extraction-benchmark', 'html', `${id}.html.gz`), id));
+    tp += match.tp;
+    fp += match.fp;
+    fn += match.fn;
+  }
+  const precision = tp / (tp + fp);
+  const recall = tp / (tp + fn);
+  return { pages: ids.length, f1: (2 * precision * recall) / (precision + recall), precision, recall };
 }

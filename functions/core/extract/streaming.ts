@@ -135,8 +135,8 @@ export function extractStreaming(html: string): StreamingExtract {
         const hidden = attributes.hidden !== undefined || attributes['aria-hidden'] === 'true';
         const frame: Frame = {
           name,
-          // As in extractFromHtml's regionOf: a hidden element is not classified (its text is read as its parent's).
-          region: parent.region ?? (hidden ? null : region),
+          // As in extractFromHtml: an element's own region wins over its parent's; a hidden one is not classified.
+          region: (hidden ? null : region) ?? parent.region,
           invisible: parent.invisible || INVISIBLE.has(name),
           isBlock: false,
           link: parent.link || name === 'a',
