@@ -11,6 +11,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { analyzePage } from '../../functions/core/analyze.ts';
 import { CORE_DEFAULTS, type CoreConfig } from '../../functions/core/config.ts';
+import { extractStreaming, htmlHead } from '../../functions/core/extract/streaming.ts';
+import { parseHtml } from '../../functions/core/html.ts';
 import { planExtraction } from '../../functions/core/plan.ts';
 import type { PageAnalysis } from '../../functions/core/types.ts';
 import { SECURE_DEFAULTS } from '../../infra/settings.ts';
@@ -64,6 +66,22 @@ describe(`pages under the size limit, analyzed within a ${HEAP_MB} MB heap (a ${
     }, 120_000);
   }
 
+});
+
+describe('what the streaming path builds and holds, counted', () => {
+  it('the pre-scan counts the elements the parser opens; the only DOM built is the head, a fixed size whatever the page', () => {
+    const html = tablePage(2 * MB);
+    const plan = planExtraction(html, CORE_DEFAULTS);
+    const streamed = extractStreaming(html);
+    expect(streamed.elements).toBe(plan.elements);
+    const head = htmlHead(html, CORE_DEFAULTS.streamingHeadChars);
+    expect(head.length).toBeLessThanOrEqual(CORE_DEFAULTS.streamingHeadChars);
+    const headElements = parseHtml(head).querySelectorAll('*').length;
+    expect(headElements).toBeLessThan(plan.elements / 10);
+    expect(headElements).toBe(parseHtml(htmlHead(tablePage(15 * MB), CORE_DEFAULTS.streamingHeadChars)).querySelectorAll('*').length);
+    // Held: the text kept (every cell's number), not a node per cell.
+    expect(streamed.mainText.length).toBeLessThan(html.length / 2);
+  });
 });
 
 describe('too-complex: rejected with the measure that decided, before any DOM or stream is built', () => {
