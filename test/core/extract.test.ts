@@ -10,7 +10,7 @@ import { parseHtml } from '../../functions/core/html.ts';
 import { readPage } from '../../functions/core/read.ts';
 import type { ExtractedPage } from '../../functions/core/types.ts';
 import { corpusPath, hasCorpus, readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
-import { scoreExtractionBenchmark, shingles } from '../support/shingle-f1.ts';
+import { scoreExtractionBenchmark, scoreTrafilaturaSnippets, shingles } from '../support/extraction-scores.ts';
 
 const config = resolveCoreConfig();
 
@@ -50,33 +50,11 @@ describe.runIf(hasCorpus())('extraction quality on the shared corpus', () => {
   });
 
   it('keeps trafilatura `with` snippets and drops `without` snippets', () => {
-    const expected = readCorpusJson<{ pages: Record<string, { with?: string[]; without?: string[] }> }>('trafilatura', 'expected.json');
-    let withFound = 0;
-    let withTotal = 0;
-    let withoutExcluded = 0;
-    let withoutTotal = 0;
-    let rejected = 0;
-    for (const [path, page] of Object.entries(expected.pages)) {
-      let mainText = '';
-      try {
-        mainText = squash(extractBytes(readCorpusBytes('trafilatura', ...path.split('/')), path).mainText);
-      } catch (error) {
-        if (!(error instanceof InputRejected)) throw error;
-        rejected++;
-      }
-      for (const snippet of page.with ?? []) {
-        withTotal++;
-        if (mainText.includes(squash(snippet).trim())) withFound++;
-      }
-      for (const snippet of page.without ?? []) {
-        withoutTotal++;
-        if (!mainText.includes(squash(snippet).trim())) withoutExcluded++;
-      }
-    }
+    const { pages, rejected, withFound, withTotal, withoutExcluded, withoutTotal } = scoreTrafilaturaSnippets((bytes, path) => extractBytes(bytes, path).mainText);
     const withShare = withFound / withTotal;
     const withoutShare = withoutExcluded / withoutTotal;
     console.log(
-      `trafilatura: ${Object.keys(expected.pages).length} pages (${rejected} rejected), with-snippets found ${withFound}/${withTotal} = ${withShare.toFixed(3)}, without-snippets excluded ${withoutExcluded}/${withoutTotal} = ${withoutShare.toFixed(3)}`,
+      `trafilatura: ${pages} pages (${rejected} rejected), with-snippets found ${withFound}/${withTotal} = ${withShare.toFixed(3)}, without-snippets excluded ${withoutExcluded}/${withoutTotal} = ${withoutShare.toFixed(3)}`,
     );
     expect(withShare).toBeGreaterThanOrEqual(WITH_FLOOR);
     expect(withoutShare).toBeGreaterThanOrEqual(WITHOUT_FLOOR);

@@ -4,8 +4,9 @@
  * ever kept. Memory is the page's visible text plus a stack of the open elements; time is linear in the markup.
  *
  * What it keeps is what `extractFromHtml`'s fallback keeps (visible block text minus nav/header/footer/aside/form/menu,
- * landmark roles and reader-comment sections, which are counted apart), plus two boilerplate heuristics Readability
- * would otherwise supply:
+ * landmark roles and reader-comment sections, which are counted apart; but a `<form>` right under `<body>` is the
+ * page wrapper of ASP.NET WebForms sites, not a form), plus two boilerplate heuristics Readability would otherwise
+ * supply:
  * - link density: a paragraph whose text is mostly link text (menus, tag clouds, "related" lists) is boilerplate;
  * - a main container: when the page marks one (`<article>`, `<main>`, `role="main"`, `itemprop="articleBody"`) and
  *   it holds enough of the text, only the paragraphs inside it are the article.
@@ -129,7 +130,7 @@ export function extractStreaming(html: string): StreamingExtract {
         const role = attributes.role;
         const region: Region | null = isCommentMarkup(attributes)
           ? 'comments'
-          : CHROME_TAGS.has(name) || (role !== undefined && CHROME_ROLES.has(role))
+          : (CHROME_TAGS.has(name) && !(name === 'form' && parent.name === 'body')) || (role !== undefined && CHROME_ROLES.has(role))
             ? 'chrome'
             : null;
         const hidden = attributes.hidden !== undefined || attributes['aria-hidden'] === 'true';

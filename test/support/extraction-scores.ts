@@ -1,4 +1,8 @@
-/** The article-extraction-benchmark's scoring: word 4-gram shingle multisets, true/false positives per page. */
+/**
+ * How extraction is scored on the shared corpus: the article-extraction-benchmark's F1 (word 4-gram shingle multisets,
+ * true/false positives per page) and trafilatura's `with` / `without` snippets. Any extraction path can be scored.
+ */
+import { InputRejected } from '../../functions/core/errors.ts';
 import { readCorpusBytes, readCorpusJson } from './corpus.ts';
 
 /** Multiset of word 4-gram shingles, tokenized as the article-extraction-benchmark does (`\w+`). */
@@ -53,4 +57,41 @@ export function scoreExtractionBenchmark(extractText: (bytes: Uint8Array, id: st
   const precision = tp / (tp + fp);
   const recall = tp / (tp + fn);
   return { pages: ids.length, f1: (2 * precision * recall) / (precision + recall), precision, recall };
+}
+
+const squash = (text: string): string => text.replace(/\s+/g, ' ');
+
+export interface SnippetScore {
+  pages: number;
+  /** Pages the extraction rejected (InputRejected): their text counts as empty. */
+  rejected: number;
+  withFound: number;
+  withTotal: number;
+  withoutExcluded: number;
+  withoutTotal: number;
+}
+
+/** trafilatura's evaluation pages: `with` snippets that `extractText` keeps, `without` snippets it leaves out. */
+export function scoreTrafilaturaSnippets(extractText: (bytes: Uint8Array, path: string) => string): SnippetScore {
+  const expected = readCorpusJson<{ pages: Record<string, { with?: string[]; without?: string[] }> }>('trafilatura', 'expected.json');
+  const score: SnippetScore = { pages: 0, rejected: 0, withFound: 0, withTotal: 0, withoutExcluded: 0, withoutTotal: 0 };
+  for (const [path, page] of Object.entries(expected.pages)) {
+    score.pages++;
+    let mainText = '';
+    try {
+      mainText = squash(extractText(readCorpusBytes('trafilatura', ...path.split('/')), path));
+    } catch (error) {
+      if (!(error instanceof InputRejected)) throw error;
+      score.rejected++;
+    }
+    for (const snippet of page.with ?? []) {
+      score.withTotal++;
+      if (mainText.includes(squash(snippet).trim())) score.withFound++;
+    }
+    for (const snippet of page.without ?? []) {
+      score.withoutTotal++;
+      if (!mainText.includes(squash(snippet).trim())) score.withoutExcluded++;
+    }
+  }
+  return score;
 }
