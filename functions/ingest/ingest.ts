@@ -13,7 +13,7 @@
  * replaced by an overwrite and deleted with it.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { GetObjectCommand, HeadObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { analyzePage } from '../core/analyze.ts';
@@ -125,13 +125,16 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
-  /** After a 403: a HEAD (the function's role may list the watched prefix) says 404 when the object is gone; anything else is a real denial. */
+  /**
+   * After a 403: list the key (the role may list the watched prefix, and only it: a condition on s3:prefix, which a
+   * HEAD does not carry). Not listed: the object is gone. Listed, or the listing fails too: a real denial.
+   */
   async function isGone(ref: ObjectRef): Promise<boolean> {
     try {
-      await deps.s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
+      const listing = await deps.s3.send(new ListObjectsV2Command({ Bucket: ref.bucket, Prefix: ref.key, MaxKeys: 1 }));
+      return !(listing.Contents ?? []).some((object) => object.Key === ref.key);
+    } catch {
       return false;
-    } catch (error) {
-      return isMissingObject(error);
     }
   }
 
