@@ -6,6 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CoreConfig } from '../functions/core/config.ts';
+import { decodeEventKey } from '../functions/ingest/events.ts';
 import { createIngest as createRealIngest } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
@@ -67,6 +68,20 @@ export function createIngest(options: IngestOptions): Ingest {
       failure: (error, ref) => options.onFailure?.(ref.docId ?? documentIdFor(ref.bucket, ref.key), error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
     },
   });
+}
+
+/** The decoded object keys of dead-lettered messages (each an S3 event notification, as the bridge sends them). */
+export function deadLetteredKeys(deadLetters: readonly { body: string }[]): Set<string> {
+  const keys = new Set<string>();
+  for (const letter of deadLetters) {
+    try {
+      const body = JSON.parse(letter.body) as { Records?: { s3?: { object?: { key?: string } } }[] };
+      for (const record of body.Records ?? []) if (typeof record.s3?.object?.key === 'string') keys.add(decodeEventKey(record.s3.object.key));
+    } catch {
+      // A body that is not an S3 event names no key; it is still counted by the queue's dead letters.
+    }
+  }
+  return keys;
 }
 
 function toView(stored: StoredDocument): DocumentView {
