@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { REJECT_CODES, type RejectCode } from '../../functions/core/errors.ts';
 import { articleHtml, inventedArticle } from '../reliability/pages.ts';
 import { seededRandom } from './random.ts';
+import { concatBytes } from './warc-writer.ts';
 
 export type BadInputExpectation =
   | { status: 'rejected'; reasonCode: RejectCode }
@@ -85,17 +86,7 @@ function multibyteKey(prefix: string, bytes: number): string {
 /** One uncompressed WARC/1.1 record (the format's own framing: headers, blank line, block, two CRLF). */
 function warcRecord(headers: Record<string, string>, block: Uint8Array): Uint8Array {
   const head = Object.entries({ ...headers, 'Content-Length': String(block.length) }).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  return concat([utf8(`WARC/1.1\r\n${head}\r\n`), block, utf8('\r\n\r\n')]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.length;
-  }
-  return bytes;
+  return concatBytes([utf8(`WARC/1.1\r\n${head}\r\n`), block, utf8('\r\n\r\n')]);
 }
 
 /** A WARC of HTTP responses, and the recordId (`@<offset>`) of each. */
@@ -118,7 +109,7 @@ function responseWarc(pages: { url: string; html: string }[]): { bytes: Uint8Arr
     recordIds.push(`@${offset}`);
     offset += record.length;
   }
-  return { bytes: concat(records), recordIds };
+  return { bytes: concatBytes(records), recordIds };
 }
 
 /** Pages whose title, canonical URL or record URL is far over DynamoDB's 400 KB item limit: recorded, the value cut. */
