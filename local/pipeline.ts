@@ -50,6 +50,8 @@ export async function ensureTable(target: StoreTarget): Promise<void> {
 
 export interface IngestOptions extends StoreTarget {
   s3: S3Client;
+  /** The watched bucket: events for any other are ignored, as the deployed function does (BUCKET_NAME). */
+  bucket?: string;
   config?: Partial<CoreConfig>;
   /** Told of each object handled: its docId and a short outcome (recorded, rejected, ...). */
   onOutcome?(docId: string, outcome: string): void;
@@ -62,6 +64,7 @@ export function createIngest(options: IngestOptions): Ingest {
     s3: options.s3,
     dynamo: options.dynamo,
     tableName: options.tableName,
+    bucket: options.bucket,
     config: options.config,
     observer: {
       outcome: (outcome) => options.onOutcome?.(outcome.docId, outcome.outcome),

@@ -4,7 +4,8 @@
  * Only failed records are reported back (batchItemFailures) so SQS retries just those, then dead-letters them.
  *
  * Environment: TABLE_NAME (required); MAX_DISTANCE, MIN_SIMILARITY, MISMATCH_GAP_DAYS (core thresholds);
- * WATCH_PREFIX (only keys under it are ingested); BUCKET_NAME (only events for this bucket are ingested, others are logged and ignored); INDEX_LAYOUT (candidate index layout, one of INDEX_LAYOUT_NAMES;
+ * WATCH_PREFIX (only keys under it are ingested); BUCKET_NAME (only events for this bucket are ingested, others are
+ * logged and ignored); INDEX_LAYOUT (candidate index layout, one of INDEX_LAYOUT_NAMES;
  * default bands4x16; an unknown name fails the first invocation); AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for a local S3 (s3rver).
  * Module scope creates no clients and does no I/O: the first invocation builds them (cold start stays small).
  */
