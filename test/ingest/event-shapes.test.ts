@@ -144,6 +144,12 @@ describe("S3's 403 for an object the function cannot see", () => {
     return s3;
   }
 
+  it('404 on GetObject (a reader that may list): the object was deleted before it was read, so it is missing', async () => {
+    const record = await upload(env.servers.s3, 'gone/deleted-early-404.html', page(8));
+    await env.servers.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'gone/deleted-early-404.html' }));
+    expect(await ingest.processS3Record(record)).toEqual({ docId: `${BUCKET}/gone/deleted-early-404.html`, outcome: 'missing' });
+  });
+
   it('403 on GetObject, and the listing of the watched prefix lacks the key: deleted before it was read, so missing (not retried)', async () => {
     const s3 = deniedOnGet();
     const record = await upload(env.servers.s3, 'gone/deleted-early.html', page(6));
