@@ -1,7 +1,7 @@
 import * as chrono from 'chrono-node';
 import type { ContentDates, PartialDate } from '../types.ts';
 import { datelineLineMatch } from './claimed-text.ts';
-import { looksLikeCalendarDate } from './parse-date-text.ts';
+import { findCjkMentions, isInNumberList, looksLikeCalendarDate } from './parse-date-text.ts';
 import { comparePartialDates, makePartialDate, partialDateEnd, truncatePartialDate } from './partial-date.ts';
 
 /**
@@ -36,7 +36,10 @@ function explicitYears(text: string): { index: number; year: number }[] {
   return [...text.matchAll(EXPLICIT_YEAR)].map((m) => ({ index: m.index ?? 0, year: Number(m[1]) }));
 }
 
-/** Calendar mentions chrono finds, English always, German too when the text reads German. */
+/**
+ * Calendar mentions chrono finds, English always, German too when the text reads German; and Chinese, Japanese and
+ * Korean ones (2019年4月4日, 4月4日, 2019년 4월 4일), which chrono's en/de parsers do not read.
+ */
 function calendarMentions(text: string): Mention[] {
   const parsers = [chrono.en.casual];
   if ((text.slice(0, 5000).match(GERMAN_HINT)?.length ?? 0) >= 10) parsers.push(chrono.de.casual);
@@ -48,6 +51,8 @@ function calendarMentions(text: string): Mention[] {
       const start = result.start;
       // A day number and a month name or full numeric date: not "in 6 seconds", "1/4 cup", "Friday".
       if (!/\d/.test(result.text) || RELATIVE.test(result.text) || !looksLikeCalendarDate(result.text)) continue;
+      // "1/3/7/8/20" is a list of numbers, not 7 August 2020.
+      if (isInNumberList(text, result.index, result.text.length)) continue;
       if (!start.isCertain('month') || !(start.isCertain('day') || start.isCertain('year'))) continue;
       byIndex.set(result.index, {
         index: result.index,
@@ -57,6 +62,7 @@ function calendarMentions(text: string): Mention[] {
       });
     }
   }
+  for (const mention of findCjkMentions(text)) if (!byIndex.has(mention.index)) byIndex.set(mention.index, mention);
   return [...byIndex.values()].sort((a, b) => a.index - b.index);
 }
 
