@@ -19,10 +19,10 @@ export function analyzePage(bytes: Uint8Array, hints: InputHints = {}, overrides
   if (page.kind === 'html') {
     const document = parseHtml(page.text, config);
     // Dates first: Readability rewrites the document it is given.
-    claimedDate = findClaimedDate({ document, text: page.text, url: hints.url, metadata: hints.metadata });
+    claimedDate = findClaimedDate({ document, text: page.text, url: hints.url, objectKey: hints.fileName, metadata: hints.metadata });
     extracted = extractFromHtml(document, { url: hints.url, fileName: hints.fileName, maxReadabilityDepth: config.maxReadabilityDepth });
   } else {
-    claimedDate = findClaimedDate({ text: page.text, url: hints.url, metadata: hints.metadata });
+    claimedDate = findClaimedDate({ text: page.text, url: hints.url, objectKey: hints.fileName, metadata: hints.metadata });
     extracted = extractFromText(page.text);
   }
 
