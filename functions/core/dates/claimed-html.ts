@@ -63,14 +63,35 @@ const OTHER_ARTICLES_TOKEN = /(?:^|[-_])(?:recent(?:[-_]?(?:posts|entries|articl
 /** Widgets that show the reader's current date ("Aktuelle Zeit: ...", "Today's Paper"), not the page's. */
 const CURRENT_DATE_WIDGET = /aktuelle zeit|current time|heute ist|today is|today['’]s/i;
 
+/** True when the element itself is a sidebar, comment thread, embedded post, menu or list of other articles. */
+function marksOutside(node: Element): boolean {
+  if (OUTSIDE_TAGS.has(node.tagName.toLowerCase())) return true;
+  const tokens = `${attr(node, 'class')} ${attr(node, 'id')}`.split(/\s+/);
+  return tokens.some((token) => OUTSIDE_CLASS_TOKEN.test(token) || OTHER_ARTICLES_TOKEN.test(token));
+}
+
+/** Per element: is it, or an ancestor below <body>, outside the article. Shared ancestors are judged once per document. */
+const outsideCache = new WeakMap<Element, boolean>();
+
 /** True when an ancestor (below <body>) is a sidebar, comment thread, embedded post or menu. */
 function isOutsideTheArticle(el: Element): boolean {
+  // Climb to the first ancestor already judged (or <body>), then judge the path down from there.
+  const path: Element[] = [];
+  let known = false;
   for (let node = el.parentElement; node && !/^(body|html)$/i.test(node.tagName); node = node.parentElement) {
-    if (OUTSIDE_TAGS.has(node.tagName.toLowerCase())) return true;
-    const tokens = `${attr(node, 'class')} ${attr(node, 'id')}`.split(/\s+/);
-    if (tokens.some((token) => OUTSIDE_CLASS_TOKEN.test(token) || OTHER_ARTICLES_TOKEN.test(token))) return true;
+    const cached = outsideCache.get(node);
+    if (cached !== undefined) {
+      known = cached;
+      break;
+    }
+    path.push(node);
   }
-  return false;
+  for (let i = path.length - 1; i >= 0; i -= 1) {
+    const node = path[i] as Element;
+    known = known || marksOutside(node);
+    outsideCache.set(node, known);
+  }
+  return known;
 }
 
 /** Elements whose text is never the page's own: code, styles, menus. (<aside> often holds the article's own date.) */
