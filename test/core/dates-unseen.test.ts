@@ -44,6 +44,16 @@ describe('Chinese, Japanese and Korean dates', () => {
   });
 });
 
+describe('Russian, Ukrainian, Romanian and Arabic month names', () => {
+  it('reads them, Arabic with its two month names and Arabic-Indic digits', () => {
+    expect(findDatesInText('Опубликовано 17 августа 2020 г.')[0]?.date).toEqual({ value: '2020-08-17', precision: 'day' });
+    expect(findDatesInText('15 серпня 2016 року')[0]?.date).toEqual({ value: '2016-08-15', precision: 'day' });
+    expect(findDatesInText('duminică, 20 septembrie 2020')[0]?.date).toEqual({ value: '2020-09-20', precision: 'day' });
+    expect(findDatesInText('تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً')[0]?.date).toEqual({ value: '2020-04-24', precision: 'day' });
+    expect(findDatesInText('٧ أكتوبر ٢٠٢٠')[0]?.date).toEqual({ value: '2020-10-07', precision: 'day' });
+  });
+});
+
 describe('dated updates and other articles are never the publication date', () => {
   it('takes the publication over "Last update", "last modified on", 更新日 and 수정, wherever they stand', () => {
     const body = `<p>Last update: 9 June 2020</p><h1>Harbour festival</h1><p>Published 5 April 2018</p>${ARTICLE}`;

@@ -6,25 +6,29 @@ import { makePartialDate } from './partial-date.ts';
  * languages of the evaluation pages. Only explicit dates: a day is never invented, a 2-digit year is 20yy.
  */
 
-/** Month names and common abbreviations (en, de, fr, es, it, nl, pt, pl genitive, ro, sv), lower case. */
+/** Month names and common abbreviations (en, de, fr, es, it, nl, pt, pl genitive, ro, sv, ru, uk, ar), lower case. */
 const MONTH_NAMES: Record<string, number> = {};
 const MONTH_LISTS: string[][] = [
-  ['january', 'jan', 'januar', 'jänner', 'janvier', 'enero', 'gennaio', 'januari', 'janeiro', 'stycznia', 'janv', 'ianuarie'],
-  ['february', 'feb', 'februar', 'février', 'fevrier', 'févr', 'febrero', 'febbraio', 'februari', 'fevereiro', 'lutego', 'februarie'],
-  ['march', 'mar', 'märz', 'maerz', 'mär', 'mars', 'marzo', 'maart', 'março', 'marca', 'martie'],
-  ['april', 'apr', 'avril', 'abril', 'aprile', 'kwietnia', 'aprilie'],
-  ['may', 'mai', 'mayo', 'maggio', 'mei', 'maio', 'maja', 'maj'],
-  ['june', 'jun', 'juni', 'juin', 'junio', 'giugno', 'junho', 'czerwca', 'iunie'],
-  ['july', 'jul', 'juli', 'juillet', 'julio', 'luglio', 'julho', 'lipca', 'juil', 'iulie'],
-  ['august', 'aug', 'août', 'aout', 'agosto', 'augustus', 'sierpnia', 'augusti'],
-  ['september', 'sep', 'sept', 'septembre', 'septiembre', 'setiembre', 'settembre', 'setembro', 'września', 'septembrie'],
-  ['october', 'oct', 'oktober', 'okt', 'octobre', 'octubre', 'ottobre', 'outubro', 'października', 'octombrie'],
-  ['november', 'nov', 'novembre', 'noviembre', 'novembro', 'listopada', 'noiembrie'],
-  ['december', 'dec', 'dezember', 'dez', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro', 'grudnia', 'déc', 'decembrie'],
+  ['january', 'jan', 'januar', 'jänner', 'janvier', 'enero', 'gennaio', 'januari', 'janeiro', 'stycznia', 'janv', 'ianuarie', 'января', 'январь', 'січня', 'يناير', 'كانون الثاني'],
+  ['february', 'feb', 'februar', 'février', 'fevrier', 'févr', 'febrero', 'febbraio', 'februari', 'fevereiro', 'lutego', 'februarie', 'февраля', 'февраль', 'лютого', 'فبراير', 'شباط'],
+  ['march', 'mar', 'märz', 'maerz', 'mär', 'mars', 'marzo', 'maart', 'março', 'marca', 'martie', 'марта', 'март', 'березня', 'مارس', 'آذار'],
+  ['april', 'apr', 'avril', 'abril', 'aprile', 'kwietnia', 'aprilie', 'апреля', 'апрель', 'квітня', 'أبريل', 'إبريل', 'ابريل', 'نيسان'],
+  ['may', 'mai', 'mayo', 'maggio', 'mei', 'maio', 'maja', 'maj', 'мая', 'май', 'травня', 'مايو', 'أيار'],
+  ['june', 'jun', 'juni', 'juin', 'junio', 'giugno', 'junho', 'czerwca', 'iunie', 'июня', 'июнь', 'червня', 'يونيو', 'يونيه', 'حزيران'],
+  ['july', 'jul', 'juli', 'juillet', 'julio', 'luglio', 'julho', 'lipca', 'juil', 'iulie', 'июля', 'июль', 'липня', 'يوليو', 'يوليه', 'تموز'],
+  ['august', 'aug', 'août', 'aout', 'agosto', 'augustus', 'sierpnia', 'augusti', 'августа', 'август', 'серпня', 'أغسطس', 'آب'],
+  ['september', 'sep', 'sept', 'septembre', 'septiembre', 'setiembre', 'settembre', 'setembro', 'września', 'septembrie', 'сентября', 'сентябрь', 'вересня', 'سبتمبر', 'أيلول'],
+  ['october', 'oct', 'oktober', 'okt', 'octobre', 'octubre', 'ottobre', 'outubro', 'października', 'octombrie', 'октября', 'октябрь', 'жовтня', 'أكتوبر', 'اكتوبر', 'تشرين الأول'],
+  ['november', 'nov', 'novembre', 'noviembre', 'novembro', 'listopada', 'noiembrie', 'ноября', 'ноябрь', 'листопада', 'نوفمبر', 'تشرين الثاني'],
+  ['december', 'dec', 'dezember', 'dez', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro', 'grudnia', 'déc', 'decembrie', 'декабря', 'декабрь', 'грудня', 'ديسمبر', 'كانون الأول'],
 ];
 MONTH_LISTS.forEach((names, index) => names.forEach((name) => (MONTH_NAMES[name] = index + 1)));
 
 const MONTH = `(${Object.keys(MONTH_NAMES)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})`;
+/** The same month in a second calendar's name, after a slash (Arabic pages: "24 نيسان / أبريل 2020"); not captured. */
+const MONTH_ALTERNATE = `(?:${Object.keys(MONTH_NAMES)
   .sort((a, b) => b.length - a.length)
   .join('|')})`;
 /** Word boundaries that also work for accented letters. */
@@ -53,9 +57,16 @@ export function isInNumberList(text: string, index: number, length: number): boo
   return /\d[./-]$/.test(text.slice(Math.max(0, index - 2), index)) || /^[./-]\d/.test(text.slice(index + length, index + length + 2));
 }
 
-/** Full-width digits (０-９, common in CJK pages) as ASCII digits; one UTF-16 unit each way, so offsets are kept. */
+/**
+ * Full-width digits (０-９, common in CJK pages) and Arabic-Indic / Persian digits (٠-٩, ۰-۹) as ASCII digits; one
+ * UTF-16 unit each way, so offsets are kept.
+ */
 export function asciiDigits(text: string): string {
-  return text.replace(/[０-９]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xff10 + 48));
+  return text.replace(/[０-９٠-٩۰-۹]/g, (digit) => {
+    const code = digit.charCodeAt(0);
+    const zero = code >= 0xff10 ? 0xff10 : code >= 0x06f0 ? 0x06f0 : 0x0660;
+    return String.fromCharCode(code - zero + 48);
+  });
 }
 
 export interface CjkMention {
@@ -128,7 +139,7 @@ const PATTERNS: [RegExp, Builder][] = [
   ],
   // 5 April 2018, 5. April 2018, 5th of April, 2018, 5 de abril de 2018
   [
-    new RegExp(`${L}${DAY}\\s*(?:of\\s+|de\\s+)?${MONTH}\\.?,?\\s*(?:de\\s+|del\\s+)?${YEAR4}${R}`, 'giu'),
+    new RegExp(`${L}${DAY}\\s*(?:of\\s+|de\\s+)?${MONTH}\\.?(?:\\s*/\\s*${MONTH_ALTERNATE})?,?\\s*(?:de\\s+|del\\s+)?${YEAR4}${R}`, 'giu'),
     (m) => makePartialDate(Number(m[3]), monthFromName(m[2] ?? ''), Number(m[1])),
   ],
   // April 5, 2018; Apr. 5th 2018
