@@ -107,13 +107,14 @@ function isSkipped(el: Element): boolean {
 /**
  * The page's visible text without sidebars, menus, teaser lists, comment threads and embedded posts (the parts
  * isOutsideTheArticle names), block elements on lines of their own: where a dateline is searched when the markup
- * states no date. Their dates belong to other articles ("Les dernières actualités ... 09/09/2019"). The walk is
+ * states no date, after the <title>. Their dates belong to other articles ("Les dernières actualités ... 09/09/2019"). The walk is
  * iterative: a page may nest elements thousands deep.
  */
 export function ownVisibleText(document: Document): string {
   const root = document.body ?? document.documentElement;
   if (!root) return '';
-  const parts: string[] = [];
+  // The <title> first: "23.01.2022 - Wierer wins" is the page's own.
+  const parts: string[] = [document.querySelector('title')?.textContent ?? '', '\n'];
   let node: Node | null = root.firstChild;
   while (node !== null && node !== root) {
     let enter = false;

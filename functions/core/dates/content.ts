@@ -90,29 +90,31 @@ function datedMentions(text: string, fallbackYear: number | undefined): PartialD
 }
 
 /**
- * The dominant period: the month holding the most mentions when at least two fall in it (or there is only one
- * mention); otherwise the year holding the most. Ties go to the later period, since background references
- * ("founded in March 2009") tend to be older than the events a text reports.
+ * The dominant period: the month holding the most mentions when at least two different dates fall in it (or there
+ * is only one mention); otherwise the year holding the most. One date written twice ("born on 7 October 1960" in the
+ * text and a caption) cites one event, it does not cover a month. Ties go to the later period, since background
+ * references ("founded in March 2009") tend to be older than the events a text reports.
  */
 function dominantPeriod(dates: PartialDate[]): PartialDate | null {
   if (dates.length === 0) return null;
-  const busiest = (precision: 'month' | 'year'): { period: PartialDate; count: number } | null => {
-    const counts = new Map<string, { period: PartialDate; count: number }>();
+  const busiest = (precision: 'month' | 'year'): { period: PartialDate; count: number; distinct: Set<string> } | null => {
+    const counts = new Map<string, { period: PartialDate; count: number; distinct: Set<string> }>();
     for (const date of dates) {
       if (precision === 'month' && date.precision === 'year') continue;
       const period = truncatePartialDate(date, precision);
-      const entry = counts.get(period.value) ?? { period, count: 0 };
+      const entry = counts.get(period.value) ?? { period, count: 0, distinct: new Set<string>() };
       entry.count += 1;
+      entry.distinct.add(date.value);
       counts.set(period.value, entry);
     }
-    let best: { period: PartialDate; count: number } | null = null;
+    let best: { period: PartialDate; count: number; distinct: Set<string> } | null = null;
     for (const entry of counts.values()) {
       if (!best || entry.count > best.count || (entry.count === best.count && comparePartialDates(entry.period, best.period) > 0)) best = entry;
     }
     return best;
   };
   const month = busiest('month');
-  if (month && (month.count >= 2 || dates.length === 1)) return month.period;
+  if (month && (month.distinct.size >= 2 || dates.length === 1)) return month.period;
   return busiest('year')?.period ?? null;
 }
 
