@@ -51,7 +51,7 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
   const sources: (() => Candidate | null | Candidate[])[] = [() => metadataCandidate(input.metadata, options)];
   // Dates the page states in its own (local) terms, to tell the local day of a UTC timestamp.
   let localDays = (): (Candidate | null)[] => [urlDay];
-  let offset = (at: Date): StatedOffset | null => statedUtcOffset('', input.text, at);
+  let offset = (at: Date): StatedOffset | null => statedUtcOffset('', () => input.text, at);
   const document = input.document;
   if (document) {
     let html: HtmlCandidates | undefined;
@@ -72,7 +72,7 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
     );
     // Visible texts are left out: "Today's paper: Sunday, July 19" widgets show the reader's day, not the publisher's.
     localDays = () => [urlDay, ...markup().published.filter((c) => c.source !== 'header')];
-    offset = (at) => statedUtcOffset(input.text, text(), at);
+    offset = (at) => statedUtcOffset(input.text, text, at);
   } else {
     sources.push(() => urlDay, () => datelineCandidate(input.text, options), () => url);
   }

@@ -37,8 +37,8 @@ function ianaOffsetMinutes(zone: string, at: Date): number | null {
   }
 }
 
-/** The offset the page states for the given instant, or null when it states none. */
-export function statedUtcOffset(html: string, visibleText: string, at: Date): StatedOffset | null {
+/** The offset the page states for the given instant, or null when it states none. The visible text is read last, only if needed. */
+export function statedUtcOffset(html: string, visibleText: () => string, at: Date): StatedOffset | null {
   const counts = new Map<number, { count: number; evidence: string }>();
   for (const m of html.matchAll(OFFSET_TIMESTAMP)) {
     const minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
@@ -55,7 +55,7 @@ export function statedUtcOffset(html: string, visibleText: string, at: Date): St
   const zoneMinutes = zone ? ianaOffsetMinutes(zone[1] ?? '', at) : null;
   if (zone && zoneMinutes !== null) return { minutes: zoneMinutes, evidence: `time zone ${zone[1]}` };
 
-  const clock = CLOCK_WITH_ZONE.exec(visibleText);
+  const clock = CLOCK_WITH_ZONE.exec(visibleText());
   const hours = clock ? ZONE_ABBREVIATIONS[clock[1] ?? ''] : undefined;
   if (clock && hours !== undefined) return { minutes: hours * 60, evidence: clock[0] };
   return null;
