@@ -173,15 +173,3 @@ function within(inner: Candidate, outer: Candidate): boolean {
 function pageLanguage(document: Document | undefined): string {
   return (document?.documentElement?.getAttribute('lang') ?? '').trim().toLowerCase();
 }
-
-/** The page's visible text from its HTML source: scripts, styles and comments dropped, tags become line breaks. */
-export function visibleText(html: string): string {
-  return html
-    .replace(/<(script|style|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<\/?(?:p|div|br|li|h\d|tr|td|article|section|header|footer)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;|&#160;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/[ \t]+/g, ' ');
-}
