@@ -6,8 +6,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { documentIdFor, documentKey } from '../functions/store/keys.ts';
 import { INDEXES, KEY_PREFIXES } from '../functions/store/schema.ts';
 import { renderTableReport, writeWhole } from './cli-report.ts';
+import { deadLetteredKeys } from './pipeline.ts';
 import { progressCounter, type ProgressStream } from './progress.ts';
-import { collectReport, formatReport } from './report.ts';
+import { collectReport, exitCodeOf, formatReport } from './report.ts';
 import { buildSamples } from './samples.ts';
 import { LOCAL_DEFAULTS } from './servers.ts';
 import { startEmbeddedStack, type EmbeddedStack, type StackOptions } from './stack.ts';
@@ -187,7 +188,7 @@ export async function runCommand(options: RunOptions, write: Write, progressStre
     await stack.whenIdle();
     progress.fail(stack.deadLetters.length);
     progress.finish();
-    const report = await collectReport(stack.store, stack.bucket, keys, stack.lastFailure);
+    const report = await collectReport(stack.store, stack.bucket, keys, stack.lastFailure, deadLetteredKeys(stack.deadLetters));
     if (options.html) {
       const failures = report.documents.flatMap((document) => (document.status === 'failed' ? [{ key: document.key, reason: document.reason ?? 'failed' }] : []));
       const page = await renderTableReport(
@@ -202,7 +203,7 @@ export async function runCommand(options: RunOptions, write: Write, progressStre
       write(formatReport(report));
       if (options.html) write(`\nHTML report: ${options.html}`);
     }
-    return 0;
+    return exitCodeOf(report);
   } finally {
     await stack.stop();
     if (samples) rmSync(samples.dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'v
 import { main } from '../../local/cli.ts';
 import { describeStack } from '../../local/cli-stack.ts';
 import { warcUri } from '../../local/export-rows.ts';
-import { formatReport } from '../../local/report.ts';
+import { formatReport, totalsOf } from '../../local/report.ts';
 import { buildReportData } from '../../local/report-data.ts';
 import { openDocumentReader } from '../../local/pipeline.ts';
 import { repostsOf } from '../../local/samples.ts';
@@ -166,7 +166,7 @@ describe('usage', () => {
 describe('run', () => {
   it('the text report names 10 pages without a near-duplicate and counts the rest, instead of one line of hundreds of keys', () => {
     const documents = Array.from({ length: 490 }, (_, index) => ({ key: `page-${index}.html`, clusterId: `raw-pages/page-${index}.html`, original: null, duplicateOf: null, distance: 0, dateMismatch: false, dateEvidence: null, status: 'recorded', reason: null }));
-    const text = formatReport({ documents, clusters: [] });
+    const text = formatReport({ documents, clusters: [], totals: totalsOf(documents) });
     const line = text.split('\n').find((candidate) => candidate.startsWith('No near-duplicate'));
     expect(line).toBe(`No near-duplicate (490): ${documents.slice(0, 10).map((document) => document.key).join(', ')}, and 480 more (all in run --json or run --html FILE)`);
   });
