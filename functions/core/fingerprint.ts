@@ -8,6 +8,7 @@ import { resolveCoreConfig, type CoreConfig } from './config.ts';
 import { fmix32 } from './hash64.ts';
 import { normalizeWords } from './normalize.ts';
 import { hammingDistanceHex, simhashOf } from './simhash.ts';
+import { COMMON_WORD_HASHES } from './common-words.ts';
 import { compareSketches, decodeSketch, encodeSketch, sketchOf } from './sketch.ts';
 import type { Comparison, Fingerprint, SimHashHex } from './types.ts';
 
@@ -15,6 +16,24 @@ export { normalizeText } from './normalize.ts';
 
 /** Words per shingle in the sketch: 4 measured best on the Webis pairs (the extraction benchmark also scores 4-grams). */
 export const SHINGLE_WORDS = 4;
+
+/**
+ * Words found in most pages of any topic ("the", "and", "is", ...), from a shipped document-frequency table
+ * (common-words.ts, built from other pages than the ones it is scored on). They set the same SimHash bits in every
+ * page, which put unrelated pages 21 bits apart on average instead of 32; the SimHash leaves them out (the sketch keeps
+ * them: its 4-word shingles are specific anyway).
+ */
+const COMMON_WORDS = new Set(COMMON_WORD_HASHES);
+let scratchTopical = new Uint32Array(1 << 14);
+
+/** The word hashes without the common words, into a reused scratch buffer. */
+function topicalWords(words: Uint32Array, wordCount: number): { topical: Uint32Array; count: number } {
+  const topical = scratchTopical.length >= wordCount ? scratchTopical : new Uint32Array(wordCount);
+  if (wordCount <= KEPT_SCRATCH_WORDS) scratchTopical = topical;
+  let count = 0;
+  for (let i = 0; i < wordCount; i++) if (!COMMON_WORDS.has(words[i]!)) topical[count++] = words[i]!;
+  return { topical, count };
+}
 
 /** Reused shingle buffer, kept up to this many words (larger texts get a one-off buffer). */
 const KEPT_SCRATCH_WORDS = 1 << 18;
@@ -39,16 +58,18 @@ function shingleHashes(words: Uint32Array, wordCount: number): { shingles: Uint3
 }
 
 /**
- * Fingerprint of an article's main text: the SimHash of its words (weight 1 per occurrence, i.e. term frequency: it
- * measured more robust to edits than log-tf or length weights), the sketch of its word shingles, and the SHA-256 of
+ * Fingerprint of an article's main text: the SimHash of its words but the common ones (weight 1 per occurrence, i.e.
+ * term frequency: it measured more robust to edits than log-tf, IDF or length weights), the sketch of its word shingles, and the SHA-256 of
  * its normalized UTF-8 text. Empty text (nothing left after normalization) is defined as: simhash "0000000000000000",
  * the SHA-256 of "", and an empty sketch that is similar to nothing.
  */
 export function fingerprintText(mainText: string): Fingerprint {
   const { bytes, byteLength, wordHashes, wordCount } = normalizeWords(mainText);
+  const { topical, count: topicalCount } = topicalWords(wordHashes, wordCount);
+  const simhash = simhashOf(topical, topicalCount);
   const { shingles, count } = shingleHashes(wordHashes, wordCount);
   return {
-    simhash: simhashOf(wordHashes, wordCount),
+    simhash,
     contentHash: hash('sha256', bytes.subarray(0, byteLength), 'hex'),
     sketch: encodeSketch(sketchOf(shingles, count)),
   };
@@ -69,11 +90,12 @@ export function bandKeys(simhash: SimHashHex): string[] {
 }
 
 /**
- * Near-duplicate decision: SimHash distance within config.maxDistance AND shingle similarity at least
- * config.minSimilarity. The similarity is the mean of the estimated Jaccard and containment (share of the smaller
- * document's 4-shingles found in the larger): containment forgives a cut ending or appended comments, Jaccard keeps
- * a short page that merely shares a template or a quote with a long one from matching. It measured the best recall
- * at precision >= 0.95 on the Webis pairs, ahead of either alone.
+ * Near-duplicate decision on the shingle sketches: estimated Jaccard at least config.minSimilarity, or containment
+ * (share of the smaller document's 4-shingles found in the larger) at least config.minContainment with Jaccard still
+ * at least config.minContainedJaccard. Containment forgives a cut ending or appended text; the Jaccard floor keeps a
+ * short page that mostly shares a site template with a long one from matching (containment 0.89, Jaccard 0.38 on
+ * such pages of another crawl, where the former mean of the two passed). No SimHash distance cutoff unless
+ * config.maxDistance sets one. `similarity` is the mean of the two, for display.
  */
 export function compareFingerprints(
   a: Pick<Fingerprint, 'simhash' | 'sketch'>,
@@ -83,6 +105,10 @@ export function compareFingerprints(
   const config = resolveCoreConfig(overrides);
   const distance = hammingDistanceHex(a.simhash, b.simhash);
   const { jaccard, containment } = compareSketches(decodeSketch(a.sketch), decodeSketch(b.sketch));
-  const similarity = (jaccard + containment) / 2;
-  return { distance, similarity, nearDuplicate: distance <= config.maxDistance && similarity >= config.minSimilarity };
+  return { distance, similarity: (jaccard + containment) / 2, jaccard, containment, nearDuplicate: distance <= config.maxDistance && isNearDuplicate(jaccard, containment, config) };
+}
+
+/** The decision rule alone (also what threshold searches evaluate). */
+export function isNearDuplicate(jaccard: number, containment: number, config: Pick<CoreConfig, 'minSimilarity' | 'minContainment' | 'minContainedJaccard'>): boolean {
+  return jaccard >= config.minSimilarity || (containment >= config.minContainment && jaccard >= config.minContainedJaccard);
 }

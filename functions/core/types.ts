@@ -58,8 +58,12 @@ export interface Fingerprint {
 export interface Comparison {
   /** Hamming distance between the two SimHashes. */
   distance: number;
-  /** Estimated shingle similarity (0..1) from the sketches. */
+  /** Estimated shingle similarity (0..1) from the sketches: the mean of jaccard and containment. */
   similarity: number;
+  /** Estimated Jaccard similarity of the two shingle sets. */
+  jaccard: number;
+  /** Estimated share of the smaller document's shingles found in the larger. */
+  containment: number;
   nearDuplicate: boolean;
 }
 

@@ -109,3 +109,21 @@ export function wrapInTemplate(text: string, templateSeed: number): string {
   const template = siteTemplate(templateSeed);
   return `${template.header}\n\n${text}\n\n${template.footer}`;
 }
+
+/**
+ * A page of an invented site whose template is heavy (navigation, a sidebar of teasers, an about box, a footer:
+ * about 150 words shared by every page of the site) around `article`. With a short article the page is mostly
+ * template: the case where containment alone calls two different pages of one site copies.
+ */
+export function inHeavyTemplate(article: string, templateSeed: number): string {
+  const random = seededRandom(templateSeed);
+  const template = siteTemplate(templateSeed);
+  const teasers = Array.from({ length: 6 }, () => inventedSentence(random, 7 + Math.floor(random() * 5))).join('\n');
+  const about = Array.from({ length: 3 }, () => inventedSentence(random, 12)).join(' ');
+  return `${template.header}\n\n${article}\n\nRead more\n${teasers}\n\nAbout us\n${about}\n\n${template.footer}`;
+}
+
+/** The first `words` words of a text (a short page, a teaser). */
+export function firstWords(text: string, words: number): string {
+  return text.split(/\s+/).slice(0, words).join(' ');
+}
