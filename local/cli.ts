@@ -120,6 +120,27 @@ const COMMANDS: Record<string, Command> = {
       );
     },
   },
+  reindex: {
+    usage:
+      'reindex [--bucket B] [--prefix P] [--endpoint-url S3_URL] [--dynamo-endpoint URL] [--table NAME] [--json]   recompute every document fingerprinted ' +
+      'with an older fingerprint version (a backfill that re-records only those); progress on stderr; idempotent; exit 1 if an object failed',
+    options: { bucket: { type: 'string' }, prefix: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ values, positionals }, write) => {
+      if (positionals.length > 0) throw new UsageError(`reindex takes no arguments, got "${positionals.join(' ')}"`);
+      return (await backfill()).backfillCommand(
+        {
+          endpointUrl: values['endpoint-url'] as string | undefined,
+          dynamoEndpoint: values['dynamo-endpoint'] as string | undefined,
+          bucket: values.bucket as string | undefined,
+          prefix: values.prefix as string | undefined,
+          tableName: values.table as string | undefined,
+          json: values.json === true,
+          label: 'reindex',
+        },
+        write,
+      );
+    },
+  },
   export: {
     usage: 'export --format csv|jsonl [--out FILE] [--endpoint-url URL | --table NAME --region R]   documents, clusters, and a WARC-revisit-like record per near-duplicate',
     options: { format: { type: 'string' }, out: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },

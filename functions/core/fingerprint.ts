@@ -14,6 +14,15 @@ import type { Comparison, Fingerprint, SimHashHex } from './types.ts';
 
 export { normalizeText } from './normalize.ts';
 
+/**
+ * Version of the fingerprint's features: fingerprints of different versions are never compared (their SimHashes
+ * and shingles mean different things), and a table filled with an older version is recomputed by `archive-dedup
+ * reindex` (locally) or the backfill state machine. Raise it whenever normalization, features, weights or the
+ * common-word table change. 1: term-frequency SimHash over every word, unsegmented Thai/Lao/Khmer/Myanmar (stored
+ * documents without a version are version 1); 2: common words left out, those scripts split into words.
+ */
+export const FINGERPRINT_VERSION = 2;
+
 /** Words per shingle in the sketch: 4 measured best on the Webis pairs (the extraction benchmark also scores 4-grams). */
 export const SHINGLE_WORDS = 4;
 
@@ -69,6 +78,7 @@ export function fingerprintText(mainText: string): Fingerprint {
   const simhash = simhashOf(topical, topicalCount);
   const { shingles, count } = shingleHashes(wordHashes, wordCount);
   return {
+    fingerprintVersion: FINGERPRINT_VERSION,
     simhash,
     contentHash: hash('sha256', bytes.subarray(0, byteLength), 'hex'),
     sketch: encodeSketch(sketchOf(shingles, count)),

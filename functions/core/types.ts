@@ -47,6 +47,8 @@ export interface ExtractedPage {
 export type SimHashHex = string;
 
 export interface Fingerprint {
+  /** FINGERPRINT_VERSION of the features (fingerprint.ts): only fingerprints of one version are compared. */
+  fingerprintVersion: number;
   /** 64-bit SimHash of the main text, 16 lowercase hex digits. */
   simhash: SimHashHex;
   /** SHA-256 of the normalized main text, 64 lowercase hex digits: equal for exact duplicates. */

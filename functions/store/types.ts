@@ -41,6 +41,8 @@ export interface StoredDocument {
   reasonCode?: RejectCode;
   title?: string | null;
   canonicalUrl?: string | null;
+  /** FINGERPRINT_VERSION the fingerprint was computed with (absent: 1). */
+  fingerprintVersion?: number;
   simhash?: string;
   contentHash?: string;
   sketch?: string;
@@ -72,8 +74,11 @@ export interface StoredDocument {
   updatedAt: string;
 }
 
-/** What a write verb did. `stale`: an older event, ignored; `unchanged`: a redelivery or identical re-upload. */
+/**
+ * What a write verb did. `stale`: an older event, ignored; `unchanged`: a redelivery or identical re-upload;
+ * `reindexed`: a document of an older fingerprint version recomputed (by a backfill or reindex event).
+ */
 export type RecordOutcome =
-  | { docId: string; outcome: 'recorded' | 'unchanged'; clusterId: string; isOriginal: boolean; duplicateOf?: string; dateMismatch: boolean }
+  | { docId: string; outcome: 'recorded' | 'unchanged' | 'reindexed'; clusterId: string; isOriginal: boolean; duplicateOf?: string; dateMismatch: boolean }
   | { docId: string; outcome: 'rejected'; reasonCode: RejectCode }
   | { docId: string; outcome: 'deleted' | 'stale' };
