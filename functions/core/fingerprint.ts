@@ -32,7 +32,22 @@ export const SHINGLE_WORDS = 4;
  * page, which put unrelated pages 21 bits apart on average instead of 32; the SimHash leaves them out (the sketch keeps
  * them: its 4-word shingles are specific anyway).
  */
-const COMMON_WORDS = new Set(COMMON_WORD_HASHES);
+const COMMON_SLOTS = 1024; // open addressing at about 10% load: most probes end at the first slot
+const commonWordTable = new Uint32Array(COMMON_SLOTS); // 0 = empty (no common word hashes to 0: checked below)
+for (const word of COMMON_WORD_HASHES) {
+  if (word === 0) throw new Error('common-words.ts holds the hash 0, which the table reserves for empty slots');
+  let slot = word & (COMMON_SLOTS - 1);
+  while (commonWordTable[slot] !== 0) slot = (slot + 1) & (COMMON_SLOTS - 1);
+  commonWordTable[slot] = word;
+}
+
+function isCommonWord(word: number): boolean {
+  for (let slot = word & (COMMON_SLOTS - 1); ; slot = (slot + 1) & (COMMON_SLOTS - 1)) {
+    const held = commonWordTable[slot]!;
+    if (held === word) return word !== 0;
+    if (held === 0) return false;
+  }
+}
 let scratchTopical = new Uint32Array(1 << 14);
 
 /** The word hashes without the common words, into a reused scratch buffer. */
@@ -40,7 +55,7 @@ function topicalWords(words: Uint32Array, wordCount: number): { topical: Uint32A
   const topical = scratchTopical.length >= wordCount ? scratchTopical : new Uint32Array(wordCount);
   if (wordCount <= KEPT_SCRATCH_WORDS) scratchTopical = topical;
   let count = 0;
-  for (let i = 0; i < wordCount; i++) if (!COMMON_WORDS.has(words[i]!)) topical[count++] = words[i]!;
+  for (let i = 0; i < wordCount; i++) if (!isCommonWord(words[i]!)) topical[count++] = words[i]!;
   return { topical, count };
 }
 
