@@ -56,6 +56,7 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     charset: analysis.charset,
     mainTextChars: analysis.mainTextChars,
     fingerprintVersion: analysis.fingerprintVersion,
+    extraction: analysis.extraction,
     simhash: analysis.simhash,
     contentHash: analysis.contentHash,
     sketch: analysis.sketch,

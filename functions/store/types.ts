@@ -43,6 +43,8 @@ export interface StoredDocument {
   canonicalUrl?: string | null;
   /** FINGERPRINT_VERSION the fingerprint was computed with (absent: 1). */
   fingerprintVersion?: number;
+  /** How the article was extracted (core PageAnalysis.extraction): `streaming` for HTML too large for a DOM. */
+  extraction?: 'dom' | 'streaming' | 'text';
   simhash?: string;
   contentHash?: string;
   sketch?: string;
