@@ -27,6 +27,7 @@ import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, t
 import { ClusterContention, isConditionFailed, StoreError } from './errors.ts';
 import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
+import { datingOfItem, datingOfRecord, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
 export interface Fingerprinted {
@@ -35,7 +36,12 @@ export interface Fingerprinted {
   sketch: string;
 }
 
-export interface ClusterRoot extends Fingerprinted {
+/** A document as labels and member logs carry it: its fingerprint and what its date verdicts need (verdicts.ts). */
+export interface Member extends Fingerprinted {
+  dating: Dating;
+}
+
+export interface ClusterRoot extends Member {
   /** = docId of the original. */
   clusterId: string;
   rank: string;
@@ -50,7 +56,7 @@ export interface Candidate extends Fingerprinted {
 
 /** A cluster's root record, as the first label towards the cluster writes it. */
 export function clusterRootItem(root: ClusterRoot): Item {
-  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: root.sketch };
+  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: root.sketch, dating: root.dating };
 }
 
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
@@ -62,11 +68,11 @@ async function readRoot(ctx: StoreContext, clusterId: string): Promise<Item> {
   if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string') {
     throw new StoreError(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
-  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, virtual: true };
+  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: datingOfItem(doc), virtual: true };
 }
 
 function toRoot(item: Item): ClusterRoot {
-  const root: ClusterRoot = { clusterId: item.clusterId, docId: item.docId, rank: item.rank, simhash: item.simhash, sketch: item.sketch };
+  const root: ClusterRoot = { clusterId: item.clusterId, docId: item.docId, rank: item.rank, simhash: item.simhash, sketch: item.sketch, dating: datingOfRecord(item) };
   return item.virtual === true ? { ...root, virtual: true } : root;
 }
 
@@ -104,7 +110,7 @@ function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: Cluster
 }
 
 /** Label `member` with `root` (only if that lowers its cluster), then follow any redirect that appeared meanwhile. */
-export async function labelDocument(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Promise<ClusterRoot> {
+export async function labelDocument(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<ClusterRoot> {
   let target = root;
   for (let hop = 0; hop < ctx.limits.maxRedirectHops; hop++) {
     if (target.virtual && target.clusterId !== member.docId) await materializeRoot(ctx, target);
@@ -119,21 +125,23 @@ export async function labelDocument(ctx: StoreContext, member: Fingerprinted, ro
   throw new StoreError(`labelling ${member.docId}: redirect chain longer than ${ctx.limits.maxRedirectHops} hops`);
 }
 
-function putMember(ctx: StoreContext, clusterId: string, member: Fingerprinted): UpdateCommand {
+function putMember(ctx: StoreContext, clusterId: string, member: Member): UpdateCommand {
   // An update rather than a put: same effect, and it never replaces anything but these attributes.
   const key = memberKey(clusterId, member.docId);
   return new UpdateCommand({
     TableName: ctx.table,
     Key: key,
-    UpdateExpression: 'SET docId = :docId, simhash = :simhash, sketch = :sketch',
-    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': member.sketch },
+    UpdateExpression: 'SET docId = :docId, simhash = :simhash, sketch = :sketch, dating = :dating',
+    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': member.sketch, ':dating': member.dating },
   });
 }
 
-/** True when the label moved to `root`. */
-async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Promise<boolean> {
+/** True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write. */
+async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<boolean> {
   const { distance, similarity } = compareWithRoot(ctx, member, root);
   const isOriginal = member.docId === root.clusterId;
+  const verdict = verdictUpdate(member, verdictInCluster(member, root, ctx.config));
+  const remove = [...(isOriginal ? ['duplicateOf'] : []), ...verdict.remove];
   try {
     await attempt('UpdateItem label', () =>
       ctx.db.send(
@@ -142,8 +150,9 @@ async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterR
           Key: documentKey(member.docId),
           UpdateExpression:
             'SET clusterId = :clusterId, clusterRank = :clusterRank, clusterPk = :clusterPk, clusterSk = #rank, isOriginal = :isOriginal, ' +
-            'distance = :distance, similarity = :similarity, updatedAt = :now' +
-            (isOriginal ? ' REMOVE duplicateOf' : ', duplicateOf = :clusterId'),
+            'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
+            [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
+            (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
           // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
           // A document still in its own first cluster has no clusterRank: its own rank stands for it.
           ConditionExpression:
@@ -160,6 +169,7 @@ async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterR
             ':now': ctx.now(),
             ':recorded': 'recorded',
             ':simhash': member.simhash,
+            ...verdict.values,
           },
         }),
       ),
@@ -186,7 +196,8 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
             // Creates the root record when the cluster had none (unmerged): write-once either way.
             UpdateExpression:
               'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
-              '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch)',
+              '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
+              'dating = if_not_exists(dating, :dating)',
             ConditionExpression: 'attribute_not_exists(mergedInto)',
             ExpressionAttributeNames: { '#rank': 'rank' },
             ExpressionAttributeValues: {
@@ -197,6 +208,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
               ':higherRank': higher.rank,
               ':simhash': higher.simhash,
               ':sketch': higher.sketch,
+              ':dating': higher.dating,
             },
           }),
         ),
@@ -214,18 +226,20 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
 }
 
 /** A cluster's logged members and its original (an implicit member: it never logs itself), by a consistent Query. */
-async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Fingerprinted[]> {
+async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]> {
   const logged = await queryAll(ctx, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
     ExpressionAttributeValues: { ':pk': clusterPartition(root.clusterId), ':member': KEY_PREFIXES.member },
     ConsistentRead: true,
   });
-  const original: Fingerprinted = { docId: root.docId, simhash: root.simhash, sketch: root.sketch };
-  const members = logged.filter((item) => item.docId !== original.docId).map((item): Fingerprinted => ({ docId: item.docId, simhash: item.simhash, sketch: item.sketch }));
+  const original: Member = { docId: root.docId, simhash: root.simhash, sketch: root.sketch, dating: root.dating };
+  const members = logged
+    .filter((item) => item.docId !== original.docId)
+    .map((item): Member => ({ docId: item.docId, simhash: item.simhash, sketch: item.sketch, dating: datingOfRecord(item) }));
   return [original, ...members];
 }
 
-async function relabelAll(ctx: StoreContext, members: Fingerprinted[], to: ClusterRoot): Promise<void> {
+async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot): Promise<void> {
   await forEachLimited(members, ctx.limits.relabelConcurrency, async (member) => {
     await labelDocument(ctx, member, to);
   });
@@ -270,7 +284,7 @@ function liveCandidates(candidates: Candidate[], documents: Item[]): Item[] {
  * with this rank, so when no candidate shows up there is nothing more to read or write. Without `fresh` (a redelivery,
  * a repair) it also finishes merges a dead run left half done.
  */
-export async function assignCluster(ctx: StoreContext, self: Fingerprinted, fresh?: { rank: string }): Promise<ClusterRoot | null> {
+export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { rank: string }): Promise<ClusterRoot | null> {
   const candidates = await findCandidates(ctx, self);
   if (fresh && candidates.length === 0) return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
   // The document itself is read in the same consistent BatchGet as its candidates.

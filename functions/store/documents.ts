@@ -2,12 +2,13 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
-import { assignCluster, clusterRootItem, type ClusterRoot, type Fingerprinted } from './clusters.ts';
+import { assignCluster, clusterRootItem, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
 import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
+import { datingOfItem, verdictInCluster } from './verdicts.ts';
 
 /** Attributes every document item of an object carries, whatever its status or kind (page, rejected, revisit). */
 export function objectAttributes(ref: ObjectRef, docId: string): Item {
@@ -36,10 +37,13 @@ async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<
   await batchWrite(ctx, bandKeys(prior.simhash, prior.docId, ctx.indexLayout).map((key) => ({ delete: key })));
 }
 
-function recordedOutcome(docId: string, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged', dateMismatch: boolean): RecordOutcome {
+function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged'): RecordOutcome {
+  const docId = self.docId;
   if (!root) return { docId, outcome: 'stale' }; // overwritten or deleted while we clustered: the newer event wins
   const isOriginal = root.clusterId === docId;
-  return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch };
+  // The verdict in the cluster this run left the document in (a later merge may still change it, in the store).
+  const { kinds } = verdictInCluster(self, root, ctx.config);
+  return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch: kinds.length > 0, mismatchKinds: kinds };
 }
 
 /** The recorded document item: its own cluster until clustering says otherwise (no clusterRank: its rank stands for it). */
@@ -73,7 +77,8 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     similarity: 1,
     hashPk: contentHashPartition(analysis.contentHash),
     hashSk: rank,
-    ...(analysis.dateMismatch ? { mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
+    // Its own cluster: only the `content` kind can hold yet (an `earlier-copy` verdict comes with a label, verdicts.ts).
+    ...(analysis.dateMismatch ? { mismatchKinds: ['content'], mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
   };
 }
 
@@ -93,7 +98,9 @@ async function putDocument(ctx: StoreContext, item: Item, condition: string, val
 export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome> {
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
-  const self = { docId, simhash: analysis.simhash, sketch: analysis.sketch };
+  const fingerprint = { docId, simhash: analysis.simhash, sketch: analysis.sketch };
+  /** The document as `item` (written by this run, or stored by the run that recorded the same content) has it. */
+  const member = (item: Item): Member => ({ ...fingerprint, dating: datingOfItem(item) });
   const now = ctx.now();
 
   // A key never seen (the common case): one conditional Put, no read first. Only when the key exists is it read, to
@@ -101,20 +108,22 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   const fresh = documentItem(ref, analysis, docId, ref.eventTime ?? now, now);
   if (await putDocument(ctx, fresh, 'attribute_not_exists(pk)')) {
     // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
+    const self = member(fresh);
     await batchWrite(ctx, bandItems(ctx, self, fresh.rank as string));
-    return recordedOutcome(docId, await assignCluster(ctx, self, { rank: fresh.rank as string }), 'recorded', analysis.dateMismatch);
+    return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: fresh.rank as string }), 'recorded');
   }
 
   const prior = await getConsistent(ctx, documentKey(docId));
   if (!prior) return { docId, outcome: 'stale' }; // removed between our Put and Get: a delete is a newer event
   const sameContent = prior.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash;
+  const self = member(prior);
 
   if (prior.sequencerKey >= seqKey) {
     // A redelivery of the event already recorded: finish its indexing and clustering (idempotent) in case the first run
     // died or failed after the document write.
     if (prior.sequencerKey === seqKey && sameContent) {
       await repairIndex(ctx, self, prior.rank as string);
-      return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
+      return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
     }
     return { docId, outcome: 'stale' };
   }
@@ -148,16 +157,17 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
     }
     // The event that recorded these bytes may have failed after its document write (and been dead-lettered).
     await repairIndex(ctx, self, prior.rank as string);
-    return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
+    return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
   }
 
   const item = documentItem(ref, analysis, docId, (prior.firstSeen as string | undefined) ?? ref.eventTime ?? now, now);
   if (!(await putDocument(ctx, item, NEWER_EVENT, { ':sequencerKey': seqKey }))) return { docId, outcome: 'stale' };
   await removeBands(ctx, prior);
+  const overwritten = member(item);
   // Overwriting a key starts its cluster afresh: a root record of the old content goes (limitation: duplicates of the
   // old content keep this clusterId). One batch after the document, repaired by a redelivery (repairIndex).
-  await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(ctx, self, item.rank as string)]);
-  return recordedOutcome(docId, await assignCluster(ctx, self, { rank: item.rank as string }), 'recorded', analysis.dateMismatch);
+  await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(ctx, overwritten, item.rank as string)]);
+  return recordedOutcome(ctx, overwritten, await assignCluster(ctx, overwritten, { rank: item.rank as string }), 'recorded');
 }
 
 /** The band items that make a recorded document findable (a singleton cluster has no other index item). */
@@ -173,7 +183,7 @@ function bandItems(ctx: StoreContext, self: Fingerprinted, rank: string): { put:
  * with the content the first run would have written. A root record of this content may carry a write-once
  * `mergedInto` and is never touched; one of older content of the key (left by an overwrite whose batch failed) is replaced.
  */
-export async function repairIndex(ctx: StoreContext, self: Fingerprinted, rank: string): Promise<void> {
+export async function repairIndex(ctx: StoreContext, self: Member, rank: string): Promise<void> {
   const wanted = bandItems(ctx, self, rank);
   const rootKey = clusterKey(self.docId);
   const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => ({ pk: put.pk, sk: put.sk }))]);

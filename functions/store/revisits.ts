@@ -17,6 +17,7 @@ import { objectAttributes } from './documents.ts';
 import { isConditionFailed } from './errors.ts';
 import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, revisitRank, sequencerKey } from './keys.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
+import { datingOfItem } from './verdicts.ts';
 
 export type RevisitReference = NonNullable<StoredDocument['refersTo']>;
 
@@ -53,7 +54,7 @@ export async function recordRevisit(
   if (prior && prior.sequencerKey === seqKey && prior.kind === 'revisit' && (prior.revisitOf || !referred)) {
     // A redelivery: finish the labelling in case the first run died (idempotent), write nothing else.
     if (!prior.revisitOf || !fingerprint) return { docId, outcome: 'unchanged', revisitOf: null, clusterId: null };
-    const root = await labelDocument(ctx, fingerprint, await resolveCluster(ctx, prior.clusterId ?? referred?.clusterId));
+    const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(prior) }, await resolveCluster(ctx, prior.clusterId ?? referred?.clusterId));
     return { docId, outcome: 'unchanged', revisitOf: prior.revisitOf as string, clusterId: root.clusterId };
   }
 
@@ -103,6 +104,6 @@ export async function recordRevisit(
     await batchWrite(ctx, bandKeys(prior.simhash, docId, ctx.indexLayout).map((key) => ({ delete: key })));
   }
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
-  const root = await labelDocument(ctx, fingerprint, await resolveCluster(ctx, referred.clusterId as string));
+  const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId as string));
   return { docId, outcome: 'revisit', revisitOf: referred.docId as string, clusterId: root.clusterId };
 }

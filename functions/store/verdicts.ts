@@ -1,0 +1,92 @@
+/**
+ * The date verdict a document carries in the store: kinds `content` (its own text, judged by the core when the page
+ * is analyzed) and `earlier-copy` (its claim against the believed claim of its cluster's original).
+ *
+ * The `earlier-copy` verdict is a pure function of two things: the member's own dating (immutable for a recorded
+ * content) and the root of the cluster its label names (whose dating is fixed once the root exists: it is the
+ * original's). So it is written by the very conditional update that moves the label (clusters.ts setLabel), never
+ * on its own: wherever labels converge, verdicts have converged with them, at no extra request.
+ *
+ * Stored on the document (sparse: absent = none):
+ *   dateMismatch    true when any kind holds (false otherwise)
+ *   mismatchKinds   ['content'], ['earlier-copy'] or both; absent when none
+ *   earlierCopy     { original, originalUrl?, originalClaimed, claimed, gapDays, evidence } while `earlier-copy` holds
+ *   mismatchPk/Sk   the sparse `mismatches` index keys, present exactly while a kind holds
+ *   dateGapDays / dateEvidence   the `content` kind's gap and evidence, as before
+ */
+import { citedDate, judgeEarlierCopy, mismatchKinds } from '../core/dates/verdict.ts';
+import type { CoreConfig } from '../core/config.ts';
+import type { CitedDate, EarlierCopyVerdict, MismatchKind } from '../core/types.ts';
+import type { Item } from './dynamo.ts';
+import { mismatchSortKey } from './keys.ts';
+import { KEY_PREFIXES } from './schema.ts';
+
+/** What a page contributes to date verdicts: carried by member log items and cluster roots, so relabelling reads nothing more. */
+export interface Dating {
+  /** Its claimed date (evidence text left out), or null. */
+  claimed: CitedDate | null;
+  /** Its own text contradicts its claim (the `content` kind); then its claim is not believed. */
+  contentMismatch: boolean;
+  /** When the document was first seen: the mismatches index orders by it. */
+  firstSeen: string;
+  /** Its canonical or record URL, named in the evidence when it is an original. */
+  url?: string;
+}
+
+/** The `content` kind of a stored document: its kinds when written, else (written by the document Put) dateMismatch. */
+function contentKindOf(item: Item): boolean {
+  return Array.isArray(item.mismatchKinds) ? item.mismatchKinds.includes('content') : item.dateMismatch === true;
+}
+
+/** Dating of a stored document item (or a StoredDocument). */
+export function datingOfItem(item: Item): Dating {
+  const claimed = item.claimedDate as CitedDate | null | undefined;
+  const url = (item.canonicalUrl ?? item.url) as string | null | undefined;
+  return {
+    claimed: claimed ? citedDate(claimed) : null,
+    contentMismatch: contentKindOf(item),
+    firstSeen: String(item.firstSeen ?? ''),
+    ...(url ? { url } : {}),
+  };
+}
+
+/** The dating a member log item or root record carries (one written before verdicts existed has none: no claim). */
+export function datingOfRecord(item: Item): Dating {
+  return (item.dating as Dating | undefined) ?? { claimed: null, contentMismatch: false, firstSeen: String(item.firstSeen ?? '') };
+}
+
+/** The original's claim that its members are judged against: believed only when its own text does not contradict it. */
+function originalClaim(original: { docId: string; dating: Dating }) {
+  return { id: original.docId, url: original.dating.url ?? null, claimed: original.dating.contentMismatch ? null : original.dating.claimed };
+}
+
+export interface MemberVerdict {
+  kinds: MismatchKind[];
+  earlierCopy: EarlierCopyVerdict | null;
+}
+
+/** The verdict of `member` in the cluster whose original is `original` (none of `earlier-copy` for the original itself). */
+export function verdictInCluster(member: { docId: string; dating: Dating }, original: { docId: string; dating: Dating }, config: Pick<CoreConfig, 'mismatchGapDays'>): MemberVerdict {
+  const earlierCopy = member.docId === original.docId ? null : judgeEarlierCopy(member.dating.claimed, originalClaim(original), config);
+  return { kinds: mismatchKinds(member.dating.contentMismatch, earlierCopy !== null), earlierCopy };
+}
+
+/** The clauses a label update adds so that the document's verdict is the one of its new cluster. */
+export function verdictUpdate(member: { docId: string; dating: Dating }, verdict: MemberVerdict): { set: string[]; remove: string[]; values: Item } {
+  const set = ['dateMismatch = :dateMismatch'];
+  const remove: string[] = [];
+  const values: Item = { ':dateMismatch': verdict.kinds.length > 0 };
+  if (verdict.kinds.length > 0) {
+    set.push('mismatchKinds = :mismatchKinds', 'mismatchPk = :mismatchPk', 'mismatchSk = :mismatchSk');
+    Object.assign(values, { ':mismatchKinds': verdict.kinds, ':mismatchPk': KEY_PREFIXES.mismatch, ':mismatchSk': mismatchSortKey(member.dating.firstSeen, member.docId) });
+  } else {
+    remove.push('mismatchKinds', 'mismatchPk', 'mismatchSk');
+  }
+  if (verdict.earlierCopy) {
+    set.push('earlierCopy = :earlierCopy');
+    values[':earlierCopy'] = verdict.earlierCopy;
+  } else {
+    remove.push('earlierCopy');
+  }
+  return { set, remove, values };
+}
