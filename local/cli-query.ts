@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentIdFor } from '../functions/store/keys.ts';
 import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
 import { openStore, type StoreView } from './pipeline.ts';
+import { mismatchLines } from './report.ts';
 import { LOCAL_DEFAULTS } from './servers.ts';
 
 type Write = (line: string) => void;
@@ -42,13 +43,13 @@ export async function duplicatesCommand(key: string, options: QueryOptions, writ
     }
     const members = document.clusterId ? await store.documentsInCluster(document.clusterId) : [document];
     if (options.json) {
-      write(JSON.stringify({ key, clusterId: document.clusterId, members: members.map(({ key: memberKey, distance, dateMismatch, status }) => ({ key: memberKey, distance, dateMismatch, status })) }));
+      write(JSON.stringify({ key, clusterId: document.clusterId, members: members.map(({ key: memberKey, distance, dateMismatch, mismatchKinds, status }) => ({ key: memberKey, distance, dateMismatch, mismatchKinds, status })) }));
       return 0;
     }
     write(`${key}: ${document.status}${document.reason ? ` (${document.reason})` : ''}`);
     const [original, ...copies] = members;
     if (original) write(`  original: ${original.key}`);
-    for (const copy of copies) write(`  copy:     ${copy.key}  distance ${copy.distance ?? '?'}${copy.dateMismatch ? '  [date mismatch]' : ''}`);
+    for (const copy of copies) write(`  copy:     ${copy.key}  distance ${copy.distance ?? '?'}${copy.dateMismatch ? `  [date mismatch] ${copy.mismatchKinds.join(', ')}` : ''}`);
     if (copies.length === 0) write('  no near-duplicates');
     return 0;
   });
@@ -58,11 +59,11 @@ export async function mismatchesCommand(options: QueryOptions, write: Write): Pr
   return withStore(options, async (store) => {
     const mismatches = await store.listMismatches();
     if (options.json) {
-      write(JSON.stringify({ mismatches: mismatches.map(({ key, dateEvidence, clusterId }) => ({ key, dateEvidence, clusterId })) }));
+      write(JSON.stringify({ mismatches: mismatches.map(({ key, mismatchKinds, dateEvidence, earlierCopy, clusterId }) => ({ key, mismatchKinds, dateEvidence, earlierCopy, clusterId })) }));
       return 0;
     }
     write(`${mismatches.length} mismatched-date copies`);
-    for (const document of mismatches) write(`  ${document.key}: ${document.dateEvidence ?? 'claimed date far from the content'}`);
+    for (const document of mismatches) for (const line of mismatchLines(document)) write(line);
     return 0;
   });
 }
