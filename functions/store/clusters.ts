@@ -19,6 +19,17 @@
  * - A new document writes its band items BEFORE querying the bands (consistent reads), so of two concurrent
  *   near-duplicates at least one sees the other and merges their clusters. A new document that finds no candidate
  *   stops there: it is its own cluster already (written so by its document Put).
+
+ * - Date verdicts (verdicts.ts) ride on the labels. A member's `earlier-copy` verdict is a pure function
+ *   f(member's dating, dating of the root its label names). (i) The member's dating is fixed for its content (the
+ *   label update is conditional on the simhash; member log items and roots carry the dating the labeller had).
+ *   (ii) A root's dating is fixed once the cluster exists: it is its original's, whether read from the document (no
+ *   root record yet) or from the root record, which copies it when first written (attribute_not_exists / if_not_exists,
+ *   never overwritten). (iii) The verdict is written only by the conditional update that moves the label (and by the
+ *   document Put, which makes the page its own original: f = no `earlier-copy`). So at every instant a document's
+ *   stored verdict is f(dating, root of its stored label), and when labels have converged to the final root, so
+ *   have verdicts: the same argument, no extra write and no extra read. A redelivery whose label does not move
+ *   writes nothing, and its verdict is already f(final root).
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { compareFingerprints } from '../core/fingerprint.ts';
