@@ -118,9 +118,8 @@ export type CitedDate = Pick<ClaimedDate, 'value' | 'precision' | 'source'>;
 
 /** The `earlier-copy` verdict with the evidence a fact-checker would cite. */
 export interface EarlierCopyVerdict {
-  /** The cluster's original (its id: docId in the store), and its URL when known. */
+  /** The cluster's original (its id: the store's docId, `<bucket>/<key>`). */
   original: string;
-  originalUrl?: string;
   /** The original's believed claimed date and its source. */
   originalClaimed: CitedDate;
   /** This page's claimed date. */

@@ -38,7 +38,7 @@ import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, t
 import { ClusterContention, isConditionFailed, StoreError } from './errors.ts';
 import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
-import { datingOfItem, datingOfRecord, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
+import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
 export interface Fingerprinted {
@@ -52,10 +52,23 @@ export interface Member extends Fingerprinted {
   dating: Dating;
 }
 
+/**
+ * Who a cluster's members are judged against once its original is gone (deleted): its earliest live member. Absent
+ * while the original is recorded. `version` counts the changes (compare-and-set on the root record).
+ */
+export interface VerdictReference {
+  docId: string;
+  rank: string;
+  dating: Dating;
+  version: number;
+}
+
 export interface ClusterRoot extends Member {
   /** = docId of the original. */
   clusterId: string;
   rank: string;
+  /** Set once the original was deleted (see rejudgeCluster). */
+  reference?: VerdictReference;
   /** True when the root has no record yet: an unmerged cluster, described by its original's document. */
   virtual?: boolean;
 }
@@ -67,7 +80,7 @@ export interface Candidate extends Fingerprinted {
 
 /** A cluster's root record, as the first label towards the cluster writes it. */
 export function clusterRootItem(root: ClusterRoot): Item {
-  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: root.sketch, dating: root.dating };
+  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: root.sketch, dating: encodeDating(root.dating) };
 }
 
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
@@ -79,12 +92,24 @@ async function readRoot(ctx: StoreContext, clusterId: string): Promise<Item> {
   if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string') {
     throw new StoreError(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
-  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: datingOfItem(doc), virtual: true };
+  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(doc)), virtual: true };
+}
+
+function referenceOf(item: Item | undefined): VerdictReference | undefined {
+  const reference = item?.reference as { docId: string; rank: string; dating: string } | undefined;
+  return reference ? { docId: reference.docId, rank: reference.rank, dating: datingOfRecord(reference), version: Number(item?.referenceVersion ?? 0) } : undefined;
 }
 
 function toRoot(item: Item): ClusterRoot {
   const root: ClusterRoot = { clusterId: item.clusterId, docId: item.docId, rank: item.rank, simhash: item.simhash, sketch: item.sketch, dating: datingOfRecord(item) };
+  const reference = referenceOf(item);
+  if (reference) root.reference = reference;
   return item.virtual === true ? { ...root, virtual: true } : root;
+}
+
+/** What members of `root` are judged against: its original, or its earliest live member once the original is gone. */
+function judgedAgainst(root: ClusterRoot): VerdictReference {
+  return root.reference ?? { docId: root.docId, rank: root.rank, dating: root.dating, version: 0 };
 }
 
 /** Follow redirects from a cluster: the roots merged away on the way (the first is the cluster itself, if merged), and the current root. */
@@ -129,8 +154,10 @@ export async function labelDocument(ctx: StoreContext, member: Member, root: Clu
     if (!(await setLabel(ctx, member, target))) return target;
     await attempt('PutItem member', () => ctx.db.send(putMember(ctx, target.clusterId, member)));
     // A missing root record is a root without a redirect (a merge creates it with its redirect).
-    const redirect = (await getConsistent(ctx, clusterKey(target.clusterId)))?.mergedInto as string | undefined;
-    if (redirect === undefined) return target;
+    const rootItem = await getConsistent(ctx, clusterKey(target.clusterId));
+    const redirect = rootItem?.mergedInto as string | undefined;
+    // Its verdict reference as of now: the caller re-judges the cluster if its original is gone (rejudgeCluster).
+    if (redirect === undefined) return referenceOf(rootItem) ? { ...target, reference: referenceOf(rootItem) } : target;
     target = await resolveCluster(ctx, redirect);
   }
   throw new StoreError(`labelling ${member.docId}: redirect chain longer than ${ctx.limits.maxRedirectHops} hops`);
@@ -143,7 +170,7 @@ function putMember(ctx: StoreContext, clusterId: string, member: Member): Update
     TableName: ctx.table,
     Key: key,
     UpdateExpression: 'SET docId = :docId, simhash = :simhash, sketch = :sketch, dating = :dating',
-    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': member.sketch, ':dating': member.dating },
+    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': member.sketch, ':dating': encodeDating(member.dating) },
   });
 }
 
@@ -151,7 +178,8 @@ function putMember(ctx: StoreContext, clusterId: string, member: Member): Update
 async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<boolean> {
   const { distance, similarity } = compareWithRoot(ctx, member, root);
   const isOriginal = member.docId === root.clusterId;
-  const verdict = verdictUpdate(member, verdictInCluster(member, root, ctx.config));
+  const against = judgedAgainst(root);
+  const verdict = verdictUpdate(member, verdictInCluster(member, against, ctx.config), against.version);
   const remove = [...(isOriginal ? ['duplicateOf'] : []), ...verdict.remove];
   try {
     await attempt('UpdateItem label', () =>
@@ -219,7 +247,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
               ':higherRank': higher.rank,
               ':simhash': higher.simhash,
               ':sketch': higher.sketch,
-              ':dating': higher.dating,
+              ':dating': encodeDating(higher.dating),
             },
           }),
         ),
@@ -310,7 +338,99 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   for (const clusterId of others) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId);
   const final = await labelDocument(ctx, self, root as ClusterRoot);
   if (!fresh) await finishMerges(ctx, [first, ...others, self.docId, ...live.map((candidate) => candidate.docId as string)], final);
+  // A cluster whose original is gone: this document (or the members merged in) may be its new earliest live member.
+  if (final.reference) await rejudgeCluster(ctx, final.clusterId);
   return final;
+}
+
+/**
+ * Bring a cluster's verdict reference and its members' verdicts up to date after its original (or the member it is
+ * judged against) left, or a member joined a cluster whose original is gone. The reference is the earliest live
+ * member (recorded, labelled with the cluster): read root (version v), member log and documents consistently; if
+ * the earliest differs from the reference, compare-and-set it (v -> v+1) and read everything again, until a pass finds
+ * the reference it read still right (so a member that left or joined after a pass's reads is seen by the next
+ * pass, or re-judges itself: every writer that changes the cluster re-judges it after its own write). Then every live
+ * member judged against an older version is re-judged, conditionally (still in this cluster, version only grows).
+ * Runs only for clusters whose original is gone: its reads are never paid on the common path.
+ */
+export async function rejudgeCluster(ctx: StoreContext, clusterId: string): Promise<void> {
+  for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
+    const rootItem = await getConsistent(ctx, clusterKey(clusterId));
+    // No record: an unmerged cluster judged against its own original. Merged: its members move, and are judged, there.
+    if (!rootItem || rootItem.mergedInto !== undefined) return;
+    const root = toRoot(rootItem);
+    const current = judgedAgainst(root);
+    const members = await membersOf(ctx, root);
+    const documents = await batchGetConsistent(ctx, members.map((member) => documentKey(member.docId)));
+    const live = documents.filter((doc) => doc.status === 'recorded' && doc.clusterId === clusterId && typeof doc.rank === 'string');
+    if (live.length === 0) return;
+    const earliest = live.reduce((best, doc) => (doc.rank < best.rank ? doc : best));
+    if (earliest.docId !== current.docId) {
+      if (!(await moveReference(ctx, clusterId, current.version, { docId: earliest.docId, rank: earliest.rank, dating: datingOfItem(earliest) }))) continue;
+      continue; // validate: the next pass must find the same earliest member
+    }
+    const behind = live.filter((doc) => Number(doc.verdictVersion ?? 0) < current.version);
+    await forEachLimited(behind, ctx.limits.relabelConcurrency, async (doc) => {
+      await rewriteVerdict(ctx, { docId: doc.docId, simhash: doc.simhash, sketch: doc.sketch, dating: datingOfItem(doc) }, clusterId, current);
+    });
+    return;
+  }
+  throw new ClusterContention(`re-judging cluster ${clusterId} did not settle after ${ctx.limits.maxMergeAttempts} attempts`);
+}
+
+/**
+ * A document left its cluster (deleted, or rejected on overwrite): if its cluster judged its members against it (its
+ * original, or the earliest member after the original went), the earliest remaining member takes over. One GetItem
+ * when the document was alone (no root record) or not the reference.
+ */
+export async function memberLeft(ctx: StoreContext, clusterId: string, docId: string): Promise<void> {
+  const rootItem = await getConsistent(ctx, clusterKey(clusterId));
+  if (!rootItem) return; // a lone document: nobody was judged against it
+  const root = rootItem.mergedInto === undefined ? toRoot(rootItem) : await resolveCluster(ctx, clusterId);
+  if (judgedAgainst(root).docId === docId) await rejudgeCluster(ctx, root.clusterId);
+}
+
+/** Compare-and-set the cluster's verdict reference from version `from` to `from + 1`; false when someone else moved it. */
+async function moveReference(ctx: StoreContext, clusterId: string, from: number, reference: Omit<VerdictReference, 'version'>): Promise<boolean> {
+  try {
+    await attempt('UpdateItem reference', () =>
+      ctx.db.send(
+        new UpdateCommand({
+          TableName: ctx.table,
+          Key: clusterKey(clusterId),
+          UpdateExpression: 'SET #reference = :reference, referenceVersion = :to',
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(mergedInto) AND ${from === 0 ? 'attribute_not_exists(referenceVersion)' : 'referenceVersion = :from'}`,
+          ExpressionAttributeNames: { '#reference': 'reference' },
+          ExpressionAttributeValues: { ':reference': { ...reference, dating: encodeDating(reference.dating) }, ':to': from + 1, ...(from === 0 ? {} : { ':from': from }) },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    return false;
+  }
+}
+
+/** The verdict of a member still labelled with `clusterId`, against `reference`, unless it was judged against a newer one. */
+async function rewriteVerdict(ctx: StoreContext, member: Member, clusterId: string, reference: VerdictReference): Promise<void> {
+  const verdict = verdictUpdate(member, verdictInCluster(member, reference, ctx.config), reference.version);
+  try {
+    await attempt('UpdateItem verdict', () =>
+      ctx.db.send(
+        new UpdateCommand({
+          TableName: ctx.table,
+          Key: documentKey(member.docId),
+          UpdateExpression: `SET ${verdict.set.join(', ')}${verdict.remove.length > 0 ? ` REMOVE ${verdict.remove.join(', ')}` : ''}`,
+          ConditionExpression: '#status = :recorded AND clusterId = :clusterId AND simhash = :simhash AND (attribute_not_exists(verdictVersion) OR verdictVersion < :verdictVersion)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ...verdict.values, ':verdictVersion': reference.version },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error; // moved on, deleted, or judged against a newer reference meanwhile
+  }
 }
 
 /**

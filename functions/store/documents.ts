@@ -2,7 +2,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
-import { assignCluster, clusterRootItem, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
+import { assignCluster, clusterRootItem, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
 import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
@@ -238,6 +238,7 @@ export async function recordRejected(ctx: StoreContext, ref: ObjectRef, rejectio
     throw error;
   }
   await removeBands(ctx, prior);
+  if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);
   return { docId, outcome: 'rejected', reasonCode: rejection.code };
 }
 
@@ -279,8 +280,12 @@ export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<Re
     if (!isConditionFailed(error)) throw error;
     const current = await getConsistent(ctx, documentKey(docId));
     const redelivered = current?.sequencerKey === seqKey && current.status === 'deleted';
+    // The first run may have died before its cluster took note (idempotent; the tombstone keeps its last clusterId).
+    if (redelivered && typeof current.clusterId === 'string') await memberLeft(ctx, current.clusterId, docId);
     return { docId, outcome: redelivered ? 'deleted' : 'stale' };
   }
   await removeBands(ctx, prior);
+  // Members judged against it (it was their original) are judged against the earliest remaining one instead.
+  if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);
   return { docId, outcome: 'deleted' };
 }

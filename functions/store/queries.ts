@@ -6,7 +6,7 @@ import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 /** Key, index and bookkeeping attributes that are not part of a document's public shape. */
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'sequencerKey', 'clusterRank', 'clusterPk', 'clusterSk', 'hashPk', 'hashSk', 'mismatchPk', 'mismatchSk'];
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'sequencerKey', 'clusterRank', 'clusterPk', 'clusterSk', 'hashPk', 'hashSk', 'mismatchPk', 'mismatchSk', 'verdictVersion'];
 
 export function toStoredDocument(item: Item): StoredDocument {
   const document: Item = { ...item };

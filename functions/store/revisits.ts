@@ -11,7 +11,7 @@
  *   cluster. A later redelivery or backfill of the same event links it once the referred record is known.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { labelDocument, resolveCluster } from './clusters.ts';
+import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
 import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { objectAttributes } from './documents.ts';
 import { isConditionFailed } from './errors.ts';
@@ -105,5 +105,6 @@ export async function recordRevisit(
   }
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
   const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId as string));
+  if (root.reference) await rejudgeCluster(ctx, root.clusterId); // its original is gone: the revisit may be the earliest left
   return { docId, outcome: 'revisit', revisitOf: referred.docId as string, clusterId: root.clusterId };
 }

@@ -29,8 +29,6 @@ export interface Dating {
   contentMismatch: boolean;
   /** When the document was first seen: the mismatches index orders by it. */
   firstSeen: string;
-  /** Its canonical or record URL, named in the evidence when it is an original. */
-  url?: string;
 }
 
 /** The `content` kind of a stored document: its kinds when written, else (written by the document Put) dateMismatch. */
@@ -41,23 +39,31 @@ function contentKindOf(item: Item): boolean {
 /** Dating of a stored document item (or a StoredDocument). */
 export function datingOfItem(item: Item): Dating {
   const claimed = item.claimedDate as CitedDate | null | undefined;
-  const url = (item.canonicalUrl ?? item.url) as string | null | undefined;
-  return {
-    claimed: claimed ? citedDate(claimed) : null,
-    contentMismatch: contentKindOf(item),
-    firstSeen: String(item.firstSeen ?? ''),
-    ...(url ? { url } : {}),
-  };
+  return { claimed: claimed ? citedDate(claimed) : null, contentMismatch: contentKindOf(item), firstSeen: String(item.firstSeen ?? '') };
 }
 
-/** The dating a member log item or root record carries (one written before verdicts existed has none: no claim). */
+/**
+ * Dating as member log items, roots and verdict references store it (`dating`): one string
+ * `<value>/<precision>/<source>|<0 or 1: content kind>|<firstSeen>` (`-` for no claim). A map would spell its
+ * attribute names in every item: a root record with it would cross 1 KB (2 WRU instead of 1), measured by the bench.
+ */
+export function encodeDating(dating: Dating): string {
+  const claim = dating.claimed ? `${dating.claimed.value}/${dating.claimed.precision}/${dating.claimed.source}` : '-';
+  return `${claim}|${dating.contentMismatch ? 1 : 0}|${dating.firstSeen}`;
+}
+
+/** The dating stored in a record (one written before verdicts existed has none: no claim). */
 export function datingOfRecord(item: Item): Dating {
-  return (item.dating as Dating | undefined) ?? { claimed: null, contentMismatch: false, firstSeen: String(item.firstSeen ?? '') };
+  if (typeof item.dating !== 'string') return { claimed: null, contentMismatch: false, firstSeen: '' };
+  const [claim = '-', content, ...firstSeen] = item.dating.split('|');
+  const [value, precision, source] = claim.split('/');
+  const claimed = claim === '-' ? null : ({ value, precision, source } as CitedDate);
+  return { claimed, contentMismatch: content === '1', firstSeen: firstSeen.join('|') };
 }
 
 /** The original's claim that its members are judged against: believed only when its own text does not contradict it. */
 function originalClaim(original: { docId: string; dating: Dating }) {
-  return { id: original.docId, url: original.dating.url ?? null, claimed: original.dating.contentMismatch ? null : original.dating.claimed };
+  return { id: original.docId, claimed: original.dating.contentMismatch ? null : original.dating.claimed };
 }
 
 export interface MemberVerdict {
@@ -71,11 +77,21 @@ export function verdictInCluster(member: { docId: string; dating: Dating }, orig
   return { kinds: mismatchKinds(member.dating.contentMismatch, earlierCopy !== null), earlierCopy };
 }
 
-/** The clauses a label update adds so that the document's verdict is the one of its new cluster. */
-export function verdictUpdate(member: { docId: string; dating: Dating }, verdict: MemberVerdict): { set: string[]; remove: string[]; values: Item } {
+/**
+ * The clauses that make a document's stored verdict the one of its cluster, judged against the reference of version
+ * `referenceVersion` (0: the original itself; see clusters.ts rejudgeCluster for originals that are gone).
+ */
+export function verdictUpdate(member: { docId: string; dating: Dating }, verdict: MemberVerdict, referenceVersion: number): { set: string[]; remove: string[]; values: Item } {
   const set = ['dateMismatch = :dateMismatch'];
   const remove: string[] = [];
   const values: Item = { ':dateMismatch': verdict.kinds.length > 0 };
+  // Sparse: absent = judged against the original itself (version 0), the common case.
+  if (referenceVersion > 0) {
+    set.push('verdictVersion = :verdictVersion');
+    values[':verdictVersion'] = referenceVersion;
+  } else {
+    remove.push('verdictVersion');
+  }
   if (verdict.kinds.length > 0) {
     set.push('mismatchKinds = :mismatchKinds', 'mismatchPk = :mismatchPk', 'mismatchSk = :mismatchSk');
     Object.assign(values, { ':mismatchKinds': verdict.kinds, ':mismatchPk': KEY_PREFIXES.mismatch, ':mismatchSk': mismatchSortKey(member.dating.firstSeen, member.docId) });

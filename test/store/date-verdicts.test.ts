@@ -11,6 +11,7 @@ import { InputRejected } from '../../functions/core/errors.ts';
 import type { PageAnalysis } from '../../functions/core/types.ts';
 import { createStore, type ObjectRef, type Store } from '../../functions/store/index.ts';
 import { corpusPath, hasCorpus, readCorpusJson } from '../support/corpus.ts';
+import { seededRandom, shuffled } from '../support/random.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
 import { ARTICLE_A, flipBits, makeAnalysis } from './analyses.ts';
 
@@ -149,6 +150,86 @@ describe('a merge of two clusters brings every member\'s verdict up to date', ()
     const listed = await store.listMismatches();
     expect(listed.map((doc) => doc.key).sort()).toEqual(['left', 'left-2', 'left-3']);
     expect(listed.every((doc) => doc.earlierCopy?.original === `${BUCKET}/right` && doc.earlierCopy.originalClaimed.value === '2017-06-01')).toBe(true);
+  });
+});
+
+describe('an original that is deleted: its members are judged against the earliest remaining member', () => {
+  it('re-judges on each deletion, and when an earlier member joins the cluster afterwards', async () => {
+    const pages: Record<string, [number, string]> = {
+      x: [10, '2017-01-01'], // the original
+      a: [11, '2017-03-01'], // 59 days after x
+      b: [12, '2017-09-01'], // 243 after x, 184 after a, 123 after n
+      c: [13, '2018-01-01'], // 365 after x, 306 after a, 122 after b, 245 after n
+    };
+    for (const [key, [bit, claimed]] of Object.entries(pages)) await store.recordDocument(ref(key), makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [bit]), claimed }));
+    const verdicts = async (keys: string[]) =>
+      Object.fromEntries(
+        await Promise.all(
+          keys.map(async (key) => {
+            const doc = await store.getDocument(`${BUCKET}/${key}`);
+            const verdict = doc?.earlierCopy ? ` vs ${doc.earlierCopy.original.slice(BUCKET.length + 1)} ${doc.earlierCopy.gapDays}` : '';
+            return [key, `${doc?.mismatchKinds?.join('+') || '-'}${verdict}`];
+          }),
+        ),
+      );
+    const listed = async () => (await store.listMismatches()).map((doc) => doc.key).sort();
+    expect(await verdicts(['x', 'a', 'b', 'c'])).toEqual({ x: '-', a: '-', b: 'earlier-copy vs x 243', c: 'earlier-copy vs x 365' });
+
+    expect(await store.markDeleted(ref('x'))).toMatchObject({ outcome: 'deleted' });
+    expect(await verdicts(['a', 'b', 'c'])).toEqual({ a: '-', b: 'earlier-copy vs a 184', c: 'earlier-copy vs a 306' });
+    expect(await listed()).toEqual(['b', 'c']);
+
+    // The member judged against is deleted in turn: the next earliest takes over, and a flag that no longer holds goes.
+    await store.markDeleted(ref('a'));
+    expect(await verdicts(['b', 'c'])).toEqual({ b: '-', c: '-' });
+    expect(await listed()).toEqual([]);
+
+    // A page earlier than every remaining member joins the cluster (still named after x): it is the one judged against.
+    await store.recordDocument(ref('n'), makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [14]), claimed: '2017-05-01' }));
+    expect((await store.getDocument(`${BUCKET}/n`))?.clusterId).toBe(`${BUCKET}/x`);
+    expect(await verdicts(['n', 'b', 'c'])).toEqual({ n: '-', b: '-', c: 'earlier-copy vs n 245' });
+    expect(await listed()).toEqual(['c']);
+  });
+});
+
+describe('deletions and arrivals at once, through concurrent writers', () => {
+  it('the earliest original and members are deleted while new copies arrive: verdicts end against the earliest live member', async () => {
+    const DAY_MS = 86_400_000;
+    const random = seededRandom(4242);
+    const day = () => new Date(Date.UTC(2018, 0, 1) + Math.floor(random() * 540) * DAY_MS).toISOString().slice(0, 10);
+    const page = (i: number) => ({ key: `p${String(i).padStart(2, '0')}`, claimed: day(), bit: i }); // bits 0..21: pairwise 2 bits
+    const initial = Array.from({ length: 12 }, (_, i) => page(i));
+    const arriving = Array.from({ length: 10 }, (_, i) => page(12 + i));
+    const run = async (tasks: (() => Promise<unknown>)[]) => {
+      const queue = [...tasks];
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        for (let task = queue.shift(); task; task = queue.shift()) await task();
+      }));
+    };
+    const upload = (p: ReturnType<typeof page>) => () => store.recordDocument(ref(p.key), makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [p.bit]), claimed: p.claimed }));
+    await run(initial.map(upload));
+    // The four earliest claims of the first batch (its original among them) go while the others arrive.
+    const byRank = (list: typeof initial) => [...list].sort((a, b) => `${a.claimed}#${a.key}`.localeCompare(`${b.claimed}#${b.key}`));
+    const deleted = byRank(initial).slice(0, 4);
+    // Arrivals claim dates after the deleted original's: the cluster stays named after it, judged against a reference.
+    for (const p of arriving) while (p.claimed <= deleted[0]!.claimed) p.claimed = day();
+    await run(shuffled([...deleted.map((p) => () => store.markDeleted(ref(p.key))), ...arriving.map(upload)], 7));
+
+    const live = byRank([...initial, ...arriving].filter((p) => !deleted.includes(p)));
+    const earliest = live[0]!;
+    const expected = Object.fromEntries(live.map((p) => {
+      const gap = (Date.parse(p.claimed) - Date.parse(earliest.claimed)) / DAY_MS;
+      return [p.key, gap > 180 ? `earlier-copy vs ${earliest.key} ${gap}` : '-'];
+    }));
+    const actual = Object.fromEntries(await Promise.all(live.map(async (p) => {
+      const doc = await store.getDocument(`${BUCKET}/${p.key}`);
+      return [p.key, doc?.earlierCopy ? `${doc.mismatchKinds?.join('+')} vs ${doc.earlierCopy.original.slice(BUCKET.length + 1)} ${doc.earlierCopy.gapDays}` : doc?.mismatchKinds?.join('+') || '-'];
+    })));
+    const clusterIds = new Set(await Promise.all(live.map(async (p) => (await store.getDocument(`${BUCKET}/${p.key}`))?.clusterId)));
+    console.log(`deletions + arrivals: ${live.length} live in cluster ${[...clusterIds].join(', ')} (original ${deleted[0]!.key}, deleted), judged against ${earliest.key} (${earliest.claimed}); ${Object.values(expected).filter((v) => v !== '-').length} earlier-copy expected`);
+    expect([...clusterIds]).toEqual([`${BUCKET}/${deleted[0]!.key}`]);
+    expect(actual).toEqual(expected);
+    expect((await store.listMismatches()).map((doc) => doc.key).sort()).toEqual(Object.keys(expected).filter((key) => expected[key] !== '-').sort());
   });
 });
 

@@ -61,7 +61,6 @@ function describeContent(content: ContentDates): string {
 export interface OriginalClaim {
   /** How the evidence names the original (the store passes its docId: `<bucket>/<key>`). */
   id: string;
-  url?: string | null;
   /** The original's BELIEVED claimed date (present, and not contradicted by its own text), else null: no verdict. */
   claimed: CitedDate | null;
 }
@@ -84,14 +83,12 @@ export function judgeEarlierCopy(claimed: CitedDate | null, original: OriginalCl
   if (!claimed || !original.claimed) return null;
   const gapDays = daysBetween(partialDateEnd(original.claimed), partialDateStart(claimed));
   if (gapDays <= config.mismatchGapDays) return null;
-  const named = original.url ? `${original.id} (${original.url})` : original.id;
   return {
     original: original.id,
-    ...(original.url ? { originalUrl: original.url } : {}),
     originalClaimed: citedDate(original.claimed),
     claimed: citedDate(claimed),
     gapDays,
-    evidence: `claims ${claimed.value} (${claimed.source}), ${gapDays} days after the original of its cluster, ${named}, which claims ${original.claimed.value} (${original.claimed.source})`,
+    evidence: `claims ${claimed.value} (${claimed.source}), ${gapDays} days after the original of its cluster, ${original.id}, which claims ${original.claimed.value} (${original.claimed.source})`,
   };
 }
 
