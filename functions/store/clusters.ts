@@ -30,6 +30,20 @@
  *   stored verdict is f(dating, root of its stored label), and when labels have converged to the final root, so
  *   have verdicts: the same argument, no extra write and no extra read. A redelivery whose label does not move
  *   writes nothing, and its verdict is already f(final root).
+ * - An original that leaves (deleted, or rejected on an overwrite) no longer defines (ii): its cluster keeps its name
+ *   and rank, and its members are judged against the earliest LIVE member (recorded, labelled with the cluster), the
+ *   root's `reference`, a versioned register (referenceVersion, compare-and-set; version 0 = the original). Every
+ *   writer that changes the live set re-judges the cluster after its own write (rejudgeCluster): the deleter of the
+ *   member currently judged against (memberLeft), and whoever labels a document into a cluster that has a reference
+ *   (its step (3) re-read of the root tells it; a merge's relabels are covered by the one re-judge at the end of
+ *   assignCluster). A re-judge pass reads root (v), member log and documents consistently; if the earliest live member
+ *   is not the reference it CASes v -> v+1 and reads again, and writes verdicts only after a pass found its reference
+ *   still right. So the last CAS is validated by a pass whose reads follow it: a member that left before those reads
+ *   is seen gone; one that left after re-judges itself if it was the reference (its root read follows its write,
+ *   hence sees the CAS); one that joined before is in the member log (appended in (2), before its root read in (3)),
+ *   one that joined after re-judges itself. Verdict writes are conditional on the label still naming the cluster
+ *   and on a lower verdictVersion (a label write records the version it judged against), so a late writer never
+ *   puts back an older verdict, and a member whose label write raced a CAS is caught by that same validation.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { compareFingerprints } from '../core/fingerprint.ts';
