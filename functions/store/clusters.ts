@@ -49,7 +49,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { compareFingerprints } from '../core/fingerprint.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
-import { ClusterContention, isConditionFailed, StoreError } from './errors.ts';
+import { ClusterContention, ClusterRootMissing, isConditionFailed, StoreError } from './errors.ts';
 import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
@@ -104,7 +104,7 @@ async function readRoot(ctx: StoreContext, clusterId: string): Promise<Item> {
   if (root) return root;
   const doc = found.find((item) => item.sk === KEY_PREFIXES.documentSort);
   if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string') {
-    throw new StoreError(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
+    throw new ClusterRootMissing(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
   return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(doc)), virtual: true };
 }
@@ -122,7 +122,7 @@ function toRoot(item: Item): ClusterRoot {
 }
 
 /** What members of `root` are judged against: its original, or its earliest live member once the original is gone. */
-function judgedAgainst(root: ClusterRoot): VerdictReference {
+export function judgedAgainst(root: ClusterRoot): VerdictReference {
   return root.reference ?? { docId: root.docId, rank: root.rank, dating: root.dating, version: 0 };
 }
 
@@ -400,7 +400,15 @@ export async function rejudgeCluster(ctx: StoreContext, clusterId: string): Prom
 export async function memberLeft(ctx: StoreContext, clusterId: string, docId: string): Promise<void> {
   const rootItem = await getConsistent(ctx, clusterKey(clusterId));
   if (!rootItem) return; // a lone document: nobody was judged against it
-  const root = rootItem.mergedInto === undefined ? toRoot(rootItem) : await resolveCluster(ctx, clusterId);
+  let root: ClusterRoot;
+  try {
+    root = rootItem.mergedInto === undefined ? toRoot(rootItem) : await resolveCluster(ctx, clusterId);
+  } catch (error) {
+    // The merge target has no root record and its original is gone too (a merge that died before materializing it):
+    // no cluster to re-judge, and failing the deletion would only dead-letter it.
+    if (error instanceof ClusterRootMissing) return;
+    throw error;
+  }
   if (judgedAgainst(root).docId === docId) await rejudgeCluster(ctx, root.clusterId);
 }
 

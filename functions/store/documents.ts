@@ -2,7 +2,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
-import { assignCluster, clusterRootItem, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
+import { assignCluster, clusterRootItem, judgedAgainst, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
 import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
@@ -42,7 +42,7 @@ function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | nu
   if (!root) return { docId, outcome: 'stale' }; // overwritten or deleted while we clustered: the newer event wins
   const isOriginal = root.clusterId === docId;
   // The verdict in the cluster this run left the document in (a later merge may still change it, in the store).
-  const { kinds } = verdictInCluster(self, root, ctx.config);
+  const { kinds } = verdictInCluster(self, judgedAgainst(root), ctx.config);
   return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch: kinds.length > 0, mismatchKinds: kinds };
 }
 

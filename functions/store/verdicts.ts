@@ -5,12 +5,14 @@
  * The `earlier-copy` verdict is a pure function of two things: the member's own dating (immutable for a recorded
  * content) and the root of the cluster its label names (whose dating is fixed once the root exists: it is the
  * original's). So it is written by the very conditional update that moves the label (clusters.ts setLabel), never
- * on its own: wherever labels converge, verdicts have converged with them, at no extra request.
+ * on its own: wherever labels converge, verdicts have converged with them, at no extra request. Only when an
+ * original is deleted are members re-judged on their own, against the earliest live member (clusters.ts
+ * rejudgeCluster, `verdictVersion` on the document).
  *
  * Stored on the document (sparse: absent = none):
  *   dateMismatch    true when any kind holds (false otherwise)
  *   mismatchKinds   ['content'], ['earlier-copy'] or both; absent when none
- *   earlierCopy     { original, originalUrl?, originalClaimed, claimed, gapDays, evidence } while `earlier-copy` holds
+ *   earlierCopy     { original, originalClaimed, claimed, gapDays, evidence } while `earlier-copy` holds
  *   mismatchPk/Sk   the sparse `mismatches` index keys, present exactly while a kind holds
  *   dateGapDays / dateEvidence   the `content` kind's gap and evidence, as before
  */

@@ -272,5 +272,5 @@ describe.runIf(hasCorpus())('htmldate gold pages with right claimed dates', () =
     );
     expect(uploads.length).toBeGreaterThan(400);
     expect(earlierCopies).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 });
