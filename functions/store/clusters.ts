@@ -380,8 +380,8 @@ export async function rejudgeCluster(ctx: StoreContext, clusterId: string): Prom
     if (live.length === 0) return;
     const earliest = live.reduce((best, doc) => (doc.rank < best.rank ? doc : best));
     if (earliest.docId !== current.docId) {
-      if (!(await moveReference(ctx, clusterId, current.version, { docId: earliest.docId, rank: earliest.rank, dating: datingOfItem(earliest) }))) continue;
-      continue; // validate: the next pass must find the same earliest member
+      await moveReference(ctx, clusterId, current.version, { docId: earliest.docId, rank: earliest.rank, dating: datingOfItem(earliest) });
+      continue; // moved (validate: the next pass must find the same earliest member) or moved by someone else: read again
     }
     const behind = live.filter((doc) => Number(doc.verdictVersion ?? 0) < current.version);
     await forEachLimited(behind, ctx.limits.relabelConcurrency, async (doc) => {
@@ -412,8 +412,8 @@ export async function memberLeft(ctx: StoreContext, clusterId: string, docId: st
   if (judgedAgainst(root).docId === docId) await rejudgeCluster(ctx, root.clusterId);
 }
 
-/** Compare-and-set the cluster's verdict reference from version `from` to `from + 1`; false when someone else moved it. */
-async function moveReference(ctx: StoreContext, clusterId: string, from: number, reference: Omit<VerdictReference, 'version'>): Promise<boolean> {
+/** Compare-and-set the cluster's verdict reference from version `from` to `from + 1`; does nothing when someone else moved it. */
+async function moveReference(ctx: StoreContext, clusterId: string, from: number, reference: Omit<VerdictReference, 'version'>): Promise<void> {
   try {
     await attempt('UpdateItem reference', () =>
       ctx.db.send(
@@ -427,10 +427,8 @@ async function moveReference(ctx: StoreContext, clusterId: string, from: number,
         }),
       ),
     );
-    return true;
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
-    return false;
   }
 }
 
