@@ -19,6 +19,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { markDeleted } from './documents.ts';
 import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
+import { fitItem } from './limits.ts';
 import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { toStoredDocument } from './queries.ts';
@@ -71,7 +72,10 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<Ob
 export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: string }, page: boolean): Promise<void> {
   const docId = recordDocumentId(ref.bucket, ref.key, ref.recordId);
   const writes: { put: Item }[] = [{ put: { ...recordKey(ref.bucket, ref.key, ref.recordId), docId, recordId: ref.recordId } }];
-  if (page && ref.url && ref.captureDate) writes.push({ put: { ...captureKey(ref.url, ref.captureDate), docId, url: ref.url, captureDate: ref.captureDate } });
+  if (page && ref.url && ref.captureDate) {
+    // The key hashes the full URL; the item keeps it within VALUE_LIMITS (limits.ts).
+    writes.push({ put: fitItem({ ...captureKey(ref.url, ref.captureDate), docId, url: ref.url, captureDate: ref.captureDate }, ctx.limits.maxItemBytes) });
+  }
   await batchWrite(ctx, writes);
 }
 
