@@ -20,7 +20,7 @@ async function withStore<T>(options: QueryOptions, task: (store: StoreView) => P
   return withStoreTarget(options, (dynamo) => task(openStore({ dynamo, tableName: options.tableName ?? DEFAULT_TABLE_NAME })));
 }
 
-const flag = (document: DocumentView) => `${document.dateMismatch ? `  [date mismatch] ${document.mismatchKinds.join(', ')}` : ''}${document.status === 'deleted' ? '  [deleted]' : ''}`;
+const flag = (document: DocumentView) => `${document.dateMismatch ? '  [date mismatch]' : ''}${document.status === 'deleted' ? '  [deleted]' : ''}`;
 
 export async function duplicatesCommand(key: string, options: QueryOptions, write: Write): Promise<number> {
   const bucket = options.bucket ?? LOCAL_DEFAULTS.bucket;
