@@ -44,6 +44,14 @@ export async function collectReport(store: StoreView, bucket: string, keys: stri
       documents.push(...views.map((view) => toReportDocument(view, bucket)));
       continue;
     }
+    const skipped = await store.skippedRecordsOf(bucket, key);
+    if (skipped.length > 0) {
+      // A crawl file with no page record (POST captures, a JSON resource) is recorded, with why each record was skipped.
+      const reasons = [...new Set(skipped.map((record) => record.reason))];
+      const reason = `no page records: ${skipped.length} skipped (${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; ...' : ''})`;
+      documents.push({ key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'no-pages', reason });
+      continue;
+    }
     const reason = lastFailure(`${bucket}/${key}`) ?? 'not recorded by the ingest';
     documents.push({ key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'failed', reason });
   }
@@ -80,6 +88,11 @@ export function formatReport(report: RunReport): string {
   if (mismatches.length > 0) {
     lines.push('', 'Date mismatches');
     for (const document of mismatches) lines.push(`  ${document.key}: ${document.dateEvidence ?? 'claimed date far from the content'}`);
+  }
+  const withoutPages = report.documents.filter((document) => document.status === 'no-pages');
+  if (withoutPages.length > 0) {
+    lines.push('', 'No page records');
+    for (const document of withoutPages) lines.push(`  ${document.key}: ${document.reason}`);
   }
   if (rejected.length > 0) {
     lines.push('', 'Rejected');

@@ -10,6 +10,8 @@ export const REJECT_CODES = {
   unknownEncoding: 'unknown-encoding',
   noText: 'no-text',
   unsupported: 'unsupported',
+  /** Bytes of a container (WARC, ARC) that are not a readable record: garbage, a wrong Content-Length, a corrupt gzip member. */
+  damaged: 'damaged',
 } as const;
 export type RejectCode = (typeof REJECT_CODES)[keyof typeof REJECT_CODES];
 

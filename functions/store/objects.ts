@@ -19,7 +19,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { markDeleted } from './documents.ts';
 import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
-import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey } from './keys.ts';
+import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey, skippedKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { toStoredDocument } from './queries.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
@@ -75,8 +75,37 @@ export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: 
   await batchWrite(ctx, writes);
 }
 
+/** Longest skip reason kept (a reason names a record type, a content type or a byte range: far shorter in practice). */
+const MAX_SKIP_REASON = 1000;
+
+export interface SkippedRecord {
+  recordId: string;
+  reason: string;
+  url?: string;
+}
+
+/** List records of the object that are no page, each with why (no document is written for them). */
+export async function addSkippedRecords(ctx: StoreContext, ref: ObjectRef, skipped: readonly SkippedRecord[]): Promise<void> {
+  const put = (record: SkippedRecord): Item => ({
+    ...skippedKey(ref.bucket, ref.key, record.recordId),
+    recordId: record.recordId,
+    reason: record.reason.slice(0, MAX_SKIP_REASON),
+    ...(record.url ? { url: record.url.slice(0, MAX_SKIP_REASON) } : {}),
+  });
+  await batchWrite(ctx, skipped.map((record) => ({ put: put(record) })));
+}
+
+/** The skipped records listed for the object (recordId order), with a consistent Query of its partition. */
+export async function skippedRecordsOf(ctx: StoreContext, bucket: string, key: string): Promise<SkippedRecord[]> {
+  const { skipped } = await listedRecords(ctx, { bucket, key });
+  return skipped;
+}
+
 /** docIds of every record listed for the object, with a consistent Query of its partition. */
-async function listedRecords(ctx: StoreContext, ref: ObjectRef): Promise<{ object: Item | undefined; records: { recordId: string; docId: string }[] }> {
+async function listedRecords(
+  ctx: StoreContext,
+  ref: ObjectRef,
+): Promise<{ object: Item | undefined; records: { recordId: string; docId: string }[]; skipped: (SkippedRecord & { sk: string })[] }> {
   const items = await queryAll(ctx, {
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': objectPartition(ref.bucket, ref.key) },
@@ -87,7 +116,10 @@ async function listedRecords(ctx: StoreContext, ref: ObjectRef): Promise<{ objec
     .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.record))
     // recordId is an attribute since record sort keys may be shortened (keys.ts); older items only had it in the key.
     .map((item) => ({ recordId: (item.recordId as string | undefined) ?? (item.sk as string).slice(KEY_PREFIXES.record.length), docId: item.docId as string }));
-  return { object, records };
+  const skipped = items
+    .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.skipped))
+    .map((item) => ({ sk: item.sk as string, recordId: item.recordId as string, reason: item.reason as string, ...(item.url ? { url: item.url as string } : {}) }));
+  return { object, records, skipped };
 }
 
 /**
@@ -114,14 +146,17 @@ async function markRecordsDeleted(ctx: StoreContext, ref: ObjectRef, docIds: str
  * After all records of this event were written: records listed for the object but not in this version (an overwrite
  * with fewer records) are marked deleted; if a removal was applied meanwhile, all of them are, with its sequencer.
  */
-export async function finishObject(ctx: StoreContext, ref: ObjectRef, recordIds: ReadonlySet<string>): Promise<RecordOutcome[]> {
-  const [{ object, records }, tombstone] = await Promise.all([listedRecords(ctx, ref), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
+export async function finishObject(ctx: StoreContext, ref: ObjectRef, recordIds: ReadonlySet<string>, skippedIds: ReadonlySet<string> = new Set()): Promise<RecordOutcome[]> {
+  const [{ object, records, skipped }, tombstone] = await Promise.all([listedRecords(ctx, ref), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
   // A removal that came meanwhile: the object item says so, or (if the remover read no object item yet) its tombstone.
   const removal = object?.status === 'deleted' ? object : tombstone?.status === 'deleted' && tombstone.sequencerKey > sequencerKey(ref.sequencer) ? tombstone : null;
   if (removal) {
     return markRecordsDeleted(ctx, { bucket: ref.bucket, key: ref.key, sequencer: removal.sequencer ?? undefined }, records.map((record) => record.docId));
   }
   if (object && object.sequencerKey !== sequencerKey(ref.sequencer)) return []; // a newer version is being written: its own finish cleans up
+  // Skipped records an older version listed and this one does not hold: nothing points at them, so they just go.
+  const staleSkipped = skipped.filter((record) => !skippedIds.has(record.recordId));
+  if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
   return markRecordsDeleted(ctx, ref, records.filter((record) => !recordIds.has(record.recordId)).map((record) => record.docId));
 }
 

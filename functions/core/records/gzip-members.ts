@@ -1,0 +1,95 @@
+import pako from 'pako';
+import type { ByteSource } from './byte-source.ts';
+
+/**
+ * Splits a gzip file into its members, streaming, and says where each begins and ends in the stored file.
+ *
+ * Why not warcio's own gzip reading: on bytes between two members that are not a gzip header, warcio (pako under it)
+ * concludes the rest of the file is not compressed and returns its compressed bytes as if they were records, so every
+ * later record is lost. Crawlers write one member per record, so the next member header (1f 8b 08) is a safe place to
+ * start again: the bytes in between become one damaged span, the members on both sides are read whole.
+ */
+
+/** One gzip member: its inflated bytes as a stream; after that stream ends, `problem()` says whether it was whole. */
+export interface GzipMember {
+  kind: 'member';
+  /** Offset of the member in the stored file. */
+  start: number;
+  chunks: AsyncIterable<Uint8Array>;
+  /** After `chunks` ended: null for a whole member, else why it is not (cut short by the end of the file, corrupt). */
+  problem(): { cut: boolean; message: string } | null;
+  /** After `chunks` ended: offset just past the member (or past where inflating stopped). */
+  end(): number;
+}
+
+/** Bytes between members that do not start a gzip member. */
+export interface DamagedSpan {
+  kind: 'damaged';
+  start: number;
+  end: number;
+  message: string;
+}
+
+/** gzip magic and the deflate method byte: what every gzip member starts with. */
+const MEMBER_START = /\x1f\x8b\x08/;
+/** Compressed bytes handed to the inflater at once: bounds what one step can inflate to (deflate expands at most ~1032x). */
+const INFLATE_STEP = 4096;
+
+export async function* gzipMembers(source: ByteSource): AsyncGenerator<GzipMember | DamagedSpan> {
+  for (;;) {
+    if (await source.atEnd()) return;
+    const start = source.offset;
+    const available = await source.fill(3);
+    const head = new TextDecoder('latin1').decode(source.peek(Math.min(3, available)));
+    // A file that ends inside the 3 bytes of a member header is a member cut short, not garbage.
+    if (!MEMBER_START.test(head) && !(available < 3 && '\x1f\x8b\x08'.startsWith(head))) {
+      source.skip(1);
+      const next = await source.skipTo(MEMBER_START, 3);
+      const end = next ?? source.offset;
+      yield { kind: 'damaged', start, end, message: `bytes ${start}-${end - 1} (${end - start} bytes) are not a gzip member: skipped to ${next === null ? 'the end of the file' : `the next member at ${next}`}` };
+      continue;
+    }
+    let problem: { cut: boolean; message: string } | null = null;
+    let end = start;
+    const inflated = inflateMember(source, (found) => (problem = found), () => (end = source.offset));
+    // An iterator without return(): a reader that stops early does not close it, so the rest can be drained below.
+    const chunks: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: () => inflated.next() }) };
+    yield { kind: 'member', start, chunks, problem: () => problem, end: () => end };
+    // Whatever the reader left of the member is inflated and dropped, so the next member starts where it should.
+    while (!(await inflated.next()).done);
+  }
+}
+
+async function* inflateMember(
+  source: ByteSource,
+  report: (problem: { cut: boolean; message: string }) => void,
+  ended: () => void,
+): AsyncGenerator<Uint8Array> {
+  const start = source.offset;
+  // pako's typings omit `ended` and `strm`, which tell where a member ends (warcio relies on them the same way).
+  const inflator = new pako.Inflate() as pako.Inflate & { ended: boolean; strm: { avail_in: number } };
+  const out: Uint8Array[] = [];
+  inflator.onData = (chunk: Uint8Array) => out.push(chunk);
+  try {
+    while (!inflator.ended) {
+      const available = await source.fill(1);
+      if (available === 0) {
+        report({ cut: true, message: `the file ends inside the gzip member at ${start} (after ${source.offset - start} bytes)` });
+        break;
+      }
+      const input = source.peek(Math.min(available, INFLATE_STEP));
+      inflator.push(input, false);
+      const left = inflator.ended ? inflator.strm.avail_in : 0;
+      if (inflator.err) {
+        source.skip(input.length - left);
+        report({ cut: false, message: `the gzip member at ${start} is corrupt at about byte ${source.offset} (${inflator.msg || `zlib error ${inflator.err}`})` });
+        break;
+      }
+      source.skip(input.length - left);
+      while (out.length) yield out.shift()!;
+    }
+    while (out.length) yield out.shift()!;
+  } finally {
+    ended();
+  }
+}
