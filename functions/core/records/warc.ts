@@ -194,7 +194,6 @@ function classify(record: WARCRecord): Classified {
   const http = record.httpHeaders;
   const contentType = (type === 'resource' ? record.warcContentType : http?.headers.get('Content-Type')) ?? undefined;
   const mime = contentType?.split(';')[0]?.trim().toLowerCase();
-  if (type === 'response' && http && !http.statusline.startsWith('HTTP/')) return { take: false, reason: `${type} record that is not an HTTP response (${http.statusline.slice(0, 40)})` };
   if (mime && !PAGE_TYPES.has(mime)) return { take: false, reason: `${type} record of type ${mime}, not a page` };
   const status = Number(http?.statusCode ?? 200);
   if (type === 'response' && !(status >= 200 && status < 300)) return { take: false, reason: `${type} record with HTTP status ${http?.statusCode}, not a page` };

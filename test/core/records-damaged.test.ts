@@ -1,0 +1,124 @@
+/**
+ * Damaged WARCs, generated with warcio (test/support/warc-writer.ts) and then damaged: garbage between gzip members or
+ * records, a Content-Length 200 bytes too large or too small, a corrupt gzip member. Only the damaged span is
+ * rejected (with its byte range); every record before and after it is read.
+ */
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { resolveCoreConfig } from '../../functions/core/config.ts';
+import { splitRecords, type PageRecord } from '../../functions/core/records/index.ts';
+import { chunked, concatBytes, serializeRecord, type WarcRecordSpec } from '../support/warc-writer.ts';
+
+const config = resolveCoreConfig();
+const encoder = new TextEncoder();
+const latin1 = new TextDecoder('latin1');
+
+const pageSpec = (index: number): WarcRecordSpec => ({
+  type: 'response',
+  url: `https://news.example/story-${index}`,
+  date: `2024-03-0${index + 1}T10:00:00Z`,
+  httpHeaders: { 'Content-Type': 'text/html; charset=utf-8' },
+  payload: `<html><body><article><p>${`Story ${index} of the harbour town. `.repeat(30)}</p></article></body></html>`,
+});
+const PAGES = 5;
+
+async function uncompressedParts(): Promise<Uint8Array[]> {
+  return Promise.all(Array.from({ length: PAGES }, (_, index) => serializeRecord(pageSpec(index), false)));
+}
+
+/** The record with its Content-Length changed by `delta` (its bytes unchanged). */
+function withLengthOff(record: Uint8Array, delta: number): Uint8Array {
+  return encoder.encode(latin1.decode(record).replace(/Content-Length: (\d+)\r\n\r\n/, (_, length: string) => `Content-Length: ${Number(length) + delta}\r\n\r\n`));
+}
+
+function offsetsOf(parts: Uint8Array[]): number[] {
+  let offset = 0;
+  return parts.map((part) => {
+    const at = offset;
+    offset += part.length;
+    return at;
+  });
+}
+
+async function split(bytes: Uint8Array, fileName: string, chunkSize = 1000): Promise<PageRecord[]> {
+  const records: PageRecord[] = [];
+  for await (const record of splitRecords(chunked(bytes, chunkSize), { fileName }, config)) records.push(record);
+  return records;
+}
+
+const summary = (records: PageRecord[]): string[] => records.map((record) => `${record.recordId} ${record.error ? `rejected ${record.error.code}` : `${record.kind} ${record.hints.url}`}`);
+const page = (offset: number, index: number): string => `@${offset} page https://news.example/story-${index}`;
+
+describe('damaged WARCs: the damaged span is rejected with its byte range, everything else is read', () => {
+  it('10 garbage bytes between two gzip members: one damaged span, all five pages read', async () => {
+    const members = (await uncompressedParts()).map((part) => gzipSync(part));
+    const parts = [...members.slice(0, 2), encoder.encode('GARBAGE!!!'), ...members.slice(2)];
+    const offsets = offsetsOf(parts);
+    for (const chunkSize of [1000, 7, 1 << 20]) {
+      const records = await split(concatBytes(parts), 'crawl.warc.gz', chunkSize);
+      expect(summary(records)).toEqual([page(offsets[0]!, 0), page(offsets[1]!, 1), `@${offsets[2]} rejected damaged`, page(offsets[3]!, 2), page(offsets[4]!, 3), page(offsets[5]!, 4)]);
+      expect(records[2]!.error!.message).toContain(`bytes ${offsets[2]}-${offsets[3]! - 1} (10 bytes) are not a gzip member: skipped to the next member at ${offsets[3]}`);
+    }
+  });
+
+  it('a corrupt gzip member: that member rejected, the next ones read', async () => {
+    const members = (await uncompressedParts()).map((part) => gzipSync(part));
+    const corrupt = members[1]!.slice();
+    corrupt.fill(0xff, 20, 60); // inside the deflate data
+    const parts = [members[0]!, corrupt, ...members.slice(2)];
+    const offsets = offsetsOf(parts);
+    const records = await split(concatBytes(parts), 'crawl.warc.gz');
+    const good = records.filter((record) => !record.error);
+    expect(summary(good)).toEqual([page(offsets[0]!, 0), page(offsets[2]!, 2), page(offsets[3]!, 3), page(offsets[4]!, 4)]);
+    const rejected = records.filter((record) => record.error);
+    expect(rejected.length).toBeGreaterThanOrEqual(1);
+    expect(rejected.every((record) => record.error!.code === 'damaged')).toBe(true);
+    expect(rejected[0]!.recordId).toBe(`@${offsets[1]}`);
+    expect(rejected[0]!.error!.message).toMatch(new RegExp(`gzip member at ${offsets[1]} is corrupt|not a gzip member`));
+  });
+
+  for (const gzip of [false, true]) {
+    const name = gzip ? 'crawl.warc.gz' : 'crawl.warc';
+    const assemble = (parts: Uint8Array[]): Uint8Array[] => (gzip ? parts.map((part) => gzipSync(part)) : parts);
+
+    it(`${gzip ? 'per-record gzip' : 'plain'}: a Content-Length 200 bytes too large rejects that record only`, async () => {
+      const parts = await uncompressedParts();
+      parts[2] = withLengthOff(parts[2]!, 200);
+      const stored = assemble(parts);
+      const offsets = offsetsOf(stored);
+      const records = await split(concatBytes(stored), name);
+      expect(summary(records)).toEqual([page(offsets[0]!, 0), page(offsets[1]!, 1), `@${offsets[2]} rejected damaged`, page(offsets[3]!, 3), page(offsets[4]!, 4)]);
+      const message = records[2]!.error!.message;
+      if (gzip) expect(message).toMatch(/its gzip member ends there: its Content-Length is too large/);
+      else expect(message).toContain(`the next WARC record begins at ${offsets[3]}, 196 bytes before that end (its Content-Length is too large): bytes ${offsets[2]}-${offsets[3]! - 1} rejected`);
+    });
+
+    it(`${gzip ? 'per-record gzip' : 'plain'}: a Content-Length 200 bytes too small is said (a cut payload), not recorded`, async () => {
+      const parts = await uncompressedParts();
+      parts[2] = withLengthOff(parts[2]!, -200);
+      const stored = assemble(parts);
+      const offsets = offsetsOf(stored);
+      const records = await split(concatBytes(stored), name);
+      expect(summary(records)).toEqual([page(offsets[0]!, 0), page(offsets[1]!, 1), `@${offsets[2]} rejected damaged`, page(offsets[3]!, 3), page(offsets[4]!, 4)]);
+      expect(records[2]!.error!.message).toMatch(/Content-Length \d+ is too small, so its payload would be cut/);
+      if (!gzip) expect(records[2]!.error!.message).toContain(`skipped to the next WARC record at ${offsets[3]}`);
+    });
+  }
+
+  it('plain: garbage between two whole records is its own damaged span; the record before it stays whole', async () => {
+    const parts = await uncompressedParts();
+    const stored = [...parts.slice(0, 3), encoder.encode('this line is not a WARC record\r\nnor this one\r\n'), ...parts.slice(3)];
+    const offsets = offsetsOf(stored);
+    const records = await split(concatBytes(stored), 'crawl.warc');
+    expect(summary(records)).toEqual([page(offsets[0]!, 0), page(offsets[1]!, 1), page(offsets[2]!, 2), `@${offsets[3]} rejected damaged`, page(offsets[4]!, 3), page(offsets[5]!, 4)]);
+    expect(records[3]!.error!.message).toContain(`bytes ${offsets[3]}-${offsets[4]! - 1} (${offsets[4]! - offsets[3]!} bytes) do not start a WARC record: skipped to the next WARC record at ${offsets[4]}`);
+  });
+
+  it('a payload holding a WARC/1.1 line is not taken for a record boundary when the length is right', async () => {
+    const nested = await serializeRecord(pageSpec(9), false);
+    const parts = [...(await uncompressedParts()).slice(0, 2), await serializeRecord({ type: 'resource', url: 'file:///inner.warc', warcHeaders: { 'Content-Type': 'application/warc' }, payload: nested }, false)];
+    const offsets = offsetsOf(parts);
+    const records = await split(concatBytes(parts), 'crawl.warc');
+    expect(summary(records)).toEqual([page(offsets[0]!, 0), page(offsets[1]!, 1), `@${offsets[2]} skipped file:///inner.warc`]);
+  });
+});
