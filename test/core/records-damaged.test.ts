@@ -71,10 +71,8 @@ describe('damaged WARCs: the damaged span is rejected with its byte range, every
     const good = records.filter((record) => !record.error);
     expect(summary(good)).toEqual([page(offsets[0]!, 0), page(offsets[2]!, 2), page(offsets[3]!, 3), page(offsets[4]!, 4)]);
     const rejected = records.filter((record) => record.error);
-    expect(rejected.length).toBeGreaterThanOrEqual(1);
-    expect(rejected.every((record) => record.error!.code === 'damaged')).toBe(true);
-    expect(rejected[0]!.recordId).toBe(`@${offsets[1]}`);
-    expect(rejected[0]!.error!.message).toMatch(new RegExp(`gzip member at ${offsets[1]} is corrupt|not a gzip member`));
+    expect(summary(rejected)).toEqual([`@${offsets[1]} rejected damaged`]);
+    expect(rejected[0]!.error!.message).toMatch(new RegExp(`the gzip member at ${offsets[1]} is corrupt at about byte \\d+ \\(.+\\): bytes ${offsets[1]}-${offsets[2]! - 1} rejected, skipped to the next member at ${offsets[2]}`));
   });
 
   for (const gzip of [false, true]) {

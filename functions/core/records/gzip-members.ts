@@ -82,7 +82,12 @@ async function* inflateMember(
       const left = inflator.ended ? inflator.strm.avail_in : 0;
       if (inflator.err) {
         source.skip(input.length - left);
-        report({ cut: false, message: `the gzip member at ${start} is corrupt at about byte ${source.offset} (${inflator.msg || `zlib error ${inflator.err}`})` });
+        const at = source.offset;
+        // The whole member up to the next member header is one damaged span.
+        const next = await source.skipTo(MEMBER_START, 3);
+        const end = next ?? source.offset;
+        const to = next === null ? 'the end of the file' : `the next member at ${next}`;
+        report({ cut: false, message: `the gzip member at ${start} is corrupt at about byte ${at} (${inflator.msg || `zlib error ${inflator.err}`}): bytes ${start}-${end - 1} rejected, skipped to ${to}` });
         break;
       }
       source.skip(input.length - left);
