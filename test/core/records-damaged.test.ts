@@ -120,3 +120,32 @@ describe('damaged WARCs: the damaged span is rejected with its byte range, every
     expect(summary(records)).toEqual([page(offsets[0]!, 0), page(offsets[1]!, 1), `@${offsets[2]} skipped file:///inner.warc`]);
   });
 });
+
+describe('odd but readable WARCs', () => {
+  it('reads a record whose WARC and HTTP header lines end in CR CR LF (as pywb does), keeping UTF-8 header values', async () => {
+    const body = '<html><body><p>Crème brûlée, read whole.</p></body></html>';
+    const http = `HTTP/1.1 200 OK\r\r\nContent-Type: text/html; charset=utf-8\r\r\nContent-Length: ${Buffer.byteLength(body)}\r\r\n\r\r\n${body}`;
+    const block = Buffer.from(http, 'utf8');
+    const headers = ['WARC/1.0', 'WARC-Type: response', 'WARC-Target-URI: https://café.example/crème', 'WARC-Date: 2024-01-01T00:00:00Z', `Content-Length: ${block.length}`, '', ''].join('\r\r\n');
+    const bytes = concatBytes([Buffer.from(headers, 'utf8'), block, encoder.encode('\r\n\r\n')]);
+    const [record, ...rest] = await split(bytes, 'odd.warc', 5);
+    expect(rest).toEqual([]);
+    expect(record).toMatchObject({ recordId: '@0', kind: 'page', hints: { url: 'https://café.example/crème', contentType: 'text/html; charset=utf-8' } });
+    expect(new TextDecoder().decode(record!.bytes)).toBe(body);
+  });
+
+  it('reads a request record whose HTTP block ends without its blank line, and the records after it', async () => {
+    const request = await serializeRecord({ type: 'request', url: 'https://news.example/story-1', statusline: 'GET /story-1 HTTP/1.1', httpHeaders: { Host: 'news.example' } }, false);
+    // Drop the HTTP blank line inside the block (and say so in Content-Length), as wget and wpull write it.
+    const text = latin1.decode(request);
+    const cut = text.replace(/Host: news\.example\r\n\r\n\r\n\r\n$/, 'Host: news.example\r\n\r\n\r\n').replace(/Content-Length: (\d+)/, (_, length: string) => `Content-Length: ${Number(length) - 2}`);
+    expect(cut).not.toBe(text);
+    const parts = [...(await uncompressedParts()).slice(0, 1), encoder.encode(cut), ...(await uncompressedParts()).slice(1)];
+    for (const gzip of [false, true]) {
+      const stored = gzip ? parts.map((part) => gzipSync(part)) : parts;
+      const offsets = offsetsOf(stored);
+      const records = await split(concatBytes(stored), gzip ? 'crawl.warc.gz' : 'crawl.warc');
+      expect(summary(records)).toEqual([page(offsets[0]!, 0), `@${offsets[1]} skipped https://news.example/story-1`, ...[1, 2, 3, 4].map((index) => page(offsets[index + 1]!, index))]);
+    }
+  });
+});

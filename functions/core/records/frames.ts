@@ -40,7 +40,6 @@ export const MAX_HEADER_BYTES = 64 * 1024;
 /** Where a WARC record starts: a line beginning with `WARC/` and a version digit. */
 const NEXT_WARC_LINE = /\nWARC\/\d/;
 const latin1 = new TextDecoder('latin1');
-const encoder = new TextEncoder();
 
 export interface FrameOptions {
   holdLimit: number;
@@ -97,7 +96,12 @@ function headerEnd(head: string): number | null {
 
 /** WARC header text with every line ending in CRLF (CR CR LF and bare LF as pywb reads them). */
 function crlfHeaders(text: string): Uint8Array {
-  return encoder.encode(text.replace(/\r*\n/g, '\r\n'));
+  return latin1Bytes(text.replace(/\r*\n/g, '\r\n'));
+}
+
+/** The bytes of text decoded as latin1 (header bytes go through latin1 text unchanged, UTF-8 ones included). */
+function latin1Bytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char.charCodeAt(0));
 }
 
 async function* warcRecord(source: ByteSource, head: string, options: FrameOptions): AsyncGenerator<Frame> {
@@ -154,7 +158,7 @@ async function* warcRecord(source: ByteSource, head: string, options: FrameOptio
   const endsUnit = after === bytes.length;
   if (endsUnit || rest === 'WARC/' || /^\r?\n\r*\n/.test(latin1.decode(bytes.subarray(blockEnd, blockEnd + 6)))) {
     // Whole record. (After a proper separator, bytes that are not a record are the next span's damage, not this record's.)
-    const record = joinRecord(headerBytes, bytes.subarray(blockStart, blockEnd));
+    const record = joinRecord(headerBytes, crlfHttpHead(bytes.subarray(blockStart, blockEnd)));
     source.skip(after);
     yield { kind: 'record', offset: start, bytes: record, endsUnit: endsUnit && (await source.atEnd()) };
     return;
@@ -177,13 +181,28 @@ async function* warcRecord(source: ByteSource, head: string, options: FrameOptio
   if (damaged.kind === 'damaged') yield { ...damaged, offset: start, url, message: `the WARC record at ${options.describe(start)} is damaged: ${damaged.message}`, record };
 }
 
+/**
+ * A block whose HTTP header lines end in CR CR LF (or bare LF) with those lines rewritten to CRLF, so warcio finds the
+ * end of the HTTP headers as pywb does (joinRecord then states the new block length); other blocks as they are.
+ */
+function crlfHttpHead(block: Uint8Array): Uint8Array {
+  const head = latin1.decode(block.subarray(0, Math.min(block.length, MAX_HEADER_BYTES)));
+  if (!/^HTTP\/|^[A-Z]+ \S+ HTTP\//.test(head)) return block;
+  const end = headerEnd(head);
+  if (end === null || /^(?:[^\r\n]*\r\n)*\r\n$/.test(head.slice(0, end))) return block;
+  return joinBytes(latin1Bytes(head.slice(0, end).replace(/\r*\n/g, '\r\n')), block.subarray(end));
+}
+
+function joinBytes(first: Uint8Array, second: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(first.length + second.length);
+  joined.set(first);
+  joined.set(second, first.length);
+  return joined;
+}
+
 /** Headers and a block as one record, rewritten with its real block length. */
 function joinRecord(headerBytes: Uint8Array, block: Uint8Array): Uint8Array {
-  const headers = encoder.encode(latin1.decode(headerBytes).replace(/^(Content-Length:[ \t]*)\d+/im, `$1${block.length}`));
-  const record = new Uint8Array(headers.length + block.length);
-  record.set(headers);
-  record.set(block, headers.length);
-  return record;
+  return joinBytes(latin1Bytes(latin1.decode(headerBytes).replace(/^(Content-Length:[ \t]*)\d+/im, `$1${block.length}`)), block);
 }
 
 function tooLong(start: number, inner: number, declared: number, blockStart: number, options: FrameOptions): string {
