@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3EventRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createStore, documentIdFor, type StoredDocument } from '../../functions/store/index.ts';
+import { createStore, documentIdFor, recordDocumentId, type Store, type StoredDocument } from '../../functions/store/index.ts';
 import { SECURE_DEFAULTS } from '../../infra/settings.ts';
 import { badInputs, type BadInput } from '../support/bad-inputs.ts';
 import { freshTable, type LocalServers } from '../support/local-servers.ts';
@@ -48,30 +48,54 @@ export async function runHandlerProcess(servers: LocalServers, table: string, re
   }
 }
 
-function expectationOf(input: BadInput, doc: StoredDocument | null): Expectation {
+function expectationOf(input: BadInput, doc: StoredDocument | null): Expectation[] {
   const docId = documentIdFor('raw-pages', input.key);
-  if (input.expect.status === 'rejected') return { docId, status: 'rejected', reasonCode: input.expect.reasonCode };
-  if (input.expect.status === 'recorded') return { docId, status: 'recorded' };
-  return { docId, status: doc?.status === 'recorded' ? 'recorded' : 'rejected' };
+  if (input.expect.status === 'rejected') return [{ docId, status: 'rejected', reasonCode: input.expect.reasonCode }];
+  if (input.expect.status === 'recorded') return [{ docId, status: 'recorded' }];
+  // A crawl file: each of its page records is an input of its own.
+  if (input.expect.status === 'container') {
+    return input.expect.records().map((record) => ({
+      docId: recordDocumentId('raw-pages', input.key, record.recordId),
+      status: record.status,
+      ...(record.status === 'rejected' ? { reasonCode: record.reasonCode } : {}),
+    }));
+  }
+  return [{ docId, status: doc?.status === 'recorded' ? 'recorded' : 'rejected' }];
+}
+
+/** What a crawl file became: each expected record's document, and the records listed as skipped. */
+interface ContainerOutcome {
+  records: { recordId: string; doc: StoredDocument | null }[];
+  skipped: number;
+}
+
+async function containerOutcome(store: Store, input: BadInput): Promise<ContainerOutcome | undefined> {
+  if (input.expect.status !== 'container') return undefined;
+  const records = await Promise.all(
+    input.expect.records().map(async (record) => ({ recordId: record.recordId, doc: await store.getDocument(recordDocumentId('raw-pages', input.key, record.recordId)) })),
+  );
+  return { records, skipped: (await store.skippedRecordsOf('raw-pages', input.key)).length };
 }
 
 export function badInputSuite(getServers: () => LocalServers): void {
   describe('bad inputs: each is rejected with a reason or processed, none blocks the batch, memory within the Lambda size', () => {
     const inputs = badInputs();
     const documents = new Map<string, StoredDocument | null>();
+    const containers = new Map<string, ContainerOutcome | undefined>();
     let run: HandlerProcessResult;
 
     beforeAll(async () => {
       const servers = getServers();
       const table = await freshTable(servers, 'bad');
       const records: S3EventRecord[] = [];
-      for (const input of inputs) records.push(await upload(servers.s3, input.key, input.bytes(), { contentType: input.contentType }));
+      for (const input of inputs) records.push(await upload(servers.s3, input.key, await input.bytes(), { contentType: input.contentType }));
       run = await runHandlerProcess(servers, table, records, SECURE_DEFAULTS.memoryMb);
       const store = createStore({ client: servers.dynamo, tableName: table });
       for (const input of inputs) documents.set(input.name, await store.getDocument(documentIdFor('raw-pages', input.key)));
+      for (const input of inputs) containers.set(input.name, await containerOutcome(store, input));
 
-      const expectations = inputs.map((input) => expectationOf(input, documents.get(input.name) ?? null));
-      const known = new Set(inputs.filter((input) => KNOWN_DEFECTS[input.name]).map((input) => documentIdFor('raw-pages', input.key)));
+      const expectations = inputs.flatMap((input) => expectationOf(input, documents.get(input.name) ?? null));
+      const known = new Set(inputs.filter((input) => KNOWN_DEFECTS[input.name]).flatMap((input) => expectationOf(input, null).map((expectation) => expectation.docId)));
       const audited = await auditTable(servers.dynamo, table, expectations, known);
       addAudit(suiteFigures, audited, { deadLetters: run.deadLetters.length });
       if (audited.problems.length > 0) console.log(`bad inputs audit problems:\n  ${audited.problems.join('\n  ')}`);
@@ -84,7 +108,7 @@ export function badInputSuite(getServers: () => LocalServers): void {
 
     for (const input of inputs) {
       const defect = KNOWN_DEFECTS[input.name];
-      const expected = input.expect.status === 'rejected' ? `rejected (${input.expect.reasonCode})` : input.expect.status;
+      const expected = input.expect.status === 'rejected' ? `rejected (${input.expect.reasonCode})` : input.expect.status === 'container' ? 'each record as stated' : input.expect.status;
       (defect ? it.fails : it)(`${input.name} -> ${expected}`, () => {
         if (defect) console.log(`KNOWN DEFECT: bad input "${input.name}": ${defect}`);
         const doc = documents.get(input.name);
@@ -92,6 +116,22 @@ export function badInputSuite(getServers: () => LocalServers): void {
         const context = `${input.name}: document ${JSON.stringify(doc && { status: doc.status, reasonCode: doc.reasonCode, reason: doc.reason, title: doc.title })}, handler error: ${failure ?? 'none'}`;
         // No faults are injected here: any handler error means the input itself breaks the pipeline.
         expect(failure, context).toBeUndefined();
+        if (input.expect.status === 'container') {
+          const outcome = containers.get(input.name)!;
+          const expectedRecords = input.expect.records();
+          const seen = outcome.records.map(({ recordId, doc: record }) => ({ recordId, status: record?.status, reasonCode: record?.reasonCode, title: record?.title }));
+          expect(seen, input.name).toEqual(
+            expectedRecords.map((record) => ({
+              recordId: record.recordId,
+              status: record.status,
+              reasonCode: record.status === 'rejected' ? record.reasonCode : undefined,
+              title: record.status === 'recorded' ? record.title : undefined,
+            })),
+          );
+          for (const { doc: record } of outcome.records) if (record?.status === 'rejected') expect(record.reason, input.name).toMatch(/bytes \d+-\d+|gzip member/);
+          expect(outcome.skipped, `${input.name}: records listed as skipped`).toBe(input.expect.skipped());
+          return;
+        }
         expect(doc, context).not.toBeNull();
         if (input.expect.status === 'rejected') {
           expect(doc, context).toMatchObject({ status: 'rejected', reasonCode: input.expect.reasonCode });

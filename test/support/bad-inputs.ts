@@ -5,6 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import { REJECT_CODES, type RejectCode } from '../../functions/core/errors.ts';
 import { articleHtml, inventedArticle } from '../reliability/pages.ts';
+import { badWarcInputs } from './bad-warcs.ts';
 import { seededRandom } from './random.ts';
 
 export type BadInputExpectation =
@@ -12,14 +13,21 @@ export type BadInputExpectation =
   /** Processed correctly; `title`, when given, proves the text was decoded right. */
   | { status: 'recorded'; title?: string }
   /** Either outcome is acceptable (e.g. deep nesting: rejected with a reason, or its text recorded). */
-  | { status: 'rejected-or-recorded' };
+  | { status: 'rejected-or-recorded' }
+  /**
+   * A crawl file (WARC, ARC): what each of its records must become, by record id, and how many records are listed as
+   * skipped (no page). Both are known once `bytes()` was built (see bad-warcs.ts).
+   */
+  | { status: 'container'; records(): ContainerRecordExpectation[]; skipped(): number };
+
+export type ContainerRecordExpectation = { recordId: string } & ({ status: 'recorded'; title?: string } | { status: 'rejected'; reasonCode: RejectCode });
 
 export interface BadInput {
   /** What it is, e.g. `gzip bomb`. */
   name: string;
   key: string;
-  /** Built on demand (the 50 MB page). */
-  bytes(): Uint8Array;
+  /** Built on demand (the 50 MB page; crawl files, written with warcio, asynchronously). */
+  bytes(): Uint8Array | Promise<Uint8Array>;
   /** Stored Content-Type; absent: the object is stored with none given. */
   contentType?: string;
   expect: BadInputExpectation;
@@ -144,5 +152,7 @@ export function badInputs(prefix = 'bad/'): BadInput[] {
     { name: 'key with unicode', key: k('été/東京 ニュース/🦆.html'), bytes: () => utf8(page(20)), contentType: 'text/html', expect: { status: 'recorded' } },
     { name: 'key of 1,000 bytes', key: longKey(k('long/'), 1000), bytes: () => utf8(page(21)), contentType: 'text/html', expect: { status: 'recorded' } },
     { name: 'key of 1,024 bytes (S3 maximum)', key: longKey(k('longest/'), 1024), bytes: () => utf8(page(22)), contentType: 'text/html', expect: { status: 'recorded' } },
+    // Damaged and odd crawl files, UTF-16 without a BOM.
+    ...badWarcInputs(prefix),
   ];
 }
