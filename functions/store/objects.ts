@@ -95,10 +95,13 @@ export async function addSkippedRecords(ctx: StoreContext, ref: ObjectRef, skipp
   await batchWrite(ctx, skipped.map((record) => ({ put: put(record) })));
 }
 
-/** The skipped records listed for the object (recordId order), with a consistent Query of its partition. */
+/** Record ids in file order: `@1196` after `@720`, `@0+10` after `@0+9` (sort keys order them as strings). */
+const fileOrder = new Intl.Collator('en', { numeric: true }).compare;
+
+/** The skipped records listed for the object (in file order), with a consistent Query of its partition. */
 export async function skippedRecordsOf(ctx: StoreContext, bucket: string, key: string): Promise<SkippedRecord[]> {
   const { skipped } = await listedRecords(ctx, { bucket, key });
-  return skipped;
+  return skipped.map(({ sk, ...record }) => record).sort((a, b) => fileOrder(a.recordId, b.recordId));
 }
 
 /** docIds of every record listed for the object, with a consistent Query of its partition. */
@@ -188,6 +191,8 @@ export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<R
       throw error;
     }
   }
-  const { records } = await listedRecords(ctx, ref);
+  const { records, skipped } = await listedRecords(ctx, ref);
+  // Skipped records have no document: their listing just goes with the object.
+  if (skipped.length > 0) await batchWrite(ctx, skipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
   return markRecordsDeleted(ctx, ref, records.map((record) => record.docId));
 }
