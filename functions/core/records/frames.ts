@@ -57,13 +57,27 @@ export async function* frameRecords(source: ByteSource, options: FrameOptions, f
     await skipLineEnds(source);
     if (await source.atEnd()) return;
     const start = source.offset;
-    const available = await source.fill(MAX_HEADER_BYTES);
-    const head = latin1.decode(source.peek(Math.min(available, MAX_HEADER_BYTES)));
-    if (format.arc === undefined) format.arc = head.startsWith('filedesc://');
+    const first = latin1.decode(source.peek(Math.min(await source.fill(16), 16)));
+    if (format.arc === undefined) format.arc = first.startsWith('filedesc://');
     // (A stream that ends inside the first line `WARC/1.x` is a record cut short, not damage.)
-    if (/^WARC\/\d/.test(head) || (available < 6 && 'WARC/1'.startsWith(head))) yield* warcRecord(source, head, options);
-    else if (format.arc && !head.startsWith('WARC/')) yield* arcRecord(source, head, options);
+    if (/^WARC\/\d/.test(first) || (first.length < 6 && 'WARC/1'.startsWith(first))) yield* warcRecord(source, await readHead(source, WARC_HEADERS_END), options);
+    else if (format.arc && !first.startsWith('WARC/')) yield* arcRecord(source, await readHead(source, /\n/), options);
     else yield await damagedUpToNextRecord(source, start, options, 'do not start a WARC record');
+  }
+}
+
+/** The end of a WARC header block: a line that is empty but for CRs. */
+const WARC_HEADERS_END = /\n\r*\n/;
+
+/**
+ * The text of the bytes ahead, far enough to hold `end` (or MAX_HEADER_BYTES, or all that is left): 4 KB first, so a
+ * crawl of many small records does not decode 64 KB per record.
+ */
+async function readHead(source: ByteSource, end: RegExp): Promise<string> {
+  for (let size = 4096; ; size = Math.min(size * 4, MAX_HEADER_BYTES)) {
+    const available = await source.fill(size);
+    const head = latin1.decode(source.peek(Math.min(available, size)));
+    if (available < size || size >= MAX_HEADER_BYTES || end.test(head)) return head;
   }
 }
 
@@ -90,7 +104,7 @@ async function damagedUpToNextRecord(source: ByteSource, start: number, options:
 }
 
 function headerEnd(head: string): number | null {
-  const match = /\n\r*\n/.exec(head);
+  const match = WARC_HEADERS_END.exec(head);
   return match ? match.index + match[0].length : null;
 }
 
@@ -101,7 +115,7 @@ function crlfHeaders(text: string): Uint8Array {
 
 /** The bytes of text decoded as latin1 (header bytes go through latin1 text unchanged, UTF-8 ones included). */
 function latin1Bytes(text: string): Uint8Array {
-  return Uint8Array.from(text, (char) => char.charCodeAt(0));
+  return Buffer.from(text, 'latin1');
 }
 
 async function* warcRecord(source: ByteSource, head: string, options: FrameOptions): AsyncGenerator<Frame> {

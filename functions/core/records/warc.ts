@@ -1,4 +1,4 @@
-import { LimitReader, WARCParser, type WARCRecord } from 'warcio';
+import { AsyncIterReader, LimitReader, WARCParser, type WARCRecord } from 'warcio';
 import type { CoreConfig } from '../config.ts';
 import { REJECT_CODES, type RejectCode } from '../errors.ts';
 import type { InputHints } from '../types.ts';
@@ -111,7 +111,7 @@ async function* recordsOfFrame(frame: Frame, recordId: string, context: SplitCon
     return;
   }
   // Each record is parsed alone: warcio cannot read past its end whatever its HTTP headers look like.
-  const parser = new WARCParser(frame.kind === 'record' ? [frame.bytes] : prepend(frame.head, frame.block));
+  const parser = parserOf(frame.kind === 'record' ? [frame.bytes] : prepend(frame.head, frame.block));
   let record: WARCRecord | null;
   try {
     record = await parser.parse();
@@ -126,12 +126,17 @@ async function* recordsOfFrame(frame: Frame, recordId: string, context: SplitCon
 /** Why the record in `bytes` would be skipped (not a page), or null when it is a page record or cannot be parsed. */
 async function notPageReason(bytes: Uint8Array): Promise<string | null> {
   try {
-    const record = await new WARCParser([bytes]).parse();
+    const record = await parserOf([bytes]).parse();
     const classified = record && !checkHeaders(record) ? classify(record) : null;
     return classified && !classified.take ? classified.reason : null;
   } catch {
     return null;
   }
+}
+
+/** warcio's parser over one record's bytes, already inflated: no gzip sniffing (warcio would try pako on each record). */
+function parserOf(source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): WARCParser {
+  return new WARCParser(new AsyncIterReader(source, null));
 }
 
 async function* prepend(head: Uint8Array, rest: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
