@@ -36,9 +36,9 @@ const EXPECTED: Record<string, string[]> = {
     `@460 page ${EXAMPLE_1}`,
     `@2451 ${REQUEST}`,
     `@3161 revisit ${EXAMPLE_1}`,
-    // Its Content-Length is 8 bytes short (pywb warns "Content-Length Too Small" and reads on): a request, so it is
+    // Its Content-Length is 3 bytes short (pywb warns "Content-Length Too Small" and reads on): a request, so it is
     // skipped, the damage said in its reason; the next record is read.
-    `@4061 ${REQUEST}; the WARC record at 4061 is damaged: bytes 4763-4770 (8 bytes) follow the declared end of the WARC record at 4061 without a record separator (its Content-Length 320 is too small, so its payload would be cut): skipped to the next WARC record at 4771`,
+    `@4061 ${REQUEST}; the WARC record at 4061 is damaged: bytes 4764-4770 (7 bytes) follow the declared end of the WARC record at 4061 without a record separator (its Content-Length 320 is too small, so its payload would be cut): skipped to the next WARC record at 4771`,
     `@4771 ${REDIRECT}`,
   ],
   // The request record at @1376 ends without the HTTP blank line: reading went on into the next record before.

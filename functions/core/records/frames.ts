@@ -62,7 +62,7 @@ export async function* frameRecords(source: ByteSource, options: FrameOptions, f
     // (A stream that ends inside the first line `WARC/1.x` is a record cut short, not damage.)
     if (/^WARC\/\d/.test(first) || (first.length < 6 && 'WARC/1'.startsWith(first))) yield* warcRecord(source, await readHead(source, WARC_HEADERS_END), options);
     else if (format.arc && !first.startsWith('WARC/')) yield* arcRecord(source, await readHead(source, /\n/), options);
-    else yield await damagedUpToNextRecord(source, start, options, 'do not start a WARC record');
+    else yield await damagedUpToNextRecord(source, options, 'do not start a WARC record');
   }
 }
 
@@ -93,14 +93,20 @@ async function skipLineEnds(source: ByteSource): Promise<void> {
   }
 }
 
-/** Consumes from `start` up to the next `WARC/` line (or the end) and describes the span. */
-async function damagedUpToNextRecord(source: ByteSource, start: number, options: FrameOptions, why: string, prefix = ''): Promise<Frame> {
-  source.skip(1);
+type DamagedFrame = Extract<Frame, { kind: 'damaged' }>;
+
+/**
+ * Consumes from the current offset up to the next `WARC/` line (or the end) and describes the span. `skipFirst`: the
+ * current byte cannot start the next record (it is where a record was expected), so the search starts after it.
+ */
+async function damagedUpToNextRecord(source: ByteSource, options: FrameOptions, why: string, skipFirst = true): Promise<DamagedFrame> {
+  const start = source.offset;
+  if (skipFirst) source.skip(1);
   const found = await source.skipTo(NEXT_WARC_LINE, 8);
   const end = found === null ? source.offset : found + 1;
   if (found !== null) source.skip(1);
   const to = found === null ? 'the end of the data' : `the next WARC record at ${options.describe(end)}`;
-  return { kind: 'damaged', offset: start, end, cut: false, message: `${prefix}bytes ${options.describe(start)}-${options.describe(end - 1)} (${end - start} bytes) ${why}: skipped to ${to}` };
+  return { kind: 'damaged', offset: start, end, cut: false, message: `bytes ${options.describe(start)}-${options.describe(end - 1)} (${end - start} bytes) ${why}: skipped to ${to}` };
 }
 
 function headerEnd(head: string): number | null {
@@ -121,19 +127,19 @@ function latin1Bytes(text: string): Uint8Array {
 async function* warcRecord(source: ByteSource, head: string, options: FrameOptions): AsyncGenerator<Frame> {
   const start = source.offset;
   const blockStart = headerEnd(head);
-  const url = /^WARC-Target-URI:[ \t]*(\S*)/im.exec(head)?.[1];
+  const url = /^WARC-Target-URI:[ \t]*(\S*)/im.exec(head.slice(0, blockStart ?? head.length))?.[1];
   if (blockStart === null) {
     if (head.length < MAX_HEADER_BYTES) {
       source.skip(head.length);
       yield { kind: 'damaged', offset: start, end: source.offset, cut: true, message: `the data ends inside the headers of the WARC record at ${options.describe(start)}`, url };
     } else {
-      yield await damagedUpToNextRecord(source, start, options, `have no end of WARC headers within ${MAX_HEADER_BYTES} bytes`);
+      yield await damagedUpToNextRecord(source, options, `have no end of WARC headers within ${MAX_HEADER_BYTES} bytes`);
     }
     return;
   }
   const lengthText = /^Content-Length:[ \t]*(\d+)[ \t]*\r*$/im.exec(head.slice(0, blockStart))?.[1];
   if (lengthText === undefined) {
-    yield await damagedUpToNextRecord(source, start, options, 'are a WARC record with no valid Content-Length');
+    yield await damagedUpToNextRecord(source, options, 'are a WARC record with no valid Content-Length');
     return;
   }
   const declared = Number(lengthText);
@@ -185,14 +191,10 @@ async function* warcRecord(source: ByteSource, head: string, options: FrameOptio
     return;
   }
   const record = joinRecord(headerBytes, bytes.subarray(blockStart, blockEnd));
-  source.skip(blockEnd - 1);
-  const damaged = await damagedUpToNextRecord(
-    source,
-    start + blockEnd - 1,
-    options,
-    `follow the declared end of the WARC record at ${options.describe(start)} without a record separator (its Content-Length ${declared} is too small, so its payload would be cut)`,
-  );
-  if (damaged.kind === 'damaged') yield { ...damaged, offset: start, url, message: `the WARC record at ${options.describe(start)} is damaged: ${damaged.message}`, record };
+  source.skip(blockEnd);
+  const why = `follow the declared end of the WARC record at ${options.describe(start)} without a record separator (its Content-Length ${declared} is too small, so its payload would be cut)`;
+  const damaged = await damagedUpToNextRecord(source, options, why, false);
+  yield { ...damaged, offset: start, url, message: `the WARC record at ${options.describe(start)} is damaged: ${damaged.message}`, record };
 }
 
 /**
