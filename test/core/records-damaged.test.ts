@@ -122,6 +122,10 @@ describe('damaged WARCs: the damaged span is rejected with its byte range, every
 });
 
 describe('odd but readable WARCs', () => {
+  it('an empty file named .warc is one rejected record (empty), not an object with nothing in it', async () => {
+    expect(summary(await split(new Uint8Array(), 'empty.warc'))).toEqual(['@0 rejected empty']);
+  });
+
   it('reads a record whose WARC and HTTP header lines end in CR CR LF (as pywb does), keeping UTF-8 header values', async () => {
     const body = '<html><body><p>Crème brûlée, read whole.</p></body></html>';
     const http = `HTTP/1.1 200 OK\r\r\nContent-Type: text/html; charset=utf-8\r\r\nContent-Length: ${Buffer.byteLength(body)}\r\r\n\r\r\n${body}`;

@@ -18,8 +18,6 @@ export interface GzipMember {
   chunks: AsyncIterable<Uint8Array>;
   /** After `chunks` ended: null for a whole member, else why it is not (cut short by the end of the file, corrupt). */
   problem(): { cut: boolean; message: string } | null;
-  /** After `chunks` ended: offset just past the member (or past where inflating stopped). */
-  end(): number;
 }
 
 /** Bytes between members that do not start a gzip member. */
@@ -50,51 +48,42 @@ export async function* gzipMembers(source: ByteSource): AsyncGenerator<GzipMembe
       continue;
     }
     let problem: { cut: boolean; message: string } | null = null;
-    let end = start;
-    const inflated = inflateMember(source, (found) => (problem = found), () => (end = source.offset));
+    const inflated = inflateMember(source, (found) => (problem = found));
     // An iterator without return(): a reader that stops early does not close it, so the rest can be drained below.
     const chunks: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: () => inflated.next() }) };
-    yield { kind: 'member', start, chunks, problem: () => problem, end: () => end };
+    yield { kind: 'member', start, chunks, problem: () => problem };
     // Whatever the reader left of the member is inflated and dropped, so the next member starts where it should.
     while (!(await inflated.next()).done);
   }
 }
 
-async function* inflateMember(
-  source: ByteSource,
-  report: (problem: { cut: boolean; message: string }) => void,
-  ended: () => void,
-): AsyncGenerator<Uint8Array> {
+async function* inflateMember(source: ByteSource, report: (problem: { cut: boolean; message: string }) => void): AsyncGenerator<Uint8Array> {
   const start = source.offset;
   // pako's typings omit `ended` and `strm`, which tell where a member ends (warcio relies on them the same way).
   const inflator = new pako.Inflate() as pako.Inflate & { ended: boolean; strm: { avail_in: number } };
   const out: Uint8Array[] = [];
   inflator.onData = (chunk: Uint8Array) => out.push(chunk);
-  try {
-    while (!inflator.ended) {
-      const available = await source.fill(1);
-      if (available === 0) {
-        report({ cut: true, message: `the file ends inside the gzip member at ${start} (after ${source.offset - start} bytes)` });
-        break;
-      }
-      const input = source.peek(Math.min(available, INFLATE_STEP));
-      inflator.push(input, false);
-      const left = inflator.ended ? inflator.strm.avail_in : 0;
-      if (inflator.err) {
-        source.skip(input.length - left);
-        const at = source.offset;
-        // The whole member up to the next member header is one damaged span.
-        const next = await source.skipTo(MEMBER_START, 3);
-        const end = next ?? source.offset;
-        const to = next === null ? 'the end of the file' : `the next member at ${next}`;
-        report({ cut: false, message: `the gzip member at ${start} is corrupt at about byte ${at} (${inflator.msg || `zlib error ${inflator.err}`}): bytes ${start}-${end - 1} rejected, skipped to ${to}` });
-        break;
-      }
-      source.skip(input.length - left);
-      while (out.length) yield out.shift()!;
+  while (!inflator.ended) {
+    const available = await source.fill(1);
+    if (available === 0) {
+      report({ cut: true, message: `the file ends inside the gzip member at ${start} (after ${source.offset - start} bytes)` });
+      break;
     }
+    const input = source.peek(Math.min(available, INFLATE_STEP));
+    inflator.push(input, false);
+    const left = inflator.ended ? inflator.strm.avail_in : 0;
+    if (inflator.err) {
+      source.skip(input.length - left);
+      const at = source.offset;
+      // The whole member up to the next member header is one damaged span.
+      const next = await source.skipTo(MEMBER_START, 3);
+      const end = next ?? source.offset;
+      const to = next === null ? 'the end of the file' : `the next member at ${next}`;
+      report({ cut: false, message: `the gzip member at ${start} is corrupt at about byte ${at} (${inflator.msg || `zlib error ${inflator.err}`}): bytes ${start}-${end - 1} rejected, skipped to ${to}` });
+      break;
+    }
+    source.skip(input.length - left);
     while (out.length) yield out.shift()!;
-  } finally {
-    ended();
   }
+  while (out.length) yield out.shift()!;
 }

@@ -51,6 +51,10 @@ export async function* splitWarc(stream: AsyncIterable<Uint8Array>, config: Core
   const context: SplitContext = { config, seen: new Map(), cutCode: compressed ? REJECT_CODES.truncatedGzip : REJECT_CODES.truncated };
   const holdLimit = config.maxInputBytes + MAX_HEADER_BYTES;
   const format: FormatState = {};
+  if (first.length === 0) {
+    yield failed('@0', {}, undefined, REJECT_CODES.empty, 'WARC file is empty (0 bytes)');
+    return;
+  }
   if (!compressed) {
     for await (const frame of frameRecords(source, { holdLimit, describe: String }, format)) yield* recordsOfFrame(frame, `@${frame.offset}`, context);
     return;
