@@ -121,6 +121,19 @@ describe('damaged WARCs: the damaged span is rejected with its byte range, every
   });
 });
 
+describe('records too large to hold (streamed, not held while checked)', () => {
+  it('a wrong length after a streamed record costs only the span up to the next record', async () => {
+    const small = { ...config, maxInputBytes: 1000 };
+    const big = await serializeRecord({ type: 'resource', url: 'https://big.example/', warcHeaders: { 'Content-Type': 'text/html' }, payload: 'x'.repeat(200_000) }, false);
+    const parts = [withLengthOff(big, -200), ...(await uncompressedParts()).slice(0, 2)];
+    const offsets = offsetsOf(parts);
+    const records: PageRecord[] = [];
+    for await (const record of splitRecords(chunked(concatBytes(parts), 4096), { fileName: 'big.warc' }, small)) records.push(record);
+    expect(summary(records)).toEqual([`@${offsets[0]} rejected too-large`, expect.stringMatching(/^@\d+ rejected damaged$/), page(offsets[1]!, 0), page(offsets[2]!, 1)]);
+    expect(records[1]!.error!.message).toContain(`skipped to the next WARC record at ${offsets[1]}`);
+  });
+});
+
 describe('odd but readable WARCs', () => {
   it('an empty file named .warc is one rejected record (empty), not an object with nothing in it', async () => {
     expect(summary(await split(new Uint8Array(), 'empty.warc'))).toEqual(['@0 rejected empty']);
