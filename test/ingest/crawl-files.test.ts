@@ -38,6 +38,7 @@ describe.skipIf(!hasCorpus())('pywb crawl files through the ingest', () => {
     expect(containers).toHaveLength(files().length);
     let documents = 0;
     let skipped = 0;
+    const statuses: Record<string, number> = {};
     for (const key of keys) {
       const docs = await store.documentsOfObject('raw-pages', key);
       const listed = await store.skippedRecordsOf('raw-pages', key);
@@ -46,10 +47,13 @@ describe.skipIf(!hasCorpus())('pywb crawl files through the ingest', () => {
       expect(docs.every((doc) => doc.status === 'recorded' || (doc.status === 'rejected' && (doc.reason?.length ?? 0) > 0)), key).toBe(true);
       expect(listed.every((record) => record.reason.length > 0)).toBe(true);
       documents += docs.length;
+      for (const doc of docs) statuses[doc.status] = (statuses[doc.status] ?? 0) + 1;
       skipped += listed.length;
     }
     // The 57 records of the 15 files (test/core/records-pywb.test.ts lists them one by one).
     expect({ documents, skipped }).toEqual({ documents: 24, skipped: 33 });
+    // 15 pages and 6 revisits recorded; bad.arc's two non-numeric lengths and its 1-byte page rejected.
+    expect(statuses).toEqual({ recorded: 21, rejected: 3 });
 
     const post = await store.skippedRecordsOf('raw-pages', 'crawls/post-test.warc.gz');
     expect(post.map((record) => record.reason)).toEqual([
