@@ -66,6 +66,14 @@ export class ByteSource {
     }
   }
 
+  /** Puts back bytes just consumed (the caller's own copy of them), so they are read again. */
+  unshift(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.chunks.unshift(bytes);
+    this.buffered += bytes.length;
+    this.offset -= bytes.length;
+  }
+
   /** Consumes and yields the next `size` bytes (fewer when the stream ends first), never holding more than a chunk. */
   async *take(size: number): AsyncGenerator<Uint8Array> {
     let left = size;

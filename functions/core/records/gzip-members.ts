@@ -1,5 +1,6 @@
 import pako from 'pako';
 import type { ByteSource } from './byte-source.ts';
+import { concatBytes } from './stream.ts';
 
 /**
  * Splits a gzip file into its members, streaming, and says where each begins and ends in the stored file.
@@ -30,6 +31,13 @@ export interface DamagedSpan {
 
 /** gzip magic and the deflate method byte: what every gzip member starts with. */
 const MEMBER_START = /\x1f\x8b\x08/;
+/**
+ * Compressed bytes of a member kept while it is inflated, to read them again from the member's start when it proves
+ * damaged. Members are one record each in a crawler's WARC (a page of 16 MiB compresses to a few MiB); past this, a
+ * damaged member (a WARC gzipped whole) is resynchronized from where the damage was found, not from its start.
+ */
+const REWIND_BYTES = 8 * 1024 * 1024;
+const latin1 = new TextDecoder('latin1');
 /** Compressed bytes handed to the inflater at once: bounds what one step can inflate to (deflate expands at most ~1032x). */
 const INFLATE_STEP = 4096;
 
@@ -63,27 +71,51 @@ async function* inflateMember(source: ByteSource, report: (problem: { cut: boole
   const inflator = new pako.Inflate() as pako.Inflate & { ended: boolean; strm: { avail_in: number } };
   const out: Uint8Array[] = [];
   inflator.onData = (chunk: Uint8Array) => out.push(chunk);
+  // The member's compressed bytes read so far (up to REWIND_BYTES), to read again from its start when it proves damaged:
+  // damage is often found only after the inflater has read past where the next member begins (a damaged trailer is
+  // checked against the next bytes; a damaged block header can read as a stored block that swallows the rest).
+  let consumed: Uint8Array[] | null = [];
+  let consumedBytes = 0;
+  const damaged = async (at: number, why: string): Promise<void> => {
+    if (consumed) {
+      for (const bytes of consumed.reverse()) source.unshift(bytes);
+      source.skip(1);
+    }
+    const next = await source.skipTo(MEMBER_START, 3);
+    const end = next ?? source.offset;
+    const to = next === null ? 'the end of the file' : `the next member at ${next}`;
+    report({ cut: false, message: `the gzip member at ${start} is ${why} at about byte ${at}: bytes ${start}-${end - 1} rejected, skipped to ${to}` });
+  };
   while (!inflator.ended) {
     const available = await source.fill(1);
     if (available === 0) {
-      report({ cut: true, message: `the file ends inside the gzip member at ${start} (after ${source.offset - start} bytes)` });
+      // Cut by the end of the file, unless a later member begins inside what was read: then this one is damaged.
+      const later = consumed ? nextMemberStart(consumed, start) : null;
+      if (later !== null) await damaged(source.offset, 'damaged (it runs on past the next member header)');
+      else report({ cut: true, message: `the file ends inside the gzip member at ${start} (after ${source.offset - start} bytes)` });
       break;
     }
     const input = source.peek(Math.min(available, INFLATE_STEP));
     inflator.push(input, false);
     const left = inflator.ended ? inflator.strm.avail_in : 0;
     if (inflator.err) {
-      source.skip(input.length - left);
-      const at = source.offset;
-      // The whole member up to the next member header is one damaged span.
-      const next = await source.skipTo(MEMBER_START, 3);
-      const end = next ?? source.offset;
-      const to = next === null ? 'the end of the file' : `the next member at ${next}`;
-      report({ cut: false, message: `the gzip member at ${start} is corrupt at about byte ${at} (${inflator.msg || `zlib error ${inflator.err}`}): bytes ${start}-${end - 1} rejected, skipped to ${to}` });
+      await damaged(source.offset + input.length - left, `corrupt (${inflator.msg || `zlib error ${inflator.err}`})`);
       break;
+    }
+    if (consumed) {
+      consumed.push(input.subarray(0, input.length - left));
+      consumedBytes += input.length - left;
+      if (consumedBytes > REWIND_BYTES) consumed = null;
     }
     source.skip(input.length - left);
     while (out.length) yield out.shift()!;
   }
   while (out.length) yield out.shift()!;
+}
+
+/** Offset of the first gzip member header after `start` in the bytes read from `start` on, or null. */
+function nextMemberStart(consumed: Uint8Array[], start: number): number | null {
+  const text = latin1.decode(concatBytes(consumed));
+  const match = MEMBER_START.exec(text.slice(1));
+  return match ? start + 1 + match.index : null;
 }

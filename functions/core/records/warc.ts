@@ -44,10 +44,12 @@ interface SplitContext {
   cutCode: RejectCode;
 }
 
-export async function* splitWarc(stream: AsyncIterable<Uint8Array>, config: CoreConfig): AsyncGenerator<PageRecord> {
+/** `gzipName`: the object's name ends in `.gz`, which decides when its first bytes are damaged (neither gzip nor a record). */
+export async function* splitWarc(stream: AsyncIterable<Uint8Array>, config: CoreConfig, gzipName = false): AsyncGenerator<PageRecord> {
   const source = new ByteSource(stream);
-  const first = source.peek(await source.fill(2));
-  const compressed = isGzip(first) || (first.length === 1 && first[0] === 0x1f);
+  const first = source.peek(Math.min(await source.fill(16), 16));
+  const startsRecord = /^(WARC\/|filedesc:)/.test(new TextDecoder('latin1').decode(first));
+  const compressed = isGzip(first) || (first.length === 1 && first[0] === 0x1f) || (gzipName && !startsRecord);
   const context: SplitContext = { config, seen: new Map(), cutCode: compressed ? REJECT_CODES.truncatedGzip : REJECT_CODES.truncated };
   const holdLimit = config.maxInputBytes + MAX_HEADER_BYTES;
   const format: FormatState = {};
