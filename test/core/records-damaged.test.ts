@@ -168,6 +168,54 @@ describe('records too large to hold (streamed, not held while checked)', () => {
   });
 });
 
+describe('damaged ARC files', () => {
+  /** An ARC file: its filedesc header, then HTTP responses, the first declaring `delta` bytes more than it holds. */
+  function arcFile(delta: number): { bytes: Uint8Array; offsets: number[] } {
+    const version = '1 0 Invented\nURL IP-address Archive-date Content-type Archive-length\n';
+    const parts = [encoder.encode(`filedesc://invented.arc 127.0.0.1 20080101000000 text/plain ${version.length}\n${version}\n`)];
+    for (const index of [0, 1, 2]) {
+      const body = `<html><body><p>${`Story ${index} of the harbour town. `.repeat(30)}</p></body></html>`;
+      const http = `HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+      parts.push(encoder.encode(`https://news.example/story-${index} 192.0.2.1 2008010100000${index} text/html ${http.length + (index === 1 ? delta : 0)}\n${http}\n`));
+    }
+    return { bytes: concatBytes(parts), offsets: offsetsOf(parts) };
+  }
+
+  it('seeded random damage (300 cuts, insertions, overwrites of 1-40 bytes): every page record clear of it is read', async () => {
+    const { bytes: whole, offsets } = arcFile(0);
+    const ends = [...offsets.slice(1), whole.length];
+    const random = seededRandom(13);
+    const lost: string[] = [];
+    for (let round = 0; round < 300; round++) {
+      const bytes = Array.from(whole);
+      const at = Math.floor(random() * bytes.length);
+      const size = 1 + Math.floor(random() * 40);
+      const kind = round % 3;
+      if (kind === 0) bytes.splice(at, size);
+      else if (kind === 1) bytes.splice(at, 0, ...Array.from({ length: size }, () => Math.floor(random() * 256)));
+      else for (let index = at; index < Math.min(bytes.length, at + size); index++) bytes[index] = Math.floor(random() * 256);
+      const records = await split(Uint8Array.from(bytes), 'old.arc', 61);
+      expect(new Set(records.map((record) => record.recordId)).size).toBe(records.length);
+      const pages = records.filter((record) => record.kind === 'page' && !record.error).length;
+      const damageEnd = kind === 1 ? at : at + size;
+      const clear = offsets.filter((offset, index) => index > 0 && (ends[index]! <= at || offset > damageEnd + 1)).length;
+      if (pages < clear) lost.push(`round ${round}: ${['cut', 'insert', 'overwrite'][kind]} of ${size} at ${at}: ${pages} pages read of ${clear} clear`);
+    }
+    expect(lost).toEqual([]);
+  });
+
+  for (const delta of [50, -50]) {
+    it(`a length ${Math.abs(delta)} bytes too ${delta > 0 ? 'large' : 'small'} rejects that record only`, async () => {
+      const { bytes, offsets } = arcFile(delta);
+      for (const chunkSize of [1000, 13]) {
+        const records = await split(bytes, 'old.arc', chunkSize);
+        expect(summary(records)).toEqual([`@0 skipped filedesc://invented.arc`, page(offsets[1]!, 0), `@${offsets[2]} rejected damaged`, page(offsets[3]!, 2)]);
+        expect(records[2]!.error!.message).toContain(`the next ARC record begins at ${offsets[3]} (its length is too ${delta > 0 ? 'large' : 'small'}): bytes ${offsets[2]}-${offsets[3]! - 1} rejected`);
+      }
+    });
+  }
+});
+
 describe('odd but readable WARCs', () => {
   it('an empty file named .warc is one rejected record (empty), not an object with nothing in it', async () => {
     expect(summary(await split(new Uint8Array(), 'empty.warc'))).toEqual(['@0 rejected empty']);

@@ -99,13 +99,13 @@ type DamagedFrame = Extract<Frame, { kind: 'damaged' }>;
  * Consumes from the current offset up to the next `WARC/` line (or the end) and describes the span. `skipFirst`: the
  * current byte cannot start the next record (it is where a record was expected), so the search starts after it.
  */
-async function damagedUpToNextRecord(source: ByteSource, options: FrameOptions, why: string, skipFirst = true): Promise<DamagedFrame> {
+async function damagedUpToNextRecord(source: ByteSource, options: FrameOptions, why: string, skipFirst = true, arc = false): Promise<DamagedFrame> {
   const start = source.offset;
   if (skipFirst) source.skip(1);
-  const found = await source.skipTo(NEXT_WARC_LINE, 8);
+  const found = await source.skipTo(arc ? NEXT_ARC_LINE : NEXT_WARC_LINE, arc ? MAX_ARC_LINE : 8);
   const end = found === null ? source.offset : found + 1;
   if (found !== null) source.skip(1);
-  const to = found === null ? 'the end of the data' : `the next WARC record at ${options.describe(end)}`;
+  const to = found === null ? 'the end of the data' : `the next ${arc ? 'ARC' : 'WARC'} record at ${options.describe(end)}`;
   return { kind: 'damaged', offset: start, end, cut: false, message: `bytes ${options.describe(start)}-${options.describe(end - 1)} (${end - start} bytes) ${why}: skipped to ${to}` };
 }
 
@@ -254,9 +254,7 @@ async function* arcRecord(source: ByteSource, head: string, options: FrameOption
   const line = (lineEnd < 0 ? head : head.slice(0, lineEnd)).replace(/\r+$/, '');
   const fields = line.split(' ');
   if (lineEnd < 0 || fields.length < 5 || !/:/.test(fields[0]!)) {
-    source.skip(lineEnd < 0 ? head.length : lineEnd + 1);
-    const end = source.offset;
-    yield { kind: 'damaged', offset: start, end, cut: lineEnd < 0, message: `bytes ${options.describe(start)}-${options.describe(end - 1)} are not an ARC record header line` };
+    yield await damagedUpToNextRecord(source, options, 'do not start an ARC record', true, true);
     return;
   }
   const [url, , date] = fields as [string, string, string];
@@ -265,10 +263,13 @@ async function* arcRecord(source: ByteSource, head: string, options: FrameOption
   const mime = fields.length === 5 || fields.length === 10 ? fields[3]! : 'application/octet-stream';
   source.skip(lineEnd + 1);
   if (url.startsWith('filedesc:') && !/^\d+$/.test(lengthField)) {
-    // The file's own header record: its version block is its next two lines (version, field names), as pywb reads it.
+    // The file's own header record: its version block is its next two lines (version, field names), as pywb reads it
+    // (but a line that is an ARC record header is left to be read as one).
     for (let line = 0; line < 2; line++) {
       const available = await source.fill(MAX_HEADER_BYTES);
-      const newline = latin1.decode(source.peek(available)).indexOf('\n');
+      const text = latin1.decode(source.peek(available));
+      if (NEXT_ARC_LINE.exec(`\n${text}`)?.index === 0) break;
+      const newline = text.indexOf('\n');
       source.skip(newline < 0 ? available : newline + 1);
     }
     const headerBytes = crlfHeaders(['WARC/1.0', 'WARC-Type: warcinfo', `WARC-Target-URI: ${url}`, `WARC-Date: ${arcDate(date)}`, 'Content-Length: 0', '', ''].join('\n'));
@@ -295,6 +296,28 @@ async function* arcRecord(source: ByteSource, head: string, options: FrameOption
     yield { kind: 'damaged', offset: start, end: source.offset, cut: true, url, message: `the data ends inside the ARC record at ${options.describe(start)}: ${declared - block.length} of its ${declared} bytes are missing` };
     return;
   }
+  if (!(await arcRecordFollows(source)) && !(await wholeHttpBlockThenNewline(source, block))) {
+    // The declared length does not end where a record (or the file) does: reject up to where the next record begins.
+    const blockStart = start + lineEnd + 1;
+    // (Searched on past the block: the next header line may begin inside it and end after it.)
+    const ahead = latin1.decode(source.peek(await source.fill(MAX_ARC_LINE)));
+    const found = NEXT_ARC_LINE.exec(latin1.decode(block) + ahead);
+    const inner = found && found.index < block.length ? found : null;
+    let next: number | null;
+    if (inner) {
+      next = blockStart + inner.index + 1;
+      source.unshift(block.subarray(inner.index + 1));
+    } else {
+      const found = await source.skipTo(NEXT_ARC_LINE, MAX_ARC_LINE);
+      next = found === null ? null : found + 1;
+      if (found !== null) source.skip(1);
+    }
+    const end = next ?? source.offset;
+    const where = next === null ? 'no ARC record follows it' : `the next ARC record begins at ${options.describe(next)}`;
+    const message = `the ARC record at ${options.describe(start)} declares ${declared} bytes, but ${where} (its length is too ${inner ? 'large' : 'small'}): bytes ${options.describe(start)}-${options.describe(end - 1)} rejected`;
+    yield { kind: 'damaged', offset: start, end, cut: false, url, message };
+    return;
+  }
   const http = !isHeader && latin1.decode(block.subarray(0, 5)) === 'HTTP/';
   const type = isHeader ? 'warcinfo' : http ? 'response' : 'resource';
   const headerBytes = warcHeaders(type, http ? 'application/http; msgtype=response' : mime);
@@ -302,6 +325,31 @@ async function* arcRecord(source: ByteSource, head: string, options: FrameOption
   record.set(headerBytes);
   record.set(block, headerBytes.length);
   yield { kind: 'record', offset: start, bytes: record, endsUnit: await source.atEnd() };
+}
+
+/** An ARC record header line (URL with a scheme, IP, 14-digit date and more, content type, [5 more fields,] length), after a newline. */
+const NEXT_ARC_LINE = /\n[A-Za-z][A-Za-z0-9+.-]*:[^ \r\n]* [^ \r\n]+ \d{14}\d* [^ \r\n]*(?: [^ \r\n]+){1,6}\r?\n/;
+/** Longest ARC header line looked for when resynchronizing. */
+const MAX_ARC_LINE = 8192;
+
+/** True when what follows (after line ends) is the next ARC header line or the end of the data; nothing is consumed. */
+async function arcRecordFollows(source: ByteSource): Promise<boolean> {
+  const available = await source.fill(MAX_ARC_LINE);
+  const ahead = latin1.decode(source.peek(available));
+  const rest = ahead.replace(/^[\r\n]+/, '');
+  return rest === '' || NEXT_ARC_LINE.exec(`\n${rest}`)?.index === 0;
+}
+
+/**
+ * True when the block is an HTTP response whose Content-Length is exactly what follows its headers, and the ARC record
+ * separator comes next: then the block is whole, and bytes after it that start no record are the next span's damage.
+ */
+async function wholeHttpBlockThenNewline(source: ByteSource, block: Uint8Array): Promise<boolean> {
+  if ((await source.fill(1)) === 0 || source.peek(1)[0] !== 0x0a) return false;
+  const head = latin1.decode(block.subarray(0, Math.min(block.length, MAX_HEADER_BYTES)));
+  const end = head.startsWith('HTTP/') ? headerEnd(head) : null;
+  const length = end === null ? undefined : /^Content-Length:[ \t]*(\d+)[ \t]*\r?$/im.exec(head.slice(0, end))?.[1];
+  return end !== null && length !== undefined && Number(length) === block.length - end;
 }
 
 /** ARC's `YYYYMMDDhhmmss` (sometimes with more digits) as a WARC-Date. */

@@ -23,7 +23,7 @@ export async function* splitRecords(stream: AsyncIterable<Uint8Array>, hints: In
   switch (detectContainer(hints, head)) {
     case 'warc':
       // WARC and ARC, plain or gzip (told by the bytes); record ids are offsets in the stored file.
-      yield* splitWarc(whole, config, /\.gz$/i.test(hints.fileName ?? ''));
+      yield* splitWarc(whole, config, hints.fileName);
       return;
     case 'jsonl':
       yield* splitJsonl(isGzip(head) ? gunzipChunks(whole) : whole, config);

@@ -44,15 +44,19 @@ interface SplitContext {
   cutCode: RejectCode;
 }
 
-/** `gzipName`: the object's name ends in `.gz`, which decides when its first bytes are damaged (neither gzip nor a record). */
-export async function* splitWarc(stream: AsyncIterable<Uint8Array>, config: CoreConfig, gzipName = false): AsyncGenerator<PageRecord> {
+/**
+ * `fileName` decides what the bytes cannot when the file's first bytes are damaged: gzip (`.gz`) or not, ARC (`.arc`)
+ * or WARC.
+ */
+export async function* splitWarc(stream: AsyncIterable<Uint8Array>, config: CoreConfig, fileName = ''): AsyncGenerator<PageRecord> {
+  const gzipName = /\.gz$/i.test(fileName);
   const source = new ByteSource(stream);
   const first = source.peek(Math.min(await source.fill(16), 16));
   const startsRecord = /^(WARC\/|filedesc:)/.test(new TextDecoder('latin1').decode(first));
   const compressed = isGzip(first) || (first.length === 1 && first[0] === 0x1f) || (gzipName && !startsRecord);
   const context: SplitContext = { config, seen: new Map(), cutCode: compressed ? REJECT_CODES.truncatedGzip : REJECT_CODES.truncated };
   const holdLimit = config.maxInputBytes + MAX_HEADER_BYTES;
-  const format: FormatState = {};
+  const format: FormatState = /\.arc(\.gz)?$/i.test(fileName) ? { arc: true } : {};
   if (first.length === 0) {
     yield failed('@0', {}, undefined, REJECT_CODES.empty, 'WARC file is empty (0 bytes)');
     return;
