@@ -21,6 +21,7 @@ import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
 import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type SkippedRecord } from '../store/index.ts';
+import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
 import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
 
 export type IngestOutcome =
@@ -51,6 +52,8 @@ export interface IngestDeps {
   /** Only keys under this prefix are ingested (others: 'ignored'). */
   watchPrefix?: string;
   observer?: IngestObserver;
+  /** Bytes of objects processed at once (byte-budget.ts); default DEFAULT_IN_FLIGHT_BYTES. Or a budget shared with other ingests. */
+  inFlightBytes?: number | ByteBudget;
 }
 
 export type IngestEvent = SQSEvent | S3Event | BackfillEvent;
@@ -94,6 +97,9 @@ export function createIngest(deps: IngestDeps): Ingest {
   const config = resolveCoreConfig(deps.config);
   const store = createStore({ client: deps.dynamo, tableName: deps.tableName, config, indexLayout: deps.indexLayout });
   const report = (outcome: IngestOutcome, ref: ObjectRef): void => deps.observer?.outcome?.(outcome, ref);
+  const budget = typeof deps.inFlightBytes === 'object' ? deps.inFlightBytes : createByteBudget(deps.inFlightBytes ?? DEFAULT_IN_FLIGHT_BYTES);
+  /** What an object holds in memory while processed: its size, but never more than one page (a WARC is streamed). */
+  const bytesHeld = (ref: ObjectRef): number => Math.min(ref.size ?? config.maxInputBytes, config.maxInputBytes);
 
   /** An object over the single-page limit may still be a WARC or JSONL of many small records: its first bytes tell. */
   async function mayHoldRecords(ref: ObjectRef): Promise<boolean> {
@@ -213,7 +219,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         outcome = await store.markDeleted(ref);
         for (const removed of await store.removeObject(ref)) report(removed, { ...ref, docId: removed.docId });
       } else {
-        outcome = await ingestCreated(ref, docId);
+        outcome = await budget.run(bytesHeld(ref), () => ingestCreated(ref, docId));
       }
       report(outcome, ref);
       return outcome;
