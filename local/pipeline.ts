@@ -6,6 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CoreConfig } from '../functions/core/config.ts';
+import { decodeEventKey } from '../functions/ingest/events.ts';
 import { createIngest as createRealIngest } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
@@ -51,6 +52,8 @@ export async function ensureTable(target: StoreTarget): Promise<void> {
 
 export interface IngestOptions extends StoreTarget {
   s3: S3Client;
+  /** The watched bucket: events for any other are ignored, as the deployed function does (BUCKET_NAME). */
+  bucket?: string;
   config?: Partial<CoreConfig>;
   /** Told of each object handled: its docId and a short outcome (recorded, rejected, ...). */
   onOutcome?(docId: string, outcome: string): void;
@@ -63,12 +66,27 @@ export function createIngest(options: IngestOptions): Ingest {
     s3: options.s3,
     dynamo: options.dynamo,
     tableName: options.tableName,
+    bucket: options.bucket,
     config: options.config,
     observer: {
       outcome: (outcome) => options.onOutcome?.(outcome.docId, outcome.outcome),
       failure: (error, ref) => options.onFailure?.(ref.docId ?? documentIdFor(ref.bucket, ref.key), error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
     },
   });
+}
+
+/** The decoded object keys of dead-lettered messages (each an S3 event notification, as the bridge sends them). */
+export function deadLetteredKeys(deadLetters: readonly { body: string }[]): Set<string> {
+  const keys = new Set<string>();
+  for (const letter of deadLetters) {
+    try {
+      const body = JSON.parse(letter.body) as { Records?: { s3?: { object?: { key?: string } } }[] };
+      for (const record of body.Records ?? []) if (typeof record.s3?.object?.key === 'string') keys.add(decodeEventKey(record.s3.object.key));
+    } catch {
+      // A body that is not an S3 event names no key; it is still counted by the queue's dead letters.
+    }
+  }
+  return keys;
 }
 
 function toView(stored: StoredDocument): DocumentView {

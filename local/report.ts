@@ -10,9 +10,19 @@ export interface ReportCluster {
   members: { key: string; distance: number | null; dateMismatch: boolean }[];
 }
 
+/** How the uploads ended: documents recorded, rejected with a reason, and uploads that failed every retry (dead-lettered). */
+export interface RunTotals {
+  recorded: number;
+  rejected: number;
+  failed: number;
+  /** Records of an object that an overwrite or removal during the run marked deleted. */
+  deleted: number;
+}
+
 export interface RunReport {
   documents: ReportDocument[];
   clusters: ReportCluster[];
+  totals: RunTotals;
 }
 
 /** docIds are `<bucket>/<key>` (`#<recordId>` for a record of a WARC / JSONL file): the report speaks in keys, as uploaded. */
@@ -35,25 +45,42 @@ function toReportDocument(view: DocumentView, bucket: string): ReportDocument {
   };
 }
 
-/** Collect the report for the uploaded `keys` (every record of a WARC / JSONL file); keys never recorded say why (their last error). */
-export async function collectReport(store: StoreView, bucket: string, keys: string[], lastFailure: (docId: string) => string | undefined): Promise<RunReport> {
+function failedDocument(key: string, reason: string): ReportDocument {
+  return { key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'failed', reason };
+}
+
+export function totalsOf(documents: readonly ReportDocument[]): RunTotals {
+  const count = (status: string) => documents.filter((document) => document.status === status).length;
+  return { recorded: count('recorded'), rejected: count('rejected'), failed: count('failed'), deleted: count('deleted') };
+}
+
+/**
+ * Collect the report for the uploaded `keys` (every record of a WARC / JSONL file); keys never recorded say why (their
+ * last error). A key in `deadLettered` failed every retry: it is reported `failed` even if some of its records were
+ * recorded before the failure (they are listed too).
+ */
+export async function collectReport(
+  store: StoreView,
+  bucket: string,
+  keys: string[],
+  lastFailure: (docId: string) => string | undefined,
+  deadLettered: ReadonlySet<string> = new Set(),
+): Promise<RunReport> {
   const documents: ReportDocument[] = [];
   for (const key of keys) {
     const views = await store.documentsOfObject(bucket, key);
-    if (views.length > 0) {
-      documents.push(...views.map((view) => toReportDocument(view, bucket)));
-      continue;
-    }
-    const skipped = await store.skippedRecordsOf(bucket, key);
+    documents.push(...views.map((view) => toReportDocument(view, bucket)));
+    if (views.length > 0 && !deadLettered.has(key)) continue;
+    const skipped = views.length === 0 && !deadLettered.has(key) ? await store.skippedRecordsOf(bucket, key) : [];
     if (skipped.length > 0) {
       // A crawl file with no page record (POST captures, a JSON resource) is recorded, with why each record was skipped.
       const reasons = [...new Set(skipped.map((record) => record.reason))];
       const reason = `no page records: ${skipped.length} skipped (${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; ...' : ''})`;
-      documents.push({ key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'no-pages', reason });
+      documents.push({ ...failedDocument(key, reason), status: 'no-pages' });
       continue;
     }
-    const reason = lastFailure(`${bucket}/${key}`) ?? 'not recorded by the ingest';
-    documents.push({ key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'failed', reason });
+    const reason = lastFailure(`${bucket}/${key}`) ?? (deadLettered.has(key) ? 'dead-lettered after every retry' : 'not recorded by the ingest');
+    documents.push(failedDocument(key, reason));
   }
 
   const clusters: ReportCluster[] = [];
@@ -66,7 +93,17 @@ export async function collectReport(store: StoreView, bucket: string, keys: stri
       members: members.map((member) => ({ key: member.key, distance: member.distance, dateMismatch: member.dateMismatch })),
     });
   }
-  return { documents, clusters };
+  return { documents, clusters, totals: totalsOf(documents) };
+}
+
+/** `run`'s exit code: 1 when an upload failed every retry (a script or CI must not take a partial run for a clean one), else 0. */
+export function exitCodeOf(report: RunReport): number {
+  return report.totals.failed > 0 ? 1 : 0;
+}
+
+/** The report's last line: how every upload ended. */
+export function formatTotals(totals: RunTotals): string {
+  return `recorded ${totals.recorded}, rejected ${totals.rejected}, failed ${totals.failed}${totals.deleted > 0 ? `, deleted ${totals.deleted}` : ''}`;
 }
 
 export function formatReport(report: RunReport): string {
@@ -98,5 +135,6 @@ export function formatReport(report: RunReport): string {
     lines.push('', 'Rejected');
     for (const document of rejected) lines.push(`  ${document.key}: ${document.reason ?? document.status}`);
   }
+  lines.push('', formatTotals(report.totals));
   return lines.join('\n');
 }

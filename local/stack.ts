@@ -51,6 +51,7 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
     const ingest = createIngest({
       s3: servers.s3,
       ...target,
+      bucket,
       onOutcome: options.onOutcome,
       onFailure: (docId, message) => failures.set(docId, message),
     });

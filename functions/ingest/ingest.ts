@@ -13,7 +13,7 @@
  * replaced by an overwrite and deleted with it.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { analyzePage } from '../core/analyze.ts';
@@ -22,14 +22,26 @@ import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
 import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type SkippedRecord } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
-import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
+import {
+  actionOf,
+  backfillRecord,
+  directS3Records,
+  ignoredBecause,
+  isBackfillEvent,
+  objectRefOf,
+  removesOneVersion,
+  s3RecordsOfMessage,
+  type BackfillEvent,
+  type EventBridgeS3Event,
+  type S3TestEvent,
+} from './events.ts';
 
 export type IngestOutcome =
   | RecordOutcome
   /** A WARC revisit record (see functions/store/revisits.ts). */
   | RevisitOutcome
-  /** Not an object event we handle (e.g. ObjectRestore), or outside the watched prefix. */
-  | { docId: string; outcome: 'ignored' }
+  /** Not an object event we handle (e.g. ObjectRestore), another bucket, outside the watched prefix, or an old version's removal. */
+  | { docId: string; outcome: 'ignored'; reason: string }
   /** The object no longer exists (deleted before we read it). */
   | { docId: string; outcome: 'missing' }
   /** The object was overwritten after this event (other ETag); the newer event records it. */
@@ -40,6 +52,8 @@ export type IngestOutcome =
 export interface IngestObserver {
   outcome?(outcome: IngestOutcome, ref: ObjectRef): void;
   failure?(error: unknown, ref: ObjectRef): void;
+  /** An SQS message failed (it will be retried, then dead-lettered): its id, the object it was about when known, why. */
+  messageFailed?(error: unknown, message: { messageId: string; bucket?: string; key?: string }): void;
 }
 
 export interface IngestDeps {
@@ -51,12 +65,14 @@ export interface IngestDeps {
   indexLayout?: IndexLayoutName;
   /** Only keys under this prefix are ingested (others: 'ignored'). */
   watchPrefix?: string;
+  /** Only events for this bucket are ingested (others: 'ignored', with a log line); any bucket when absent. */
+  bucket?: string;
   observer?: IngestObserver;
   /** Bytes of objects processed at once (byte-budget.ts); default DEFAULT_IN_FLIGHT_BYTES. Or a budget shared with other ingests. */
   inFlightBytes?: number | ByteBudget;
 }
 
-export type IngestEvent = SQSEvent | S3Event | BackfillEvent;
+export type IngestEvent = SQSEvent | S3Event | BackfillEvent | EventBridgeS3Event | S3TestEvent;
 
 export interface Ingest {
   processS3Record(record: S3EventRecord): Promise<IngestOutcome>;
@@ -74,6 +90,11 @@ function stripQuotes(eTag: string | undefined): string | undefined {
 function isMissingObject(error: unknown): boolean {
   const name = (error as { name?: string }).name;
   return name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound';
+}
+
+/** S3 answers 403, not 404, for a missing key to a reader without s3:ListBucket (or under a bucket policy's deny). */
+function isAccessDenied(error: unknown): boolean {
+  return (error as { name?: string }).name === 'AccessDenied' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403;
 }
 
 type ObjectBody = GetObjectCommandOutput['Body'];
@@ -108,9 +129,29 @@ export function createIngest(deps: IngestDeps): Ingest {
       const bytes = head.Body ? await head.Body.transformToByteArray() : new Uint8Array();
       return detectContainer({ fileName: ref.key, contentType: head.ContentType }, bytes) !== 'single';
     } catch (error) {
-      if (isMissingObject(error)) return true; // the full read below reports it as missing
+      if (isMissingObject(error) || isAccessDenied(error)) return true; // the full read below tells missing from denied
       throw new Error(`S3 GetObject (first bytes) s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /**
+   * After a 403: list the key (the role may list the watched prefix, and only it: a condition on s3:prefix, which a
+   * HEAD does not carry). Not listed: the object is gone. Listed, or the listing fails too: a real denial.
+   */
+  async function isGone(ref: ObjectRef): Promise<boolean> {
+    try {
+      const listing = await deps.s3.send(new ListObjectsV2Command({ Bucket: ref.bucket, Prefix: ref.key, MaxKeys: 1 }));
+      return !(listing.Contents ?? []).some((object) => object.Key === ref.key);
+    } catch {
+      return false;
+    }
+  }
+
+  /** A removal of a version that is not the recorded one (a noncurrent version expiring): the current object stays. */
+  async function removesOlderVersion(record: S3EventRecord, ref: ObjectRef): Promise<boolean> {
+    if (!removesOneVersion(record)) return false;
+    const live = (await store.documentsOfObject(ref.bucket, ref.key)).filter((document) => document.status !== 'deleted');
+    return live.length > 0 && live.every((document) => document.versionId !== undefined && document.versionId !== ref.versionId);
   }
 
   async function ingestCreated(ref: ObjectRef, docId: string): Promise<IngestOutcome> {
@@ -122,7 +163,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     try {
       object = await deps.s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
     } catch (error) {
-      if (isMissingObject(error)) return { docId, outcome: 'missing' };
+      if (isMissingObject(error) || (isAccessDenied(error) && (await isGone(ref)))) return { docId, outcome: 'missing' };
       throw new Error(`S3 GetObject s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
     }
     if (!ref.versionId && ref.eTag && stripQuotes(object.ETag) !== stripQuotes(ref.eTag)) {
@@ -210,11 +251,13 @@ export function createIngest(deps: IngestDeps): Ingest {
     const ref = objectRefOf(record);
     const docId = documentIdFor(ref.bucket, ref.key);
     try {
-      const action = actionOf(record);
+      const ignored = ignoredBecause(record, ref, { bucket: deps.bucket, watchPrefix: deps.watchPrefix });
       let outcome: IngestOutcome;
-      if (action === 'other' || (deps.watchPrefix && !ref.key.startsWith(deps.watchPrefix))) {
-        outcome = { docId, outcome: 'ignored' };
-      } else if (action === 'removed') {
+      if (ignored) {
+        outcome = { docId, outcome: 'ignored', reason: ignored };
+      } else if (actionOf(record) === 'removed' && (await removesOlderVersion(record, ref))) {
+        outcome = { docId, outcome: 'ignored', reason: `version ${ref.versionId} removed is not the recorded one; the current version stays` };
+      } else if (actionOf(record) === 'removed') {
         // The object's own tombstone first (objects.ts relies on this order), then its records, if it held any.
         outcome = await store.markDeleted(ref);
         for (const removed of await store.removeObject(ref)) report(removed, { ...ref, docId: removed.docId });
@@ -230,7 +273,18 @@ export function createIngest(deps: IngestDeps): Ingest {
   }
 
   async function processMessage(message: SQSRecord): Promise<void> {
-    for (const record of s3RecordsOfMessage(message)) await processS3Record(record);
+    let current: { bucket?: string; key?: string } = {};
+    try {
+      for (const record of s3RecordsOfMessage(message)) {
+        // The key as sent, then decoded (a malformed %-escape fails the decoding: the log still names the key).
+        current = { bucket: record.s3?.bucket?.name, key: record.s3?.object?.key };
+        current.key = objectRefOf(record).key;
+        await processS3Record(record);
+      }
+    } catch (error) {
+      deps.observer?.messageFailed?.(error, { messageId: message.messageId, ...current });
+      throw error;
+    }
   }
 
   /** Every item is tried; then any failure fails the invocation, so Step Functions retries the batch (done items are then 'unchanged'). */
@@ -249,14 +303,15 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   async function processEvent(event: IngestEvent): Promise<SQSBatchResponse> {
     if (isBackfillEvent(event)) return processBackfill(event);
-    if (isS3Event(event)) {
-      // A direct S3 invocation has no partial-batch contract: any failure fails (and retries) the whole event.
-      for (const record of event.Records) await processS3Record(record);
+    const direct = directS3Records(event);
+    if (direct) {
+      // A direct invocation (S3 notification, EventBridge rule, s3:TestEvent) has no partial-batch contract: any failure fails (and retries) the whole event.
+      for (const record of direct) await processS3Record(record);
       return { batchItemFailures: [] };
     }
     // One processor per call: it holds per-batch state, and the local stack runs several invocations at once.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, processMessage, processor, { throwOnFullBatchFailure: false });
+    return processPartialResponse(event as SQSEvent, processMessage, processor, { throwOnFullBatchFailure: false });
   }
 
   return { processS3Record, processEvent };

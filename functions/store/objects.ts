@@ -19,6 +19,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { markDeleted } from './documents.ts';
 import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
+import { fitItem } from './limits.ts';
 import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey, skippedKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { toStoredDocument } from './queries.ts';
@@ -71,12 +72,12 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<Ob
 export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: string }, page: boolean): Promise<void> {
   const docId = recordDocumentId(ref.bucket, ref.key, ref.recordId);
   const writes: { put: Item }[] = [{ put: { ...recordKey(ref.bucket, ref.key, ref.recordId), docId, recordId: ref.recordId } }];
-  if (page && ref.url && ref.captureDate) writes.push({ put: { ...captureKey(ref.url, ref.captureDate), docId, url: ref.url, captureDate: ref.captureDate } });
+  if (page && ref.url && ref.captureDate) {
+    // The key hashes the full URL; the item keeps it within VALUE_LIMITS (limits.ts).
+    writes.push({ put: fitItem({ ...captureKey(ref.url, ref.captureDate), docId, url: ref.url, captureDate: ref.captureDate }, ctx.limits.maxItemBytes) });
+  }
   await batchWrite(ctx, writes);
 }
-
-/** Longest skip reason kept (a reason names a record type, a content type or a byte range: far shorter in practice). */
-const MAX_SKIP_REASON = 1000;
 
 export interface SkippedRecord {
   recordId: string;
@@ -86,12 +87,9 @@ export interface SkippedRecord {
 
 /** List records of the object that are no page, each with why (no document is written for them). */
 export async function addSkippedRecords(ctx: StoreContext, ref: ObjectRef, skipped: readonly SkippedRecord[]): Promise<void> {
-  const put = (record: SkippedRecord): Item => ({
-    ...skippedKey(ref.bucket, ref.key, record.recordId),
-    recordId: record.recordId,
-    reason: record.reason.slice(0, MAX_SKIP_REASON),
-    ...(record.url ? { url: record.url.slice(0, MAX_SKIP_REASON) } : {}),
-  });
+  // reason and url come from the input (a record type, a content type, a WARC-Target-URI): bounded by VALUE_LIMITS.
+  const put = (record: SkippedRecord): Item =>
+    fitItem({ ...skippedKey(ref.bucket, ref.key, record.recordId), recordId: record.recordId, reason: record.reason, ...(record.url ? { url: record.url } : {}) }, ctx.limits.maxItemBytes);
   await batchWrite(ctx, skipped.map((record) => ({ put: put(record) })));
 }
 

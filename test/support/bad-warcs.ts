@@ -7,7 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { REJECT_CODES } from '../../functions/core/errors.ts';
 import { articleHtml, inventedArticle } from '../reliability/pages.ts';
-import type { BadInput, ContainerRecordExpectation } from './bad-inputs.ts';
+import type { BadInput, BadInputExpectation } from './bad-inputs.ts';
 import { concatBytes, serializeRecord, type WarcRecordSpec } from './warc-writer.ts';
 
 const encoder = new TextEncoder();
@@ -27,16 +27,15 @@ const requestSpec = (seed: number): WarcRecordSpec => ({ type: 'request', url: `
 /** What one stored part of a crawl file must become: a recorded page, a rejection, a skipped record, or nothing (garbage joined to a record). */
 type Part = { bytes: Uint8Array; outcome: 'recorded'; seed: number } | { bytes: Uint8Array; outcome: 'rejected' } | { bytes: Uint8Array; outcome: 'skipped' };
 
-/** A crawl file input: its parts are built once (warcio is async); record ids are their offsets in the stored file. */
+/**
+ * A crawl file input: its parts are built once (warcio writes asynchronously), so its records (ids are their offsets
+ * in the stored file) and its skipped count are known once `bytes()` was built.
+ */
 function crawlInput(name: string, key: string, build: () => Promise<Part[]>): BadInput {
   let built: Part[] | null = null;
-  const offsets = (): number[] => {
-    let offset = 0;
-    return built!.map((part) => {
-      const at = offset;
-      offset += part.bytes.length;
-      return at;
-    });
+  const parts = (): Part[] => {
+    if (!built) throw new Error(`${name}: bytes() must be built before its records are known`);
+    return built;
   };
   return {
     name,
@@ -46,22 +45,19 @@ function crawlInput(name: string, key: string, build: () => Promise<Part[]>): Ba
       return concatBytes(built.map((part) => part.bytes));
     },
     contentType: 'application/warc',
-    expect: {
-      status: 'container',
-      records(): ContainerRecordExpectation[] {
-        if (!built) throw new Error(`${name}: bytes() must be built before its records are known`);
-        const at = offsets();
-        return built.flatMap((part, index): ContainerRecordExpectation[] => {
-          const recordId = `@${at[index]}`;
-          if (part.outcome === 'recorded') return [{ recordId, status: 'recorded', title: pageTitle(part.seed) }];
-          if (part.outcome === 'rejected') return [{ recordId, status: 'rejected', reasonCode: REJECT_CODES.damaged }];
-          return [];
-        });
-      },
-      skipped(): number {
-        return built!.filter((part) => part.outcome === 'skipped').length;
-      },
+    expect: { status: 'recorded' },
+    get records() {
+      if (!built) return undefined;
+      let offset = 0;
+      return parts().flatMap((part): { recordId: string; expect: BadInputExpectation }[] => {
+        const recordId = `@${offset}`;
+        offset += part.bytes.length;
+        if (part.outcome === 'recorded') return [{ recordId, expect: { status: 'recorded', title: pageTitle(part.seed) } }];
+        if (part.outcome === 'rejected') return [{ recordId, expect: { status: 'rejected', reasonCode: REJECT_CODES.damaged } }];
+        return [];
+      });
     },
+    skippedRecords: () => parts().filter((part) => part.outcome === 'skipped').length,
   };
 }
 
