@@ -158,7 +158,7 @@ describe('random damage (seeded): nothing outside the damaged bytes is lost', ()
 describe('records too large to hold (streamed, not held while checked)', () => {
   it('a wrong length after a streamed record costs only the span up to the next record', async () => {
     const small = { ...config, maxInputBytes: 1000 };
-    const big = await serializeRecord({ type: 'resource', url: 'https://big.example/', warcHeaders: { 'Content-Type': 'text/html' }, payload: 'x'.repeat(200_000) }, false);
+    const big = await serializeRecord({ type: 'resource', url: 'https://big.example/', warcHeaders: { 'Content-Type': 'text/html' }, payload: 'x'.repeat(1_200_000) }, false);
     const parts = [withLengthOff(big, -200), ...(await uncompressedParts()).slice(0, 2)];
     const offsets = offsetsOf(parts);
     const records: PageRecord[] = [];
@@ -217,6 +217,17 @@ describe('damaged ARC files', () => {
 });
 
 describe('odd but readable WARCs', () => {
+  it('reads a record whose WARC-Target-URI is 300 KB (a header block far over 64 KB), plain and gzip', async () => {
+    const url = `https://huge.example/${'p'.repeat(300 * 1024)}`;
+    const parts = [await serializeRecord({ ...pageSpec(0), url }, false), ...(await uncompressedParts()).slice(1, 2)];
+    for (const gzip of [false, true]) {
+      const stored = gzip ? parts.map((part) => gzipSync(part)) : parts;
+      const offsets = offsetsOf(stored);
+      const records = await split(concatBytes(stored), gzip ? 'huge.warc.gz' : 'huge.warc', 64 * 1024);
+      expect(summary(records)).toEqual([`@0 page ${url}`, page(offsets[1]!, 1)]);
+    }
+  });
+
   it('an empty file named .warc is one rejected record (empty), not an object with nothing in it', async () => {
     expect(summary(await split(new Uint8Array(), 'empty.warc'))).toEqual(['@0 rejected empty']);
   });

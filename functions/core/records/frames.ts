@@ -35,8 +35,10 @@ export type Frame =
    */
   | { kind: 'damaged'; offset: number; end: number; cut: boolean; message: string; url?: string; record?: Uint8Array };
 
-/** Longest WARC header block (or ARC header line) looked for before the bytes are called damaged. */
-export const MAX_HEADER_BYTES = 64 * 1024;
+/** Longest WARC header block (or ARC header line) looked for before the bytes are called damaged (URIs of 300 KB occur). */
+export const MAX_HEADER_BYTES = 1024 * 1024;
+/** How much of a block is looked at for its HTTP headers (rewriting CR CR LF lines, reading an ARC response's length). */
+const HTTP_HEAD_BYTES = 64 * 1024;
 /** Where a WARC record starts: a line beginning with `WARC/` and a version digit. */
 const NEXT_WARC_LINE = /\nWARC\/\d/;
 const latin1 = new TextDecoder('latin1');
@@ -202,7 +204,7 @@ async function* warcRecord(source: ByteSource, head: string, options: FrameOptio
  * end of the HTTP headers as pywb does (joinRecord then states the new block length); other blocks as they are.
  */
 function crlfHttpHead(block: Uint8Array): Uint8Array {
-  const head = latin1.decode(block.subarray(0, Math.min(block.length, MAX_HEADER_BYTES)));
+  const head = latin1.decode(block.subarray(0, Math.min(block.length, HTTP_HEAD_BYTES)));
   if (!/^HTTP\/|^[A-Z]+ \S+ HTTP\//.test(head)) return block;
   const end = headerEnd(head);
   if (end === null || /^(?:[^\r\n]*\r\n)*\r\n$/.test(head.slice(0, end))) return block;
@@ -266,7 +268,7 @@ async function* arcRecord(source: ByteSource, head: string, options: FrameOption
     // The file's own header record: its version block is its next two lines (version, field names), as pywb reads it
     // (but a line that is an ARC record header is left to be read as one).
     for (let line = 0; line < 2; line++) {
-      const available = await source.fill(MAX_HEADER_BYTES);
+      const available = await source.fill(HTTP_HEAD_BYTES);
       const text = latin1.decode(source.peek(available));
       if (NEXT_ARC_LINE.exec(`\n${text}`)?.index === 0) break;
       const newline = text.indexOf('\n');
@@ -346,7 +348,7 @@ async function arcRecordFollows(source: ByteSource): Promise<boolean> {
  */
 async function wholeHttpBlockThenNewline(source: ByteSource, block: Uint8Array): Promise<boolean> {
   if ((await source.fill(1)) === 0 || source.peek(1)[0] !== 0x0a) return false;
-  const head = latin1.decode(block.subarray(0, Math.min(block.length, MAX_HEADER_BYTES)));
+  const head = latin1.decode(block.subarray(0, Math.min(block.length, HTTP_HEAD_BYTES)));
   const end = head.startsWith('HTTP/') ? headerEnd(head) : null;
   const length = end === null ? undefined : /^Content-Length:[ \t]*(\d+)[ \t]*\r?$/im.exec(head.slice(0, end))?.[1];
   return end !== null && length !== undefined && Number(length) === block.length - end;
