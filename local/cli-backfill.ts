@@ -9,10 +9,11 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { backfillRecord } from '../functions/ingest/events.ts';
 import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
-import { createIngest, ensureTable } from './pipeline.ts';
+import { createIngest } from './pipeline.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { LocalQueue } from './queue.ts';
 import { LOCAL_DEFAULTS, localDynamoClient, localS3Client } from './servers.ts';
+import { CommandFailure, explainStoreFailure, requireTable } from './store-target.ts';
 
 type Write = (line: string) => void;
 
@@ -103,11 +104,15 @@ export interface BackfillCommandOptions {
 }
 
 export async function backfillCommand(options: BackfillCommandOptions, write: Write, progressStream: ProgressStream = process.stderr): Promise<number> {
+  const dynamoEndpoint = options.dynamoEndpoint ?? `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.dynamoPort}`;
   const s3 = localS3Client(options.endpointUrl ?? `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.s3Port}`);
-  const dynamo = localDynamoClient(options.dynamoEndpoint ?? `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.dynamoPort}`);
+  const dynamo = localDynamoClient(dynamoEndpoint);
   try {
     const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
-    await ensureTable({ dynamo, tableName });
+    // Only the commands that start a stack create a table: a mistyped --table must not become a new, empty one.
+    await requireTable(dynamo, tableName).catch(async (error: unknown) => {
+      throw new CommandFailure((await explainStoreFailure(error, { endpointUrl: dynamoEndpoint, tableName })) ?? String(error), { cause: error });
+    });
     const summary = await runBackfill({ s3, dynamo, tableName, bucket: options.bucket ?? LOCAL_DEFAULTS.bucket, prefix: options.prefix }, progressStream);
     if (options.json) {
       write(JSON.stringify(summary));

@@ -75,6 +75,11 @@ export function createIngest(options: IngestOptions): Ingest {
   });
 }
 
+/** How the local tools name a document: its key, and a record of a WARC / JSONL object `<key>#<recordId>`, the way its docId ends. */
+export function keyOfDocument(stored: Pick<StoredDocument, 'key' | 'recordId'>): string {
+  return stored.recordId ? `${stored.key}#${stored.recordId}` : stored.key;
+}
+
 /** The decoded object keys of dead-lettered messages (each an S3 event notification, as the bridge sends them). */
 export function deadLetteredKeys(deadLetters: readonly { body: string }[]): Set<string> {
   const keys = new Set<string>();
@@ -91,8 +96,7 @@ export function deadLetteredKeys(deadLetters: readonly { body: string }[]): Set<
 
 function toView(stored: StoredDocument): DocumentView {
   return {
-    // A record of a WARC / JSONL object shows as `<key>#<recordId>`, the way its docId ends.
-    key: stored.recordId ? `${stored.key}#${stored.recordId}` : stored.key,
+    key: keyOfDocument(stored),
     docId: stored.docId,
     status: stored.status,
     reason: stored.reason ?? stored.reasonCode ?? null,

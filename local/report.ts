@@ -106,6 +106,9 @@ export function formatTotals(totals: RunTotals): string {
   return `recorded ${totals.recorded}, rejected ${totals.rejected}, failed ${totals.failed}${totals.deleted > 0 ? `, deleted ${totals.deleted}` : ''}`;
 }
 
+/** Pages without a near-duplicate named in the text report; the rest are counted. */
+const SINGLETONS_NAMED = 10;
+
 export function formatReport(report: RunReport): string {
   const lines: string[] = [];
   const rejected = report.documents.filter((document) => document.status === 'rejected' || document.status === 'failed');
@@ -121,7 +124,12 @@ export function formatReport(report: RunReport): string {
   }
   const clustered = new Set(report.clusters.flatMap((cluster) => cluster.members.map((member) => member.key)));
   const unique = report.documents.filter((document) => document.status === 'recorded' && !clustered.has(document.key));
-  if (unique.length > 0) lines.push('', `No near-duplicate: ${unique.map((document) => document.key).join(', ')}`);
+  if (unique.length > 0) {
+    // Hundreds of keys on one line help nobody: name a few, and point to where they all are.
+    const named = unique.slice(0, SINGLETONS_NAMED).map((document) => document.key);
+    const more = unique.length - named.length;
+    lines.push('', `No near-duplicate (${unique.length}): ${named.join(', ')}${more > 0 ? `, and ${more} more (all in run --json or run --html FILE)` : ''}`);
+  }
   if (mismatches.length > 0) {
     lines.push('', 'Date mismatches');
     for (const document of mismatches) lines.push(`  ${document.key}: ${document.dateEvidence ?? 'claimed date far from the content'}`);

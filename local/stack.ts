@@ -29,6 +29,8 @@ export interface EmbeddedStack {
   /** Resolves once every event so far has been handled (or dead-lettered). */
   whenIdle(): Promise<void>;
   deadLetters: readonly DeadLetter[];
+  /** Events queued or being handled: objects still in progress. */
+  pending(): number;
   /** The last error the ingest reported for a docId, if it failed at least once. */
   lastFailure(docId: string): string | undefined;
   stop(): Promise<void>;
@@ -65,6 +67,7 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
       store,
       whenIdle: () => queue.whenIdle(),
       deadLetters: queue.deadLetters,
+      pending: () => queue.pending,
       lastFailure: (docId) => failures.get(docId),
       async stop() {
         stopBridge();
