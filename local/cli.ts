@@ -57,6 +57,29 @@ function storeOptions(values: Parsed['values']) {
   };
 }
 
+/** `backfill` and `reindex`: the same walk over the bucket's objects (local/cli-backfill.ts), named after the command. */
+function bucketWalk(label: 'backfill' | 'reindex', usage: string): Command {
+  return {
+    usage,
+    options: { bucket: { type: 'string' }, prefix: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ values, positionals }, write) => {
+      if (positionals.length > 0) throw new UsageError(`${label} takes no arguments, got "${positionals.join(' ')}"`);
+      return (await backfill()).backfillCommand(
+        {
+          endpointUrl: values['endpoint-url'] as string | undefined,
+          dynamoEndpoint: values['dynamo-endpoint'] as string | undefined,
+          bucket: values.bucket as string | undefined,
+          prefix: values.prefix as string | undefined,
+          tableName: values.table as string | undefined,
+          json: values.json === true,
+          label,
+        },
+        write,
+      );
+    },
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
   fingerprint: {
     usage: 'fingerprint FILE...   one JSON line per file: simhash, contentHash, title, dates, ...; a failed file gets {"file","error","code"} (exit 1)',
@@ -111,26 +134,16 @@ const COMMANDS: Record<string, Command> = {
     options: STORE_OPTIONS,
     run: async ({ values }, write) => (await query()).mismatchesCommand(storeOptions(values), write),
   },
-  backfill: {
-    usage:
-      'backfill [--bucket B] [--prefix P] [--endpoint-url S3_URL] [--dynamo-endpoint URL] [--table NAME] [--json]   ingest every object already in the bucket ' +
+  backfill: bucketWalk(
+    'backfill',
+    'backfill [--bucket B] [--prefix P] [--endpoint-url S3_URL] [--dynamo-endpoint URL] [--table NAME] [--json]   ingest every object already in the bucket ' +
       `(default: the local stack, ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}); progress on stderr; exit 1 if an object failed`,
-    options: { bucket: { type: 'string' }, prefix: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' } },
-    run: async ({ values, positionals }, write) => {
-      if (positionals.length > 0) throw new UsageError(`backfill takes no arguments, got "${positionals.join(' ')}"`);
-      return (await backfill()).backfillCommand(
-        {
-          endpointUrl: values['endpoint-url'] as string | undefined,
-          dynamoEndpoint: values['dynamo-endpoint'] as string | undefined,
-          bucket: values.bucket as string | undefined,
-          prefix: values.prefix as string | undefined,
-          tableName: values.table as string | undefined,
-          json: values.json === true,
-        },
-        write,
-      );
-    },
-  },
+  ),
+  reindex: bucketWalk(
+    'reindex',
+    'reindex [--bucket B] [--prefix P] [--endpoint-url S3_URL] [--dynamo-endpoint URL] [--table NAME] [--json]   recompute every document fingerprinted ' +
+      'with an older fingerprint version (a backfill that re-records only those); progress on stderr; idempotent; exit 1 if an object failed',
+  ),
   export: {
     usage: 'export --format csv|jsonl [--out FILE] [--endpoint-url URL | --table NAME --region R]   documents, clusters, and a WARC-revisit-like record per near-duplicate',
     options: { format: { type: 'string' }, out: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },

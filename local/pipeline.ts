@@ -41,6 +41,8 @@ export interface StoreView {
   getDocument(docId: string): Promise<DocumentView | null>;
   /** What one uploaded object produced: one document, or one per record of a WARC / JSONL file. */
   documentsOfObject(bucket: string, key: string): Promise<DocumentView[]>;
+  /** Records of a WARC object that are no page, each with its reason (what an object with zero pages holds). */
+  skippedRecordsOf(bucket: string, key: string): Promise<{ recordId: string; reason: string }[]>;
   /** Members of a cluster, original first. */
   documentsInCluster(clusterId: string): Promise<DocumentView[]>;
   listMismatches(): Promise<DocumentView[]>;
@@ -126,6 +128,7 @@ export function openStore(target: StoreTarget): StoreView {
       return stored ? toView(stored) : null;
     },
     documentsOfObject: async (bucket, key) => (await store.documentsOfObject(bucket, key)).map(toView),
+    skippedRecordsOf: (bucket, key) => store.skippedRecordsOf(bucket, key),
     documentsInCluster: async (clusterId) => (await store.documentsInCluster(clusterId)).map(toView),
     listMismatches: async () => (await store.listMismatches()).map(toView),
   };

@@ -74,6 +74,14 @@ export async function collectReport(
     const views = await store.documentsOfObject(bucket, key);
     documents.push(...views.map((view) => toReportDocument(view, bucket)));
     if (views.length > 0 && !deadLettered.has(key)) continue;
+    const skipped = views.length === 0 && !deadLettered.has(key) ? await store.skippedRecordsOf(bucket, key) : [];
+    if (skipped.length > 0) {
+      // A crawl file with no page record (POST captures, a JSON resource) is recorded, with why each record was skipped.
+      const reasons = [...new Set(skipped.map((record) => record.reason))];
+      const reason = `no page records: ${skipped.length} skipped (${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; ...' : ''})`;
+      documents.push({ ...failedDocument(key, reason), status: 'no-pages' });
+      continue;
+    }
     const reason = lastFailure(`${bucket}/${key}`) ?? (deadLettered.has(key) ? 'dead-lettered after every retry' : 'not recorded by the ingest');
     documents.push(failedDocument(key, reason));
   }
@@ -136,6 +144,11 @@ export function formatReport(report: RunReport): string {
   if (mismatches.length > 0) {
     lines.push('', 'Date mismatches');
     for (const document of mismatches) lines.push(...mismatchLines(document));
+  }
+  const withoutPages = report.documents.filter((document) => document.status === 'no-pages');
+  if (withoutPages.length > 0) {
+    lines.push('', 'No page records');
+    for (const document of withoutPages) lines.push(`  ${document.key}: ${document.reason}`);
   }
   if (rejected.length > 0) {
     lines.push('', 'Rejected');

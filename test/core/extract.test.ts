@@ -143,7 +143,7 @@ describe.runIf(hasCorpus())('plain-text scrape: the seed page', () => {
     const results = variants.map(([name, text]) => {
       const mainText = extractFromText(text).mainText;
       const comparison = compareFingerprints(fingerprintText(mainText), originalFingerprint);
-      return { name, identical: mainText === original, jaccard: shingleJaccard(original, mainText), ...comparison };
+      return { name, identical: mainText === original, ...comparison, jaccard: shingleJaccard(original, mainText) };
     });
     const failures = results.filter((result) => (!result.identical && result.jaccard < 0.95) || !result.nearDuplicate);
     console.log(
