@@ -1,7 +1,7 @@
 /**
  * `npm run bench` runs every benchmark area and prints one table per area, each with its baseline measured in the
  * same run; `npm run bench -- e2e` (or several names) runs only those areas. Not run in CI.
- * Areas: fingerprint, per-page, e2e, index-scaling, cold-start, large-pages, peer. Add `--quick` for a smaller, faster pass.
+ * Areas: fingerprint, per-page, e2e, index-scaling, cold-start, large-pages, records, peer. Add `--quick` for a smaller, faster pass.
  */
 import { benchColdStart } from './cold-start.ts';
 import { benchEndToEnd } from './e2e.ts';
@@ -10,6 +10,7 @@ import { benchIndexScaling } from './index-scaling.ts';
 import { benchLargePages } from './large-pages.ts';
 import { benchPeer } from './peer.ts';
 import { benchPerPage } from './per-page.ts';
+import { benchRecords } from './records.ts';
 import { printTable } from './support/table.ts';
 
 interface Options {
@@ -38,6 +39,7 @@ const AREAS: Record<string, (options: Options) => Promise<unknown>> = {
   'index-scaling': (options) => benchIndexScaling(options),
   'cold-start': () => benchColdStart(),
   'large-pages': (options) => benchLargePages(options),
+  records: (options) => benchRecords(options),
   peer: (options) => benchPeer(options),
 };
 

@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CoreConfig } from '../functions/core/config.ts';
 import { decodeEventKey } from '../functions/ingest/events.ts';
+import type { EarlierCopyVerdict, MismatchKind } from '../functions/core/types.ts';
 import { createIngest as createRealIngest } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
@@ -25,8 +26,14 @@ export interface DocumentView {
   original: string | null;
   duplicateOf: string | null;
   distance: number | null;
+  /** True when any date verdict holds (mismatchKinds not empty). */
   dateMismatch: boolean;
+  /** `content` (claimed date vs its own text), `earlier-copy` (vs its cluster's original); [] when none. */
+  mismatchKinds: MismatchKind[];
+  /** Evidence of the `content` kind. */
   dateEvidence: string | null;
+  /** Evidence of the `earlier-copy` kind: the original, both claimed dates and sources, the gap. */
+  earlierCopy: EarlierCopyVerdict | null;
   title: string | null;
 }
 
@@ -34,6 +41,8 @@ export interface StoreView {
   getDocument(docId: string): Promise<DocumentView | null>;
   /** What one uploaded object produced: one document, or one per record of a WARC / JSONL file. */
   documentsOfObject(bucket: string, key: string): Promise<DocumentView[]>;
+  /** Records of a WARC object that are no page, each with its reason (what an object with zero pages holds). */
+  skippedRecordsOf(bucket: string, key: string): Promise<{ recordId: string; reason: string }[]>;
   /** Members of a cluster, original first. */
   documentsInCluster(clusterId: string): Promise<DocumentView[]>;
   listMismatches(): Promise<DocumentView[]>;
@@ -104,7 +113,9 @@ function toView(stored: StoredDocument): DocumentView {
     duplicateOf: stored.duplicateOf ?? null,
     distance: stored.distance ?? null,
     dateMismatch: stored.dateMismatch ?? false,
+    mismatchKinds: stored.mismatchKinds ?? [],
     dateEvidence: stored.dateEvidence ?? null,
+    earlierCopy: stored.earlierCopy ?? null,
     title: stored.title ?? null,
   };
 }
@@ -117,6 +128,7 @@ export function openStore(target: StoreTarget): StoreView {
       return stored ? toView(stored) : null;
     },
     documentsOfObject: async (bucket, key) => (await store.documentsOfObject(bucket, key)).map(toView),
+    skippedRecordsOf: (bucket, key) => store.skippedRecordsOf(bucket, key),
     documentsInCluster: async (clusterId) => (await store.documentsInCluster(clusterId)).map(toView),
     listMismatches: async () => (await store.listMismatches()).map(toView),
   };

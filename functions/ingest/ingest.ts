@@ -20,7 +20,7 @@ import { analyzePage } from '../core/analyze.ts';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
-import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
+import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type SkippedRecord } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
 import {
   actionOf,
@@ -47,7 +47,7 @@ export type IngestOutcome =
   /** The object was overwritten after this event (other ETag); the newer event records it. */
   | { docId: string; outcome: 'superseded' }
   /** A WARC or JSONL object: each of its records' outcomes went to the observer. */
-  | { docId: string; outcome: 'container'; records: number };
+  | { docId: string; outcome: 'container'; records: number; skipped?: number };
 
 export interface IngestObserver {
   outcome?(outcome: IngestOutcome, ref: ObjectRef): void;
@@ -79,6 +79,9 @@ export interface Ingest {
   /** SQS batches (partial failures reported), direct S3 events and backfill batches (any failure throws, for a retry). */
   processEvent(event: IngestEvent): Promise<SQSBatchResponse>;
 }
+
+/** Skipped records listed per BatchWriteItem (its maximum). */
+const SKIPPED_BATCH = 25;
 
 function stripQuotes(eTag: string | undefined): string | undefined {
   return eTag?.replace(/^"|"$/g, '');
@@ -196,15 +199,29 @@ export function createIngest(deps: IngestDeps): Ingest {
   async function ingestContainer(ref: ObjectRef, docId: string, first: PageRecord | null, rest: AsyncGenerator<PageRecord>): Promise<IngestOutcome> {
     if ((await store.beginObject(ref)) === 'stale') return { docId, outcome: 'stale' };
     const recordIds = new Set<string>();
+    const skippedIds = new Set<string>();
+    // Records that are no page are listed with their reason, a batch at a time (no document is written for them).
+    let skipped: SkippedRecord[] = [];
+    const listSkipped = async (): Promise<void> => {
+      if (skipped.length > 0) await store.addSkippedRecords(ref, skipped);
+      skipped = [];
+    };
     // One record at a time: only the current record's bytes are held.
     for (let record = first; record; ) {
-      recordIds.add(record.recordId);
-      await ingestRecord(ref, record);
+      if (record.kind === 'skipped') {
+        skippedIds.add(record.recordId);
+        skipped.push({ recordId: record.recordId, reason: record.skipReason ?? 'not a page', ...(record.hints.url ? { url: record.hints.url } : {}) });
+        if (skipped.length >= SKIPPED_BATCH) await listSkipped();
+      } else {
+        recordIds.add(record.recordId);
+        await ingestRecord(ref, record);
+      }
       const next = await rest.next();
       record = next.done ? null : next.value;
     }
-    for (const outcome of await store.finishObject(ref, recordIds)) report(outcome, { ...ref, docId: outcome.docId });
-    return { docId, outcome: 'container', records: recordIds.size };
+    await listSkipped();
+    for (const outcome of await store.finishObject(ref, recordIds, skippedIds)) report(outcome, { ...ref, docId: outcome.docId });
+    return { docId, outcome: 'container', records: recordIds.size, skipped: skippedIds.size };
   }
 
   async function ingestRecord(objectRef: ObjectRef, record: PageRecord): Promise<void> {

@@ -17,11 +17,12 @@ import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { assignCluster, findCandidates, type Candidate, type ClusterRoot } from './clusters.ts';
 import { markDeleted, recordDocument, recordRejected, repairIndex } from './documents.ts';
-import { createContext, type StoreOptions } from './dynamo.ts';
+import { createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentsInCluster, exactDuplicates, getDocument, listMismatches } from './queries.ts';
-import { addRecord, beginObject, documentsOfObject, finishObject, removeObject, type ObjectStart } from './objects.ts';
+import { addRecord, addSkippedRecords, beginObject, documentsOfObject, finishObject, removeObject, skippedRecordsOf, type ObjectStart, type SkippedRecord } from './objects.ts';
 import { recordRevisit, type RevisitOutcome, type RevisitReference } from './revisits.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
+import { datingOfItem } from './verdicts.ts';
 
 export interface Store {
   recordDocument(ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome>;
@@ -42,8 +43,12 @@ export interface Store {
   beginObject(ref: ObjectRef): Promise<ObjectStart>;
   /** List a record of the object (and, for a page with url and capture date, its capture) before its document is written. */
   addRecord(ref: ObjectRef & { recordId: string }, page: boolean): Promise<void>;
+  /** List records of the object that are no page (request, warcinfo, image, redirect...), each with its reason. */
+  addSkippedRecords(ref: ObjectRef, skipped: readonly SkippedRecord[]): Promise<void>;
+  /** The skipped records listed for an object (an object with zero pages is recorded with these alone). */
+  skippedRecordsOf(bucket: string, key: string): Promise<SkippedRecord[]>;
   /** After all records: mark deleted the listed records this version no longer holds (or all, if removed meanwhile). */
-  finishObject(ref: ObjectRef, recordIds: ReadonlySet<string>): Promise<RecordOutcome[]>;
+  finishObject(ref: ObjectRef, recordIds: ReadonlySet<string>, skippedIds?: ReadonlySet<string>): Promise<RecordOutcome[]>;
   /** ObjectRemoved: every listed record of the object is marked deleted ([] for an object that holds no records). */
   removeObject(ref: ObjectRef): Promise<RecordOutcome[]>;
   /** A WARC revisit: an exact duplicate of the referred document (same object: its docId; else found by URI + date). */
@@ -60,7 +65,7 @@ export function createStore(options: StoreOptions): Store {
     async assignCluster(docId) {
       const document = await getDocument(ctx, docId);
       if (document?.status !== 'recorded' || !document.simhash || !document.sketch) return null;
-      const self = { docId, simhash: document.simhash, sketch: document.sketch };
+      const self = { docId, simhash: document.simhash, sketch: document.sketch, dating: datingOfItem(document as unknown as Item) };
       // A revisit has no index items of its own (revisits.ts); a page gets back any its first run failed to write.
       if (document.kind !== 'revisit' && document.rank) await repairIndex(ctx, self, document.rank);
       return assignCluster(ctx, self);
@@ -72,7 +77,9 @@ export function createStore(options: StoreOptions): Store {
     listMismatches: () => listMismatches(ctx),
     beginObject: (ref) => beginObject(ctx, ref),
     addRecord: (ref, page) => addRecord(ctx, ref, page),
-    finishObject: (ref, recordIds) => finishObject(ctx, ref, recordIds),
+    addSkippedRecords: (ref, skipped) => addSkippedRecords(ctx, ref, skipped),
+    skippedRecordsOf: (bucket, key) => skippedRecordsOf(ctx, bucket, key),
+    finishObject: (ref, recordIds, skippedIds) => finishObject(ctx, ref, recordIds, skippedIds),
     removeObject: (ref) => removeObject(ctx, ref),
     recordRevisit: (ref, refersTo, sameObjectDocId) => recordRevisit(ctx, ref, refersTo, sameObjectDocId),
   };
@@ -82,7 +89,7 @@ export { ensureTable } from './table.ts';
 export { STORE_DEFAULTS, type StoreOptions, type StoreLimits } from './dynamo.ts';
 export { documentIdFor, recordDocumentId } from './keys.ts';
 export { DEFAULT_INDEX_LAYOUT_NAME, INDEX_LAYOUT_NAMES, indexLayoutNamed, isIndexLayoutName, type IndexLayoutName } from './index-layout.ts';
-export type { ObjectStart } from './objects.ts';
+export type { ObjectStart, SkippedRecord } from './objects.ts';
 export type { RevisitOutcome, RevisitReference } from './revisits.ts';
 export * from './errors.ts';
 export type { Candidate, ClusterRoot } from './clusters.ts';

@@ -20,7 +20,7 @@ import { markDeleted } from './documents.ts';
 import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { fitItem } from './limits.ts';
-import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey } from './keys.ts';
+import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey, skippedKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { toStoredDocument } from './queries.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
@@ -79,8 +79,34 @@ export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: 
   await batchWrite(ctx, writes);
 }
 
+export interface SkippedRecord {
+  recordId: string;
+  reason: string;
+  url?: string;
+}
+
+/** List records of the object that are no page, each with why (no document is written for them). */
+export async function addSkippedRecords(ctx: StoreContext, ref: ObjectRef, skipped: readonly SkippedRecord[]): Promise<void> {
+  // reason and url come from the input (a record type, a content type, a WARC-Target-URI): bounded by VALUE_LIMITS.
+  const put = (record: SkippedRecord): Item =>
+    fitItem({ ...skippedKey(ref.bucket, ref.key, record.recordId), recordId: record.recordId, reason: record.reason, ...(record.url ? { url: record.url } : {}) }, ctx.limits.maxItemBytes);
+  await batchWrite(ctx, skipped.map((record) => ({ put: put(record) })));
+}
+
+/** Record ids in file order: `@1196` after `@720`, `@0+10` after `@0+9` (sort keys order them as strings). */
+const fileOrder = new Intl.Collator('en', { numeric: true }).compare;
+
+/** The skipped records listed for the object (in file order), with a consistent Query of its partition. */
+export async function skippedRecordsOf(ctx: StoreContext, bucket: string, key: string): Promise<SkippedRecord[]> {
+  const { skipped } = await listedRecords(ctx, { bucket, key });
+  return skipped.map(({ sk, ...record }) => record).sort((a, b) => fileOrder(a.recordId, b.recordId));
+}
+
 /** docIds of every record listed for the object, with a consistent Query of its partition. */
-async function listedRecords(ctx: StoreContext, ref: ObjectRef): Promise<{ object: Item | undefined; records: { recordId: string; docId: string }[] }> {
+async function listedRecords(
+  ctx: StoreContext,
+  ref: ObjectRef,
+): Promise<{ object: Item | undefined; records: { recordId: string; docId: string }[]; skipped: (SkippedRecord & { sk: string })[] }> {
   const items = await queryAll(ctx, {
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': objectPartition(ref.bucket, ref.key) },
@@ -91,7 +117,10 @@ async function listedRecords(ctx: StoreContext, ref: ObjectRef): Promise<{ objec
     .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.record))
     // recordId is an attribute since record sort keys may be shortened (keys.ts); older items only had it in the key.
     .map((item) => ({ recordId: (item.recordId as string | undefined) ?? (item.sk as string).slice(KEY_PREFIXES.record.length), docId: item.docId as string }));
-  return { object, records };
+  const skipped = items
+    .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.skipped))
+    .map((item) => ({ sk: item.sk as string, recordId: item.recordId as string, reason: item.reason as string, ...(item.url ? { url: item.url as string } : {}) }));
+  return { object, records, skipped };
 }
 
 /**
@@ -118,14 +147,17 @@ async function markRecordsDeleted(ctx: StoreContext, ref: ObjectRef, docIds: str
  * After all records of this event were written: records listed for the object but not in this version (an overwrite
  * with fewer records) are marked deleted; if a removal was applied meanwhile, all of them are, with its sequencer.
  */
-export async function finishObject(ctx: StoreContext, ref: ObjectRef, recordIds: ReadonlySet<string>): Promise<RecordOutcome[]> {
-  const [{ object, records }, tombstone] = await Promise.all([listedRecords(ctx, ref), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
+export async function finishObject(ctx: StoreContext, ref: ObjectRef, recordIds: ReadonlySet<string>, skippedIds: ReadonlySet<string> = new Set()): Promise<RecordOutcome[]> {
+  const [{ object, records, skipped }, tombstone] = await Promise.all([listedRecords(ctx, ref), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
   // A removal that came meanwhile: the object item says so, or (if the remover read no object item yet) its tombstone.
   const removal = object?.status === 'deleted' ? object : tombstone?.status === 'deleted' && tombstone.sequencerKey > sequencerKey(ref.sequencer) ? tombstone : null;
   if (removal) {
     return markRecordsDeleted(ctx, { bucket: ref.bucket, key: ref.key, sequencer: removal.sequencer ?? undefined }, records.map((record) => record.docId));
   }
   if (object && object.sequencerKey !== sequencerKey(ref.sequencer)) return []; // a newer version is being written: its own finish cleans up
+  // Skipped records an older version listed and this one does not hold: nothing points at them, so they just go.
+  const staleSkipped = skipped.filter((record) => !skippedIds.has(record.recordId));
+  if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
   return markRecordsDeleted(ctx, ref, records.filter((record) => !recordIds.has(record.recordId)).map((record) => record.docId));
 }
 
@@ -157,6 +189,8 @@ export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<R
       throw error;
     }
   }
-  const { records } = await listedRecords(ctx, ref);
+  const { records, skipped } = await listedRecords(ctx, ref);
+  // Skipped records have no document: their listing just goes with the object.
+  if (skipped.length > 0) await batchWrite(ctx, skipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
   return markRecordsDeleted(ctx, ref, records.map((record) => record.docId));
 }

@@ -22,8 +22,8 @@ export async function* splitRecords(stream: AsyncIterable<Uint8Array>, hints: In
   const { head, stream: whole } = await peekHead(stream, HEAD_BYTES);
   switch (detectContainer(hints, head)) {
     case 'warc':
-      // warcio inflates per-record gzip itself and reports offsets in the compressed file.
-      yield* splitWarc(whole, config, isGzip(head) || /\.gz$/i.test(hints.fileName ?? ''));
+      // WARC and ARC, plain or gzip (told by the bytes); record ids are offsets in the stored file.
+      yield* splitWarc(whole, config, hints.fileName);
       return;
     case 'jsonl':
       yield* splitJsonl(isGzip(head) ? gunzipChunks(whole) : whole, config);
