@@ -4,14 +4,24 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { S3EventRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { objectRefOf } from '../functions/ingest/events.ts';
 import type { CoreConfig } from '../functions/core/config.ts';
-import { createIngest as createRealIngest } from '../functions/ingest/ingest.ts';
+import { createIngest as createRealIngest, type InvocationContext } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
+import { localDynamoClient, localS3Client } from './servers.ts';
 
 export interface Ingest {
-  processEvent(event: SQSEvent): Promise<SQSBatchResponse>;
+  processEvent(event: SQSEvent, context?: InvocationContext): Promise<SQSBatchResponse>;
+}
+
+/** How far a WARC / JSONL object is (null for a single page). */
+export interface ObjectProgressView {
+  recordsDone: number;
+  rangesDone: number;
+  rangesTotal: number;
+  finished: boolean;
 }
 
 /** What the local reports show of one stored document. */
@@ -36,6 +46,7 @@ export interface StoreView {
   /** Members of a cluster, original first. */
   documentsInCluster(clusterId: string): Promise<DocumentView[]>;
   listMismatches(): Promise<DocumentView[]>;
+  objectProgress(bucket: string, key: string): Promise<ObjectProgressView | null>;
 }
 
 interface StoreTarget {
@@ -47,26 +58,57 @@ export async function ensureTable(target: StoreTarget): Promise<void> {
   await ensureStoreTable(target.dynamo, target.tableName);
 }
 
+/** What an invocation's worker thread needs to build its own ingest (plain data: it crosses to the worker). */
+export interface IngestInit {
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  tableName: string;
+  config?: Partial<CoreConfig>;
+  memoryMb?: number;
+  /** Bytes per range of a big WARC (tests use small ones). */
+  rangeBytes?: number;
+}
+
 export interface IngestOptions extends StoreTarget {
   s3: S3Client;
   config?: Partial<CoreConfig>;
+  rangeBytes?: number;
+  /** Messages the function puts on its own queue (ranges of a big object, continuations). */
+  send?(bodies: string[]): Promise<void>;
   /** Told of each object handled: its docId and a short outcome (recorded, rejected, ...). */
   onOutcome?(docId: string, outcome: string): void;
   /** Told of each failure that makes a record retried (the queue only learns that it failed, not why). */
   onFailure?(docId: string, message: string): void;
 }
 
-export function createIngest(options: IngestOptions): Ingest {
+export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestOptions, 's3' | 'dynamo'>)): Ingest {
+  const clients = 's3' in options ? options : { s3: localS3Client(options.s3Endpoint), dynamo: localDynamoClient(options.dynamoEndpoint) };
   return createRealIngest({
-    s3: options.s3,
-    dynamo: options.dynamo,
+    s3: clients.s3,
+    dynamo: clients.dynamo,
     tableName: options.tableName,
     config: options.config,
+    send: options.send,
+    rangeBytes: options.rangeBytes,
     observer: {
       outcome: (outcome) => options.onOutcome?.(outcome.docId, outcome.outcome),
       failure: (error, ref) => options.onFailure?.(ref.docId ?? documentIdFor(ref.bucket, ref.key), error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
     },
   });
+}
+
+/** The docIds a queued message is about (an S3 event's objects, or the object of a range work item), for the report. */
+export function docIdsOfMessage(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { object?: { bucket: string; key: string }; Records?: S3EventRecord[] };
+    if (parsed.object) return [documentIdFor(parsed.object.bucket, parsed.object.key)];
+    return (parsed.Records ?? []).map((record) => {
+      const ref = objectRefOf(record);
+      return documentIdFor(ref.bucket, ref.key);
+    });
+  } catch {
+    return [];
+  }
 }
 
 function toView(stored: StoredDocument): DocumentView {
@@ -97,6 +139,10 @@ export function openStore(target: StoreTarget): StoreView {
     documentsOfObject: async (bucket, key) => (await store.documentsOfObject(bucket, key)).map(toView),
     documentsInCluster: async (clusterId) => (await store.documentsInCluster(clusterId)).map(toView),
     listMismatches: async () => (await store.listMismatches()).map(toView),
+    async objectProgress(bucket, key) {
+      const progress = await store.objectProgress(bucket, key);
+      return progress && { recordsDone: progress.recordsDone, rangesDone: progress.rangesDone, rangesTotal: progress.rangesTotal, finished: progress.finished };
+    },
   };
 }
 

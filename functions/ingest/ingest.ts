@@ -11,17 +11,29 @@
  * as before; a WARC or JSONL object becomes one document per record, `<bucket>/<key>#<recordId>`, read one record
  * at a time (a 1 GB WARC is never held). See functions/store/objects.ts for how an object's records are listed,
  * replaced by an overwrite and deleted with it.
+ *
+ * Bounded invocations (issue 11): every invocation gets a context with getRemainingTimeInMillis(). Batch messages are
+ * started a few at a time and none once the remaining time is under the safety margin (they go back as
+ * batchItemFailures, unstarted). A WARC or JSONL object is split into ranges (work-items.ts), each processed and
+ * checkpointed by containers.ts; a range out of time is handed back as a continuation on the ingest queue (`send`), so
+ * a big object never depends on one invocation and a retry resumes instead of starting over.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { analyzePage } from '../core/analyze.ts';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
+import { peekHead } from '../core/records/stream.ts';
 import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
+import { processRange, type TimeBudget } from './containers.ts';
+import { ObjectReadFailed, OutOfTime } from './errors.ts';
 import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
+import { FUNCTION_DEFAULTS, safetyMarginMs } from './function-limits.ts';
+import { createLimiter } from './limiter.ts';
+import { planRanges, RANGE_SOURCE, rangeWorkItemOf, type RangeWorkItem } from './work-items.ts';
 
 export type IngestOutcome =
   | RecordOutcome
@@ -34,7 +46,11 @@ export type IngestOutcome =
   /** The object was overwritten after this event (other ETag); the newer event records it. */
   | { docId: string; outcome: 'superseded' }
   /** A WARC or JSONL object: each of its records' outcomes went to the observer. */
-  | { docId: string; outcome: 'container'; records: number };
+  | { docId: string; outcome: 'container'; records: number }
+  /** A WARC or JSONL object split into ranges, each a work item on the ingest queue. */
+  | { docId: string; outcome: 'planned'; ranges: number }
+  /** A range of an object: done (records: done in this invocation), or paused and continued by another invocation. */
+  | { docId: string; outcome: 'range-done' | 'range-continued'; range: number; records: number };
 
 export interface IngestObserver {
   outcome?(outcome: IngestOutcome, ref: ObjectRef): void;
@@ -51,14 +67,44 @@ export interface IngestDeps {
   /** Only keys under this prefix are ingested (others: 'ignored'). */
   watchPrefix?: string;
   observer?: IngestObserver;
+  /**
+   * Puts messages on the ingest queue (SQS SendMessageBatch in Lambda, the local queue in the embedded stack): ranges
+   * of a big object and continuations. Without it every range is processed in the invocation that finds it, and a
+   * range out of time fails its message, whose redelivery resumes from the checkpoint.
+   */
+  send?(bodies: string[]): Promise<void>;
+  /** Bytes per range of a WARC (default RANGE_DEFAULTS.rangeBytes). */
+  rangeBytes?: number;
+  /** Records analyzed at once within a range, and batch messages started at once. */
+  concurrency?: number;
+  /** Records between two checkpoints of a range. */
+  checkpointEvery?: number;
 }
+
+/** The Lambda context the ingest uses: how long it has left. Without one, the deployed timeout counts from the call. */
+export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis'>;
 
 export type IngestEvent = SQSEvent | S3Event | BackfillEvent;
 
 export interface Ingest {
-  processS3Record(record: S3EventRecord): Promise<IngestOutcome>;
+  processS3Record(record: S3EventRecord, context?: InvocationContext): Promise<IngestOutcome>;
   /** SQS batches (partial failures reported), direct S3 events and backfill batches (any failure throws, for a retry). */
-  processEvent(event: IngestEvent): Promise<SQSBatchResponse>;
+  processEvent(event: IngestEvent, context?: InvocationContext): Promise<SQSBatchResponse>;
+}
+
+export const RANGE_DEFAULTS = {
+  /** 8 MiB: a 1 GB WARC is 128 ranges of a few hundred records, each well within one 60 s invocation. */
+  rangeBytes: 8 * 1024 * 1024,
+  /** Analysis is CPU-bound; a few at once overlap one record's DynamoDB round trips with another's parsing. */
+  concurrency: 4,
+  checkpointEvery: 50,
+} as const;
+
+function budgetOf(context: InvocationContext | undefined): TimeBudget {
+  const timeoutMs = FUNCTION_DEFAULTS.timeoutSeconds * 1000;
+  const deadline = Date.now() + timeoutMs;
+  const remainingMs = context ? () => context.getRemainingTimeInMillis() : () => deadline - Date.now();
+  return { remainingMs, marginMs: safetyMarginMs(context ? Math.max(remainingMs(), 1) : timeoutMs) };
 }
 
 function stripQuotes(eTag: string | undefined): string | undefined {
@@ -91,6 +137,9 @@ export function createIngest(deps: IngestDeps): Ingest {
   const config = resolveCoreConfig(deps.config);
   const store = createStore({ client: deps.dynamo, tableName: deps.tableName, config, indexLayout: deps.indexLayout });
   const report = (outcome: IngestOutcome, ref: ObjectRef): void => deps.observer?.outcome?.(outcome, ref);
+  const rangeBytes = deps.rangeBytes ?? RANGE_DEFAULTS.rangeBytes;
+  const concurrency = deps.concurrency ?? RANGE_DEFAULTS.concurrency;
+  const rangeDeps = { s3: deps.s3, store, config, ingestRecord, report, recordConcurrency: concurrency, checkpointEvery: deps.checkpointEvery ?? RANGE_DEFAULTS.checkpointEvery };
 
   /** An object over the single-page limit may still be a WARC or JSONL of many small records: its first bytes tell. */
   async function mayHoldRecords(ref: ObjectRef): Promise<boolean> {
@@ -100,11 +149,11 @@ export function createIngest(deps: IngestDeps): Ingest {
       return detectContainer({ fileName: ref.key, contentType: head.ContentType }, bytes) !== 'single';
     } catch (error) {
       if (isMissingObject(error)) return true; // the full read below reports it as missing
-      throw new Error(`S3 GetObject (first bytes) s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
+      throw new ObjectReadFailed(`S3 GetObject (first bytes) s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
     }
   }
 
-  async function ingestCreated(ref: ObjectRef, docId: string): Promise<IngestOutcome> {
+  async function ingestCreated(ref: ObjectRef, docId: string, budget: TimeBudget): Promise<IngestOutcome> {
     if (ref.size !== undefined && ref.size > config.maxInputBytes && !(await mayHoldRecords(ref))) {
       // Rejected from the event and the first bytes alone: never download what can never be analyzed.
       return store.recordRejected(ref, new InputRejected(REJECT_CODES.tooLarge, `object is ${ref.size} bytes, over the ${config.maxInputBytes}-byte limit`));
@@ -114,7 +163,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       object = await deps.s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
     } catch (error) {
       if (isMissingObject(error)) return { docId, outcome: 'missing' };
-      throw new Error(`S3 GetObject s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
+      throw new ObjectReadFailed(`S3 GetObject s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
     }
     if (!ref.versionId && ref.eTag && stripQuotes(object.ETag) !== stripQuotes(ref.eTag)) {
       discard(object.Body);
@@ -122,11 +171,16 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
     const current: ObjectRef = { ...ref, contentType: object.ContentType, size: ref.size ?? object.ContentLength };
     const hints = { contentType: object.ContentType, fileName: ref.key, metadata: object.Metadata };
-    const records = splitRecords(bodyChunks(object.Body), hints, config);
     try {
-      const first = await records.next();
-      if (!first.done && first.value.recordId === '') return await ingestSinglePage(current, first.value);
-      return await ingestContainer(current, docId, first.done ? null : first.value, records);
+      const { head, stream } = await peekHead(bodyChunks(object.Body), HEAD_BYTES);
+      const kind = detectContainer(hints, head);
+      if (kind !== 'single') {
+        discard(object.Body); // each range reads what it needs
+        const container = { kind, compressed: head[0] === 0x1f && head[1] === 0x8b, contentType: object.ContentType };
+        return await ingestContainer(current, docId, container, budget);
+      }
+      const first = await splitRecords(stream, hints, config).next();
+      return await ingestSinglePage(current, first.value!);
     } catch (error) {
       if (error instanceof InputRejected) return store.recordRejected(current, error);
       throw error;
@@ -146,21 +200,40 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
-  async function ingestContainer(ref: ObjectRef, docId: string, first: PageRecord | null, rest: AsyncGenerator<PageRecord>): Promise<IngestOutcome> {
-    if ((await store.beginObject(ref)) === 'stale') return { docId, outcome: 'stale' };
-    const recordIds = new Set<string>();
-    // One record at a time: only the current record's bytes are held.
-    for (let record = first; record; ) {
-      recordIds.add(record.recordId);
-      await ingestRecord(ref, record);
-      const next = await rest.next();
-      record = next.done ? null : next.value;
+  /**
+   * Claim the object for this event and split it into ranges. One range is processed here; several go on the queue as
+   * work items (all of them again on a redelivery: a done range costs one read), or are processed here in turn when
+   * there is no queue to send to.
+   */
+  async function ingestContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
+    const ranges = planRanges(ref.size ?? 0, container, rangeBytes);
+    if ((await store.beginObject(ref, ranges.length)) === 'stale') return { docId, outcome: 'stale' };
+    const items = ranges.map((range): RangeWorkItem => ({ source: RANGE_SOURCE, object: withoutRecord(ref), container, range }));
+    if (items.length > 1 && deps.send) {
+      await deps.send(items.map((item) => JSON.stringify(item)));
+      return { docId, outcome: 'planned', ranges: items.length };
     }
-    for (const outcome of await store.finishObject(ref, recordIds)) report(outcome, { ...ref, docId: outcome.docId });
-    return { docId, outcome: 'container', records: recordIds.size };
+    let records = 0;
+    for (const item of items) {
+      const outcome = await ingestRange(item, budget);
+      if (outcome.outcome === 'stale') return { docId, outcome: 'stale' };
+      records += 'records' in outcome ? outcome.records : 0;
+    }
+    return { docId, outcome: 'container', records };
   }
 
-  async function ingestRecord(objectRef: ObjectRef, record: PageRecord): Promise<void> {
+  /** One range: done, stale, or out of time (continued through the queue; without one, failed for a redelivery). */
+  async function ingestRange(item: RangeWorkItem, budget: TimeBudget): Promise<IngestOutcome> {
+    const docId = documentIdFor(item.object.bucket, item.object.key);
+    const result = await processRange(rangeDeps, item, budget);
+    if (result.status === 'stale') return { docId, outcome: 'stale' };
+    if (result.status === 'done') return { docId, outcome: 'range-done', range: item.range.index, records: result.records };
+    if (!deps.send) throw new OutOfTime(`range ${item.range.index + 1}/${item.range.count} of s3://${item.object.bucket}/${item.object.key} paused after ${result.records} records: out of time`);
+    await deps.send([JSON.stringify(item)]);
+    return { docId, outcome: 'range-continued', range: item.range.index, records: result.records };
+  }
+
+  async function ingestRecord(objectRef: ObjectRef, record: PageRecord): Promise<{ unlinkedRevisit: boolean }> {
     const { bucket, key } = objectRef;
     const ref = {
       ...objectRef,
@@ -181,9 +254,10 @@ export function createIngest(deps: IngestDeps): Ingest {
       outcome = await ingestSinglePage(ref, record);
     }
     report(outcome, ref);
+    return { unlinkedRevisit: outcome.outcome === 'revisit' && !('revisitOf' in outcome && outcome.revisitOf) };
   }
 
-  async function processS3Record(record: S3EventRecord): Promise<IngestOutcome> {
+  async function processS3Record(record: S3EventRecord, context?: InvocationContext, budget = budgetOf(context)): Promise<IngestOutcome> {
     const ref = objectRefOf(record);
     const docId = documentIdFor(ref.bucket, ref.key);
     try {
@@ -196,7 +270,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         outcome = await store.markDeleted(ref);
         for (const removed of await store.removeObject(ref)) report(removed, { ...ref, docId: removed.docId });
       } else {
-        outcome = await ingestCreated(ref, docId);
+        outcome = await ingestCreated(ref, docId, budget);
       }
       report(outcome, ref);
       return outcome;
@@ -206,8 +280,21 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
-  async function processMessage(message: SQSRecord): Promise<void> {
-    for (const record of s3RecordsOfMessage(message)) await processS3Record(record);
+  async function processWorkItem(item: RangeWorkItem, budget: TimeBudget): Promise<void> {
+    try {
+      report(await ingestRange(item, budget), item.object);
+    } catch (error) {
+      deps.observer?.failure?.(error, item.object);
+      throw error;
+    }
+  }
+
+  async function processMessage(message: SQSRecord, budget: TimeBudget): Promise<void> {
+    // Checked when the message's turn comes: one not started in time goes back unstarted, as a batchItemFailure.
+    if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`message ${message.messageId} not started: ${budget.remainingMs()} ms left`);
+    const item = rangeWorkItemOf(message.body);
+    if (item) return processWorkItem(item, budget);
+    for (const record of s3RecordsOfMessage(message)) await processS3Record(record, undefined, budget);
   }
 
   /** Every item is tried; then any failure fails the invocation, so Step Functions retries the batch (done items are then 'unchanged'). */
@@ -224,17 +311,25 @@ export function createIngest(deps: IngestDeps): Ingest {
     return { batchItemFailures: [] };
   }
 
-  async function processEvent(event: IngestEvent): Promise<SQSBatchResponse> {
+  async function processEvent(event: IngestEvent, context?: InvocationContext): Promise<SQSBatchResponse> {
+    const budget = budgetOf(context);
     if (isBackfillEvent(event)) return processBackfill(event);
     if (isS3Event(event)) {
       // A direct S3 invocation has no partial-batch contract: any failure fails (and retries) the whole event.
-      for (const record of event.Records) await processS3Record(record);
+      for (const record of event.Records) await processS3Record(record, context, budget);
       return { batchItemFailures: [] };
     }
-    // One processor per call: it holds per-batch state, and the local stack runs several invocations at once.
+    // One processor and one limiter per call: they hold per-batch state, and the local stack runs several invocations at once.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, processMessage, processor, { throwOnFullBatchFailure: false });
+    const limit = createLimiter(concurrency);
+    return processPartialResponse(event, (message: SQSRecord) => limit(() => processMessage(message, budget)), processor, { throwOnFullBatchFailure: false });
   }
 
   return { processS3Record, processEvent };
+}
+
+/** A range work item names the object, not one of its records. */
+function withoutRecord(ref: ObjectRef): ObjectRef {
+  const { docId: _docId, recordId: _recordId, captureDate: _captureDate, url: _url, ...object } = ref;
+  return object;
 }

@@ -31,13 +31,15 @@ export async function* splitWarc(
   stream: AsyncIterable<Uint8Array>,
   config: CoreConfig,
   compressed: boolean,
+  /** Where the stream starts in the stored file (a range of a big WARC begins at a record boundary). */
+  baseOffset = 0,
 ): AsyncGenerator<PageRecord> {
   const received = new ReceivedBytes();
   const parser = new WARCParser(received.count(stream));
   const cutCode: RejectCode = compressed ? REJECT_CODES.truncatedGzip : REJECT_CODES.truncated;
   /** Earlier page records of this object, by WARC-Record-ID and by `uri date`, so revisits can name them. */
   const seen = new Map<string, string>();
-  const ids = new RecordIds(compressed, received);
+  const ids = new RecordIds(compressed, received, baseOffset);
   let lastBlockEnd = 0;
 
   for (;;) {
@@ -172,17 +174,18 @@ class RecordIds {
   constructor(
     private readonly compressed: boolean,
     private readonly received: ReceivedBytes,
+    private readonly base: number,
   ) {}
 
   at(offset: number): string {
-    if (!this.compressed) return `@${offset}`;
+    if (!this.compressed) return `@${this.base + offset}`;
     if (offset !== this.memberStart && offset < this.received.total) {
       this.memberStart = offset;
       this.inMember = 0;
-      return `@${offset}`;
+      return `@${this.base + offset}`;
     }
     this.inMember++;
-    return `@${Math.max(this.memberStart, 0)}+${this.inMember}`;
+    return `@${this.base + Math.max(this.memberStart, 0)}+${this.inMember}`;
   }
 }
 
