@@ -4,6 +4,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { documentIdFor, documentKey } from '../functions/store/keys.ts';
 import { INDEXES, KEY_PREFIXES } from '../functions/store/schema.ts';
+import { docIdsOfMessage } from './pipeline.ts';
 import { collectReport, formatReport } from './report.ts';
 import { buildSamples } from './samples.ts';
 import { LOCAL_DEFAULTS } from './servers.ts';
@@ -84,6 +85,11 @@ export async function runCommand(options: RunOptions, write: Write): Promise<num
     }
     await stack.whenIdle();
     const report = await collectReport(stack.store, stack.bucket, keys, stack.lastFailure);
+    report.deadLetters = stack.deadLetters.map((dead) => ({
+      keys: docIdsOfMessage(dead.body).map((docId) => (docId.startsWith(`${stack.bucket}/`) ? docId.slice(stack.bucket.length + 1) : docId)),
+      receiveCount: dead.receiveCount,
+      lastError: dead.lastError,
+    }));
     if (options.json) {
       write(JSON.stringify(report));
     } else {

@@ -10,9 +10,27 @@ export interface ReportCluster {
   members: { key: string; distance: number | null; dateMismatch: boolean }[];
 }
 
+/** How far a WARC / JSONL upload got: records done, ranges done of its ranges. */
+export interface ReportObject {
+  key: string;
+  recordsDone: number;
+  rangesDone: number;
+  rangesTotal: number;
+  finished: boolean;
+}
+
+/** A message that failed every delivery (the dead-letter queue), with the last error. */
+export interface ReportDeadLetter {
+  keys: string[];
+  receiveCount: number;
+  lastError: string;
+}
+
 export interface RunReport {
   documents: ReportDocument[];
   clusters: ReportCluster[];
+  objects?: ReportObject[];
+  deadLetters?: ReportDeadLetter[];
 }
 
 /** docIds are `<bucket>/<key>` (`#<recordId>` for a record of a WARC / JSONL file): the report speaks in keys, as uploaded. */
@@ -38,7 +56,10 @@ function toReportDocument(view: DocumentView, bucket: string): ReportDocument {
 /** Collect the report for the uploaded `keys` (every record of a WARC / JSONL file); keys never recorded say why (their last error). */
 export async function collectReport(store: StoreView, bucket: string, keys: string[], lastFailure: (docId: string) => string | undefined): Promise<RunReport> {
   const documents: ReportDocument[] = [];
+  const objects: ReportObject[] = [];
   for (const key of keys) {
+    const progress = await store.objectProgress(bucket, key);
+    if (progress) objects.push({ key, ...progress });
     const views = await store.documentsOfObject(bucket, key);
     if (views.length > 0) {
       documents.push(...views.map((view) => toReportDocument(view, bucket)));
@@ -58,7 +79,7 @@ export async function collectReport(store: StoreView, bucket: string, keys: stri
       members: members.map((member) => ({ key: member.key, distance: member.distance, dateMismatch: member.dateMismatch })),
     });
   }
-  return { documents, clusters };
+  return { documents, clusters, objects };
 }
 
 export function formatReport(report: RunReport): string {
@@ -66,6 +87,12 @@ export function formatReport(report: RunReport): string {
   const rejected = report.documents.filter((document) => document.status === 'rejected' || document.status === 'failed');
   const mismatches = report.documents.filter((document) => document.dateMismatch);
   lines.push(`${report.documents.length} files: ${report.clusters.length} near-duplicate clusters, ${mismatches.length} date mismatches, ${rejected.length} rejected`);
+
+  for (const object of report.objects ?? []) {
+    const state = object.finished ? 'complete' : 'NOT complete';
+    lines.push(`${object.key}: ${object.recordsDone} records, ${object.rangesDone}/${object.rangesTotal} ranges done, ${state}`);
+  }
+  for (const dead of report.deadLetters ?? []) lines.push(`Dead letter after ${dead.receiveCount} receives (${dead.keys.join(', ') || 'message'}): ${dead.lastError}`);
 
   const width = Math.max(0, ...report.documents.map((document) => document.key.length));
   const flag = (dateMismatch: boolean) => (dateMismatch ? '  [date mismatch]' : '');

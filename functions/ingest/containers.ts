@@ -96,9 +96,9 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
       if (range.end !== null && start.offset >= range.end) break; // the next range's first record
       // A revisit names an earlier record: that one must be recorded first.
       if (record.kind === 'revisit') await drain();
-      if (sinceCheckpoint.length >= deps.checkpointEvery || budget.remainingMs() < budget.marginMs) {
+      const outOfTime = budget.remainingMs() < budget.marginMs;
+      if (sinceCheckpoint.length >= deps.checkpointEvery || outOfTime) {
         await drain();
-        const outOfTime = budget.remainingMs() < budget.marginMs;
         const saved = await deps.store.checkpointRange(ref, range.index, { cursor: start, records: done, unlinked, done: false });
         if (saved.status === 'overtaken') return await abandon(deps, ref, saved.sequencer, sinceCheckpoint);
         sinceCheckpoint = [];
