@@ -12,6 +12,7 @@ import type { CoreConfig } from '../core/config.ts';
 import { findRecordStart, splitRecords, type PageRecord } from '../core/records/index.ts';
 import { recordDocumentId, type ObjectRef, type RangeCursor, type RecordOutcome, type Store } from '../store/index.ts';
 import { ObjectReadFailed } from './errors.ts';
+import type { Slots } from './limiter.ts';
 import type { RangeWorkItem } from './work-items.ts';
 
 /** What a range needs from the ingest around it. */
@@ -28,10 +29,14 @@ export interface RangeDeps {
   checkpointEvery: number;
 }
 
-/** How long the invocation has left, and under how much it starts no new record. */
+/**
+ * How long the invocation has left, under how much it starts no new record, and its record slots: the records in
+ * flight across every message of the invocation, so what runs when time is up is at most `slots` records.
+ */
 export interface TimeBudget {
   remainingMs(): number;
   marginMs: number;
+  slots: Slots;
 }
 
 export type RangeResult =
@@ -79,6 +84,8 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
     let sinceCheckpoint: string[] = [];
     let inFlight: Promise<{ unlinkedRevisit: boolean }>[] = [];
     let position = 0;
+    let checkpointedAt = Date.now();
+    const checkpointIntervalMs = Math.max(1000, (budget.remainingMs() - budget.marginMs) / 4);
     const drain = async (): Promise<void> => {
       const results = await Promise.allSettled(inFlight);
       inFlight = [];
@@ -96,17 +103,26 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
       if (range.end !== null && start.offset >= range.end) break; // the next range's first record
       // A revisit names an earlier record: that one must be recorded first.
       if (record.kind === 'revisit') await drain();
-      const outOfTime = budget.remainingMs() < budget.marginMs;
-      if (sinceCheckpoint.length >= deps.checkpointEvery || outOfTime) {
+      // Every few records, and every few seconds: a killed invocation loses little, however slow its records are.
+      if (sinceCheckpoint.length >= deps.checkpointEvery || (sinceCheckpoint.length > 0 && Date.now() - checkpointedAt >= checkpointIntervalMs)) {
         await drain();
         const saved = await deps.store.checkpointRange(ref, range.index, { cursor: start, records: done, unlinked, done: false });
         if (saved.status === 'overtaken') return await abandon(deps, ref, saved.sequencer, sinceCheckpoint);
         sinceCheckpoint = [];
-        if (outOfTime) return { status: 'paused', records: done };
+        checkpointedAt = Date.now();
+      }
+      const release = await budget.slots.acquire();
+      if (budget.remainingMs() < budget.marginMs) {
+        // Out of time: this record is not started; the range stops after the ones in flight, and says where.
+        release();
+        await drain();
+        const saved = await deps.store.checkpointRange(ref, range.index, { cursor: start, records: done, unlinked, done: false });
+        if (saved.status === 'overtaken') return await abandon(deps, ref, saved.sequencer, sinceCheckpoint);
+        return { status: 'paused', records: done };
       }
       sinceCheckpoint.push(recordDocumentId(ref.bucket, ref.key, record.recordId));
       done += 1;
-      const task = deps.ingestRecord(ref, record);
+      const task = deps.ingestRecord(ref, record).finally(release);
       task.catch(() => {}); // observed below, or by drain()
       inFlight.push(task);
       if (inFlight.length >= deps.recordConcurrency) {

@@ -32,7 +32,7 @@ import { processRange, type TimeBudget } from './containers.ts';
 import { ObjectReadFailed, OutOfTime } from './errors.ts';
 import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
 import { FUNCTION_DEFAULTS, safetyMarginMs } from './function-limits.ts';
-import { createLimiter } from './limiter.ts';
+import { createSlots } from './limiter.ts';
 import { planRanges, RANGE_SOURCE, rangeWorkItemOf, type RangeWorkItem } from './work-items.ts';
 
 export type IngestOutcome =
@@ -100,11 +100,11 @@ export const RANGE_DEFAULTS = {
   checkpointEvery: 50,
 } as const;
 
-function budgetOf(context: InvocationContext | undefined): TimeBudget {
+function budgetOf(context: InvocationContext | undefined, concurrency: number): TimeBudget {
   const timeoutMs = FUNCTION_DEFAULTS.timeoutSeconds * 1000;
   const deadline = Date.now() + timeoutMs;
   const remainingMs = context ? () => context.getRemainingTimeInMillis() : () => deadline - Date.now();
-  return { remainingMs, marginMs: safetyMarginMs(context ? Math.max(remainingMs(), 1) : timeoutMs) };
+  return { remainingMs, marginMs: safetyMarginMs(context ? Math.max(remainingMs(), 1) : timeoutMs), slots: createSlots(concurrency) };
 }
 
 function stripQuotes(eTag: string | undefined): string | undefined {
@@ -179,8 +179,15 @@ export function createIngest(deps: IngestDeps): Ingest {
         const container = { kind, compressed: head[0] === 0x1f && head[1] === 0x8b, contentType: object.ContentType };
         return await ingestContainer(current, docId, container, budget);
       }
-      const first = await splitRecords(stream, hints, config).next();
-      return await ingestSinglePage(current, first.value!);
+      // A single page takes one of the invocation's record slots (ranges take one per record), then checks the time.
+      const release = await budget.slots.acquire();
+      try {
+        if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`s3://${ref.bucket}/${ref.key} not started: ${budget.remainingMs()} ms left`);
+        const first = await splitRecords(stream, hints, config).next();
+        return await ingestSinglePage(current, first.value!);
+      } finally {
+        release();
+      }
     } catch (error) {
       if (error instanceof InputRejected) return store.recordRejected(current, error);
       throw error;
@@ -257,7 +264,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     return { unlinkedRevisit: outcome.outcome === 'revisit' && !('revisitOf' in outcome && outcome.revisitOf) };
   }
 
-  async function processS3Record(record: S3EventRecord, context?: InvocationContext, budget = budgetOf(context)): Promise<IngestOutcome> {
+  async function processS3Record(record: S3EventRecord, context?: InvocationContext, budget = budgetOf(context, concurrency)): Promise<IngestOutcome> {
     const ref = objectRefOf(record);
     const docId = documentIdFor(ref.bucket, ref.key);
     try {
@@ -312,17 +319,16 @@ export function createIngest(deps: IngestDeps): Ingest {
   }
 
   async function processEvent(event: IngestEvent, context?: InvocationContext): Promise<SQSBatchResponse> {
-    const budget = budgetOf(context);
+    const budget = budgetOf(context, concurrency);
     if (isBackfillEvent(event)) return processBackfill(event);
     if (isS3Event(event)) {
       // A direct S3 invocation has no partial-batch contract: any failure fails (and retries) the whole event.
       for (const record of event.Records) await processS3Record(record, context, budget);
       return { batchItemFailures: [] };
     }
-    // One processor and one limiter per call: they hold per-batch state, and the local stack runs several invocations at once.
+    // One processor and one budget per call: they hold per-batch state, and the local stack runs several invocations at once.
     const processor = new BatchProcessor(EventType.SQS);
-    const limit = createLimiter(concurrency);
-    return processPartialResponse(event, (message: SQSRecord) => limit(() => processMessage(message, budget)), processor, { throwOnFullBatchFailure: false });
+    return processPartialResponse(event, (message: SQSRecord) => processMessage(message, budget), processor, { throwOnFullBatchFailure: false });
   }
 
   return { processS3Record, processEvent };

@@ -1,15 +1,23 @@
-/** At most `limit` tasks at once; the others wait their turn in order. */
-export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
+/** Slots for work running at once: `acquire` waits for a free one (in order) and gives back its release. */
+export interface Slots {
+  acquire(): Promise<() => void>;
+}
+
+export function createSlots(limit: number): Slots {
+  let free = limit;
   const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running += 1;
-    try {
-      return await task();
-    } finally {
-      running -= 1;
-      waiting.shift()?.();
-    }
+  return {
+    async acquire() {
+      if (free > 0) free -= 1;
+      else await new Promise<void>((resolve) => waiting.push(resolve)); // a releaser hands its slot over
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const next = waiting.shift();
+        if (next) next();
+        else free += 1;
+      };
+    },
   };
 }
