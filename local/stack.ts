@@ -48,6 +48,10 @@ export interface EmbeddedStack {
   lastFailure(docId: string): string | undefined;
   /** Invocations, cold starts, timeouts and out-of-memory kills so far (zeros when not isolated). */
   invocations: InvokerStats;
+  /** Every message body put on the ingest queue so far (S3 events, ranges, continuations), in order. */
+  sent: readonly string[];
+  /** Put a message on the ingest queue (as `aws sqs send-message` would): e.g. one of `sent` again, a redelivery. */
+  send(body: string): void;
   stop(): Promise<void>;
 }
 
@@ -71,7 +75,11 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
     let invoke: (event: SQSEvent) => ReturnType<FunctionInvoker<IngestInit>['invoke']>;
     let invoker: FunctionInvoker<IngestInit> | null = null;
     // The queue is made below; messages the function sends to it wait for it.
-    const send = (body: string): void => void queue.send(body);
+    const sent: string[] = [];
+    const send = (body: string): void => {
+      sent.push(body);
+      queue.send(body);
+    };
     if (options.isolate === false) {
       const ingest = createIngest({ s3: servers.s3, ...target, rangeBytes: options.rangeBytes, onOutcome: options.onOutcome, onFailure, send: async (bodies) => bodies.forEach(send) });
       invoke = (event) => ingest.processEvent(event);
@@ -103,7 +111,7 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
       // SQS's minimum for a Lambda source: the timeout (the deployed queue waits 6x that; locally a retry comes sooner).
       visibilityTimeoutMs: options.isolate === false ? undefined : timeoutSeconds * 1000,
     });
-    const stopBridge = bridgeS3Events(servers.s3Events, (event) => queue.send(JSON.stringify(event)));
+    const stopBridge = bridgeS3Events(servers.s3Events, (event) => send(JSON.stringify(event)));
     return {
       servers,
       bucket,
@@ -113,6 +121,8 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
       deadLetters: queue.deadLetters,
       lastFailure: (docId) => failures.get(docId),
       invocations: invoker?.stats ?? { invocations: 0, coldStarts: 0, timeouts: 0, outOfMemory: 0 },
+      sent,
+      send,
       async stop() {
         stopBridge();
         await queue.whenIdle();

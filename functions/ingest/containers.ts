@@ -43,8 +43,8 @@ export type RangeResult =
   | { status: 'done'; records: number; objectFinished: boolean }
   /** Another version or a removal was applied: nothing more to do for this one. */
   | { status: 'stale' }
-  /** Out of time: progress saved; the range must be continued by another invocation. */
-  | { status: 'paused'; records: number };
+  /** Out of time: progress saved; the range must be continued by another invocation. `progressed`: records were done in this one. */
+  | { status: 'paused'; records: number; progressed: boolean };
 
 export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget: TimeBudget): Promise<RangeResult> {
   const { object: ref, range, container } = item;
@@ -55,7 +55,7 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
     if (state.allDone && !state.finished) await finish(deps, ref);
     return { status: 'done', records: 0, objectFinished: state.allDone };
   }
-  if (budget.remainingMs() < budget.marginMs) return { status: 'paused', records: state.progress.records };
+  if (budget.remainingMs() < budget.marginMs) return { status: 'paused', records: state.progress.records, progressed: false };
 
   // A gzipped JSONL file cannot be entered in the middle: it is read from its start, passing over what is done.
   const seekable = !(container.kind === 'jsonl' && container.compressed);
@@ -63,6 +63,7 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
   const from = seekable ? (cursor?.offset ?? range.start) : 0;
   let toSkip = cursor?.skip ?? 0;
   const body = await getFrom(deps.s3, ref, from);
+  if (!body) return { status: 'stale' }; // overwritten since (no version id to read the old one by): the newer event records it
   try {
     let stream: AsyncIterable<Uint8Array> = body.chunks;
     let base = from;
@@ -118,7 +119,7 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
         await drain();
         const saved = await deps.store.checkpointRange(ref, range.index, { cursor: start, records: done, unlinked, done: false });
         if (saved.status === 'overtaken') return await abandon(deps, ref, saved.sequencer, sinceCheckpoint);
-        return { status: 'paused', records: done };
+        return { status: 'paused', records: done, progressed: done > state.progress.records };
       }
       sinceCheckpoint.push(recordDocumentId(ref.bucket, ref.key, record.recordId));
       done += 1;
@@ -171,12 +172,15 @@ function recordStart(record: PageRecord, index: number, seekable: boolean): Rang
   return { offset: record.offset ?? 0, skip: 0, line: line ? Number(line[1]) : 1 };
 }
 
-async function getFrom(s3: S3Client, ref: ObjectRef, from: number): Promise<{ chunks: AsyncIterable<Uint8Array>; discard(): void }> {
+/** The object from byte `from`; null when it no longer has the ETag of this version (an unversioned bucket, overwritten). */
+async function getFrom(s3: S3Client, ref: ObjectRef, from: number): Promise<{ chunks: AsyncIterable<Uint8Array>; discard(): void } | null> {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId, IfMatch: ref.versionId ? undefined : quoted(ref.eTag), Range: from > 0 ? `bytes=${from}-` : undefined }));
     const body = object.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
     return { chunks: body ?? (async function* () {})(), discard: () => body?.destroy?.() };
   } catch (error) {
+    const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (name === 'PreconditionFailed' || $metadata?.httpStatusCode === 412) return null;
     throw new ObjectReadFailed(`S3 GetObject s3://${ref.bucket}/${ref.key} from byte ${from} failed: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -4,7 +4,8 @@
  * Only failed records are reported back (batchItemFailures) so SQS retries just those, then dead-letters them.
  *
  * Environment: TABLE_NAME (required); MAX_DISTANCE, MIN_SIMILARITY, MISMATCH_GAP_DAYS (core thresholds);
- * WATCH_PREFIX (only keys under it are ingested); INDEX_LAYOUT (candidate index layout, one of INDEX_LAYOUT_NAMES;
+ * WATCH_PREFIX (only keys under it are ingested); INGEST_QUEUE_URL (the function's own queue, where ranges of a big
+ * WARC / JSONL object and continuations are sent; without it every range runs in the invocation that finds it); INDEX_LAYOUT (candidate index layout, one of INDEX_LAYOUT_NAMES;
  * default bands4x16; an unknown name fails the first invocation); AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for a local S3 (s3rver).
  * Module scope creates no clients and does no I/O: the first invocation builds them (cold start stays small).
  */
@@ -13,7 +14,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import type { CoreConfig } from '../core/config.ts';
 import { INDEX_LAYOUT_NAMES, isIndexLayoutName, type IndexLayoutName } from '../store/index.ts';
-import { clientsFromEnvironment } from './clients.ts';
+import { clientsFromEnvironment, sendToQueue } from './clients.ts';
 import { isBackfillEvent } from './events.ts';
 import { createIngest, type Ingest, type IngestEvent, type IngestObserver } from './ingest.ts';
 
@@ -65,8 +66,11 @@ let ingest: Ingest | undefined;
 function ingestFromEnvironment(): Ingest {
   const tableName = process.env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set: the ingest does not know which DynamoDB table to write');
+  const clients = clientsFromEnvironment(process.env);
+  const queueUrl = process.env.INGEST_QUEUE_URL;
   return createIngest({
-    ...clientsFromEnvironment(process.env),
+    ...clients,
+    send: queueUrl ? (bodies) => sendToQueue(clients.sqs, queueUrl, bodies) : undefined,
     tableName,
     config: configFromEnvironment(process.env),
     indexLayout: indexLayoutFromEnvironment(process.env),
@@ -79,7 +83,7 @@ export const handler = async (event: IngestEvent, context?: Context): Promise<SQ
   if (context) logger.addContext(context);
   ingest ??= ingestFromEnvironment();
   try {
-    const response = await ingest.processEvent(event);
+    const response = await ingest.processEvent(event, context);
     const total = isBackfillEvent(event) ? event.Items.length : event.Records.length;
     if (response.batchItemFailures.length > 0) logger.warn('batch had failures', { failed: response.batchItemFailures.length, total });
     return response;

@@ -33,7 +33,7 @@ import { ObjectReadFailed, OutOfTime } from './errors.ts';
 import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
 import { FUNCTION_DEFAULTS, safetyMarginMs } from './function-limits.ts';
 import { createSlots } from './limiter.ts';
-import { planRanges, RANGE_SOURCE, rangeWorkItemOf, type RangeWorkItem } from './work-items.ts';
+import { MAX_STALLED_CONTINUATIONS, planRanges, RANGE_SOURCE, rangeWorkItemOf, type RangeWorkItem } from './work-items.ts';
 
 export type IngestOutcome =
   | RecordOutcome
@@ -235,8 +235,12 @@ export function createIngest(deps: IngestDeps): Ingest {
     const result = await processRange(rangeDeps, item, budget);
     if (result.status === 'stale') return { docId, outcome: 'stale' };
     if (result.status === 'done') return { docId, outcome: 'range-done', range: item.range.index, records: result.records };
-    if (!deps.send) throw new OutOfTime(`range ${item.range.index + 1}/${item.range.count} of s3://${item.object.bucket}/${item.object.key} paused after ${result.records} records: out of time`);
-    await deps.send([JSON.stringify(item)]);
+    const stalled = result.progressed ? 0 : (item.stalled ?? 0) + 1;
+    if (!deps.send || stalled > MAX_STALLED_CONTINUATIONS) {
+      // Failed instead of continued: SQS redelivers it after the visibility timeout, and dead-letters a range that never moves.
+      throw new OutOfTime(`range ${item.range.index + 1}/${item.range.count} of s3://${item.object.bucket}/${item.object.key} paused after ${result.records} records: out of time`);
+    }
+    await deps.send([JSON.stringify({ ...item, stalled })]);
     return { docId, outcome: 'range-continued', range: item.range.index, records: result.records };
   }
 

@@ -21,7 +21,12 @@ export interface RangeWorkItem {
   object: ObjectRef;
   container: { kind: 'warc' | 'jsonl'; compressed: boolean; contentType?: string };
   range: ObjectRange;
+  /** Continuations in a row that recorded nothing (the range is not started when an invocation's time is already short). */
+  stalled?: number;
 }
+
+/** Continuations without progress before a range fails its message instead (and ends in the dead-letter queue). */
+export const MAX_STALLED_CONTINUATIONS = 3;
 
 export function isRangeWorkItem(body: unknown): body is RangeWorkItem {
   return typeof body === 'object' && body !== null && (body as { source?: unknown }).source === RANGE_SOURCE;
@@ -49,6 +54,13 @@ export function rangeWorkItemOf(body: string): RangeWorkItem | null {
  * ids are line numbers, which only a reader from the first byte knows.
  */
 export function planRanges(size: number, container: RangeWorkItem['container'], rangeBytes: number): ObjectRange[] {
-  const count = container.kind === 'warc' ? Math.max(1, Math.ceil(size / rangeBytes)) : 1;
-  return Array.from({ length: count }, (_, index) => ({ index, count, start: index * rangeBytes, end: index === count - 1 ? null : (index + 1) * rangeBytes }));
+  const count = container.kind === 'warc' ? Math.min(MAX_RANGES, Math.max(1, Math.ceil(size / rangeBytes))) : 1;
+  const step = Math.ceil(size / count);
+  return Array.from({ length: count }, (_, index) => ({ index, count, start: index * step, end: index === count - 1 ? null : (index + 1) * step }));
 }
+
+/**
+ * Every range's checkpoint lives in the object item (store/objects.ts), about 50 bytes each: 1,000 ranges stay far
+ * under DynamoDB's 400 KB item limit. Past 1,000 x rangeBytes (8 GB by default) the ranges grow instead.
+ */
+export const MAX_RANGES = 1000;
