@@ -300,10 +300,17 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
-  async function processMessage(message: SQSRecord, budget: TimeBudget): Promise<void> {
+  async function processMessage(message: SQSRecord, budget: TimeBudget, invocation: { ranges: number }): Promise<void> {
     // Checked when the message's turn comes: one not started in time goes back unstarted, as a batchItemFailure.
     if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`message ${message.messageId} not started: ${budget.remainingMs()} ms left`);
     const item = rangeWorkItemOf(message.body);
+    if (item && deps.send && invocation.ranges >= 1) {
+      // One range per invocation: the ranges of a big object arrive in one batch, and would share one invocation's
+      // CPU; sent back as new messages they go to other invocations, in parallel (not a stall, not a receive).
+      await deps.send([message.body]);
+      return;
+    }
+    if (item) invocation.ranges += 1;
     if (item) return processWorkItem(item, budget);
     for (const record of s3RecordsOfMessage(message)) await processS3Record(record, undefined, budget);
   }
@@ -332,7 +339,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
     // One processor and one budget per call: they hold per-batch state, and the local stack runs several invocations at once.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, (message: SQSRecord) => processMessage(message, budget), processor, { throwOnFullBatchFailure: false });
+    const invocation = { ranges: 0 };
+    return processPartialResponse(event, (message: SQSRecord) => processMessage(message, budget, invocation), processor, { throwOnFullBatchFailure: false });
   }
 
   return { processS3Record, processEvent };
