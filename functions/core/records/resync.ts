@@ -54,7 +54,9 @@ function isGzipWarcMember(bytes: Uint8Array, at: number): boolean {
 }
 
 function isPlainWarcRecord(bytes: Uint8Array, at: number): boolean {
-  if (at > 0 && !(at >= HEADER_END.length && startsWith(bytes, HEADER_END, at - HEADER_END.length))) return false;
+  // What the window holds of the 4 bytes before must be the end of the `\r\n\r\n` that closes the previous record.
+  const before = Math.min(at, HEADER_END.length);
+  if (!startsWith(bytes.subarray(at - before, at), HEADER_END.subarray(HEADER_END.length - before), 0)) return false;
   const end = indexOf(bytes, HEADER_END, at);
   if (end < 0 || end - at > CHECK_WINDOW) return false;
   const headers = latin1.decode(bytes.subarray(at, end));
