@@ -1,8 +1,10 @@
 import { resolveCoreConfig, type CoreConfig } from './config.ts';
 import { findClaimedDate, findContentDates, judgeDates } from './dates/index.ts';
 import { extractFromHtml, extractFromText } from './extract.ts';
+import { extractLargeHtml, htmlHead } from './extract/streaming.ts';
 import { fingerprintText } from './fingerprint.ts';
 import { parseHtml } from './html.ts';
+import { planExtraction, type ExtractionPath } from './plan.ts';
 import { readPage } from './read.ts';
 import type { ExtractedPage, InputHints, PageAnalysis } from './types.ts';
 
@@ -16,7 +18,17 @@ export function analyzePage(bytes: Uint8Array, hints: InputHints = {}, overrides
 
   let extracted: ExtractedPage;
   let claimedDate;
-  if (page.kind === 'html') {
+  let extraction: ExtractionPath | 'text' = 'text';
+  // Large HTML: decided from a pre-scan before any DOM is built (plan.ts); too complex for any path: InputRejected.
+  const plan = page.kind === 'html' ? planExtraction(page.text, config) : null;
+  if (plan?.path === 'streaming') {
+    extraction = 'streaming';
+    const head = htmlHead(page.text, config.streamingHeadChars);
+    const headDocument = parseHtml(head, config);
+    claimedDate = findClaimedDate({ document: headDocument, text: head, url: hints.url, metadata: hints.metadata });
+    extracted = extractLargeHtml(page.text, headDocument, { url: hints.url, fileName: hints.fileName });
+  } else if (page.kind === 'html') {
+    extraction = 'dom';
     const document = parseHtml(page.text, config);
     // Dates first: Readability rewrites the document it is given.
     claimedDate = findClaimedDate({ document, text: page.text, url: hints.url, metadata: hints.metadata });
@@ -40,6 +52,7 @@ export function analyzePage(bytes: Uint8Array, hints: InputHints = {}, overrides
     mainTextChars: extracted.mainText.length,
     commentsCut: extracted.commentsCut,
     boilerplateCut: extracted.boilerplateCut,
+    extraction,
     ...fingerprint,
     claimedDate,
     contentDates,

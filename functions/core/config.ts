@@ -26,6 +26,23 @@ export const CORE_DEFAULTS = {
    * Deeper pages use the fallback extraction (visible block text minus page furniture). Real pages: at most ~50.
    */
   maxReadabilityDepth: 200,
+  /**
+   * Largest page (elements, from the pre-scan) that is parsed into a DOM for Readability. Real pages hold at most
+   * ~6,100 elements (703 corpus pages); a DOM costs ~1.5 KB and Readability ~25 us per element, and grows
+   * super-linearly (a 2 MB table of 190,000 cells: 5.4 s, 350 MB). Larger pages take the streaming extraction
+   * (functions/core/plan.ts), linear in the markup and holding only the text.
+   */
+  maxDomElements: 30_000,
+  /** Largest HTML (characters) parsed into a DOM, whatever its element count (largest corpus page: 1.5 M). */
+  maxDomHtmlChars: 4 * 1024 * 1024,
+  /**
+   * Most elements the streaming extraction reads: above this a page is rejected as `too-complex`. Every uncompressed
+   * page under maxInputBytes fits (`<b>` x 16 MiB is 5.6 M); only gzip-inflated pages denser than that are refused.
+   * Streaming 4 M elements (16 MB of `<td>1`) takes ~10 s on the project's loaded 2-core machine (README, bench).
+   */
+  maxStreamingElements: 6_000_000,
+  /** Characters from the start of a streamed page parsed into a small DOM for its title, canonical URL and claimed date. */
+  streamingHeadChars: 128 * 1024,
 } as const;
 
 export type CoreConfig = { -readonly [K in keyof typeof CORE_DEFAULTS]: (typeof CORE_DEFAULTS)[K] extends number ? number : (typeof CORE_DEFAULTS)[K] };

@@ -10,6 +10,8 @@ export const REJECT_CODES = {
   unknownEncoding: 'unknown-encoding',
   noText: 'no-text',
   unsupported: 'unsupported',
+  /** Would exhaust the function's memory or time even on the cheap extraction path; the message names the measure. */
+  tooComplex: 'too-complex',
 } as const;
 export type RejectCode = (typeof REJECT_CODES)[keyof typeof REJECT_CODES];
 

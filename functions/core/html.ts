@@ -7,7 +7,7 @@ import { measureMarkupNesting } from './extract/depth.ts';
  * Parser work (stack slots moved, see depth.ts) allowed for one page: ~0.5 s. A real 16 MB page (a million tags
  * ~30 deep) needs under a tenth of it; a tower of 20,000 nested elements 0.4 of it.
  */
-const MAX_PARSE_WORK = 1_000_000_000;
+export const MAX_PARSE_WORK = 1_000_000_000;
 
 /**
  * Parse an HTML string into a DOM Document (linkedom: fast, no browser). The document always has a

@@ -116,6 +116,8 @@ export interface PageAnalysis extends Fingerprint, DateVerdict {
   mainTextChars: number;
   commentsCut: number;
   boilerplateCut: number;
+  /** How the article was extracted: Readability on a DOM, the streaming path for very large HTML (plan.ts), or plain text. */
+  extraction?: 'dom' | 'streaming' | 'text';
   claimedDate: ClaimedDate | null;
   contentDates: ContentDates;
 }

@@ -28,6 +28,7 @@ import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
 import { peekHead } from '../core/records/stream.ts';
 import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
+import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
 import { processRange, type TimeBudget } from './containers.ts';
 import { ObjectReadFailed, OutOfTime } from './errors.ts';
 import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
@@ -79,6 +80,8 @@ export interface IngestDeps {
   concurrency?: number;
   /** Records between two checkpoints of a range. */
   checkpointEvery?: number;
+  /** Bytes of objects processed at once (byte-budget.ts); default DEFAULT_IN_FLIGHT_BYTES. Or a budget shared with other ingests. */
+  inFlightBytes?: number | ByteBudget;
 }
 
 /** The Lambda context the ingest uses: how long it has left. Without one, the deployed timeout counts from the call. */
@@ -140,6 +143,9 @@ export function createIngest(deps: IngestDeps): Ingest {
   const rangeBytes = deps.rangeBytes ?? RANGE_DEFAULTS.rangeBytes;
   const concurrency = deps.concurrency ?? RANGE_DEFAULTS.concurrency;
   const rangeDeps = { s3: deps.s3, store, config, ingestRecord, report, recordConcurrency: concurrency, checkpointEvery: deps.checkpointEvery ?? RANGE_DEFAULTS.checkpointEvery };
+  const byteBudget = typeof deps.inFlightBytes === 'object' ? deps.inFlightBytes : createByteBudget(deps.inFlightBytes ?? DEFAULT_IN_FLIGHT_BYTES);
+  /** What an object holds in memory while processed: its size, but never more than one page (a WARC is streamed). */
+  const bytesHeld = (ref: ObjectRef): number => Math.min(ref.size ?? config.maxInputBytes, config.maxInputBytes);
 
   /** An object over the single-page limit may still be a WARC or JSONL of many small records: its first bytes tell. */
   async function mayHoldRecords(ref: ObjectRef): Promise<boolean> {
@@ -281,7 +287,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         outcome = await store.markDeleted(ref);
         for (const removed of await store.removeObject(ref)) report(removed, { ...ref, docId: removed.docId });
       } else {
-        outcome = await ingestCreated(ref, docId, budget);
+        outcome = await byteBudget.run(bytesHeld(ref), () => ingestCreated(ref, docId, budget));
       }
       report(outcome, ref);
       return outcome;
@@ -293,7 +299,8 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   async function processWorkItem(item: RangeWorkItem, budget: TimeBudget): Promise<void> {
     try {
-      report(await ingestRange(item, budget), item.object);
+      // A range streams its records: it holds about one page at a time (a few in flight), as a single page does.
+      report(await byteBudget.run(config.maxInputBytes, () => ingestRange(item, budget)), item.object);
     } catch (error) {
       deps.observer?.failure?.(error, item.object);
       throw error;

@@ -54,6 +54,7 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     kind: analysis.kind,
     charset: analysis.charset,
     mainTextChars: analysis.mainTextChars,
+    extraction: analysis.extraction,
     simhash: analysis.simhash,
     contentHash: analysis.contentHash,
     sketch: analysis.sketch,

@@ -41,6 +41,8 @@ export interface StoredDocument {
   reasonCode?: RejectCode;
   title?: string | null;
   canonicalUrl?: string | null;
+  /** How the article was extracted (core PageAnalysis.extraction): `streaming` for HTML too large for a DOM. */
+  extraction?: 'dom' | 'streaming' | 'text';
   simhash?: string;
   contentHash?: string;
   sketch?: string;

@@ -10,6 +10,7 @@ import { parseHtml } from '../../functions/core/html.ts';
 import { readPage } from '../../functions/core/read.ts';
 import type { ExtractedPage } from '../../functions/core/types.ts';
 import { corpusPath, hasCorpus, readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
+import { scoreExtractionBenchmark, scoreTrafilaturaSnippets, shingles } from '../support/extraction-scores.ts';
 
 const config = resolveCoreConfig();
 
@@ -23,35 +24,6 @@ function extractHtml(html: string, url?: string): ExtractedPage {
   return extractFromHtml(parseHtml(html), { url });
 }
 
-/** Multiset of word 4-gram shingles, tokenized as the article-extraction-benchmark does (`\w+`). */
-function shingles(text: string): Map<string, number> {
-  const tokens = text.match(/[\p{L}\p{N}\p{M}_]+/gu) ?? [];
-  const counts = new Map<string, number>();
-  for (let index = 0; index < Math.max(1, tokens.length - 3); index++) {
-    const shingle = tokens.slice(index, index + 4).join(' ');
-    if (shingle) counts.set(shingle, (counts.get(shingle) ?? 0) + 1);
-  }
-  return counts;
-}
-
-/** True/false positive/negative shingle counts, normalized per page so long pages do not weigh more (the benchmark's rule). */
-function shingleMatch(expected: string, predicted: string): { tp: number; fp: number; fn: number } {
-  const truth = shingles(expected);
-  const guess = shingles(predicted);
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (const key of new Set([...truth.keys(), ...guess.keys()])) {
-    const want = truth.get(key) ?? 0;
-    const got = guess.get(key) ?? 0;
-    tp += Math.min(want, got);
-    fp += Math.max(0, got - want);
-    fn += Math.max(0, want - got);
-  }
-  const total = tp + fp + fn || 1;
-  return { tp: tp / total, fp: fp / total, fn: fn / total };
-}
-
 function shingleJaccard(a: string, b: string): number {
   const left = new Set(shingles(a).keys());
   const right = new Set(shingles(b).keys());
@@ -63,60 +35,26 @@ const squash = (text: string): string => text.replace(/\s+/g, ' ');
 
 describe.runIf(hasCorpus())('extraction quality on the shared corpus', () => {
   it('reaches main-text F1 >= 0.94 on the article-extraction-benchmark (4-gram shingles)', () => {
-    const truth = readCorpusJson<Record<string, { articleBody: string; url: string }>>('article-extraction-benchmark', 'ground-truth.json');
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
     let elapsed = 0;
-    const ids = Object.keys(truth);
-    for (const id of ids) {
-      const bytes = readCorpusBytes('article-extraction-benchmark', 'html', `${id}.html.gz`);
+    const { pages, f1, precision, recall } = scoreExtractionBenchmark((bytes, id) => {
       const started = performance.now();
       const extracted = extractBytes(bytes, `${id}.html`);
       elapsed += performance.now() - started;
-      const match = shingleMatch(truth[id]!.articleBody, extracted.mainText);
-      tp += match.tp;
-      fp += match.fp;
-      fn += match.fn;
-    }
-    const precision = tp / (tp + fp);
-    const recall = tp / (tp + fn);
-    const f1 = (2 * precision * recall) / (precision + recall);
+      return extracted.mainText;
+    });
     console.log(
-      `article-extraction-benchmark: ${ids.length} pages, F1 ${f1.toFixed(4)} precision ${precision.toFixed(4)} recall ${recall.toFixed(4)}, ${(elapsed / ids.length).toFixed(1)} ms/page`,
+      `article-extraction-benchmark: ${pages} pages, F1 ${f1.toFixed(4)} precision ${precision.toFixed(4)} recall ${recall.toFixed(4)}, ${(elapsed / pages).toFixed(1)} ms/page`,
     );
-    expect(ids.length).toBe(181);
+    expect(pages).toBe(181);
     expect(f1).toBeGreaterThanOrEqual(0.94);
   });
 
   it('keeps trafilatura `with` snippets and drops `without` snippets', () => {
-    const expected = readCorpusJson<{ pages: Record<string, { with?: string[]; without?: string[] }> }>('trafilatura', 'expected.json');
-    let withFound = 0;
-    let withTotal = 0;
-    let withoutExcluded = 0;
-    let withoutTotal = 0;
-    let rejected = 0;
-    for (const [path, page] of Object.entries(expected.pages)) {
-      let mainText = '';
-      try {
-        mainText = squash(extractBytes(readCorpusBytes('trafilatura', ...path.split('/')), path).mainText);
-      } catch (error) {
-        if (!(error instanceof InputRejected)) throw error;
-        rejected++;
-      }
-      for (const snippet of page.with ?? []) {
-        withTotal++;
-        if (mainText.includes(squash(snippet).trim())) withFound++;
-      }
-      for (const snippet of page.without ?? []) {
-        withoutTotal++;
-        if (!mainText.includes(squash(snippet).trim())) withoutExcluded++;
-      }
-    }
+    const { pages, rejected, withFound, withTotal, withoutExcluded, withoutTotal } = scoreTrafilaturaSnippets((bytes, path) => extractBytes(bytes, path).mainText);
     const withShare = withFound / withTotal;
     const withoutShare = withoutExcluded / withoutTotal;
     console.log(
-      `trafilatura: ${Object.keys(expected.pages).length} pages (${rejected} rejected), with-snippets found ${withFound}/${withTotal} = ${withShare.toFixed(3)}, without-snippets excluded ${withoutExcluded}/${withoutTotal} = ${withoutShare.toFixed(3)}`,
+      `trafilatura: ${pages} pages (${rejected} rejected), with-snippets found ${withFound}/${withTotal} = ${withShare.toFixed(3)}, without-snippets excluded ${withoutExcluded}/${withoutTotal} = ${withoutShare.toFixed(3)}`,
     );
     expect(withShare).toBeGreaterThanOrEqual(WITH_FLOOR);
     expect(withoutShare).toBeGreaterThanOrEqual(WITHOUT_FLOOR);

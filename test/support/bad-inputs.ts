@@ -5,6 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import { REJECT_CODES, type RejectCode } from '../../functions/core/errors.ts';
 import { articleHtml, inventedArticle } from '../reliability/pages.ts';
+import { nestedDivPage, tablePage } from './large-pages.ts';
 import { seededRandom } from './random.ts';
 
 export type BadInputExpectation =
@@ -144,5 +145,9 @@ export function badInputs(prefix = 'bad/'): BadInput[] {
     { name: 'key with unicode', key: k('été/東京 ニュース/🦆.html'), bytes: () => utf8(page(20)), contentType: 'text/html', expect: { status: 'recorded' } },
     { name: 'key of 1,000 bytes', key: longKey(k('long/'), 1000), bytes: () => utf8(page(21)), contentType: 'text/html', expect: { status: 'recorded' } },
     { name: 'key of 1,024 bytes (S3 maximum)', key: longKey(k('longest/'), 1024), bytes: () => utf8(page(22)), contentType: 'text/html', expect: { status: 'recorded' } },
+    // Under the size limit but past what a DOM can hold in the function (issue 12): streamed, recorded with their title.
+    { name: '15 MB page of nested divs', key: k('large-nested-divs.html'), bytes: () => utf8(nestedDivPage(15_000_000)), contentType: 'text/html', expect: { status: 'recorded', title: 'Nested divs' } },
+    { name: '8.4 MB table page', key: k('large-table-8mb.html'), bytes: () => utf8(tablePage(8_400_000)), contentType: 'text/html', expect: { status: 'recorded', title: 'A large table' } },
+    { name: '15 MB table page', key: k('large-table-15mb.html'), bytes: () => utf8(tablePage(15_000_000)), contentType: 'text/html', expect: { status: 'recorded', title: 'A large table' } },
   ];
 }

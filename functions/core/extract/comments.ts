@@ -12,7 +12,7 @@ const COMMENT_ITEMTYPE = /schema\.org\/(?:Comment|UserComments|DiscussionForumPo
 /** A comment section may not hold the article: this share of the body's text or an article/h1 inside says it is a wrapper. */
 const MAX_BODY_SHARE = 0.6;
 
-function isCommentElement(element: Element): boolean {
+export function isCommentElement(element: Element): boolean {
   const itemType = element.getAttribute('itemtype');
   if (itemType && COMMENT_ITEMTYPE.test(itemType)) return true;
   const id = element.getAttribute('id');

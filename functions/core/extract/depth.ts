@@ -54,6 +54,8 @@ export interface MarkupNesting {
   work: number;
   /** True when the scan stopped early because `maxDepth` or `work` passed its limit. */
   overLimit: boolean;
+  /** Elements the parser will build (start tags, void ones included), counted up to where the scan stopped. */
+  elements: number;
 }
 
 const TAG_START = /<(?:(!--)|(\/?)([a-zA-Z][^\s/>]*))/g;
@@ -66,6 +68,7 @@ export function measureMarkupNesting(html: string, limits: { maxDepth: number; m
   let foreignOpen = 0;
   let maxDepth = 0;
   let work = 0;
+  let elements = 0;
 
   const push = (name: string): void => {
     stack.push(name);
@@ -99,18 +102,19 @@ export function measureMarkupNesting(html: string, limits: { maxDepth: number; m
       if (VOID_ELEMENTS.has(name)) continue;
       if ((openCounts.get(name) ?? 0) === 0) work += stack.length;
       else while (pop() !== name);
-      if (overLimit()) return { maxDepth, work, overLimit: true };
+      if (overLimit()) return { maxDepth, work, overLimit: true, elements };
       continue;
     }
+    elements++;
     const closes = IMPLIED_CLOSES.get(name);
     while (closes && stack.length > 0 && closes.has(stack.at(-1)!)) pop();
     if (VOID_ELEMENTS.has(name)) continue;
     push(name);
-    if (overLimit()) return { maxDepth, work, overLimit: true };
+    if (overLimit()) return { maxDepth, work, overLimit: true, elements };
     if (foreignOpen > 0 && html[tagEnd - 1] === '/') pop();
     else if (RAW_TEXT_ELEMENTS.has(name)) TAG_START.lastIndex = rawTextEnd(html, name, TAG_START.lastIndex);
   }
-  return { maxDepth, work, overLimit: false };
+  return { maxDepth, work, overLimit: false, elements };
 }
 
 /** Where the raw text of a `<script>`, `<style>`, ... that starts at `from` ends (its end tag is read next). */
