@@ -86,7 +86,7 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
     let inFlight: Promise<{ unlinkedRevisit: boolean }>[] = [];
     let position = 0;
     let checkpointedAt = Date.now();
-    const checkpointIntervalMs = Math.max(1000, (budget.remainingMs() - budget.marginMs) / 4);
+    const checkpointIntervalMs = Math.min(60_000, Math.max(1000, (budget.remainingMs() - budget.marginMs) / 4));
     const drain = async (): Promise<void> => {
       const results = await Promise.allSettled(inFlight);
       inFlight = [];

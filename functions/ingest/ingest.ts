@@ -32,7 +32,7 @@ import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './by
 import { processRange, type TimeBudget } from './containers.ts';
 import { ObjectReadFailed, OutOfTime } from './errors.ts';
 import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
-import { FUNCTION_DEFAULTS, safetyMarginMs } from './function-limits.ts';
+import { safetyMarginMs } from './function-limits.ts';
 import { createSlots } from './limiter.ts';
 import { MAX_STALLED_CONTINUATIONS, planRanges, RANGE_SOURCE, rangeWorkItemOf, type RangeWorkItem } from './work-items.ts';
 
@@ -84,7 +84,7 @@ export interface IngestDeps {
   inFlightBytes?: number | ByteBudget;
 }
 
-/** The Lambda context the ingest uses: how long it has left. Without one, the deployed timeout counts from the call. */
+/** The Lambda context the ingest uses: how long it has left. Without one (a caller that is not a Lambda), no deadline. */
 export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis'>;
 
 export type IngestEvent = SQSEvent | S3Event | BackfillEvent;
@@ -104,10 +104,9 @@ export const RANGE_DEFAULTS = {
 } as const;
 
 function budgetOf(context: InvocationContext | undefined, concurrency: number): TimeBudget {
-  const timeoutMs = FUNCTION_DEFAULTS.timeoutSeconds * 1000;
-  const deadline = Date.now() + timeoutMs;
-  const remainingMs = context ? () => context.getRemainingTimeInMillis() : () => deadline - Date.now();
-  return { remainingMs, marginMs: safetyMarginMs(context ? Math.max(remainingMs(), 1) : timeoutMs), slots: createSlots(concurrency) };
+  const slots = createSlots(concurrency);
+  if (!context) return { remainingMs: () => Number.POSITIVE_INFINITY, marginMs: 0, slots };
+  return { remainingMs: () => context.getRemainingTimeInMillis(), marginMs: safetyMarginMs(Math.max(context.getRemainingTimeInMillis(), 1)), slots };
 }
 
 function stripQuotes(eTag: string | undefined): string | undefined {
