@@ -1,6 +1,6 @@
 /**
  * ArchiveDedup: the whole pipeline as one reusable L3 construct, for this project's stack or a user's own.
- *   raw-pages bucket --(ObjectCreated/ObjectRemoved under the watched prefix)--> SQS queue (+ DLQ)
+ *   raw-pages bucket --(ObjectCreated/ObjectRemoved/LifecycleExpiration under the watched prefix)--> SQS queue (+ DLQ)
  *   --> ingest function --> DynamoDB dedup table
  * In the manner of AWS Solutions Constructs: one props object, an existing bucket or table may be passed instead of
  * props for new ones, every problem with the props is reported at once before anything is built, and every
@@ -12,12 +12,12 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { EventType, type Bucket, type BucketProps, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { Bucket, BucketProps, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createBackfillStateMachine } from './backfill-state-machine.ts';
+import { notifyQueue } from './bucket-notifications.ts';
 import { createDedupTable, tablePropsProblems, type DedupTableOverrides } from './dedup-table.ts';
 import { createIngestFunction } from './ingest-function.ts';
 import { createIngestQueues } from './ingest-queue.ts';
@@ -99,11 +99,7 @@ export class ArchiveDedup extends Construct {
     this.deadLetterAlarm = queues.deadLetterAlarm;
     this.oldestMessageAlarm = queues.oldestMessageAlarm;
 
-    // Only the watched prefix notifies, and the function never writes to the bucket: no recursive trigger.
-    const destination = new SqsDestination(this.queue);
-    for (const event of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
-      this.bucket.addEventNotification(event, destination, { prefix: settings.watchPrefix });
-    }
+    notifyQueue(this, settings, this.bucket, this.queue);
 
     const ingest = createIngestFunction(this, settings, { bucket: this.bucket, table: this.table, queue: this.queue });
     this.ingestFunction = ingest.ingestFunction;

@@ -41,6 +41,13 @@ export const INGEST_TABLE_ACTIONS = [
 /** Reading one version of an object under the watched prefix; the function has no S3 write action at all. */
 export const INGEST_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'] as const;
 
+/**
+ * Listing under the watched prefix only (a condition on s3:prefix). Without s3:ListBucket S3 answers 403, not 404, for
+ * a key that does not exist; the ingest lists the key after a 403 to tell an object deleted before it was read
+ * (`missing`) from a real denial (retried, then dead-lettered).
+ */
+export const INGEST_LIST_ACTIONS = ['s3:ListBucket'] as const;
+
 /** esbuild's ESM output calls `require` for Node built-ins used by CommonJS dependencies; give it one. */
 export const REQUIRE_BANNER = "import { createRequire as __archiveDedupCreateRequire } from 'node:module'; const require = __archiveDedupCreateRequire(import.meta.url);";
 
@@ -116,6 +123,12 @@ export function createIngestFunction(scope: Construct, settings: ArchiveDedupSet
     actions: [...INGEST_OBJECT_ACTIONS],
     resources: [bucket.arnForObjects(`${settings.watchPrefix}*`)],
   }));
+  role.addToPrincipalPolicy(new PolicyStatement({
+    sid: 'ListWatchedPrefix',
+    actions: [...INGEST_LIST_ACTIONS],
+    resources: [bucket.bucketArn],
+    conditions: { StringLike: { 's3:prefix': [`${settings.watchPrefix}*`] } },
+  }));
   bucket.encryptionKey?.grantDecrypt(role);
   role.addToPrincipalPolicy(new PolicyStatement({
     sid: 'ReadWriteDedupIndex',
@@ -146,6 +159,7 @@ export function createIngestFunction(scope: Construct, settings: ArchiveDedupSet
       TABLE_NAME: table.tableName,
       INGEST_QUEUE_URL: queue.queueUrl,
       WATCH_PREFIX: settings.watchPrefix,
+      BUCKET_NAME: bucket.bucketName,
       MAX_DISTANCE: String(settings.maxDistance),
       MIN_SIMILARITY: String(settings.minSimilarity),
       MISMATCH_GAP_DAYS: String(settings.mismatchGapDays),

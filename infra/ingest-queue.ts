@@ -4,6 +4,7 @@ import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { alarmAbove } from './alarms.ts';
+import { removalPolicyOf } from './raw-pages-bucket.ts';
 import { VISIBILITY_TIMEOUT_FACTOR, type ArchiveDedupSettings } from './settings.ts';
 
 export interface IngestQueues {
@@ -19,6 +20,8 @@ export function createIngestQueues(scope: Construct, settings: ArchiveDedupSetti
     enforceSSL: true,
     // The longest SQS allows: time for a person to look at what failed and redrive it.
     retentionPeriod: Duration.days(14),
+    // In retain mode dead letters (and pending events) survive a stack deletion, like the bucket and the table.
+    removalPolicy: removalPolicyOf(settings),
   });
   const queue = new Queue(scope, 'IngestQueue', {
     encryption: QueueEncryption.SQS_MANAGED,
@@ -26,6 +29,7 @@ export function createIngestQueues(scope: Construct, settings: ArchiveDedupSetti
     // A message must stay hidden while a batch is retried within the function's timeout (AWS: at least 6x).
     visibilityTimeout: Duration.seconds(settings.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+    removalPolicy: removalPolicyOf(settings),
   });
 
   const deadLetterAlarm = alarmAbove(scope, 'DeadLetterDepthAlarm', {

@@ -8,9 +8,8 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 import type { ArchiveDedup } from './archive-dedup-construct.ts';
+import { BUCKET_NOTIFICATIONS_HANDLER_ID } from './bucket-notifications.ts';
 
-/** aws-cdk-lib's fixed id for the stack-wide singleton that configures bucket notifications at deploy time. */
-const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
 const LAMBDA_BASIC_EXECUTION_POLICY = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
 /** The id cdk-nag's IAM5 rule gives a wildcard resource, e.g. `AwsSolutions-IAM5[Resource::<Bucket.Arn>/raw/*]`. */

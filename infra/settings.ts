@@ -40,7 +40,10 @@ export interface ArchiveDedupSettings {
   timeoutSeconds: number;
   /** Reserved concurrency of the function; none by default (it shares the account pool). */
   reservedConcurrency?: number;
-  /** Most concurrent invocations the SQS event source starts (2..1000); unlimited by default. */
+  /**
+   * Most concurrent invocations the SQS event source starts (2..1000). Default DEFAULT_MAX_CONCURRENCY (20), or
+   * reservedConcurrency when that is set lower.
+   */
   maxConcurrency?: number;
   batchSize: number;
   maxBatchingWindowSeconds: number;
@@ -60,6 +63,14 @@ export interface ArchiveDedupSettings {
 }
 
 export type ArchiveDedupOptions = Partial<ArchiveDedupSettings>;
+
+/**
+ * Default bound on concurrent batches (the SQS event source's maxConcurrency). 20 batches of 10 pages use 2% of an
+ * account's default 1,000 concurrent executions, so a bulk upload cannot starve the account's other functions, and
+ * keep about 200 pages in flight: at about 100 ms of function time per page, 200 pages/s x 19.4 WRU (README, cost)
+ * = 3,900 WRU/s, under the 4,000 WRU/s a new on-demand table sustains without throttling. Raise it for bigger backlogs.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 20;
 
 export const SECURE_DEFAULTS: ArchiveDedupSettings = {
   watchPrefix: 'raw/',
@@ -81,6 +92,7 @@ export const SECURE_DEFAULTS: ArchiveDedupSettings = {
   backfill: false,
   backfillBatchSize: 10,
   backfillConcurrency: 10,
+  maxConcurrency: DEFAULT_MAX_CONCURRENCY,
 };
 
 /** SQS visibility timeout is this many times the function timeout (AWS guidance for SQS event sources). */
@@ -97,6 +109,11 @@ export function resolveSettings(...layers: ArchiveDedupOptions[]): ArchiveDedupS
     for (const [name, value] of Object.entries(layer)) {
       if (value !== undefined) (settings as unknown as Record<string, unknown>)[name] = value;
     }
+  }
+  // The default bound follows a lower reserved concurrency (a bound above it would throttle messages back to the queue).
+  const maxConcurrencyGiven = layers.some((layer) => layer.maxConcurrency !== undefined);
+  if (!maxConcurrencyGiven && settings.reservedConcurrency !== undefined && settings.reservedConcurrency < DEFAULT_MAX_CONCURRENCY) {
+    settings.maxConcurrency = Math.max(2, settings.reservedConcurrency);
   }
   return settings;
 }

@@ -4,8 +4,8 @@ import { basename, join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { documentIdFor, documentKey } from '../functions/store/keys.ts';
 import { INDEXES, KEY_PREFIXES } from '../functions/store/schema.ts';
-import { docIdsOfMessage } from './pipeline.ts';
-import { collectReport, formatReport } from './report.ts';
+import { deadLetteredKeys } from './pipeline.ts';
+import { collectReport, exitCodeOf, formatReport } from './report.ts';
 import { buildSamples } from './samples.ts';
 import { LOCAL_DEFAULTS } from './servers.ts';
 import { startEmbeddedStack, type EmbeddedStack, type StackOptions } from './stack.ts';
@@ -84,18 +84,13 @@ export async function runCommand(options: RunOptions, write: Write): Promise<num
       }
     }
     await stack.whenIdle();
-    const report = await collectReport(stack.store, stack.bucket, keys, stack.lastFailure);
-    report.deadLetters = stack.deadLetters.map((dead) => ({
-      keys: docIdsOfMessage(dead.body).map((docId) => (docId.startsWith(`${stack.bucket}/`) ? docId.slice(stack.bucket.length + 1) : docId)),
-      receiveCount: dead.receiveCount,
-      lastError: dead.lastError,
-    }));
+    const report = await collectReport(stack.store, stack.bucket, keys, stack.lastFailure, deadLetteredKeys(stack.deadLetters));
     if (options.json) {
       write(JSON.stringify(report));
     } else {
       write(formatReport(report));
     }
-    return 0;
+    return exitCodeOf(report);
   } finally {
     await stack.stop();
     if (samples) rmSync(samples.dir, { recursive: true, force: true });

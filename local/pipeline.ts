@@ -4,9 +4,9 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { S3EventRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { objectRefOf } from '../functions/ingest/events.ts';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CoreConfig } from '../functions/core/config.ts';
+import { decodeEventKey } from '../functions/ingest/events.ts';
 import { createIngest as createRealIngest, type InvocationContext } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
@@ -63,6 +63,8 @@ export interface IngestInit {
   s3Endpoint: string;
   dynamoEndpoint: string;
   tableName: string;
+  /** The watched bucket (BUCKET_NAME). */
+  bucket?: string;
   config?: Partial<CoreConfig>;
   memoryMb?: number;
   /** Bytes per range of a big WARC (tests use small ones). */
@@ -71,6 +73,8 @@ export interface IngestInit {
 
 export interface IngestOptions extends StoreTarget {
   s3: S3Client;
+  /** The watched bucket: events for any other are ignored, as the deployed function does (BUCKET_NAME). */
+  bucket?: string;
   config?: Partial<CoreConfig>;
   rangeBytes?: number;
   /** Messages the function puts on its own queue (ranges of a big object, continuations). */
@@ -87,6 +91,7 @@ export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestO
     s3: clients.s3,
     dynamo: clients.dynamo,
     tableName: options.tableName,
+    bucket: options.bucket,
     config: options.config,
     send: options.send,
     rangeBytes: options.rangeBytes,
@@ -97,18 +102,31 @@ export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestO
   });
 }
 
-/** The docIds a queued message is about (an S3 event's objects, or the object of a range work item), for the report. */
-export function docIdsOfMessage(body: string): string[] {
+/** The objects a queued message is about: an S3 event's (keys decoded), or a range work item's. */
+export function objectsOfMessage(body: string): { bucket: string; key: string }[] {
   try {
-    const parsed = JSON.parse(body) as { object?: { bucket: string; key: string }; Records?: S3EventRecord[] };
-    if (parsed.object) return [documentIdFor(parsed.object.bucket, parsed.object.key)];
-    return (parsed.Records ?? []).map((record) => {
-      const ref = objectRefOf(record);
-      return documentIdFor(ref.bucket, ref.key);
+    const parsed = JSON.parse(body) as { object?: { bucket: string; key: string }; Records?: { s3?: { bucket?: { name?: string }; object?: { key?: string } } }[] };
+    if (parsed.object) return [{ bucket: parsed.object.bucket, key: parsed.object.key }];
+    return (parsed.Records ?? []).flatMap((record) => {
+      try {
+        return typeof record.s3?.object?.key === 'string' ? [{ bucket: record.s3.bucket?.name ?? '', key: decodeEventKey(record.s3.object.key) }] : [];
+      } catch {
+        return []; // a malformed %-escape: the message names no key the report can show
+      }
     });
   } catch {
-    return [];
+    return []; // a body that is neither names no object; it is still counted by the queue's dead letters
   }
+}
+
+/** The docIds a queued message is about, for the report's failure reasons. */
+export function docIdsOfMessage(body: string): string[] {
+  return objectsOfMessage(body).map((object) => documentIdFor(object.bucket, object.key));
+}
+
+/** The decoded object keys of dead-lettered messages (S3 event notifications, or ranges of a big object). */
+export function deadLetteredKeys(deadLetters: readonly { body: string }[]): Set<string> {
+  return new Set(deadLetters.flatMap((letter) => objectsOfMessage(letter.body).map((object) => object.key)));
 }
 
 function toView(stored: StoredDocument): DocumentView {

@@ -19,18 +19,21 @@ export interface ReportObject {
   finished: boolean;
 }
 
-/** A message that failed every delivery (the dead-letter queue), with the last error. */
-export interface ReportDeadLetter {
-  keys: string[];
-  receiveCount: number;
-  lastError: string;
+/** How the uploads ended: documents recorded, rejected with a reason, and uploads that failed every retry (dead-lettered). */
+export interface RunTotals {
+  recorded: number;
+  rejected: number;
+  failed: number;
+  /** Records of an object that an overwrite or removal during the run marked deleted. */
+  deleted: number;
 }
 
 export interface RunReport {
   documents: ReportDocument[];
   clusters: ReportCluster[];
-  objects?: ReportObject[];
-  deadLetters?: ReportDeadLetter[];
+  totals: RunTotals;
+  /** WARC / JSONL uploads: how far each got. */
+  objects: ReportObject[];
 }
 
 /** docIds are `<bucket>/<key>` (`#<recordId>` for a record of a WARC / JSONL file): the report speaks in keys, as uploaded. */
@@ -53,20 +56,37 @@ function toReportDocument(view: DocumentView, bucket: string): ReportDocument {
   };
 }
 
-/** Collect the report for the uploaded `keys` (every record of a WARC / JSONL file); keys never recorded say why (their last error). */
-export async function collectReport(store: StoreView, bucket: string, keys: string[], lastFailure: (docId: string) => string | undefined): Promise<RunReport> {
+function failedDocument(key: string, reason: string): ReportDocument {
+  return { key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'failed', reason };
+}
+
+export function totalsOf(documents: readonly ReportDocument[]): RunTotals {
+  const count = (status: string) => documents.filter((document) => document.status === status).length;
+  return { recorded: count('recorded'), rejected: count('rejected'), failed: count('failed'), deleted: count('deleted') };
+}
+
+/**
+ * Collect the report for the uploaded `keys` (every record of a WARC / JSONL file); keys never recorded say why (their
+ * last error). A key in `deadLettered` failed every retry: it is reported `failed` even if some of its records were
+ * recorded before the failure (they are listed too).
+ */
+export async function collectReport(
+  store: StoreView,
+  bucket: string,
+  keys: string[],
+  lastFailure: (docId: string) => string | undefined,
+  deadLettered: ReadonlySet<string> = new Set(),
+): Promise<RunReport> {
   const documents: ReportDocument[] = [];
   const objects: ReportObject[] = [];
   for (const key of keys) {
     const progress = await store.objectProgress(bucket, key);
     if (progress) objects.push({ key, ...progress });
     const views = await store.documentsOfObject(bucket, key);
-    if (views.length > 0) {
-      documents.push(...views.map((view) => toReportDocument(view, bucket)));
-      continue;
-    }
-    const reason = lastFailure(`${bucket}/${key}`) ?? 'not recorded by the ingest';
-    documents.push({ key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'failed', reason });
+    documents.push(...views.map((view) => toReportDocument(view, bucket)));
+    if (views.length > 0 && !deadLettered.has(key)) continue;
+    const reason = lastFailure(`${bucket}/${key}`) ?? (deadLettered.has(key) ? 'dead-lettered after every retry' : 'not recorded by the ingest');
+    documents.push(failedDocument(key, reason));
   }
 
   const clusters: ReportCluster[] = [];
@@ -79,7 +99,17 @@ export async function collectReport(store: StoreView, bucket: string, keys: stri
       members: members.map((member) => ({ key: member.key, distance: member.distance, dateMismatch: member.dateMismatch })),
     });
   }
-  return { documents, clusters, objects };
+  return { documents, clusters, totals: totalsOf(documents), objects };
+}
+
+/** `run`'s exit code: 1 when an upload failed every retry (a script or CI must not take a partial run for a clean one), else 0. */
+export function exitCodeOf(report: RunReport): number {
+  return report.totals.failed > 0 ? 1 : 0;
+}
+
+/** The report's last line: how every upload ended. */
+export function formatTotals(totals: RunTotals): string {
+  return `recorded ${totals.recorded}, rejected ${totals.rejected}, failed ${totals.failed}${totals.deleted > 0 ? `, deleted ${totals.deleted}` : ''}`;
 }
 
 export function formatReport(report: RunReport): string {
@@ -88,11 +118,10 @@ export function formatReport(report: RunReport): string {
   const mismatches = report.documents.filter((document) => document.dateMismatch);
   lines.push(`${report.documents.length} files: ${report.clusters.length} near-duplicate clusters, ${mismatches.length} date mismatches, ${rejected.length} rejected`);
 
-  for (const object of report.objects ?? []) {
+  for (const object of report.objects) {
     const state = object.finished ? 'complete' : 'NOT complete';
     lines.push(`${object.key}: ${object.recordsDone} records, ${object.rangesDone}/${object.rangesTotal} ranges done, ${state}`);
   }
-  for (const dead of report.deadLetters ?? []) lines.push(`Dead letter after ${dead.receiveCount} receives (${dead.keys.join(', ') || 'message'}): ${dead.lastError}`);
 
   const width = Math.max(0, ...report.documents.map((document) => document.key.length));
   const flag = (dateMismatch: boolean) => (dateMismatch ? '  [date mismatch]' : '');
@@ -112,5 +141,6 @@ export function formatReport(report: RunReport): string {
     lines.push('', 'Rejected');
     for (const document of rejected) lines.push(`  ${document.key}: ${document.reason ?? document.status}`);
   }
+  lines.push('', formatTotals(report.totals));
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@ import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { enforceDynamoLimits } from './dynamo-limits.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -80,6 +81,8 @@ export async function startLocalServers(options: LocalServerOptions = {}): Promi
   // Koa composes its middleware at run(); put ours first so it wraps every request.
   s3rver.middleware.unshift(...(options.s3Middleware ?? []));
   const dynalite = (require('dynalite') as DynaliteFactory)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // dynalite measures sizes in UTF-16 units and skips index keys: the guard fails writes wherever AWS would.
+  enforceDynamoLimits(dynalite);
 
   let s3Address: AddressInfo;
   try {

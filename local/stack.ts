@@ -81,10 +81,10 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
       queue.send(body);
     };
     if (options.isolate === false) {
-      const ingest = createIngest({ s3: servers.s3, ...target, rangeBytes: options.rangeBytes, onOutcome: options.onOutcome, onFailure, send: async (bodies) => bodies.forEach(send) });
+      const ingest = createIngest({ s3: servers.s3, ...target, bucket, rangeBytes: options.rangeBytes, onOutcome: options.onOutcome, onFailure, send: async (bodies) => bodies.forEach(send) });
       invoke = (event) => ingest.processEvent(event);
     } else {
-      const init: IngestInit = { s3Endpoint: servers.s3Endpoint, dynamoEndpoint: servers.dynamoEndpoint, tableName, memoryMb: options.functionMemoryMb, rangeBytes: options.rangeBytes };
+      const init: IngestInit = { s3Endpoint: servers.s3Endpoint, dynamoEndpoint: servers.dynamoEndpoint, tableName, bucket, memoryMb: options.functionMemoryMb, rangeBytes: options.rangeBytes };
       const functionInvoker = new FunctionInvoker({
         entry: new URL('./invocation-worker.ts', import.meta.url),
         init,

@@ -25,16 +25,16 @@ export function analyzePage(bytes: Uint8Array, hints: InputHints = {}, overrides
     extraction = 'streaming';
     const head = htmlHead(page.text, config.streamingHeadChars);
     const headDocument = parseHtml(head, config);
-    claimedDate = findClaimedDate({ document: headDocument, text: head, url: hints.url, metadata: hints.metadata });
+    claimedDate = findClaimedDate({ document: headDocument, text: head, url: hints.url, objectKey: hints.fileName, metadata: hints.metadata });
     extracted = extractLargeHtml(page.text, headDocument, { url: hints.url, fileName: hints.fileName });
   } else if (page.kind === 'html') {
     extraction = 'dom';
     const document = parseHtml(page.text, config);
     // Dates first: Readability rewrites the document it is given.
-    claimedDate = findClaimedDate({ document, text: page.text, url: hints.url, metadata: hints.metadata });
+    claimedDate = findClaimedDate({ document, text: page.text, url: hints.url, objectKey: hints.fileName, metadata: hints.metadata });
     extracted = extractFromHtml(document, { url: hints.url, fileName: hints.fileName, maxReadabilityDepth: config.maxReadabilityDepth });
   } else {
-    claimedDate = findClaimedDate({ text: page.text, url: hints.url, metadata: hints.metadata });
+    claimedDate = findClaimedDate({ text: page.text, url: hints.url, objectKey: hints.fileName, metadata: hints.metadata });
     extracted = extractFromText(page.text);
   }
 

@@ -84,6 +84,11 @@ export interface ClaimedDate extends PartialDate {
   source: ClaimedDateSource;
   /** The text the date was read from, for a person to check. */
   evidence?: string;
+  /**
+   * 'low' when the day is a UTC timestamp's day, the page states no time zone, and the hour lets the publisher's
+   * local day be the day before or after (see localDayOfUtcCandidate). Absent otherwise.
+   */
+  confidence?: 'low';
 }
 
 export interface ContentDates {

@@ -23,14 +23,34 @@ export function objectRefOf(record: S3EventRecord): ObjectRef {
 
 export type EventAction = 'created' | 'removed' | 'other';
 
+/** Removals: ObjectRemoved:Delete / DeleteMarkerCreated, and the same by a lifecycle rule (LifecycleExpiration:Delete / DeleteMarkerCreated). */
 export function actionOf(record: S3EventRecord): EventAction {
   if (record.eventName.startsWith('ObjectCreated:')) return 'created';
   if (record.eventName.startsWith('ObjectRemoved:')) return 'removed';
+  if (record.eventName === 'LifecycleExpiration:Delete' || record.eventName === 'LifecycleExpiration:DeleteMarkerCreated') return 'removed';
   return 'other';
 }
 
+/**
+ * A removal of one named version (`...:Delete` with a versionId, in a versioned bucket): it removes the current object
+ * only if that version is the one recorded. Expiring noncurrent versions (the bucket's lifecycle rule) sends these
+ * for old versions while the current one stays. A delete marker (`...:DeleteMarkerCreated`) always hides the object.
+ */
+export function removesOneVersion(record: S3EventRecord): boolean {
+  const versionId = record.s3.object.versionId;
+  return record.eventName.endsWith(':Delete') && !!versionId && versionId !== 'null';
+}
+
+/** Why an event record is not ingested (null: it is). Every ignored record is logged with this reason. */
+export function ignoredBecause(record: S3EventRecord, ref: ObjectRef, watched: { bucket?: string; watchPrefix?: string }): string | null {
+  if (watched.bucket && ref.bucket !== watched.bucket) return `event for bucket "${ref.bucket}", not the watched bucket "${watched.bucket}"`;
+  if (actionOf(record) === 'other') return `event ${record.eventName} is neither a creation nor a removal`;
+  if (watched.watchPrefix && !ref.key.startsWith(watched.watchPrefix)) return `key outside the watched prefix "${watched.watchPrefix}"`;
+  return null;
+}
+
 export function isS3Event(event: SQSEvent | S3Event): event is S3Event {
-  const first = event.Records[0] as { eventSource?: string } | undefined;
+  const first = (event.Records as unknown[] | undefined)?.[0] as { eventSource?: string } | undefined;
   return first?.eventSource === 'aws:s3';
 }
 
@@ -50,10 +70,97 @@ export function s3RecordsOfMessage(message: SQSRecord): S3EventRecord[] {
     throw new MalformedMessage(`SQS message ${message.messageId}: body is not JSON`, { cause: error });
   }
   if (typeof body !== 'object' || body === null) throw new MalformedMessage(`SQS message ${message.messageId}: body is not an object`);
-  if ((body as { Event?: string }).Event === 's3:TestEvent') return [];
+  if (isS3TestEvent(body)) return [];
+  // An EventBridge rule can target the queue too: its S3 events are one object each, not a Records list.
+  if (isEventBridgeS3Event(body)) return [s3RecordOfEventBridge(body)];
   const records = (body as { Records?: unknown }).Records;
   if (!Array.isArray(records)) throw new MalformedMessage(`SQS message ${message.messageId}: no S3 event Records in the body`);
   return records as S3EventRecord[];
+}
+
+/** What S3 sends once when a notification is configured, to the queue or (a direct notification) to the function. */
+export interface S3TestEvent {
+  Service: string;
+  Event: 's3:TestEvent';
+  Bucket?: string;
+}
+
+export function isS3TestEvent(event: unknown): event is S3TestEvent {
+  return typeof event === 'object' && event !== null && (event as { Event?: unknown }).Event === 's3:TestEvent';
+}
+
+/**
+ * An S3 event as EventBridge delivers it (a rule on source `aws.s3`, detail-type `Object Created` / `Object Deleted`),
+ * to the function directly or through the queue. Its key is NOT URL-encoded, unlike an S3 notification's.
+ */
+export interface EventBridgeS3Event {
+  version?: string;
+  id?: string;
+  'detail-type': string;
+  source: 'aws.s3';
+  time: string;
+  region?: string;
+  detail: {
+    bucket: { name: string };
+    object: { key: string; size?: number; etag?: string; 'version-id'?: string; sequencer?: string };
+    /** PutObject, CopyObject, CompleteMultipartUpload, POST Object, DeleteObject, Lifecycle Expiration, ... */
+    reason?: string;
+    /** Object Deleted: `Permanently Deleted` or `Delete Marker Created`. */
+    'deletion-type'?: string;
+  };
+}
+
+export function isEventBridgeS3Event(event: unknown): event is EventBridgeS3Event {
+  const candidate = event as Partial<EventBridgeS3Event> | null;
+  return (
+    typeof candidate === 'object' && candidate !== null && candidate.source === 'aws.s3' && typeof candidate['detail-type'] === 'string' &&
+    typeof candidate.detail?.bucket?.name === 'string' && typeof candidate.detail?.object?.key === 'string'
+  );
+}
+
+/** EventBridge `reason` of an Object Created event -> the S3 notification event name's suffix. */
+const CREATED_REASONS: Record<string, string> = { PutObject: 'Put', CopyObject: 'Copy', 'POST Object': 'Post', CompleteMultipartUpload: 'CompleteMultipartUpload' };
+
+function eventNameOfEventBridge(event: EventBridgeS3Event): string {
+  const { reason, 'deletion-type': deletionType } = event.detail;
+  if (event['detail-type'] === 'Object Created') return `ObjectCreated:${CREATED_REASONS[reason ?? ''] ?? 'Put'}`;
+  if (event['detail-type'] === 'Object Deleted') {
+    const what = deletionType === 'Delete Marker Created' ? 'DeleteMarkerCreated' : 'Delete';
+    return reason === 'Lifecycle Expiration' ? `LifecycleExpiration:${what}` : `ObjectRemoved:${what}`;
+  }
+  return `EventBridge:${event['detail-type']}`; // Object Restore Completed, Object Tags Added, ...: ignored
+}
+
+/** An EventBridge S3 event as the S3 notification record of the same change (key form-encoded as S3 sends it). */
+export function s3RecordOfEventBridge(event: EventBridgeS3Event): S3EventRecord {
+  const { bucket, object } = event.detail;
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: event.region ?? '',
+    eventTime: event.time,
+    eventName: eventNameOfEventBridge(event),
+    userIdentity: { principalId: 'EventBridge' },
+    requestParameters: { sourceIPAddress: '' },
+    responseElements: { 'x-amz-request-id': event.id ?? '', 'x-amz-id-2': '' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'EventBridge',
+      bucket: { name: bucket.name, ownerIdentity: { principalId: '' }, arn: `arn:aws:s3:::${bucket.name}` },
+      object: { key: encodeEventKey(object.key), size: object.size ?? 0, eTag: object.etag ?? '', versionId: object['version-id'], sequencer: object.sequencer ?? '' },
+    },
+  };
+}
+
+/**
+ * The S3 records of an event the function receives directly (not an SQS batch): an S3 notification, an EventBridge S3
+ * event, or the s3:TestEvent (none). Null for anything else (an SQS batch, a backfill batch).
+ */
+export function directS3Records(event: unknown): S3EventRecord[] | null {
+  if (isS3TestEvent(event)) return [];
+  if (isEventBridgeS3Event(event)) return [s3RecordOfEventBridge(event)];
+  if (isS3Event(event as S3Event)) return (event as S3Event).Records;
+  return null;
 }
 
 /** Characters encodeURIComponent leaves alone but a form encoder (as S3 uses for event keys) escapes. */

@@ -4,8 +4,9 @@
  * Only failed records are reported back (batchItemFailures) so SQS retries just those, then dead-letters them.
  *
  * Environment: TABLE_NAME (required); MAX_DISTANCE, MIN_SIMILARITY, MISMATCH_GAP_DAYS (core thresholds);
- * WATCH_PREFIX (only keys under it are ingested); INGEST_QUEUE_URL (the function's own queue, where ranges of a big
- * WARC / JSONL object and continuations are sent; without it every range runs in the invocation that finds it); INDEX_LAYOUT (candidate index layout, one of INDEX_LAYOUT_NAMES;
+ * WATCH_PREFIX (only keys under it are ingested); BUCKET_NAME (only events for this bucket are ingested, others are
+ * logged and ignored); INGEST_QUEUE_URL (the function's own queue, where ranges of a big WARC / JSONL object and
+ * continuations are sent; without it every range runs in the invocation that finds it); INDEX_LAYOUT (candidate index layout, one of INDEX_LAYOUT_NAMES;
  * default bands4x16; an unknown name fails the first invocation); AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for a local S3 (s3rver).
  * Module scope creates no clients and does no I/O: the first invocation builds them (cold start stays small).
  */
@@ -15,7 +16,7 @@ import type { Context, SQSBatchResponse } from 'aws-lambda';
 import type { CoreConfig } from '../core/config.ts';
 import { INDEX_LAYOUT_NAMES, isIndexLayoutName, type IndexLayoutName } from '../store/index.ts';
 import { clientsFromEnvironment, sendToQueue } from './clients.ts';
-import { isBackfillEvent } from './events.ts';
+import { directS3Records, isBackfillEvent } from './events.ts';
 import { createIngest, type Ingest, type IngestEvent, type IngestObserver } from './ingest.ts';
 
 // Constructor options win over Powertools' own POWERTOOLS_* variables, so those are read here, with the defaults.
@@ -46,9 +47,17 @@ export function indexLayoutFromEnvironment(env: NodeJS.ProcessEnv): IndexLayoutN
   return raw;
 }
 
+function errorReason(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /** Turns each outcome into a log line and the metrics the dashboard shows. */
 const observer: IngestObserver = {
   outcome(outcome, ref) {
+    if (outcome.outcome === 'ignored') {
+      logger.info('ignored', { reason: outcome.reason, bucket: ref.bucket, key: ref.key, sequencer: ref.sequencer });
+      return;
+    }
     logger.info('processed', { ...outcome, bucket: ref.bucket, key: ref.key, sequencer: ref.sequencer });
     const counted = outcome.outcome === 'recorded' || outcome.outcome === 'rejected' || outcome.outcome === 'deleted' || outcome.outcome === 'revisit';
     if (counted) metrics.addMetric('DocumentsProcessed', MetricUnit.Count, 1);
@@ -58,6 +67,9 @@ const observer: IngestObserver = {
   },
   failure(error, ref) {
     logger.error('record failed; it will be retried, then dead-lettered', { bucket: ref.bucket, key: ref.key, docId: ref.docId, sequencer: ref.sequencer, error: error as Error });
+  },
+  messageFailed(error, message) {
+    logger.error('message failed; SQS retries it, then dead-letters it', { messageId: message.messageId, bucket: message.bucket, key: message.key, reason: errorReason(error) });
   },
 };
 
@@ -75,6 +87,7 @@ function ingestFromEnvironment(): Ingest {
     config: configFromEnvironment(process.env),
     indexLayout: indexLayoutFromEnvironment(process.env),
     watchPrefix: process.env.WATCH_PREFIX || undefined,
+    bucket: process.env.BUCKET_NAME || undefined,
     observer,
   });
 }
@@ -84,8 +97,11 @@ export const handler = async (event: IngestEvent, context?: Context): Promise<SQ
   ingest ??= ingestFromEnvironment();
   try {
     const response = await ingest.processEvent(event, context);
-    const total = isBackfillEvent(event) ? event.Items.length : event.Records.length;
-    if (response.batchItemFailures.length > 0) logger.warn('batch had failures', { failed: response.batchItemFailures.length, total });
+    const total = isBackfillEvent(event) ? event.Items.length : (directS3Records(event)?.length ?? (event as { Records: unknown[] }).Records.length);
+    // Each failed message was logged with its id, key and reason (messageFailed); this line sums them up.
+    if (response.batchItemFailures.length > 0) {
+      logger.warn('batch had failures', { failed: response.batchItemFailures.length, total, messageIds: response.batchItemFailures.map((failure) => failure.itemIdentifier) });
+    }
     return response;
   } finally {
     metrics.publishStoredMetrics();

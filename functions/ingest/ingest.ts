@@ -19,7 +19,7 @@
  * a big object never depends on one invocation and a retry resumes instead of starting over.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { analyzePage } from '../core/analyze.ts';
@@ -31,7 +31,19 @@ import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, typ
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
 import { processRange, type TimeBudget } from './containers.ts';
 import { ObjectReadFailed, OutOfTime } from './errors.ts';
-import { actionOf, backfillRecord, isBackfillEvent, isS3Event, objectRefOf, s3RecordsOfMessage, type BackfillEvent } from './events.ts';
+import {
+  actionOf,
+  backfillRecord,
+  directS3Records,
+  ignoredBecause,
+  isBackfillEvent,
+  objectRefOf,
+  removesOneVersion,
+  s3RecordsOfMessage,
+  type BackfillEvent,
+  type EventBridgeS3Event,
+  type S3TestEvent,
+} from './events.ts';
 import { safetyMarginMs } from './function-limits.ts';
 import { createSlots } from './limiter.ts';
 import { MAX_STALLED_CONTINUATIONS, planRanges, RANGE_SOURCE, rangeWorkItemOf, type RangeWorkItem } from './work-items.ts';
@@ -40,8 +52,8 @@ export type IngestOutcome =
   | RecordOutcome
   /** A WARC revisit record (see functions/store/revisits.ts). */
   | RevisitOutcome
-  /** Not an object event we handle (e.g. ObjectRestore), or outside the watched prefix. */
-  | { docId: string; outcome: 'ignored' }
+  /** Not an object event we handle (e.g. ObjectRestore), another bucket, outside the watched prefix, or an old version's removal. */
+  | { docId: string; outcome: 'ignored'; reason: string }
   /** The object no longer exists (deleted before we read it). */
   | { docId: string; outcome: 'missing' }
   /** The object was overwritten after this event (other ETag); the newer event records it. */
@@ -56,6 +68,8 @@ export type IngestOutcome =
 export interface IngestObserver {
   outcome?(outcome: IngestOutcome, ref: ObjectRef): void;
   failure?(error: unknown, ref: ObjectRef): void;
+  /** An SQS message failed (it will be retried, then dead-lettered): its id, the object it was about when known, why. */
+  messageFailed?(error: unknown, message: { messageId: string; bucket?: string; key?: string }): void;
 }
 
 export interface IngestDeps {
@@ -67,6 +81,8 @@ export interface IngestDeps {
   indexLayout?: IndexLayoutName;
   /** Only keys under this prefix are ingested (others: 'ignored'). */
   watchPrefix?: string;
+  /** Only events for this bucket are ingested (others: 'ignored', with a log line); any bucket when absent. */
+  bucket?: string;
   observer?: IngestObserver;
   /**
    * Puts messages on the ingest queue (SQS SendMessageBatch in Lambda, the local queue in the embedded stack): ranges
@@ -87,7 +103,7 @@ export interface IngestDeps {
 /** The Lambda context the ingest uses: how long it has left. Without one (a caller that is not a Lambda), no deadline. */
 export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis'>;
 
-export type IngestEvent = SQSEvent | S3Event | BackfillEvent;
+export type IngestEvent = SQSEvent | S3Event | BackfillEvent | EventBridgeS3Event | S3TestEvent;
 
 export interface Ingest {
   processS3Record(record: S3EventRecord, context?: InvocationContext): Promise<IngestOutcome>;
@@ -116,6 +132,11 @@ function stripQuotes(eTag: string | undefined): string | undefined {
 function isMissingObject(error: unknown): boolean {
   const name = (error as { name?: string }).name;
   return name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound';
+}
+
+/** S3 answers 403, not 404, for a missing key to a reader without s3:ListBucket (or under a bucket policy's deny). */
+function isAccessDenied(error: unknown): boolean {
+  return (error as { name?: string }).name === 'AccessDenied' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403;
 }
 
 type ObjectBody = GetObjectCommandOutput['Body'];
@@ -153,9 +174,29 @@ export function createIngest(deps: IngestDeps): Ingest {
       const bytes = head.Body ? await head.Body.transformToByteArray() : new Uint8Array();
       return detectContainer({ fileName: ref.key, contentType: head.ContentType }, bytes) !== 'single';
     } catch (error) {
-      if (isMissingObject(error)) return true; // the full read below reports it as missing
+      if (isMissingObject(error) || isAccessDenied(error)) return true; // the full read below tells missing from denied
       throw new ObjectReadFailed(`S3 GetObject (first bytes) s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /**
+   * After a 403: list the key (the role may list the watched prefix, and only it: a condition on s3:prefix, which a
+   * HEAD does not carry). Not listed: the object is gone. Listed, or the listing fails too: a real denial.
+   */
+  async function isGone(ref: ObjectRef): Promise<boolean> {
+    try {
+      const listing = await deps.s3.send(new ListObjectsV2Command({ Bucket: ref.bucket, Prefix: ref.key, MaxKeys: 1 }));
+      return !(listing.Contents ?? []).some((object) => object.Key === ref.key);
+    } catch {
+      return false;
+    }
+  }
+
+  /** A removal of a version that is not the recorded one (a noncurrent version expiring): the current object stays. */
+  async function removesOlderVersion(record: S3EventRecord, ref: ObjectRef): Promise<boolean> {
+    if (!removesOneVersion(record)) return false;
+    const live = (await store.documentsOfObject(ref.bucket, ref.key)).filter((document) => document.status !== 'deleted');
+    return live.length > 0 && live.every((document) => document.versionId !== undefined && document.versionId !== ref.versionId);
   }
 
   async function ingestCreated(ref: ObjectRef, docId: string, budget: TimeBudget): Promise<IngestOutcome> {
@@ -167,7 +208,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     try {
       object = await deps.s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
     } catch (error) {
-      if (isMissingObject(error)) return { docId, outcome: 'missing' };
+      if (isMissingObject(error) || (isAccessDenied(error) && (await isGone(ref)))) return { docId, outcome: 'missing' };
       throw new ObjectReadFailed(`S3 GetObject s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
     }
     if (!ref.versionId && ref.eTag && stripQuotes(object.ETag) !== stripQuotes(ref.eTag)) {
@@ -277,11 +318,13 @@ export function createIngest(deps: IngestDeps): Ingest {
     const ref = objectRefOf(record);
     const docId = documentIdFor(ref.bucket, ref.key);
     try {
-      const action = actionOf(record);
+      const ignored = ignoredBecause(record, ref, { bucket: deps.bucket, watchPrefix: deps.watchPrefix });
       let outcome: IngestOutcome;
-      if (action === 'other' || (deps.watchPrefix && !ref.key.startsWith(deps.watchPrefix))) {
-        outcome = { docId, outcome: 'ignored' };
-      } else if (action === 'removed') {
+      if (ignored) {
+        outcome = { docId, outcome: 'ignored', reason: ignored };
+      } else if (actionOf(record) === 'removed' && (await removesOlderVersion(record, ref))) {
+        outcome = { docId, outcome: 'ignored', reason: `version ${ref.versionId} removed is not the recorded one; the current version stays` };
+      } else if (actionOf(record) === 'removed') {
         // The object's own tombstone first (objects.ts relies on this order), then its records, if it held any.
         outcome = await store.markDeleted(ref);
         for (const removed of await store.removeObject(ref)) report(removed, { ...ref, docId: removed.docId });
@@ -307,18 +350,32 @@ export function createIngest(deps: IngestDeps): Ingest {
   }
 
   async function processMessage(message: SQSRecord, budget: TimeBudget, invocation: { ranges: number }): Promise<void> {
-    // Checked when the message's turn comes: one not started in time goes back unstarted, as a batchItemFailure.
-    if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`message ${message.messageId} not started: ${budget.remainingMs()} ms left`);
-    const item = rangeWorkItemOf(message.body);
-    if (item && deps.send && invocation.ranges >= 1) {
-      // One range per invocation: the ranges of a big object arrive in one batch, and would share one invocation's
-      // CPU; sent back as new messages they go to other invocations, in parallel (not a stall, not a receive).
-      await deps.send([message.body]);
-      return;
+    let current: { bucket?: string; key?: string } = {};
+    try {
+      // Checked when the message's turn comes: one not started in time goes back unstarted, as a batchItemFailure.
+      if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`message ${message.messageId} not started: ${budget.remainingMs()} ms left`);
+      const item = rangeWorkItemOf(message.body);
+      if (item) {
+        current = { bucket: item.object.bucket, key: item.object.key };
+        if (deps.send && invocation.ranges >= 1) {
+          // One range per invocation: the ranges of a big object arrive in one batch, and would share one invocation's
+          // CPU; sent back as new messages they go to other invocations, in parallel (not a stall, not a receive).
+          await deps.send([message.body]);
+          return;
+        }
+        invocation.ranges += 1;
+        return await processWorkItem(item, budget);
+      }
+      for (const record of s3RecordsOfMessage(message)) {
+        // The key as sent, then decoded (a malformed %-escape fails the decoding: the log still names the key).
+        current = { bucket: record.s3?.bucket?.name, key: record.s3?.object?.key };
+        current.key = objectRefOf(record).key;
+        await processS3Record(record, undefined, budget);
+      }
+    } catch (error) {
+      deps.observer?.messageFailed?.(error, { messageId: message.messageId, ...current });
+      throw error;
     }
-    if (item) invocation.ranges += 1;
-    if (item) return processWorkItem(item, budget);
-    for (const record of s3RecordsOfMessage(message)) await processS3Record(record, undefined, budget);
   }
 
   /** Every item is tried; then any failure fails the invocation, so Step Functions retries the batch (done items are then 'unchanged'). */
@@ -338,15 +395,16 @@ export function createIngest(deps: IngestDeps): Ingest {
   async function processEvent(event: IngestEvent, context?: InvocationContext): Promise<SQSBatchResponse> {
     const budget = budgetOf(context, concurrency);
     if (isBackfillEvent(event)) return processBackfill(event);
-    if (isS3Event(event)) {
-      // A direct S3 invocation has no partial-batch contract: any failure fails (and retries) the whole event.
-      for (const record of event.Records) await processS3Record(record, context, budget);
+    const direct = directS3Records(event);
+    if (direct) {
+      // A direct invocation (S3 notification, EventBridge rule, s3:TestEvent) has no partial-batch contract: any failure fails (and retries) the whole event.
+      for (const record of direct) await processS3Record(record, context, budget);
       return { batchItemFailures: [] };
     }
     // One processor and one budget per call: they hold per-batch state, and the local stack runs several invocations at once.
     const processor = new BatchProcessor(EventType.SQS);
     const invocation = { ranges: 0 };
-    return processPartialResponse(event, (message: SQSRecord) => processMessage(message, budget, invocation), processor, { throwOnFullBatchFailure: false });
+    return processPartialResponse(event as SQSEvent, (message: SQSRecord) => processMessage(message, budget, invocation), processor, { throwOnFullBatchFailure: false });
   }
 
   return { processS3Record, processEvent };

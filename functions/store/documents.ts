@@ -6,6 +6,7 @@ import { assignCluster, clusterRootItem, type ClusterRoot, type Fingerprinted } 
 import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
+import { fitItem } from './limits.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
 
@@ -82,7 +83,7 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
 async function putDocument(ctx: StoreContext, item: Item, condition: string, values?: Item): Promise<boolean> {
   try {
     await attempt('PutItem document', () =>
-      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values })),
+      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: fitItem(item, ctx.limits.maxItemBytes), ConditionExpression: condition, ExpressionAttributeValues: values })),
     );
     return true;
   } catch (error) {
@@ -222,7 +223,9 @@ export async function recordRejected(ctx: StoreContext, ref: ObjectRef, rejectio
   };
   try {
     await attempt('PutItem rejected', () =>
-      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: NEWER_EVENT, ExpressionAttributeValues: { ':sequencerKey': seqKey } })),
+      ctx.db.send(
+        new PutCommand({ TableName: ctx.table, Item: fitItem(item, ctx.limits.maxItemBytes), ConditionExpression: NEWER_EVENT, ExpressionAttributeValues: { ':sequencerKey': seqKey } }),
+      ),
     );
   } catch (error) {
     if (isConditionFailed(error)) return { docId, outcome: 'stale' };

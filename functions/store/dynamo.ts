@@ -13,6 +13,7 @@ import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { DEFAULT_INDEX_LAYOUT_NAME, indexLayoutNamed, type IndexLayout, type IndexLayoutName } from './index-layout.ts';
 import type { ItemKey } from './keys.ts';
+import { DEFAULT_MAX_ITEM_BYTES } from './limits.ts';
 
 export type Item = Record<string, NativeAttributeValue>;
 
@@ -27,6 +28,8 @@ export const STORE_DEFAULTS = {
   /** Retries of unprocessed BatchGet / BatchWrite items, with exponential backoff from this many ms. */
   batchRetries: 8,
   batchRetryBaseMs: 20,
+  /** Most a written item may weigh: DynamoDB's 400 KB less room for later updates (limits.ts fitItem). */
+  maxItemBytes: DEFAULT_MAX_ITEM_BYTES,
 } as const;
 export type StoreLimits = { -readonly [K in keyof typeof STORE_DEFAULTS]: number };
 

@@ -29,7 +29,7 @@ export function utf8Bytes(value: string): number {
 }
 
 /** The longest prefix of `value` (whole code points) within `maxBytes` UTF-8 bytes. */
-function utf8Prefix(value: string, maxBytes: number): string {
+export function utf8Prefix(value: string, maxBytes: number): string {
   let bytes = 0;
   let end = 0;
   for (const char of value) {

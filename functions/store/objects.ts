@@ -28,6 +28,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { markDeleted } from './documents.ts';
 import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
+import { fitItem } from './limits.ts';
 import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { toStoredDocument } from './queries.ts';
@@ -129,7 +130,10 @@ export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: 
   const docId = recordDocumentId(ref.bucket, ref.key, ref.recordId);
   // sequencerKey: which version listed the record last, so that version's finish knows the records it no longer holds.
   const writes: { put: Item }[] = [{ put: { ...recordKey(ref.bucket, ref.key, ref.recordId), docId, recordId: ref.recordId, sequencerKey: sequencerKey(ref.sequencer) } }];
-  if (page && ref.url && ref.captureDate) writes.push({ put: { ...captureKey(ref.url, ref.captureDate), docId, url: ref.url, captureDate: ref.captureDate } });
+  if (page && ref.url && ref.captureDate) {
+    // The key hashes the full URL; the item keeps it within VALUE_LIMITS (limits.ts).
+    writes.push({ put: fitItem({ ...captureKey(ref.url, ref.captureDate), docId, url: ref.url, captureDate: ref.captureDate }, ctx.limits.maxItemBytes) });
+  }
   await batchWrite(ctx, writes);
 }
 

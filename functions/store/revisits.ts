@@ -15,6 +15,7 @@ import { labelDocument, resolveCluster } from './clusters.ts';
 import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { objectAttributes } from './documents.ts';
 import { isConditionFailed } from './errors.ts';
+import { fitItem } from './limits.ts';
 import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, revisitRank, sequencerKey } from './keys.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
 
@@ -87,7 +88,7 @@ export async function recordRevisit(
       ctx.db.send(
         new PutCommand({
           TableName: ctx.table,
-          Item: item,
+          Item: fitItem(item, ctx.limits.maxItemBytes),
           // Equal sequencer allowed: the same event linking a revisit whose referred record has arrived since.
           ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey <= :sequencerKey',
           ExpressionAttributeValues: { ':sequencerKey': seqKey },

@@ -1,5 +1,6 @@
 import type { ClaimedDate, ContentDates } from '../core/types.ts';
 import type { RejectCode } from '../core/errors.ts';
+import type { TruncatedValue } from './limits.ts';
 
 /** Which S3 object (version) an event is about: what the ingest handler passes to every store verb. */
 export interface ObjectRef {
@@ -72,6 +73,8 @@ export interface StoredDocument {
   refersTo?: { uri?: string; date?: string; digest?: string; warcRecordId?: string };
   firstSeen: string;
   updatedAt: string;
+  /** Values cut to their limit or left out to fit DynamoDB's item size, by attribute (limits.ts); absent when none was. */
+  truncated?: Record<string, TruncatedValue>;
 }
 
 /** What a write verb did. `stale`: an older event, ignored; `unchanged`: a redelivery or identical re-upload. */

@@ -88,6 +88,18 @@ describe('judgeDates', () => {
   });
 });
 
+describe('judgeDates: one date written twice', () => {
+  it('is one cited event, not a covered month: no mismatch for a recent article recalling it', () => {
+    const text = 'The senator, born on 7 October 1960, spoke at the hearing. A caption: the senator in 1985 (born 7 October 1960).';
+    const dates = findContentDates(text, '');
+    expect(dates.dominant?.precision).toBe('year');
+    expect(judgeDates(claim('2023-11-09', 'day'), dates, config).dateMismatch).toBe(false);
+    // Two different days of one month still cover it.
+    const covered = findContentDates('The port closed on 3 April 2018 and reopened on 9 April 2018.', '');
+    expect(judgeDates(claim('2023-11-09', 'day'), covered, config).dateMismatch).toBe(true);
+  });
+});
+
 describe('partial dates', () => {
   const d = (value: string, precision: PartialDate['precision']): PartialDate => ({ value, precision });
 

@@ -18,6 +18,7 @@ const SERVICES: Record<string, string> = {
 
 /** Operations whose IAM actions are not named after the operation. */
 const OPERATION_ACTIONS: Record<string, string[]> = {
+  's3:ListObjectsV2': ['s3:ListBucket'],
   'dynamodb:TransactGetItems': ['dynamodb:GetItem'],
   'dynamodb:TransactWriteItems': ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   'dynamodb:ExecuteStatement': ['dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'],

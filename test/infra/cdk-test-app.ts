@@ -51,8 +51,8 @@ export function roleStatements(template: Template, roleLogicalId: string): State
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
 
-export function onlyLogicalId(template: Template, type: string, properties?: Record<string, unknown>): string {
-  const found = Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));
-  if (found.length !== 1) throw new Error(`expected one ${type}${properties ? ` with ${JSON.stringify(properties)}` : ''}, found ${found.length}`);
+export function onlyLogicalId(template: Template, type: string, properties?: Record<string, unknown>, idPattern?: RegExp): string {
+  const found = Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined)).filter((id) => !idPattern || idPattern.test(id));
+  if (found.length !== 1) throw new Error(`expected one ${type}${properties ? ` with ${JSON.stringify(properties)}` : ''}${idPattern ? ` and id ${idPattern}` : ''}, found ${found.length}`);
   return found[0] as string;
 }

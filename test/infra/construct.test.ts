@@ -6,6 +6,7 @@ import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { ArchiveDedup, ArchiveDedupPropsError } from '../../infra/archive-dedup-construct.ts';
 import { INGEST_OBJECT_ACTIONS, INGEST_TABLE_ACTIONS } from '../../infra/ingest-function.ts';
+import { DEFAULT_MAX_CONCURRENCY } from '../../infra/settings.ts';
 import { CORE_DEFAULTS } from '../../functions/core/config.ts';
 import { INDEXES, TABLE_KEYS } from '../../functions/store/schema.ts';
 import { asList, CDK_JSON_CONTEXT, makeTempRoot, onlyLogicalId, roleStatements, synthStack, testApp } from './cdk-test-app.ts';
@@ -55,7 +56,7 @@ describe('raw-pages bucket', () => {
     }
   });
 
-  it('sends ObjectCreated and ObjectRemoved under the watched prefix, and nothing else, to the queue', () => {
+  it('sends ObjectCreated, ObjectRemoved and LifecycleExpiration under the watched prefix, and nothing else, to the queue', () => {
     const prefixFilter = { Key: { FilterRules: [{ Name: 'prefix', Value: 'raw/' }] } };
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       BucketName: { Ref: rawBucketId },
@@ -63,15 +64,33 @@ describe('raw-pages bucket', () => {
         QueueConfigurations: [
           { Events: ['s3:ObjectCreated:*'], Filter: prefixFilter, QueueArn: arnOf(queueId) },
           { Events: ['s3:ObjectRemoved:*'], Filter: prefixFilter, QueueArn: arnOf(queueId) },
+          { Events: ['s3:LifecycleExpiration:*'], Filter: prefixFilter, QueueArn: arnOf(queueId) },
         ],
       },
     });
+  });
+
+  it('lets only this bucket of this account send to the queue (aws:SourceArn and aws:SourceAccount)', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Condition: { ArnLike: { 'aws:SourceArn': arnOf(rawBucketId) } },
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Condition: { ArnLike: { 'aws:SourceArn': arnOf(rawBucketId) }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       })]) },
     });
+    const allows = Object.values(template.findResources('AWS::SQS::QueuePolicy'))
+      .flatMap((policy) => (policy as { Properties: { PolicyDocument: { Statement: { Effect: string; Condition?: Record<string, unknown> }[] } } }).Properties.PolicyDocument.Statement)
+      .filter((statement) => statement.Effect === 'Allow');
+    expect(allows.map((statement) => Object.keys(statement.Condition ?? {}).sort())).toEqual([['ArnLike', 'StringEquals']]);
+  });
+
+  it("gives aws-cdk-lib's bucket-notification helper function a log group with the stack's retention", () => {
+    const helperId = onlyLogicalId(template, 'AWS::Lambda::Function', { Handler: 'index.handler', Runtime: Match.stringLikeRegexp('python') });
+    const helperLogsId = onlyLogicalId(template, 'AWS::Logs::LogGroup', { RetentionInDays: 30 }, /BucketNotificationsHandler/);
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: Match.stringLikeRegexp('python'), LoggingConfig: { LogGroup: { Ref: helperLogsId } } });
+    expect(helperId).toMatch(/^BucketNotificationsHandler/);
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
   });
 });
 
@@ -83,6 +102,8 @@ describe('queues', () => {
       RedrivePolicy: { deadLetterTargetArn: arnOf(deadLetterId), maxReceiveCount: 5 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    // Retain mode (the default): dead letters and pending events survive a stack deletion.
+    for (const id of [queueId, deadLetterId]) expect(template.toJSON().Resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     for (const id of [queueId, deadLetterId]) {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
@@ -107,6 +128,7 @@ describe('ingest function', () => {
         Variables: {
           TABLE_NAME: { Ref: tableId },
           WATCH_PREFIX: 'raw/',
+          BUCKET_NAME: { Ref: rawBucketId },
           MAX_DISTANCE: String(CORE_DEFAULTS.maxDistance),
           MIN_SIMILARITY: String(CORE_DEFAULTS.minSimilarity),
           MISMATCH_GAP_DAYS: String(CORE_DEFAULTS.mismatchGapDays),
@@ -125,7 +147,8 @@ describe('ingest function', () => {
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: Match.absent(),
+      // A stated default bound (settings.ts DEFAULT_MAX_CONCURRENCY) protects the table and the account.
+      ScalingConfig: { MaximumConcurrency: DEFAULT_MAX_CONCURRENCY },
     });
   });
 });
@@ -158,13 +181,19 @@ describe('least-privilege IAM', () => {
     template.hasResourceProperties('AWS::IAM::Role', { Description: Match.stringLikeRegexp('archive-dedup ingest'), ManagedPolicyArns: Match.absent() });
   });
 
-  it('reads only object versions under the watched prefix, and cannot write to the bucket at all', () => {
+  it('reads only object versions under the watched prefix, lists only that prefix, and cannot write to the bucket at all', () => {
     const s3Statements = ingestStatements.filter((statement) => asList(statement.Action).some((action) => action.startsWith('s3:')));
     expect(s3Statements).toEqual([{
       Sid: 'ReadWatchedRawPages',
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:GetObjectVersion'],
       Resource: { 'Fn::Join': ['', [arnOf(rawBucketId), '/raw/*']] },
+    }, {
+      Sid: 'ListWatchedPrefix',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: arnOf(rawBucketId),
+      Condition: { StringLike: { 's3:prefix': ['raw/*'] } },
     }]);
     expect(INGEST_OBJECT_ACTIONS).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
     const allActions = template.toJSON() as { Resources: Record<string, { Type: string }> };
@@ -185,7 +214,7 @@ describe('least-privilege IAM', () => {
 
   it('writes logs only to its own log group and consumes only its own queue', () => {
     const logStatement = ingestStatements.find((statement) => asList(statement.Action).includes('logs:PutLogEvents'));
-    expect(logStatement?.Resource).toEqual(arnOf(onlyLogicalId(template, 'AWS::Logs::LogGroup')));
+    expect(logStatement?.Resource).toEqual(arnOf(onlyLogicalId(template, 'AWS::Logs::LogGroup', {}, /IngestLogGroup/)));
     const sqsStatement = ingestStatements.find((statement) => asList(statement.Action).includes('sqs:ReceiveMessage'));
     expect(sqsStatement?.Resource).toEqual(arnOf(queueId));
   });
@@ -234,6 +263,7 @@ describe('options', () => {
     tuned.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 50, MaximumBatchingWindowInSeconds: 20, ScalingConfig: { MaximumConcurrency: 10 } });
     tuned.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'my-archive-raw-pages', VersioningConfiguration: { Status: 'Enabled' } });
     tuned.hasResource('AWS::DynamoDB::Table', { Properties: Match.objectLike({ DeletionProtectionEnabled: false }), DeletionPolicy: 'Delete' });
+    for (const queue of Object.values(tuned.findResources('AWS::SQS::Queue'))) expect(queue).toMatchObject({ DeletionPolicy: 'Delete' });
     tuned.hasResourceProperties('Custom::S3BucketNotifications', {
       NotificationConfiguration: { QueueConfigurations: Match.arrayWith([Match.objectLike({ Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'pages/2024/' }] } } })]) },
     });

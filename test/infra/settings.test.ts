@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CORE_DEFAULTS } from '../../functions/core/config.ts';
 import { optionsFromContext } from '../../infra/context.ts';
-import { resolveSettings, SECURE_DEFAULTS, settingsProblems } from '../../infra/settings.ts';
+import { DEFAULT_MAX_CONCURRENCY, resolveSettings, SECURE_DEFAULTS, settingsProblems } from '../../infra/settings.ts';
 
 describe('resolveSettings', () => {
   it('starts from secure defaults that pass every check, with the core thresholds', () => {
@@ -20,6 +20,16 @@ describe('resolveSettings', () => {
     const fromCode = { memoryMb: 2048, watchPrefix: undefined };
     expect(resolveSettings(fromContext, fromCode)).toMatchObject({ memoryMb: 2048, watchPrefix: 'ctx/', timeoutSeconds: SECURE_DEFAULTS.timeoutSeconds });
     expect(SECURE_DEFAULTS.memoryMb).toBe(1024);
+  });
+
+  it('bounds concurrent batches by default, and follows a lower reserved concurrency unless maxConcurrency is given', () => {
+    expect(resolveSettings().maxConcurrency).toBe(DEFAULT_MAX_CONCURRENCY);
+    expect(resolveSettings({ reservedConcurrency: 100 }).maxConcurrency).toBe(DEFAULT_MAX_CONCURRENCY);
+    const lowReserved = resolveSettings({ reservedConcurrency: 5 });
+    expect(lowReserved.maxConcurrency).toBe(5);
+    expect(settingsProblems(lowReserved)).toEqual([]);
+    expect(resolveSettings({ reservedConcurrency: 5 }, { maxConcurrency: 8 }).maxConcurrency).toBe(8);
+    expect(resolveSettings({ maxConcurrency: 200 }).maxConcurrency).toBe(200);
   });
 });
 

@@ -9,14 +9,14 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileS
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, expect, it } from 'vitest';
-import { INGEST_OBJECT_ACTIONS, INGEST_TABLE_ACTIONS, PROJECT_ROOT, ingestEsbuildOptions } from '../../infra/ingest-function.ts';
+import { INGEST_LIST_ACTIONS, INGEST_OBJECT_ACTIONS, INGEST_TABLE_ACTIONS, PROJECT_ROOT, ingestEsbuildOptions } from '../../infra/ingest-function.ts';
 import { sdkCommandUse } from './bundle-imports.ts';
 import { makeTempRoot } from './cdk-test-app.ts';
 
 /** Issue 7: the deployed bundle should stay under 1.5 MB (cold start and upload time). */
 const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
 /** What the role allows: the table and object actions, plus HeadObject, which s3:GetObject covers. */
-const ALLOWED_ACTIONS = new Set<string>([...INGEST_TABLE_ACTIONS, ...INGEST_OBJECT_ACTIONS, 's3:HeadObject']);
+const ALLOWED_ACTIONS = new Set<string>([...INGEST_TABLE_ACTIONS, ...INGEST_OBJECT_ACTIONS, ...INGEST_LIST_ACTIONS, 's3:HeadObject']);
 
 const root = makeTempRoot('synth');
 afterAll(() => root.cleanup());

@@ -54,6 +54,11 @@ describe('run --json: generated pages through the embedded stack and the real in
   it('rejects the empty upload with its reason', () => {
     expect(report.documents.find((document) => document.key === 'empty-upload.txt')).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/empty/i) });
   });
+
+  it('counts how every upload ended, nothing failed, and exits 0', () => {
+    expect(report.totals).toEqual({ recorded: report.documents.length - 1, rejected: 1, failed: 0, deleted: 0 });
+    expect(exitCode).toBe(0);
+  });
 });
 
 describe('run --json: a JSONL scrape is reported record by record', () => {

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3EventRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createStore, documentIdFor, type StoredDocument } from '../../functions/store/index.ts';
+import { createStore, documentIdFor, recordDocumentId, type StoredDocument } from '../../functions/store/index.ts';
 import { SECURE_DEFAULTS } from '../../infra/settings.ts';
-import { badInputs, type BadInput } from '../support/bad-inputs.ts';
+import { badInputs, type BadInput, type BadInputExpectation } from '../support/bad-inputs.ts';
 import { freshTable, type LocalServers } from '../support/local-servers.ts';
 import { upload } from '../ingest/s3-events.ts';
 import { auditTable, type Expectation } from './audit.ts';
@@ -48,11 +48,35 @@ export async function runHandlerProcess(servers: LocalServers, table: string, re
   }
 }
 
-function expectationOf(input: BadInput, doc: StoredDocument | null): Expectation {
-  const docId = documentIdFor('raw-pages', input.key);
-  if (input.expect.status === 'rejected') return { docId, status: 'rejected', reasonCode: input.expect.reasonCode };
-  if (input.expect.status === 'recorded') return { docId, status: 'recorded' };
+/** The documents an input must produce: its own, or one per record of a WARC / JSONL object. */
+function expectedDocuments(input: BadInput): { docId: string; expect: BadInputExpectation }[] {
+  if (input.records) return input.records.map((record) => ({ docId: recordDocumentId('raw-pages', input.key, record.recordId), expect: record.expect }));
+  return [{ docId: documentIdFor('raw-pages', input.key), expect: input.expect }];
+}
+
+function expectationOf(docId: string, wanted: BadInputExpectation, doc: StoredDocument | null): Expectation {
+  if (wanted.status === 'rejected') return { docId, status: 'rejected', reasonCode: wanted.reasonCode };
+  if (wanted.status === 'recorded') return { docId, status: 'recorded' };
   return { docId, status: doc?.status === 'recorded' ? 'recorded' : 'rejected' };
+}
+
+function checkDocument(name: string, wanted: BadInputExpectation, doc: StoredDocument | null | undefined, failure: string | undefined): void {
+  const context = `${name}: document ${JSON.stringify(doc && { status: doc.status, reasonCode: doc.reasonCode, reason: doc.reason, title: doc.title?.slice(0, 200), truncated: doc.truncated })}, handler error: ${failure ?? 'none'}`;
+  // No faults are injected here: any handler error means the input itself breaks the pipeline.
+  expect(failure, context).toBeUndefined();
+  expect(doc, context).not.toBeNull();
+  if (wanted.status === 'rejected') {
+    expect(doc, context).toMatchObject({ status: 'rejected', reasonCode: wanted.reasonCode });
+    expect(doc?.reason?.length ?? 0, context).toBeGreaterThan(0);
+  } else if (wanted.status === 'recorded') {
+    expect(doc?.status, context).toBe('recorded');
+    if (wanted.title) expect(doc?.title, context).toBe(wanted.title);
+    // A value over its limit is cut, with its full size and SHA-256 kept (functions/store/limits.ts).
+    for (const attribute of wanted.truncated ?? []) expect(doc?.truncated?.[attribute], context).toMatchObject({ bytes: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  } else {
+    expect(['recorded', 'rejected'], context).toContain(doc?.status);
+    if (doc?.status === 'rejected') expect(doc.reason?.length ?? 0, context).toBeGreaterThan(0);
+  }
 }
 
 export function badInputSuite(getServers: () => LocalServers): void {
@@ -68,10 +92,10 @@ export function badInputSuite(getServers: () => LocalServers): void {
       for (const input of inputs) records.push(await upload(servers.s3, input.key, input.bytes(), { contentType: input.contentType }));
       run = await runHandlerProcess(servers, table, records, SECURE_DEFAULTS.memoryMb);
       const store = createStore({ client: servers.dynamo, tableName: table });
-      for (const input of inputs) documents.set(input.name, await store.getDocument(documentIdFor('raw-pages', input.key)));
+      for (const input of inputs) for (const { docId } of expectedDocuments(input)) documents.set(docId, await store.getDocument(docId));
 
-      const expectations = inputs.map((input) => expectationOf(input, documents.get(input.name) ?? null));
-      const known = new Set(inputs.filter((input) => KNOWN_DEFECTS[input.name]).map((input) => documentIdFor('raw-pages', input.key)));
+      const expectations = inputs.flatMap((input) => expectedDocuments(input).map(({ docId, expect }) => expectationOf(docId, expect, documents.get(docId) ?? null)));
+      const known = new Set(inputs.filter((input) => KNOWN_DEFECTS[input.name]).flatMap((input) => expectedDocuments(input).map(({ docId }) => docId)));
       const audited = await auditTable(servers.dynamo, table, expectations, known);
       addAudit(suiteFigures, audited, { deadLetters: run.deadLetters.length });
       if (audited.problems.length > 0) console.log(`bad inputs audit problems:\n  ${audited.problems.join('\n  ')}`);
@@ -85,24 +109,11 @@ export function badInputSuite(getServers: () => LocalServers): void {
     for (const input of inputs) {
       const defect = KNOWN_DEFECTS[input.name];
       const expected = input.expect.status === 'rejected' ? `rejected (${input.expect.reasonCode})` : input.expect.status;
-      (defect ? it.fails : it)(`${input.name} -> ${expected}`, () => {
+      (defect ? it.fails : it)(`${input.name} -> ${input.records ? `${input.records.length} records ` : ''}${expected}`, () => {
         if (defect) console.log(`KNOWN DEFECT: bad input "${input.name}": ${defect}`);
-        const doc = documents.get(input.name);
+        // The handler reports failures by the object's docId (a container's records fail with their object).
         const failure = run.failures[documentIdFor('raw-pages', input.key)];
-        const context = `${input.name}: document ${JSON.stringify(doc && { status: doc.status, reasonCode: doc.reasonCode, reason: doc.reason, title: doc.title })}, handler error: ${failure ?? 'none'}`;
-        // No faults are injected here: any handler error means the input itself breaks the pipeline.
-        expect(failure, context).toBeUndefined();
-        expect(doc, context).not.toBeNull();
-        if (input.expect.status === 'rejected') {
-          expect(doc, context).toMatchObject({ status: 'rejected', reasonCode: input.expect.reasonCode });
-          expect(doc?.reason?.length ?? 0, context).toBeGreaterThan(0);
-        } else if (input.expect.status === 'recorded') {
-          expect(doc?.status, context).toBe('recorded');
-          if (input.expect.title) expect(doc?.title, context).toBe(input.expect.title);
-        } else {
-          expect(['recorded', 'rejected'], context).toContain(doc?.status);
-          if (doc?.status === 'rejected') expect(doc.reason?.length ?? 0, context).toBeGreaterThan(0);
-        }
+        for (const { docId, expect: wanted } of expectedDocuments(input)) checkDocument(`${input.name} (${docId.slice(-40)})`, wanted, documents.get(docId), failure);
       });
     }
 

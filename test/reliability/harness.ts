@@ -1,6 +1,6 @@
 /** What the fault, order and concurrency parts share: an ingest on its own (fault-injectable) clients, and a queue to drain. */
 import type { S3EventRecord } from 'aws-lambda';
-import { createIngest, type Ingest } from '../../functions/ingest/ingest.ts';
+import { createIngest, type Ingest, type IngestDeps } from '../../functions/ingest/ingest.ts';
 import { documentIdFor } from '../../functions/store/index.ts';
 import { LocalQueue, type DeadLetter } from '../../local/queue.ts';
 import { localDynamoClient, localS3Client } from '../../local/servers.ts';
@@ -19,7 +19,12 @@ export interface FaultyIngest {
 }
 
 /** An ingest with clients of its own, so faults injected into them touch nothing else. */
-export function faultyIngest(servers: LocalServers, tableName: string, rules: { dynamo?: FaultRule[]; s3?: FaultRule[] } = {}): FaultyIngest {
+export function faultyIngest(
+  servers: LocalServers,
+  tableName: string,
+  rules: { dynamo?: FaultRule[]; s3?: FaultRule[] } = {},
+  options: Pick<IngestDeps, 'bucket' | 'watchPrefix'> = {},
+): FaultyIngest {
   const s3 = localS3Client(servers.s3Endpoint);
   const dynamo = localDynamoClient(servers.dynamoEndpoint);
   const dynamoFaults = injectFaults(dynamo, rules.dynamo ?? []);
@@ -29,6 +34,7 @@ export function faultyIngest(servers: LocalServers, tableName: string, rules: { 
     s3,
     dynamo,
     tableName,
+    ...options,
     observer: { failure: (error, ref) => failures.set(documentIdFor(ref.bucket, ref.key), error instanceof Error ? `${error.name}: ${error.message}` : String(error)) },
   });
   return {

@@ -8,6 +8,7 @@ import { startTestServers, type LocalServers } from '../support/local-servers.ts
 import { badInputSuite } from './bad-inputs.suite.ts';
 import { faultSuite } from './faults.suite.ts';
 import { orderSuite } from './order.suite.ts';
+import { eventShapeSuite } from './event-shapes.suite.ts';
 import { concurrencySuite } from './concurrency.suite.ts';
 import { formatFigures, suiteFigures } from './figures.ts';
 
@@ -21,6 +22,7 @@ const getServers = (): LocalServers => servers;
 badInputSuite(getServers);
 faultSuite(getServers);
 orderSuite(getServers);
+eventShapeSuite(getServers);
 concurrencySuite();
 
 describe('report', () => {

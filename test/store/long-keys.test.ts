@@ -1,7 +1,8 @@
 /**
  * Keys of S3 objects up to the S3 maximum (1,024 bytes of UTF-8) within DynamoDB's key limits: partition keys
- * <= 2,048 bytes, sort keys (and GSI sort-key attributes) <= 1,024. dynalite does not enforce index key sizes, so
- * these tests measure every key themselves: first as built by keys.ts, then as written by the store on dynalite.
+ * <= 2,048 bytes, sort keys (and GSI sort-key attributes) <= 1,024. dynalite alone does not enforce index key sizes
+ * (the local stack's guard, local/dynamo-limits.ts, now does), and these tests measure every key themselves too:
+ * first as built by keys.ts, then as written by the store on dynalite.
  */
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -7,11 +7,12 @@ import { REJECT_CODES, type RejectCode } from '../../functions/core/errors.ts';
 import { articleHtml, inventedArticle } from '../reliability/pages.ts';
 import { nestedDivPage, tablePage } from './large-pages.ts';
 import { seededRandom } from './random.ts';
+import { concatBytes } from './warc-writer.ts';
 
 export type BadInputExpectation =
   | { status: 'rejected'; reasonCode: RejectCode }
-  /** Processed correctly; `title`, when given, proves the text was decoded right. */
-  | { status: 'recorded'; title?: string }
+  /** Processed correctly; `title`, when given, proves the text was decoded right; `truncated`: attributes cut to their limit. */
+  | { status: 'recorded'; title?: string; truncated?: string[] }
   /** Either outcome is acceptable (e.g. deep nesting: rejected with a reason, or its text recorded). */
   | { status: 'rejected-or-recorded' };
 
@@ -23,7 +24,10 @@ export interface BadInput {
   bytes(): Uint8Array;
   /** Stored Content-Type; absent: the object is stored with none given. */
   contentType?: string;
+  /** For the object's own document (a single page); a WARC or JSONL object has `records` instead. */
   expect: BadInputExpectation;
+  /** A container object (WARC, JSONL): what each record (by recordId) must end as; none may be lost. */
+  records?: { recordId: string; expect: BadInputExpectation }[];
 }
 
 const encoder = new TextEncoder();
@@ -65,6 +69,116 @@ function page(seed: number, title = `Invented report ${seed}`): string {
 }
 
 const ACCENTED_TITLE = 'Crème brûlée à la café Zoë';
+const KB = 1024;
+
+/** A key of exactly `bytes` UTF-8 bytes of 2-, 3- and 4-byte characters, in segments under 200 bytes (file-backed servers). */
+function multibyteKey(prefix: string, bytes: number): string {
+  const characters = ['é', '東', '🦆', 'ß', 'ニ'];
+  let key = prefix;
+  for (let i = 0, segment = 0; ; i++, segment++) {
+    const char = characters[i % characters.length] as string;
+    const separator = segment > 0 && segment % 40 === 0 ? '/' : '';
+    if (utf8(key + separator + char).length > bytes - 5) break;
+    key += separator + char;
+  }
+  return key + '.html'.padStart(bytes - utf8(key).length, 'x');
+}
+
+/** One uncompressed WARC/1.1 record (the format's own framing: headers, blank line, block, two CRLF). */
+function warcRecord(headers: Record<string, string>, block: Uint8Array): Uint8Array {
+  const head = Object.entries({ ...headers, 'Content-Length': String(block.length) }).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return concatBytes([utf8(`WARC/1.1\r\n${head}\r\n`), block, utf8('\r\n\r\n')]);
+}
+
+/** A WARC of HTTP responses, and the recordId (`@<offset>`) of each. */
+function responseWarc(pages: { url: string; html: string }[]): { bytes: Uint8Array; recordIds: string[] } {
+  const records = pages.map((page, index) =>
+    warcRecord(
+      {
+        'WARC-Type': 'response',
+        'WARC-Record-ID': `<urn:uuid:00000000-0000-4000-8000-${String(index).padStart(12, '0')}>`,
+        'WARC-Date': `2024-03-0${index + 1}T10:00:00Z`,
+        'WARC-Target-URI': page.url,
+        'Content-Type': 'application/http; msgtype=response',
+      },
+      utf8(`HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${page.html}`),
+    ),
+  );
+  const recordIds: string[] = [];
+  let offset = 0;
+  for (const record of records) {
+    recordIds.push(`@${offset}`);
+    offset += record.length;
+  }
+  return { bytes: concatBytes(records), recordIds };
+}
+
+/** Pages whose title, canonical URL or record URL is far over DynamoDB's 400 KB item limit: recorded, the value cut. */
+function itemLimitInputs(k: (name: string) => string): BadInput[] {
+  const hugeUrl = (bytes: number, marker: string) => `https://example.org/${marker}/${'p'.repeat(bytes)}`;
+  const warcPages = [
+    { url: hugeUrl(300 * KB, 'warc'), html: page(31, 'WARC page with a huge target URI') },
+    { url: 'https://example.org/after-the-huge-one', html: page(32, 'The WARC record after it') },
+  ];
+  const warc = responseWarc(warcPages);
+  const jsonlLines = [
+    JSON.stringify({ url: hugeUrl(250 * KB, 'jsonl'), html: page(33, 'JSONL line with a huge url'), scrapedAt: '2024-03-01T10:00:00Z' }),
+    JSON.stringify({ url: 'https://example.org/line-2', html: page(34, 'The line after it') }),
+    JSON.stringify({ url: 'https://example.org/line-3', text: inventedArticle(35, 4) }),
+  ];
+  const recorded = (truncated?: string[]): BadInputExpectation => ({ status: 'recorded', ...(truncated ? { truncated } : {}) });
+  return [
+    {
+      name: 'page with a 450 KB og:title',
+      key: k('limits/huge-og-title.html'),
+      bytes: () => utf8(articleHtml('Invented report 36', inventedArticle(36, 4)).replace('<head>', `<head><meta property="og:title" content="${'T'.repeat(450 * KB)}">`)),
+      contentType: 'text/html',
+      expect: recorded(['title']),
+    },
+    {
+      name: 'page with a 420 KB canonical URL',
+      key: k('limits/huge-canonical.html'),
+      bytes: () => utf8(articleHtml('Invented report 37', inventedArticle(37, 4)).replace('<head>', `<head><link rel="canonical" href="${hugeUrl(420 * KB, 'canonical')}">`)),
+      contentType: 'text/html',
+      expect: recorded(['canonicalUrl']),
+    },
+    {
+      name: 'JSONL whose first line has a 250 KB url (the lines after it still ingested)',
+      key: k('limits/huge-url.jsonl'),
+      bytes: () => utf8(`${jsonlLines.join('\n')}\n`),
+      contentType: 'application/x-ndjson',
+      expect: { status: 'recorded' },
+      records: [
+        { recordId: 'L1', expect: recorded(['url']) },
+        { recordId: 'L2', expect: recorded() },
+        { recordId: 'L3', expect: recorded() },
+      ],
+    },
+    {
+      name: 'WARC with a 300 KB WARC-Target-URI (the record after it still ingested)',
+      key: k('limits/huge-target-uri.warc'),
+      bytes: () => warc.bytes,
+      contentType: 'application/warc',
+      expect: { status: 'recorded' },
+      records: [
+        { recordId: warc.recordIds[0]!, expect: recorded(['url']) },
+        { recordId: warc.recordIds[1]!, expect: recorded() },
+      ],
+    },
+    { name: 'key of 1,024 bytes of multibyte characters', key: multibyteKey(k('multibyte/'), 1024), bytes: () => utf8(page(38)), contentType: 'text/html', expect: recorded() },
+    {
+      name: 'JSONL under a key of 1,024 bytes of multibyte characters',
+      key: multibyteKey(k('multibyte-jsonl/'), 1024).replace(/\.html$/, '.jsonl'),
+      bytes: () => utf8(`${JSON.stringify({ url: 'https://example.org/m1', html: page(39) })}\n${JSON.stringify({ url: 'https://example.org/m2', html: page(40) })}\n`),
+      contentType: 'application/x-ndjson',
+      expect: { status: 'recorded' },
+      records: [
+        { recordId: 'L1', expect: recorded() },
+        { recordId: 'L2', expect: recorded() },
+      ],
+    },
+  ];
+}
 
 export function badInputs(prefix = 'bad/'): BadInput[] {
   const k = (name: string): string => `${prefix}${name}`;
@@ -149,5 +263,6 @@ export function badInputs(prefix = 'bad/'): BadInput[] {
     { name: '15 MB page of nested divs', key: k('large-nested-divs.html'), bytes: () => utf8(nestedDivPage(15_000_000)), contentType: 'text/html', expect: { status: 'recorded', title: 'Nested divs' } },
     { name: '8.4 MB table page', key: k('large-table-8mb.html'), bytes: () => utf8(tablePage(8_400_000)), contentType: 'text/html', expect: { status: 'recorded', title: 'A large table' } },
     { name: '15 MB table page', key: k('large-table-15mb.html'), bytes: () => utf8(tablePage(15_000_000)), contentType: 'text/html', expect: { status: 'recorded', title: 'A large table' } },
+    ...itemLimitInputs(k),
   ];
 }

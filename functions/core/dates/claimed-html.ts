@@ -13,6 +13,8 @@ export interface Candidate {
   evidence: string;
   /** Set when the value was a UTC timestamp: its time, to tell whether the publisher's local day may differ. */
   utc?: UtcTime;
+  /** 'low': a UTC day whose local day the page does not tell (see ClaimedDate.confidence). */
+  confidence?: 'low';
 }
 
 /** A candidate from a machine-written value (meta content, JSON-LD, datetime attribute), or null when unreadable. */
@@ -53,17 +55,88 @@ const NOT_THE_ARTICLE = /modif|update|comment|related|teaser|sidebar|widget|foot
 /** Page parts whose dates belong to other content (htmldate's discard_unwanted): sidebars, comments, embeds, menus. */
 const OUTSIDE_TAGS = new Set(['nav', 'blockquote']);
 const OUTSIDE_CLASS_TOKEN = /^(?:aside|comments?|related|navbar|menu)(?:[-_]|$)/i;
+/**
+ * ...and lists of other articles, named so at the end of a class or id ("widget_recent_entries", "related-posts",
+ * "most-read"); not wrappers that merely mention them. "sidebar" is not among them: pages name their main column so.
+ */
+const OTHER_ARTICLES_TOKEN = /(?:^|[-_])(?:recent(?:[-_]?(?:posts|entries|articles|news))?|popular(?:[-_]?posts)?|most-?read|related(?:[-_]?(?:posts|articles|stories|news|content|items?))?|more-?stories)$/i;
 /** Widgets that show the reader's current date ("Aktuelle Zeit: ...", "Today's Paper"), not the page's. */
 const CURRENT_DATE_WIDGET = /aktuelle zeit|current time|heute ist|today is|today['’]s/i;
 
+/** True when the element itself is a sidebar, comment thread, embedded post, menu or list of other articles. */
+function marksOutside(node: Element): boolean {
+  if (OUTSIDE_TAGS.has(node.tagName.toLowerCase())) return true;
+  const tokens = `${attr(node, 'class')} ${attr(node, 'id')}`.split(/\s+/);
+  return tokens.some((token) => OUTSIDE_CLASS_TOKEN.test(token) || OTHER_ARTICLES_TOKEN.test(token));
+}
+
+/** Per element: is it, or an ancestor below <body>, outside the article. Shared ancestors are judged once per document. */
+const outsideCache = new WeakMap<Element, boolean>();
+
 /** True when an ancestor (below <body>) is a sidebar, comment thread, embedded post or menu. */
 function isOutsideTheArticle(el: Element): boolean {
+  // Climb to the first ancestor already judged (or <body>), then judge the path down from there.
+  const path: Element[] = [];
+  let known = false;
   for (let node = el.parentElement; node && !/^(body|html)$/i.test(node.tagName); node = node.parentElement) {
-    if (OUTSIDE_TAGS.has(node.tagName.toLowerCase())) return true;
-    const tokens = `${attr(node, 'class')} ${attr(node, 'id')}`.split(/\s+/);
-    if (tokens.some((token) => OUTSIDE_CLASS_TOKEN.test(token))) return true;
+    const cached = outsideCache.get(node);
+    if (cached !== undefined) {
+      known = cached;
+      break;
+    }
+    path.push(node);
   }
-  return false;
+  for (let i = path.length - 1; i >= 0; i -= 1) {
+    const node = path[i] as Element;
+    known = known || marksOutside(node);
+    outsideCache.set(node, known);
+  }
+  return known;
+}
+
+/** Elements whose text is never the page's own: code, styles, menus. (<aside> often holds the article's own date.) */
+const SKIPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'svg', 'nav', 'select']);
+const BLOCK_TAGS = /^(?:p|div|br|li|h\d|tr|td|th|dt|dd|article|section|header|footer|main|ul|ol|table|figcaption)$/i;
+
+function isSkipped(el: Element): boolean {
+  if (SKIPPED_TAGS.has(el.tagName.toLowerCase())) return true;
+  const tokens = `${attr(el, 'class')} ${attr(el, 'id')}`.split(/\s+/);
+  return tokens.some((token) => OUTSIDE_CLASS_TOKEN.test(token) || OTHER_ARTICLES_TOKEN.test(token));
+}
+
+/**
+ * The page's visible text without sidebars, menus, teaser lists, comment threads and embedded posts (the parts
+ * isOutsideTheArticle names), block elements on lines of their own: where a dateline is searched when the markup
+ * states no date, after the <title>. Their dates belong to other articles ("Les dernières actualités ... 09/09/2019"). The walk is
+ * iterative: a page may nest elements thousands deep.
+ */
+export function ownVisibleText(document: Document): string {
+  const root = document.body ?? document.documentElement;
+  if (!root) return '';
+  // The <title> first: "23.01.2022 - Wierer wins" is the page's own.
+  const parts: string[] = [document.querySelector('title')?.textContent ?? '', '\n'];
+  let node: Node | null = root.firstChild;
+  while (node !== null && node !== root) {
+    let enter = false;
+    if (node.nodeType === 3) parts.push(node.nodeValue ?? '');
+    else if (node.nodeType === 1 && !isSkipped(node as Element)) {
+      if (BLOCK_TAGS.test((node as Element).tagName)) parts.push('\n');
+      enter = node.firstChild !== null;
+    }
+    if (enter) {
+      node = node.firstChild;
+      continue;
+    }
+    // Leave finished elements, closing their lines, until one has a next sibling.
+    while (node !== null && node !== root && node.nextSibling === null) {
+      node = node.parentNode;
+      if (node !== null && node !== root && node.nodeType === 1 && BLOCK_TAGS.test((node as Element).tagName)) parts.push('\n');
+    }
+    if (node === null || node === root) break;
+    if (node.nodeType === 1 && BLOCK_TAGS.test((node as Element).tagName) && !isSkipped(node as Element)) parts.push('\n');
+    node = node.nextSibling;
+  }
+  return parts.join('').replace(/[ \t\u00a0]+/g, ' ');
 }
 
 function attr(el: Element, name: string): string {

@@ -51,12 +51,35 @@ export function urlCandidate(url: string | undefined): Candidate | null {
   return null;
 }
 
+/**
+ * The object key as the page's URL when it looks like one: a host name first (`example.com/2021/06/story.html`,
+ * an http(s) URL, percent-encoded or not), or a date path first (`2021/06/07/slug.html`). Other keys with dates
+ * ("uploads/2024/05/page.html") are more likely upload folders than the page's path, and are not read.
+ */
+export function urlFromObjectKey(key: string | undefined): string | undefined {
+  if (!key) return undefined;
+  let path = key.replace(/#.*$/, '');
+  try {
+    if (/%2F/i.test(path)) path = decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+  path = path.replace(/^https?:\/+/i, '');
+  const firstSegment = path.split('/')[0] ?? '';
+  const isHost = /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?$/i.test(firstSegment) && !/\.(?:html?|txt|gz|warc|arc|jsonl?|xml|php|aspx?)$/i.test(firstSegment);
+  if (isHost && path.includes('/')) return `https://${path}`;
+  if (/^(?:19|20)\d{2}\/\d{1,2}\/(?:\d{1,2}\/)?[^/]+$/.test(path)) return `https://object-key.invalid/${path}`;
+  return undefined;
+}
+
 /** Words that introduce a publication dateline, in the evaluation pages' languages; searched in the whole text. */
 const STRONG_PREFIX =
-  /(?<![\p{L}])(?:posted|published|publi[ée]e?|pubblicato|publicado|veröffentlicht|erschienen|erstellt|geschrieben|written|datum|stand|zuletzt)(?![\p{L}])[^\n\d]{0,25}$/iu;
+  /(?:(?<![\p{L}])(?:posted|published|publi[ée]e?|pubblicato|publicado|veröffentlicht|erschienen|erstellt|geschrieben|written|datum|stand|zuletzt)(?![\p{L}])|发布|發布|发表|發表|公開日?|公开|掲載|投稿日?|作成日|작성일?|입력|등록일?|게재)[^\n\d]{0,25}$/iu;
 /** Weaker introductions ("on", "date"), trusted only near the top of the text. */
 const WEAK_PREFIX = /(?<![\p{L}])(?:on|date|dated|le)(?![\p{L}])[^\n\d]{0,6}$/iu;
-const MODIFIED_PREFIX = /(?<![\p{L}])(?:updated|modified|aktualisiert|geändert|mis à jour|actualizado)(?![\p{L}])[^\n\d]{0,25}$/iu;
+/** Words that introduce an update ("Updated", "Last update", "last modified on", 更新, 수정): never the publication date. */
+const MODIFIED_PREFIX =
+  /(?:(?<![\p{L}])(?:updated?|modified|edited|revised|aktualisiert|geändert|mis à jour|mise à jour|actualizado|actualización|aggiornato|bijgewerkt)(?![\p{L}])|更新|修改|修正|最終|수정|업데이트)[^\n\d]{0,25}$/iu;
 const HEAD_CHARS = 4000;
 const WEB_PAGE_CHARS = 200_000;
 /** A dateline opens a line: a date, maybe after a place and a comma ("Karlsruhe, (12.11.2021).", "02.02.2022 10:16 Uhr"). */
@@ -113,14 +136,14 @@ export function datelineCandidate(text: string, options: ParseOptions, isWebPage
 
 /**
  * Last resort for pages without date markup: the full date that occurs most often in the visible text
- * (ties: the first in document order). Month- and year-only mentions are not counted here.
+ * (ties: the first in document order). Month- and year-only mentions are not counted here, nor update dates.
  */
 export function frequentDateCandidate(text: string, options: ParseOptions, isPlausible: (c: Candidate) => boolean): Candidate | null {
   const counts = new Map<string, { count: number; candidate: Candidate }>();
   for (const match of findDatesInText(text, options)) {
     if (match.date.precision !== 'day') continue;
     const candidate: Candidate = { date: match.date, source: 'header', evidence: match.text };
-    if (!isPlausible(candidate)) continue;
+    if (!isPlausible(candidate) || MODIFIED_PREFIX.test(text.slice(Math.max(0, match.index - 40), match.index))) continue;
     const entry = counts.get(match.date.value);
     if (entry) entry.count += 1;
     else counts.set(match.date.value, { count: 1, candidate });

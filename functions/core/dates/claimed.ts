@@ -1,8 +1,10 @@
 import type { ClaimedDate } from '../types.ts';
-import { findHtmlCandidates, scriptKeyCandidate, type Candidate, type HtmlCandidates } from './claimed-html.ts';
-import { datelineCandidate, frequentDateCandidate, metadataCandidate, urlCandidate } from './claimed-text.ts';
+import { readPageMetadata } from '../extract/metadata.ts';
+import { findHtmlCandidates, ownVisibleText, scriptKeyCandidate, type Candidate, type HtmlCandidates } from './claimed-html.ts';
+import { datelineCandidate, frequentDateCandidate, metadataCandidate, urlCandidate, urlFromObjectKey } from './claimed-text.ts';
 import { daysBetween, isPlausibleDate, makePartialDate, partialDateEnd, partialDateStart } from './partial-date.ts';
 import type { ParseOptions } from './parse-date-text.ts';
+import { statedUtcOffset, type StatedOffset } from './time-zone.ts';
 
 export interface ClaimedDateInput {
   /** The page's DOM before Readability touched it (HTML pages only). */
@@ -10,6 +12,8 @@ export interface ClaimedDateInput {
   /** The whole decoded page: HTML source, or the raw text of a plain-text scrape. */
   text: string;
   url?: string;
+  /** The S3 object key (or file name): read as the URL when there is none and the key looks like a URL path. */
+  objectKey?: string;
   /** S3 user metadata, keys lower case without the x-amz-meta- prefix. */
   metadata?: Record<string, string>;
 }
@@ -29,6 +33,9 @@ export interface ClaimedDateInput {
  *  10. a month- or year-precise URL date (/2018/04/)
  *  11. HTML only: publication keys in inline scripts ("published_at": "...", dc:date="...")
  *  12. HTML only: the full date mentioned most often in the visible text
+ * The URL is the one given, else the page's own canonical URL or og:url, else the object key when it looks like a
+ * URL path (urlFromObjectKey). Visible texts (7, 8, 12) leave out sidebars, teaser lists and comment threads, and
+ * dates introduced as updates ("Updated", "last modified on", 更新) are never taken for the publication.
  * A month- or year-precise winner is refined to a day when a lower-priority source gives a day inside its period.
  * Timestamps are read as written; a UTC one may then be moved to the local day another source shows (see below).
  * Dates before 1995 or after tomorrow are ignored.
@@ -37,19 +44,20 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
   const lang = pageLanguage(input.document);
   const options: ParseOptions = { monthFirst: lang === '' || lang === 'en' || lang === 'en-us' };
   const isPlausible = (c: Candidate): boolean => isPlausibleDate(c.date, now);
-  const url = urlCandidate(input.url);
+  const url = urlCandidate(input.url) ?? pageUrlCandidate(input);
   const urlDay = url?.date.precision === 'day' ? url : null;
 
   // Sources in priority order, each computed only if every earlier one failed to give a day.
   const sources: (() => Candidate | null | Candidate[])[] = [() => metadataCandidate(input.metadata, options)];
   // Dates the page states in its own (local) terms, to tell the local day of a UTC timestamp.
   let localDays = (): (Candidate | null)[] => [urlDay];
+  let offset = (at: Date): StatedOffset | null => statedUtcOffset('', () => input.text, at);
   const document = input.document;
   if (document) {
     let html: HtmlCandidates | undefined;
     let visible: string | undefined;
     const markup = (): HtmlCandidates => (html ??= findHtmlCandidates(document, options));
-    const text = (): string => (visible ??= visibleText(input.text));
+    const text = (): string => (visible ??= ownVisibleText(document));
     sources.push(
       () => urlBeforeMarkup(urlDay, markup().published),
       () => markup().published.filter((c) => c.source === 'meta' || c.source === 'json-ld'),
@@ -64,6 +72,7 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
     );
     // Visible texts are left out: "Today's paper: Sunday, July 19" widgets show the reader's day, not the publisher's.
     localDays = () => [urlDay, ...markup().published.filter((c) => c.source !== 'header')];
+    offset = (at) => statedUtcOffset(input.text, text, at);
   } else {
     sources.push(() => urlDay, () => datelineCandidate(input.text, options), () => url);
   }
@@ -76,10 +85,16 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
       // A month- or year-precise winner takes a day from a later source when that day lies inside its period.
       if (!best) best = candidate;
       else if (candidate.date.precision === 'day' && within(candidate, best)) best = candidate;
-      if (best.date.precision === 'day') return toClaimedDate(localDayOfUtcCandidate(best, localDays()));
+      if (best.date.precision === 'day') return toClaimedDate(localDayOfUtcCandidate(best, localDays(), offset));
     }
   }
   return best ? toClaimedDate(best) : null;
+}
+
+/** The page's own canonical URL or og:url, else the object key read as a URL: for pages uploaded without a URL. */
+function pageUrlCandidate(input: ClaimedDateInput): Candidate | null {
+  const canonical = input.document ? readPageMetadata(input.document, undefined).canonicalUrl : null;
+  return urlCandidate(canonical ?? undefined) ?? urlCandidate(urlFromObjectKey(input.objectKey));
 }
 
 /** More days than a time zone or an overnight edit explain between a URL's day and a later markup date. */
@@ -103,16 +118,28 @@ const NEXT_DAY_FROM_UTC_HOUR = 12;
 const EUROPEAN_MIDNIGHT_UTC_HOURS = [22, 23];
 
 /**
- * The publisher's local day for a UTC timestamp. The day is read as written, but a timestamp stored in UTC can
- * fall on the day after (a US evening) or before (an Asian morning) the day readers saw. The first date the page
- * states in local terms (the URL, then timestamps with their own offset in meta, JSON-LD or <time>) that is the
- * written day or the adjacent day the hour makes possible decides. Without one, exactly 22:00 or 23:00 UTC is
- * read as the European midnight it was converted from (the next day).
+ * The publisher's local day for a UTC timestamp (the day is read as written, but a timestamp stored in UTC can fall
+ * on the day after a US evening or before an Asian morning). The rule, first that applies:
+ *   1. the page states its offset or time zone (statedUtcOffset: offset timestamps, an IANA zone, "10:54 PM EDT"):
+ *      the instant is converted to it and that day taken;
+ *   2. a date the page states in local terms (the URL, then dates without a UTC offset in meta, JSON-LD or <time>)
+ *      is the written day or the adjacent day the hour makes possible: that day;
+ *   3. exactly 22:00 or 23:00 UTC: the central European midnight it was converted from (the next day);
+ *   4. otherwise the written day is kept, with confidence 'low' when the hour lets the local day differ somewhere
+ *      publishers are (before 08:00 UTC: the Americas' previous evening; from 12:00: the next day east of UTC+12).
  */
-function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[]): Candidate {
+function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[], statedOffset: (at: Date) => StatedOffset | null): Candidate {
   const utc = winner.utc;
   if (!utc) return winner;
   const written = partialDateStart(winner.date);
+  const instant = new Date(written.getTime() + (utc.hour * 60 + utc.minute) * 60_000);
+  const offset = statedOffset(instant);
+  if (offset) {
+    const local = new Date(instant.getTime() + offset.minutes * 60_000);
+    const date = makePartialDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
+    if (date && date.value !== winner.date.value) return { ...winner, date, evidence: `${winner.evidence}; local day at ${offset.evidence}` };
+    return winner;
+  }
   const witness = others.find((c) => {
     if (!c || c.utc || c.date.precision !== 'day') return false;
     const days = daysBetween(written, partialDateStart(c.date));
@@ -127,11 +154,14 @@ function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[])
     const date = makePartialDate(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
     if (date) return { ...winner, date, evidence: `${winner.evidence}; a local midnight stored in UTC` };
   }
-  return winner;
+  const mayDiffer = utc.hour < PREVIOUS_DAY_BEFORE_UTC_HOUR || utc.hour >= NEXT_DAY_FROM_UTC_HOUR;
+  return mayDiffer ? { ...winner, confidence: 'low', evidence: `${winner.evidence}; UTC day, the page states no time zone` } : winner;
 }
 
 function toClaimedDate(c: Candidate): ClaimedDate {
-  return { value: c.date.value, precision: c.date.precision, source: c.source, evidence: c.evidence };
+  const claimed: ClaimedDate = { value: c.date.value, precision: c.date.precision, source: c.source, evidence: c.evidence };
+  if (c.confidence) claimed.confidence = c.confidence;
+  return claimed;
 }
 
 function within(inner: Candidate, outer: Candidate): boolean {
@@ -142,16 +172,4 @@ function within(inner: Candidate, outer: Candidate): boolean {
 /** The page's declared language, lower case ('' when unknown). US English pages write 04/05/2018 month first. */
 function pageLanguage(document: Document | undefined): string {
   return (document?.documentElement?.getAttribute('lang') ?? '').trim().toLowerCase();
-}
-
-/** The page's visible text from its HTML source: scripts, styles and comments dropped, tags become line breaks. */
-export function visibleText(html: string): string {
-  return html
-    .replace(/<(script|style|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<\/?(?:p|div|br|li|h\d|tr|td|article|section|header|footer)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;|&#160;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/[ \t]+/g, ' ');
 }

@@ -1,7 +1,7 @@
 import * as chrono from 'chrono-node';
 import type { ContentDates, PartialDate } from '../types.ts';
 import { datelineLineMatch } from './claimed-text.ts';
-import { looksLikeCalendarDate } from './parse-date-text.ts';
+import { findCjkMentions, isInNumberList, looksLikeCalendarDate } from './parse-date-text.ts';
 import { comparePartialDates, makePartialDate, partialDateEnd, truncatePartialDate } from './partial-date.ts';
 
 /**
@@ -36,7 +36,10 @@ function explicitYears(text: string): { index: number; year: number }[] {
   return [...text.matchAll(EXPLICIT_YEAR)].map((m) => ({ index: m.index ?? 0, year: Number(m[1]) }));
 }
 
-/** Calendar mentions chrono finds, English always, German too when the text reads German. */
+/**
+ * Calendar mentions chrono finds, English always, German too when the text reads German; and Chinese, Japanese and
+ * Korean ones (2019年4月4日, 4月4日, 2019년 4월 4일), which chrono's en/de parsers do not read.
+ */
 function calendarMentions(text: string): Mention[] {
   const parsers = [chrono.en.casual];
   if ((text.slice(0, 5000).match(GERMAN_HINT)?.length ?? 0) >= 10) parsers.push(chrono.de.casual);
@@ -48,6 +51,8 @@ function calendarMentions(text: string): Mention[] {
       const start = result.start;
       // A day number and a month name or full numeric date: not "in 6 seconds", "1/4 cup", "Friday".
       if (!/\d/.test(result.text) || RELATIVE.test(result.text) || !looksLikeCalendarDate(result.text)) continue;
+      // "1/3/7/8/20" is a list of numbers, not 7 August 2020.
+      if (isInNumberList(text, result.index, result.text.length)) continue;
       if (!start.isCertain('month') || !(start.isCertain('day') || start.isCertain('year'))) continue;
       byIndex.set(result.index, {
         index: result.index,
@@ -57,6 +62,7 @@ function calendarMentions(text: string): Mention[] {
       });
     }
   }
+  for (const mention of findCjkMentions(text)) if (!byIndex.has(mention.index)) byIndex.set(mention.index, mention);
   return [...byIndex.values()].sort((a, b) => a.index - b.index);
 }
 
@@ -84,29 +90,31 @@ function datedMentions(text: string, fallbackYear: number | undefined): PartialD
 }
 
 /**
- * The dominant period: the month holding the most mentions when at least two fall in it (or there is only one
- * mention); otherwise the year holding the most. Ties go to the later period, since background references
- * ("founded in March 2009") tend to be older than the events a text reports.
+ * The dominant period: the month holding the most mentions when at least two different dates fall in it (or there
+ * is only one mention); otherwise the year holding the most. One date written twice ("born on 7 October 1960" in the
+ * text and a caption) cites one event, it does not cover a month. Ties go to the later period, since background
+ * references ("founded in March 2009") tend to be older than the events a text reports.
  */
 function dominantPeriod(dates: PartialDate[]): PartialDate | null {
   if (dates.length === 0) return null;
-  const busiest = (precision: 'month' | 'year'): { period: PartialDate; count: number } | null => {
-    const counts = new Map<string, { period: PartialDate; count: number }>();
+  const busiest = (precision: 'month' | 'year'): { period: PartialDate; count: number; distinct: Set<string> } | null => {
+    const counts = new Map<string, { period: PartialDate; count: number; distinct: Set<string> }>();
     for (const date of dates) {
       if (precision === 'month' && date.precision === 'year') continue;
       const period = truncatePartialDate(date, precision);
-      const entry = counts.get(period.value) ?? { period, count: 0 };
+      const entry = counts.get(period.value) ?? { period, count: 0, distinct: new Set<string>() };
       entry.count += 1;
+      entry.distinct.add(date.value);
       counts.set(period.value, entry);
     }
-    let best: { period: PartialDate; count: number } | null = null;
+    let best: { period: PartialDate; count: number; distinct: Set<string> } | null = null;
     for (const entry of counts.values()) {
       if (!best || entry.count > best.count || (entry.count === best.count && comparePartialDates(entry.period, best.period) > 0)) best = entry;
     }
     return best;
   };
   const month = busiest('month');
-  if (month && (month.count >= 2 || dates.length === 1)) return month.period;
+  if (month && (month.distinct.size >= 2 || dates.length === 1)) return month.period;
   return busiest('year')?.period ?? null;
 }
 
