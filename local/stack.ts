@@ -27,6 +27,8 @@ export interface StackOptions {
   maxReceiveCount?: number;
   /** Bytes per range of a big WARC (default: the ingest's). */
   rangeBytes?: number;
+  /** How long after its receive a message not deleted comes back (default 1 s; the deployed queue waits 6x the timeout). */
+  visibilityTimeoutSeconds?: number;
   /**
    * Run each invocation in a worker thread under the function's limits (default). `false`: in this process, without
    * limits (only for code that must reach the ingest's internals, e.g. a fault injected into its clients).
@@ -108,8 +110,9 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
     const queue = new LocalQueue((event) => invoke(event), {
       concurrency: options.concurrency ?? 2,
       maxReceiveCount: options.maxReceiveCount ?? FUNCTION_DEFAULTS.maxReceiveCount,
-      // SQS's minimum for a Lambda source: the timeout (the deployed queue waits 6x that; locally a retry comes sooner).
-      visibilityTimeoutMs: options.isolate === false ? undefined : timeoutSeconds * 1000,
+      // A message not deleted comes back after the visibility timeout, counted from its receive (the deployed queue:
+      // 6x the function timeout; locally 1 s by default, so a poison message is dead-lettered in seconds, not minutes).
+      visibilityTimeoutMs: options.isolate === false ? undefined : (options.visibilityTimeoutSeconds ?? 1) * 1000,
     });
     const stopBridge = bridgeS3Events(servers.s3Events, (event) => send(JSON.stringify(event)));
     return {
