@@ -1,8 +1,8 @@
 /**
  * `npm run bench` runs every benchmark area and prints one table per area, each with its baseline measured in the
  * same run; `npm run bench -- e2e` (or several names) runs only those areas. Not run in CI.
- * Areas: fingerprint, per-page, e2e, index-scaling, cold-start, large-pages, crawl; crawl-scale (20,000 records) only
- * when named. Add `--quick` for a smaller, faster pass.
+ * Areas: fingerprint, per-page, e2e, index-scaling, cold-start, large-pages, records, crawl; crawl-scale (20,000
+ * records) only when named. Add `--quick` for a smaller, faster pass.
  */
 import { benchColdStart } from './cold-start.ts';
 import { benchCrawl, benchCrawlScale } from './crawl.ts';
@@ -11,6 +11,7 @@ import { benchFingerprint } from './fingerprint.ts';
 import { benchIndexScaling } from './index-scaling.ts';
 import { benchLargePages } from './large-pages.ts';
 import { benchPerPage } from './per-page.ts';
+import { benchRecords } from './records.ts';
 import { printTable } from './support/table.ts';
 
 interface Options {
@@ -39,6 +40,7 @@ const AREAS: Record<string, (options: Options) => Promise<unknown>> = {
   'index-scaling': (options) => benchIndexScaling(options),
   'cold-start': () => benchColdStart(),
   'large-pages': (options) => benchLargePages(options),
+  records: (options) => benchRecords(options),
   crawl: (options) => benchCrawl(options),
 };
 

@@ -32,7 +32,7 @@ export interface ArchiveDedupSettings {
   /** Days a claimed date may follow the content before it is a mismatch (MISMATCH_GAP_DAYS). */
   mismatchGapDays: number;
   /**
-   * Candidate index layout (INDEX_LAYOUT): `bands4x16` (4 queries per lookup), `p10x25` (10; far fewer items read from
+   * Candidate index layout (INDEX_LAYOUT): `bands8x16` (the default: 8 queries per lookup), `bands4x16` (4), `p10x25` (10; far fewer items read from
    * ~10^5 documents on), `p16x28` (16). Fixed for the life of a table: switching needs a fresh table.
    */
   indexLayout: IndexLayoutName;

@@ -3,16 +3,19 @@
  * listening. Lists with ListObjectsV2 (paginated), turns each object into the ObjectCreated:Put record S3 would have
  * sent (functions/ingest/events.ts: backfillRecord, with the lowest sequencer so it never outranks a real event)
  * and feeds them through the local queue to the same ingest the Lambda runs. Idempotent: a second run changes nothing.
+ * `reindex` is the same walk: the store recomputes a document recorded with an older fingerprint version when such
+ * an event reaches it (outcome `reindexed`), and leaves current ones alone (`stale`).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { backfillRecord } from '../functions/ingest/events.ts';
 import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
-import { createIngest, ensureTable } from './pipeline.ts';
+import { createIngest } from './pipeline.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { LocalQueue } from './queue.ts';
 import { LOCAL_DEFAULTS, localDynamoClient, localS3Client } from './servers.ts';
+import { CommandFailure, explainStoreFailure, requireTable } from './store-target.ts';
 
 type Write = (line: string) => void;
 
@@ -24,6 +27,8 @@ export interface BackfillTarget {
   prefix?: string;
   /** Concurrent handler invocations. */
   concurrency?: number;
+  /** What the progress and summary call the run: `backfill` (default) or `reindex`. */
+  label?: string;
 }
 
 export interface BackfillSummary {
@@ -41,7 +46,7 @@ const PAGE_SIZE = 1000;
 
 export async function runBackfill(target: BackfillTarget, progressStream: ProgressStream = process.stderr): Promise<BackfillSummary> {
   const summary: BackfillSummary = { listed: 0, processed: 0, failed: [], outcomes: {} };
-  const progress = new Progress(progressStream, `backfill s3://${target.bucket}/${target.prefix ?? ''}`);
+  const progress = new Progress(progressStream, `${target.label ?? 'backfill'} s3://${target.bucket}/${target.prefix ?? ''}`);
   const ingest = createIngest({
     s3: target.s3,
     dynamo: target.dynamo,
@@ -100,20 +105,27 @@ export interface BackfillCommandOptions {
   prefix?: string;
   tableName?: string;
   json: boolean;
+  /** `reindex` for the reindex command (same walk, named so in progress and summary). */
+  label?: string;
 }
 
 export async function backfillCommand(options: BackfillCommandOptions, write: Write, progressStream: ProgressStream = process.stderr): Promise<number> {
+  const dynamoEndpoint = options.dynamoEndpoint ?? `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.dynamoPort}`;
   const s3 = localS3Client(options.endpointUrl ?? `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.s3Port}`);
-  const dynamo = localDynamoClient(options.dynamoEndpoint ?? `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.dynamoPort}`);
+  const dynamo = localDynamoClient(dynamoEndpoint);
   try {
     const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
-    await ensureTable({ dynamo, tableName });
-    const summary = await runBackfill({ s3, dynamo, tableName, bucket: options.bucket ?? LOCAL_DEFAULTS.bucket, prefix: options.prefix }, progressStream);
+    // Only the commands that start a stack create a table: a mistyped --table must not become a new, empty one.
+    await requireTable(dynamo, tableName).catch(async (error: unknown) => {
+      throw new CommandFailure((await explainStoreFailure(error, { endpointUrl: dynamoEndpoint, tableName })) ?? String(error), { cause: error });
+    });
+    const label = options.label ?? 'backfill';
+    const summary = await runBackfill({ s3, dynamo, tableName, bucket: options.bucket ?? LOCAL_DEFAULTS.bucket, prefix: options.prefix, label }, progressStream);
     if (options.json) {
       write(JSON.stringify(summary));
     } else {
       const outcomes = Object.entries(summary.outcomes).map(([outcome, count]) => `${count} ${outcome}`).join(', ') || 'no documents';
-      write(`backfill: ${summary.processed} of ${summary.listed} objects processed (${outcomes})`);
+      write(`${label}: ${summary.processed} of ${summary.listed} objects processed (${outcomes})`);
       for (const failure of summary.failed) write(`  failed: ${failure.key}: ${failure.error}`);
     }
     return summary.failed.length > 0 ? 1 : 0;

@@ -4,14 +4,14 @@
  * reads every item anyway. Streaming: one Scan page at a time; only the originals referred to and a count per
  * cluster are kept.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StoredDocument } from '../functions/store/index.ts';
 import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
 import { csvLine, DOCUMENT_COLUMNS, documentRow, referableOf, referredDocId, REVISIT_COLUMNS, revisitRow, type Referable } from './export-rows.ts';
 import { openDocumentReader, type DocumentReader } from './pipeline.ts';
-import { LOCAL_DEFAULTS } from './servers.ts';
+import { Progress, type ProgressStream } from './progress.ts';
+import { withStoreTarget } from './store-target.ts';
 
 export type ExportFormat = 'csv' | 'jsonl';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'jsonl'];
@@ -31,14 +31,20 @@ async function referredOf(reader: DocumentReader, documents: StoredDocument[], c
   for (const docId of wanted) if (!cache.has(docId)) cache.set(docId, null); // gone since: no revisit record for it
 }
 
-export async function exportTable(reader: DocumentReader, format: ExportFormat, writeLine: WriteLine): Promise<ExportSummary> {
+export async function exportTable(reader: DocumentReader, format: ExportFormat, writeLine: WriteLine, progress?: Progress): Promise<ExportSummary> {
   const summary: ExportSummary = { documents: 0, clusters: 0, revisits: 0 };
   const clusterSizes = new Map<string, number>();
   const originals = new Map<string, Referable | null>();
-  // CSV: one row per document; a near-duplicate's row also carries its WARC revisit fields.
-  if (format === 'csv') await writeLine(csvLine([...DOCUMENT_COLUMNS, ...REVISIT_COLUMNS]));
+  // CSV: one row per document; a near-duplicate's row also carries its WARC revisit fields. The header is written
+  // once the first Scan page is in, so a store that cannot be read leaves no header-only file behind.
+  let headerWritten = format !== 'csv';
+  const header = async () => {
+    if (!headerWritten) await writeLine(csvLine([...DOCUMENT_COLUMNS, ...REVISIT_COLUMNS]));
+    headerWritten = true;
+  };
 
   for await (const page of reader.pages()) {
+    await header();
     await referredOf(reader, page, originals);
     for (const document of page) {
       const row = documentRow(document);
@@ -55,7 +61,9 @@ export async function exportTable(reader: DocumentReader, format: ExportFormat, 
         if (revisit) await writeLine(JSON.stringify({ type: 'revisit', ...revisit }));
       }
     }
+    progress?.update({ done: summary.documents, total: summary.documents, final: false });
   }
+  await header();
   summary.clusters = clusterSizes.size;
   if (format === 'jsonl') {
     for (const [clusterId, size] of clusterSizes) await writeLine(JSON.stringify({ type: 'cluster', clusterId, original: clusterId, size }));
@@ -71,31 +79,35 @@ export interface ExportCommandOptions {
   tableName?: string;
 }
 
-function dynamoFor(options: ExportCommandOptions): DynamoDBClient {
-  if (options.endpointUrl) return new DynamoDBClient({ endpoint: options.endpointUrl, region: options.region ?? LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
-  return new DynamoDBClient(options.region ? { region: options.region } : {});
-}
-
 function fileLines(stream: WriteStream): WriteLine {
   return async (line) => {
     if (!stream.write(`${line}\n`)) await once(stream, 'drain');
   };
 }
 
-export async function exportCommand(options: ExportCommandOptions, write: (line: string) => void): Promise<number> {
-  const dynamo = dynamoFor(options);
-  const file = options.out ? createWriteStream(options.out) : null;
+/**
+ * To a file: written under a temporary name and renamed at the end, so a failed export leaves no file (nor a
+ * header-only one). To stdout: nothing is written before the first page of the table has been read.
+ */
+export async function exportCommand(options: ExportCommandOptions, write: (line: string) => void, progressStream: ProgressStream = process.stderr): Promise<number> {
+  const partial = options.out ? `${options.out}.partial-${process.pid}` : null;
+  const file = partial ? createWriteStream(partial) : null;
+  const progress = new Progress(progressStream, 'export', { unit: 'documents' });
   try {
-    const reader = openDocumentReader({ dynamo, tableName: options.tableName ?? DEFAULT_TABLE_NAME });
-    const summary = await exportTable(reader, options.format, file ? fileLines(file) : write);
-    if (file) {
-      file.end();
-      await once(file, 'finish');
-      write(`exported ${summary.documents} documents, ${summary.clusters} clusters and ${summary.revisits} revisit records to ${options.out}`);
-    }
-    return 0;
+    return await withStoreTarget(options, async (dynamo) => {
+      const reader = openDocumentReader({ dynamo, tableName: options.tableName ?? DEFAULT_TABLE_NAME });
+      const summary = await exportTable(reader, options.format, file ? fileLines(file) : write, progress);
+      progress.finish({ done: summary.documents, total: summary.documents, final: true });
+      if (file && partial && options.out) {
+        file.end();
+        await once(file, 'finish');
+        renameSync(partial, options.out);
+        write(`exported ${summary.documents} documents, ${summary.clusters} clusters and ${summary.revisits} revisit records to ${options.out}`);
+      }
+      return 0;
+    });
   } finally {
     file?.destroy();
-    dynamo.destroy();
+    if (partial) rmSync(partial, { force: true });
   }
 }

@@ -1,9 +1,9 @@
 /** `duplicates` and `mismatches`: read the store, local (--endpoint-url) or in AWS (standard credential chain). */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentIdFor } from '../functions/store/keys.ts';
 import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
-import { openStore, type StoreView } from './pipeline.ts';
+import { openStore, type DocumentView, type StoreView } from './pipeline.ts';
 import { LOCAL_DEFAULTS } from './servers.ts';
+import { withStoreTarget } from './store-target.ts';
 
 type Write = (line: string) => void;
 
@@ -15,22 +15,11 @@ export interface QueryOptions {
   json: boolean;
 }
 
-function dynamoFor(options: QueryOptions): DynamoDBClient {
-  if (options.endpointUrl) {
-    // The local servers accept any credentials; the signer still needs some.
-    return new DynamoDBClient({ endpoint: options.endpointUrl, region: options.region ?? LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
-  }
-  return new DynamoDBClient(options.region ? { region: options.region } : {});
+async function withStore<T>(options: QueryOptions, task: (store: StoreView) => Promise<T>): Promise<T> {
+  return withStoreTarget(options, (dynamo) => task(openStore({ dynamo, tableName: options.tableName ?? DEFAULT_TABLE_NAME })));
 }
 
-async function withStore<T>(options: QueryOptions, task: (store: StoreView) => Promise<T>): Promise<T> {
-  const dynamo = dynamoFor(options);
-  try {
-    return await task(openStore({ dynamo, tableName: options.tableName ?? DEFAULT_TABLE_NAME }));
-  } finally {
-    dynamo.destroy();
-  }
-}
+const flag = (document: DocumentView) => `${document.dateMismatch ? '  [date mismatch]' : ''}${document.status === 'deleted' ? '  [deleted]' : ''}`;
 
 export async function duplicatesCommand(key: string, options: QueryOptions, write: Write): Promise<number> {
   const bucket = options.bucket ?? LOCAL_DEFAULTS.bucket;
@@ -41,14 +30,17 @@ export async function duplicatesCommand(key: string, options: QueryOptions, writ
       return 1;
     }
     const members = document.clusterId ? await store.documentsInCluster(document.clusterId) : [document];
+    // The cluster's original is the document its id names; once deleted it leaves the index but stays its cluster's id.
+    const original = members[0]?.docId === document.clusterId ? members[0] : document.clusterId ? await store.getDocument(document.clusterId) : null;
+    const copies = members.filter((member) => member !== original);
     if (options.json) {
-      write(JSON.stringify({ key, clusterId: document.clusterId, members: members.map(({ key: memberKey, distance, dateMismatch, status }) => ({ key: memberKey, distance, dateMismatch, status })) }));
+      const shown = original && original !== members[0] ? [original, ...copies] : members;
+      write(JSON.stringify({ key, clusterId: document.clusterId, members: shown.map(({ key: memberKey, distance, dateMismatch, status }) => ({ key: memberKey, distance, dateMismatch, status })) }));
       return 0;
     }
     write(`${key}: ${document.status}${document.reason ? ` (${document.reason})` : ''}`);
-    const [original, ...copies] = members;
-    if (original) write(`  original: ${original.key}`);
-    for (const copy of copies) write(`  copy:     ${copy.key}  distance ${copy.distance ?? '?'}${copy.dateMismatch ? '  [date mismatch]' : ''}`);
+    if (original) write(`  original: ${original.key}${flag(original)}`);
+    for (const copy of copies) write(`  copy:     ${copy.key}  distance ${copy.distance ?? '?'}${flag(copy)}`);
     if (copies.length === 0) write('  no near-duplicates');
     return 0;
   });

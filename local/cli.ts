@@ -13,6 +13,7 @@ const query = () => import('./cli-query.ts');
 const stack = () => import('./cli-stack.ts');
 const backfill = () => import('./cli-backfill.ts');
 const exporter = () => import('./cli-export.ts');
+const reporter = () => import('./cli-report.ts');
 import { LOCAL_DEFAULTS } from './servers.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -76,6 +77,29 @@ function storeOptions(values: Parsed['values']) {
   };
 }
 
+/** `backfill` and `reindex`: the same walk over the bucket's objects (local/cli-backfill.ts), named after the command. */
+function bucketWalk(label: 'backfill' | 'reindex', usage: string): Command {
+  return {
+    usage,
+    options: { bucket: { type: 'string' }, prefix: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' } },
+    run: async ({ values, positionals }, write) => {
+      if (positionals.length > 0) throw new UsageError(`${label} takes no arguments, got "${positionals.join(' ')}"`);
+      return (await backfill()).backfillCommand(
+        {
+          endpointUrl: values['endpoint-url'] as string | undefined,
+          dynamoEndpoint: values['dynamo-endpoint'] as string | undefined,
+          bucket: values.bucket as string | undefined,
+          prefix: values.prefix as string | undefined,
+          tableName: values.table as string | undefined,
+          json: values.json === true,
+          label,
+        },
+        write,
+      );
+    },
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
   fingerprint: {
     usage: 'fingerprint FILE...   one JSON line per file: simhash, contentHash, title, dates, ...; a failed file gets {"file","error","code"} (exit 1)',
@@ -94,17 +118,27 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   local: {
-    usage: `local [--s3-port N] [--dynamo-port N] [--host H] [--function-timeout SECONDS] [--function-memory MB]   embedded S3 + DynamoDB + ingest (ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}), until Ctrl-C; each invocation under the function's limits (default 60 s, 1024 MB)`,
-    options: STACK_OPTIONS,
-    run: async ({ values }, write) => (await stack()).localCommand(stackOptions(values), write),
+    usage: `local [--s3-port N] [--dynamo-port N] [--report-port N] [--host H] [--function-timeout SECONDS] [--function-memory MB]   embedded S3 + DynamoDB + ingest (ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}) and the live HTML report (port ${LOCAL_DEFAULTS.reportPort}), until Ctrl-C; each invocation under the function's limits (default 60 s, 1024 MB)`,
+    options: { ...STACK_OPTIONS, 'report-port': { type: 'string' } },
+    run: async ({ values }, write) => (await stack()).localCommand({ ...stackOptions(values), reportPort: port(values['report-port'], 'report-port') }, write),
   },
   run: {
-    usage: 'run [DIR...] [--json] [--function-timeout SECONDS] [--function-memory MB]  upload the files (or the bundled samples) to an embedded stack and report clusters, mismatches, rejections',
-    options: { ...STACK_OPTIONS, json: { type: 'boolean' } },
+    usage: 'run [DIR...] [--json] [--html FILE] [--function-timeout SECONDS] [--function-memory MB]  upload the files (or the bundled samples) to an embedded stack and report clusters, mismatches, rejections (--html: also as an HTML report)',
+    options: { ...STACK_OPTIONS, json: { type: 'boolean' }, html: { type: 'string' } },
     run: async ({ values, positionals }, write) => {
       const missing = positionals.filter((dir) => !existsSync(dir));
       if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
-      return (await stack()).runCommand({ ...stackOptions(values), dirs: positionals, json: values.json === true }, write);
+      return (await stack()).runCommand({ ...stackOptions(values), dirs: positionals, json: values.json === true, html: values.html as string | undefined }, write);
+    },
+  },
+  report: {
+    usage: 'report --out FILE [--endpoint-url URL | --table NAME --region R]   one self-contained HTML file: overview, clusters with date timelines, mismatches, filter',
+    options: { out: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
+    run: async ({ values, positionals }, write) => {
+      if (typeof values.out !== 'string' || values.out === '') throw new UsageError('report needs --out FILE (e.g. --out report.html)');
+      if (positionals.length > 0) throw new UsageError(`report takes no arguments, got "${positionals.join(' ')}"`);
+      const { endpointUrl, tableName, region } = storeOptions(values);
+      return (await reporter()).reportCommand({ out: values.out, endpointUrl, tableName, region }, write);
     },
   },
   duplicates: {
@@ -120,26 +154,16 @@ const COMMANDS: Record<string, Command> = {
     options: STORE_OPTIONS,
     run: async ({ values }, write) => (await query()).mismatchesCommand(storeOptions(values), write),
   },
-  backfill: {
-    usage:
-      'backfill [--bucket B] [--prefix P] [--endpoint-url S3_URL] [--dynamo-endpoint URL] [--table NAME] [--json]   ingest every object already in the bucket ' +
+  backfill: bucketWalk(
+    'backfill',
+    'backfill [--bucket B] [--prefix P] [--endpoint-url S3_URL] [--dynamo-endpoint URL] [--table NAME] [--json]   ingest every object already in the bucket ' +
       `(default: the local stack, ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}); progress on stderr; exit 1 if an object failed`,
-    options: { bucket: { type: 'string' }, prefix: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' } },
-    run: async ({ values, positionals }, write) => {
-      if (positionals.length > 0) throw new UsageError(`backfill takes no arguments, got "${positionals.join(' ')}"`);
-      return (await backfill()).backfillCommand(
-        {
-          endpointUrl: values['endpoint-url'] as string | undefined,
-          dynamoEndpoint: values['dynamo-endpoint'] as string | undefined,
-          bucket: values.bucket as string | undefined,
-          prefix: values.prefix as string | undefined,
-          tableName: values.table as string | undefined,
-          json: values.json === true,
-        },
-        write,
-      );
-    },
-  },
+  ),
+  reindex: bucketWalk(
+    'reindex',
+    'reindex [--bucket B] [--prefix P] [--endpoint-url S3_URL] [--dynamo-endpoint URL] [--table NAME] [--json]   recompute every document fingerprinted ' +
+      'with an older fingerprint version (a backfill that re-records only those); progress on stderr; idempotent; exit 1 if an object failed',
+  ),
   export: {
     usage: 'export --format csv|jsonl [--out FILE] [--endpoint-url URL | --table NAME --region R]   documents, clusters, and a WARC-revisit-like record per near-duplicate',
     options: { format: { type: 'string' }, out: { type: 'string' }, 'endpoint-url': { type: 'string' }, 'dynamo-endpoint': { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } },
@@ -165,9 +189,13 @@ export function usage(): string {
 
 export async function main(argv: string[], write: (line: string) => void = (line) => console.log(line)): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    console.error(`archive-dedup: a COMMAND is missing (e.g. npx archive-dedup run)\n\n${usage()}`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     write(usage());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

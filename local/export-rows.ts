@@ -77,14 +77,24 @@ export function referredDocId(document: StoredDocument): string | null {
   return document.isOriginal === false && document.duplicateOf ? document.duplicateOf : null;
 }
 
+/**
+ * A URI as WARC requires it (WARC/1.1 section 5.6: an RFC 3986 URI): spaces, non-ASCII and other characters a URI
+ * may not hold are percent-encoded as UTF-8; characters a URI may hold, and existing %XX escapes, are kept.
+ */
+export function warcUri(uri: string): string {
+  return uri.replace(/%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+/gu, (text) =>
+    Array.from(new TextEncoder().encode(text), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
+
 export function revisitRow(copy: StoredDocument, original: Referable): RevisitRow {
   const exact = copy.kind === 'revisit' || (copy.contentHash !== undefined && copy.contentHash === original.contentHash);
   const self = referableOf(copy);
   return {
     'WARC-Type': 'revisit',
-    'WARC-Target-URI': self.uri,
+    'WARC-Target-URI': warcUri(self.uri),
     'WARC-Date': copy.captureDate ?? copy.firstSeen,
-    'WARC-Refers-To-Target-URI': original.uri,
+    'WARC-Refers-To-Target-URI': warcUri(original.uri),
     'WARC-Refers-To-Date': original.date,
     'WARC-Profile': exact ? IDENTICAL_PAYLOAD_PROFILE : NEAR_DUPLICATE_PROFILE,
     docId: copy.docId,

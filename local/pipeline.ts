@@ -43,6 +43,8 @@ export interface StoreView {
   getDocument(docId: string): Promise<DocumentView | null>;
   /** What one uploaded object produced: one document, or one per record of a WARC / JSONL file. */
   documentsOfObject(bucket: string, key: string): Promise<DocumentView[]>;
+  /** Records of a WARC object that are no page, each with its reason (what an object with zero pages holds). */
+  skippedRecordsOf(bucket: string, key: string): Promise<{ recordId: string; reason: string }[]>;
   /** Members of a cluster, original first. */
   documentsInCluster(clusterId: string): Promise<DocumentView[]>;
   listMismatches(): Promise<DocumentView[]>;
@@ -102,6 +104,11 @@ export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestO
   });
 }
 
+/** How the local tools name a document: its key, and a record of a WARC / JSONL object `<key>#<recordId>`, the way its docId ends. */
+export function keyOfDocument(stored: Pick<StoredDocument, 'key' | 'recordId'>): string {
+  return stored.recordId ? `${stored.key}#${stored.recordId}` : stored.key;
+}
+
 /** The objects a queued message is about: an S3 event's (keys decoded), or a range work item's. */
 export function objectsOfMessage(body: string): { bucket: string; key: string }[] {
   try {
@@ -131,8 +138,7 @@ export function deadLetteredKeys(deadLetters: readonly { body: string }[]): Set<
 
 function toView(stored: StoredDocument): DocumentView {
   return {
-    // A record of a WARC / JSONL object shows as `<key>#<recordId>`, the way its docId ends.
-    key: stored.recordId ? `${stored.key}#${stored.recordId}` : stored.key,
+    key: keyOfDocument(stored),
     docId: stored.docId,
     status: stored.status,
     reason: stored.reason ?? stored.reasonCode ?? null,
@@ -155,6 +161,7 @@ export function openStore(target: StoreTarget): StoreView {
       return stored ? toView(stored) : null;
     },
     documentsOfObject: async (bucket, key) => (await store.documentsOfObject(bucket, key)).map(toView),
+    skippedRecordsOf: (bucket, key) => store.skippedRecordsOf(bucket, key),
     documentsInCluster: async (clusterId) => (await store.documentsInCluster(clusterId)).map(toView),
     listMismatches: async () => (await store.listMismatches()).map(toView),
     async objectProgress(bucket, key) {

@@ -48,6 +48,7 @@ export class LocalQueue {
   readonly deadLetters: DeadLetter[] = [];
   private readonly waiting: QueuedMessage[] = [];
   private inFlight = 0;
+  private inFlightMessages = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerDueAt = 0;
   private idleWaiters: (() => void)[] = [];
@@ -66,6 +67,11 @@ export class LocalQueue {
     this.waiting.push({ messageId, body, sentAt: now, firstReceivedAt: null, receiveCount: 0, visibleAt: now + this.options.batchWindowMs });
     this.schedule(this.options.batchWindowMs);
     return messageId;
+  }
+
+  /** Messages not yet done: queued, waiting for a retry, or being handled (what a report shows as in progress). */
+  get pending(): number {
+    return this.waiting.length + this.inFlightMessages;
   }
 
   get idle(): boolean {
@@ -102,8 +108,10 @@ export class LocalQueue {
       if (batch.length === 0) break;
       for (const message of batch) this.waiting.splice(this.waiting.indexOf(message), 1);
       this.inFlight += 1;
+      this.inFlightMessages += batch.length;
       void this.invoke(batch).finally(() => {
         this.inFlight -= 1;
+        this.inFlightMessages -= batch.length;
         this.afterChange();
       });
     }

@@ -33,7 +33,7 @@ export interface RunReport {
   clusters: ReportCluster[];
   totals: RunTotals;
   /** WARC / JSONL uploads: how far each got. */
-  objects: ReportObject[];
+  objects?: ReportObject[];
 }
 
 /** docIds are `<bucket>/<key>` (`#<recordId>` for a record of a WARC / JSONL file): the report speaks in keys, as uploaded. */
@@ -85,6 +85,14 @@ export async function collectReport(
     const views = await store.documentsOfObject(bucket, key);
     documents.push(...views.map((view) => toReportDocument(view, bucket)));
     if (views.length > 0 && !deadLettered.has(key)) continue;
+    const skipped = views.length === 0 && !deadLettered.has(key) ? await store.skippedRecordsOf(bucket, key) : [];
+    if (skipped.length > 0) {
+      // A crawl file with no page record (POST captures, a JSON resource) is recorded, with why each record was skipped.
+      const reasons = [...new Set(skipped.map((record) => record.reason))];
+      const reason = `no page records: ${skipped.length} skipped (${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; ...' : ''})`;
+      documents.push({ ...failedDocument(key, reason), status: 'no-pages' });
+      continue;
+    }
     const reason = lastFailure(`${bucket}/${key}`) ?? (deadLettered.has(key) ? 'dead-lettered after every retry' : 'not recorded by the ingest');
     documents.push(failedDocument(key, reason));
   }
@@ -112,13 +120,16 @@ export function formatTotals(totals: RunTotals): string {
   return `recorded ${totals.recorded}, rejected ${totals.rejected}, failed ${totals.failed}${totals.deleted > 0 ? `, deleted ${totals.deleted}` : ''}`;
 }
 
+/** Pages without a near-duplicate named in the text report; the rest are counted. */
+const SINGLETONS_NAMED = 10;
+
 export function formatReport(report: RunReport): string {
   const lines: string[] = [];
   const rejected = report.documents.filter((document) => document.status === 'rejected' || document.status === 'failed');
   const mismatches = report.documents.filter((document) => document.dateMismatch);
   lines.push(`${report.documents.length} files: ${report.clusters.length} near-duplicate clusters, ${mismatches.length} date mismatches, ${rejected.length} rejected`);
 
-  for (const object of report.objects) {
+  for (const object of report.objects ?? []) {
     const state = object.finished ? 'complete' : 'NOT complete';
     lines.push(`${object.key}: ${object.recordsDone} records, ${object.rangesDone}/${object.rangesTotal} ranges done, ${state}`);
   }
@@ -132,10 +143,20 @@ export function formatReport(report: RunReport): string {
   }
   const clustered = new Set(report.clusters.flatMap((cluster) => cluster.members.map((member) => member.key)));
   const unique = report.documents.filter((document) => document.status === 'recorded' && !clustered.has(document.key));
-  if (unique.length > 0) lines.push('', `No near-duplicate: ${unique.map((document) => document.key).join(', ')}`);
+  if (unique.length > 0) {
+    // Hundreds of keys on one line help nobody: name a few, and point to where they all are.
+    const named = unique.slice(0, SINGLETONS_NAMED).map((document) => document.key);
+    const more = unique.length - named.length;
+    lines.push('', `No near-duplicate (${unique.length}): ${named.join(', ')}${more > 0 ? `, and ${more} more (all in run --json or run --html FILE)` : ''}`);
+  }
   if (mismatches.length > 0) {
     lines.push('', 'Date mismatches');
     for (const document of mismatches) lines.push(`  ${document.key}: ${document.dateEvidence ?? 'claimed date far from the content'}`);
+  }
+  const withoutPages = report.documents.filter((document) => document.status === 'no-pages');
+  if (withoutPages.length > 0) {
+    lines.push('', 'No page records');
+    for (const document of withoutPages) lines.push(`  ${document.key}: ${document.reason}`);
   }
   if (rejected.length > 0) {
     lines.push('', 'Rejected');

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
@@ -16,6 +16,8 @@ export const LOCAL_DEFAULTS = {
   host: '127.0.0.1',
   s3Port: 4569,
   dynamoPort: 4567,
+  /** The live HTML report of `local`. */
+  reportPort: 4570,
   bucket: 'raw-pages',
   region: 'us-east-1',
   /** s3rver and dynalite accept any credentials; these only satisfy the SDK's signer. */
@@ -70,6 +72,16 @@ interface S3rverInstance extends EventEmitter {
 type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
 type DynaliteFactory = (options: Record<string, unknown>) => Server;
 
+/** Rejects with the listen error (EADDRINUSE, EACCES) when the port cannot be bound; 0 (any free port) always can. */
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 /** Start a real S3 API server (s3rver) and a real DynamoDB API server (dynalite, in memory) on loopback. */
 export async function startLocalServers(options: LocalServerOptions = {}): Promise<LocalServers> {
   const host = options.host ?? LOCAL_DEFAULTS.host;
@@ -86,6 +98,8 @@ export async function startLocalServers(options: LocalServerOptions = {}): Promi
 
   let s3Address: AddressInfo;
   try {
+    // s3rver's own listen leaves a taken port as an unhandled 'error' event that kills the process: look first.
+    await assertPortFree(host, options.s3Port ?? LOCAL_DEFAULTS.s3Port);
     s3Address = await s3rver.run();
   } catch (error) {
     throw new Error(`could not start the local S3 server on ${host}:${options.s3Port ?? LOCAL_DEFAULTS.s3Port}: ${(error as Error).message}`, { cause: error });

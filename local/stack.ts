@@ -46,6 +46,8 @@ export interface EmbeddedStack {
   /** Resolves once every event so far has been handled (or dead-lettered). */
   whenIdle(): Promise<void>;
   deadLetters: readonly DeadLetter[];
+  /** Events queued or being handled: objects still in progress. */
+  pending(): number;
   /** The last error the ingest reported for a docId, if it failed at least once. */
   lastFailure(docId: string): string | undefined;
   /** Invocations, cold starts, timeouts and out-of-memory kills so far (zeros when not isolated). */
@@ -122,6 +124,7 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
       store,
       whenIdle: () => queue.whenIdle(),
       deadLetters: queue.deadLetters,
+      pending: () => queue.pending,
       lastFailure: (docId) => failures.get(docId),
       invocations: invoker?.stats ?? { invocations: 0, coldStarts: 0, timeouts: 0, outOfMemory: 0 },
       sent,

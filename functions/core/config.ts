@@ -8,12 +8,21 @@ export const CORE_DEFAULTS = {
   /** Largest size a gzip member may inflate to; a "gzip bomb" is rejected past this. */
   maxInflatedBytes: 32 * 1024 * 1024,
   /**
-   * Largest SimHash distance of a near-duplicate. Bands guarantee candidates within 3 bits (Manku et al. 2007); up to
-   * 10 is best-effort (pairs within it still mostly share a band) and lifts Webis recall from 0.52 to 0.73 at k=3 vs 10.
+   * Optional SimHash cutoff of the near-duplicate decision, off by default (64). The decision is made on the shingle
+   * sketches: a distance cutoff rejected real near-duplicates of similarity 0.85+ whose SimHashes were 11+ bits apart.
+   * Candidates still come from the SimHash index (within 3 bits guaranteed, most pairs up to about 7).
    */
-  maxDistance: 10,
-  /** Confirming similarity (mean of estimated shingle Jaccard and containment, from the sketches) at or above which candidates are near-duplicates. */
-  minSimilarity: 0.73,
+  maxDistance: 64,
+  /**
+   * Near-duplicates when the estimated shingle Jaccard is at least this. Chosen with minContainment and
+   * minContainedJaccard by 5-fold cross-validation (test/core/near-duplicates.test.ts prints held-out figures and
+   * checks these are the values the same search picks on all the data).
+   */
+  minSimilarity: 0.75,
+  /** ...or when the smaller document's shingles are at least this contained in the larger (a cut ending, appended text)... */
+  minContainment: 0.9,
+  /** ...and their Jaccard is still at least this: a short page that is mostly a shared site template is not a copy. */
+  minContainedJaccard: 0.45,
   /** A claimed date more than this many days after the content's period is a mismatched-date copy. */
   mismatchGapDays: 180,
   /**

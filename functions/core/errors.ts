@@ -12,6 +12,8 @@ export const REJECT_CODES = {
   unsupported: 'unsupported',
   /** Would exhaust the function's memory or time even on the cheap extraction path; the message names the measure. */
   tooComplex: 'too-complex',
+  /** Bytes of a container (WARC, ARC) that are not a readable record: garbage, a wrong Content-Length, a corrupt gzip member. */
+  damaged: 'damaged',
 } as const;
 export type RejectCode = (typeof REJECT_CODES)[keyof typeof REJECT_CODES];
 

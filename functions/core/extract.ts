@@ -5,6 +5,8 @@ import { blockText, collectBlocks, joinBlocks, type Block } from './extract/bloc
 import { findCommentSections } from './extract/comments.ts';
 import { maxElementDepth } from './extract/depth.ts';
 import { readPageMetadata } from './extract/metadata.ts';
+import { readArticle } from './extract/text-article.ts';
+import { isReplyTail, trailingCommentsStart } from './extract/trailing-comments.ts';
 import type { ExtractedPage } from './types.ts';
 
 export { extractFromText } from './extract/text.ts';
@@ -54,15 +56,30 @@ export function extractFromHtml(document: Document, options: HtmlExtractOptions)
   if (mainText.length < MIN_READABLE_CHARS && fallbackText) mainText = fallbackText;
   if (!mainText.trim()) throw new InputRejected(REJECT_CODES.noText, `${describe(options)} has no visible text`);
 
-  const commentsCut = textLength(commentBlocks);
+  // Comments with no markup at all: plain paragraphs at the end of the article, in a reader's voice.
+  const paragraphs = mainText.split('\n\n');
+  const repliesStart = trailingCommentsStart(paragraphs.slice(0, articleEnd(paragraphs)));
+  const unmarkedComments = paragraphs.slice(repliesStart).join('\n\n');
+  mainText = paragraphs.slice(0, repliesStart).join('\n\n');
+
+  const commentsCut = textLength(commentBlocks) + unmarkedComments.length;
   return {
     title: cleanTitle(article?.title) ?? metadata.title,
     canonicalUrl: metadata.canonicalUrl,
     mainText,
     commentsCut,
     boilerplateCut: Math.max(0, bodyChars - mainText.length - commentsCut),
-    commentsText,
+    commentsText: [unmarkedComments, commentsText].filter(Boolean).join('\n\n'),
   };
+}
+
+/**
+ * Where the plain-text rules would end the article (readArticle: a name line then an off-topic reply, trailing
+ * replies), taken only when what they leave out reads like replies (isReplyTail); else the whole text.
+ */
+function articleEnd(paragraphs: string[]): number {
+  const { end } = readArticle(paragraphs.map((text) => ({ text, lines: [text] })), 0);
+  return end > 0 && isReplyTail(paragraphs.slice(end)) ? end : paragraphs.length;
 }
 
 function regionOf(element: Element, commentSections: Set<Element>): Region | null {

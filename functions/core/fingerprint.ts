@@ -8,13 +8,56 @@ import { resolveCoreConfig, type CoreConfig } from './config.ts';
 import { fmix32 } from './hash64.ts';
 import { normalizeWords } from './normalize.ts';
 import { hammingDistanceHex, simhashOf } from './simhash.ts';
+import { COMMON_WORD_HASHES } from './common-words.ts';
 import { compareSketches, decodeSketch, encodeSketch, sketchOf } from './sketch.ts';
 import type { Comparison, Fingerprint, SimHashHex } from './types.ts';
 
 export { normalizeText } from './normalize.ts';
 
+/**
+ * Version of the fingerprint's features: fingerprints of different versions are never compared (their SimHashes
+ * and shingles mean different things), and a table filled with an older version is recomputed by `archive-dedup
+ * reindex` (locally) or the backfill state machine. Raise it whenever normalization, features, weights or the
+ * common-word table change. 1: term-frequency SimHash over every word, unsegmented Thai/Lao/Khmer/Myanmar (stored
+ * documents without a version are version 1); 2: common words left out, those scripts split into words.
+ */
+export const FINGERPRINT_VERSION = 2;
+
 /** Words per shingle in the sketch: 4 measured best on the Webis pairs (the extraction benchmark also scores 4-grams). */
 export const SHINGLE_WORDS = 4;
+
+/**
+ * Words found in most pages of any topic ("the", "and", "is", ...), from a shipped document-frequency table
+ * (common-words.ts, built from other pages than the ones it is scored on). They set the same SimHash bits in every
+ * page, which put unrelated pages 21 bits apart on average instead of 32; the SimHash leaves them out (the sketch keeps
+ * them: its 4-word shingles are specific anyway).
+ */
+const COMMON_SLOTS = 1024; // open addressing at about 10% load: most probes end at the first slot
+const commonWordTable = new Uint32Array(COMMON_SLOTS); // 0 = empty (no common word hashes to 0: checked below)
+for (const word of COMMON_WORD_HASHES) {
+  if (word === 0) throw new Error('common-words.ts holds the hash 0, which the table reserves for empty slots');
+  let slot = word & (COMMON_SLOTS - 1);
+  while (commonWordTable[slot] !== 0) slot = (slot + 1) & (COMMON_SLOTS - 1);
+  commonWordTable[slot] = word;
+}
+
+function isCommonWord(word: number): boolean {
+  for (let slot = word & (COMMON_SLOTS - 1); ; slot = (slot + 1) & (COMMON_SLOTS - 1)) {
+    const held = commonWordTable[slot]!;
+    if (held === word) return word !== 0;
+    if (held === 0) return false;
+  }
+}
+let scratchTopical = new Uint32Array(1 << 14);
+
+/** The word hashes without the common words, into a reused scratch buffer. */
+function topicalWords(words: Uint32Array, wordCount: number): { topical: Uint32Array; count: number } {
+  const topical = scratchTopical.length >= wordCount ? scratchTopical : new Uint32Array(wordCount);
+  if (wordCount <= KEPT_SCRATCH_WORDS) scratchTopical = topical;
+  let count = 0;
+  for (let i = 0; i < wordCount; i++) if (!isCommonWord(words[i]!)) topical[count++] = words[i]!;
+  return { topical, count };
+}
 
 /** Reused shingle buffer, kept up to this many words (larger texts get a one-off buffer). */
 const KEPT_SCRATCH_WORDS = 1 << 18;
@@ -39,16 +82,19 @@ function shingleHashes(words: Uint32Array, wordCount: number): { shingles: Uint3
 }
 
 /**
- * Fingerprint of an article's main text: the SimHash of its words (weight 1 per occurrence, i.e. term frequency: it
- * measured more robust to edits than log-tf or length weights), the sketch of its word shingles, and the SHA-256 of
+ * Fingerprint of an article's main text: the SimHash of its words but the common ones (weight 1 per occurrence, i.e.
+ * term frequency: it measured more robust to edits than log-tf, IDF or length weights), the sketch of its word shingles, and the SHA-256 of
  * its normalized UTF-8 text. Empty text (nothing left after normalization) is defined as: simhash "0000000000000000",
  * the SHA-256 of "", and an empty sketch that is similar to nothing.
  */
 export function fingerprintText(mainText: string): Fingerprint {
   const { bytes, byteLength, wordHashes, wordCount } = normalizeWords(mainText);
+  const { topical, count: topicalCount } = topicalWords(wordHashes, wordCount);
+  const simhash = simhashOf(topical, topicalCount);
   const { shingles, count } = shingleHashes(wordHashes, wordCount);
   return {
-    simhash: simhashOf(wordHashes, wordCount),
+    fingerprintVersion: FINGERPRINT_VERSION,
+    simhash,
     contentHash: hash('sha256', bytes.subarray(0, byteLength), 'hex'),
     sketch: encodeSketch(sketchOf(shingles, count)),
   };
@@ -69,11 +115,12 @@ export function bandKeys(simhash: SimHashHex): string[] {
 }
 
 /**
- * Near-duplicate decision: SimHash distance within config.maxDistance AND shingle similarity at least
- * config.minSimilarity. The similarity is the mean of the estimated Jaccard and containment (share of the smaller
- * document's 4-shingles found in the larger): containment forgives a cut ending or appended comments, Jaccard keeps
- * a short page that merely shares a template or a quote with a long one from matching. It measured the best recall
- * at precision >= 0.95 on the Webis pairs, ahead of either alone.
+ * Near-duplicate decision on the shingle sketches: estimated Jaccard at least config.minSimilarity, or containment
+ * (share of the smaller document's 4-shingles found in the larger) at least config.minContainment with Jaccard still
+ * at least config.minContainedJaccard. Containment forgives a cut ending or appended text; the Jaccard floor keeps a
+ * short page that mostly shares a site template with a long one from matching (containment 0.89, Jaccard 0.38 on
+ * such pages of another crawl, where the former mean of the two passed). No SimHash distance cutoff unless
+ * config.maxDistance sets one. `similarity` is the mean of the two, for display.
  */
 export function compareFingerprints(
   a: Pick<Fingerprint, 'simhash' | 'sketch'>,
@@ -83,6 +130,10 @@ export function compareFingerprints(
   const config = resolveCoreConfig(overrides);
   const distance = hammingDistanceHex(a.simhash, b.simhash);
   const { jaccard, containment } = compareSketches(decodeSketch(a.sketch), decodeSketch(b.sketch));
-  const similarity = (jaccard + containment) / 2;
-  return { distance, similarity, nearDuplicate: distance <= config.maxDistance && similarity >= config.minSimilarity };
+  return { distance, similarity: (jaccard + containment) / 2, jaccard, containment, nearDuplicate: distance <= config.maxDistance && isNearDuplicate(jaccard, containment, config) };
+}
+
+/** The decision rule alone (also what threshold searches evaluate). */
+export function isNearDuplicate(jaccard: number, containment: number, config: Pick<CoreConfig, 'minSimilarity' | 'minContainment' | 'minContainedJaccard'>): boolean {
+  return jaccard >= config.minSimilarity || (containment >= config.minContainment && jaccard >= config.minContainedJaccard);
 }

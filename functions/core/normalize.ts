@@ -60,6 +60,24 @@ function describeAstral(codePoint: number): number {
   return info;
 }
 
+/** Scripts written without spaces between words, which ICU segments with its dictionaries (Han and kana: per character). */
+const UNSPACED_RUN = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}][\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{M}]*/gu;
+const HAS_UNSPACED = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+/**
+ * Thai, Lao, Khmer and Myanmar text with a space between its words (Intl.Segmenter: ICU's dictionary word breaks),
+ * so that one changed letter changes one word rather than a whole phrase; other text is returned as is.
+ */
+function spaceUnspacedWords(text: string): string {
+  if (!HAS_UNSPACED.test(text)) return text;
+  return text.replace(UNSPACED_RUN, (run) => {
+    const words: string[] = [];
+    for (const { segment } of wordSegmenter.segment(run)) words.push(segment);
+    return words.join(' ');
+  });
+}
+
 /** The normalized text as UTF-8 bytes (words separated by one space) and a 32-bit hash per word, in order. */
 export interface NormalizedWords {
   /** Normalized UTF-8 bytes in bytes[0, byteLength). A scratch buffer reused by the next call: copy what you keep. */
@@ -78,11 +96,11 @@ let scratchHashes = new Uint32Array(1 << 14);
 /**
  * Unicode NFKC, lower case, punctuation stripped, whitespace collapsed to single spaces, trimmed.
  * Apostrophes are removed; other punctuation and symbols separate words ("state-of-the-art" -> "state of the art").
- * Han and kana characters are spaced out one per word. Each word's hash is FNV-1a over its code points and its
+ * Han and kana characters are spaced out one per word; Thai, Lao, Khmer and Myanmar are split into dictionary words. Each word's hash is FNV-1a over its code points and its
  * UTF-8 length, finalized with fmix32 (full avalanche), so equal words hash equally wherever they occur.
  */
 export function normalizeWords(text: string): NormalizedWords {
-  const source = text.normalize('NFKC');
+  const source = spaceUnspacedWords(text.normalize('NFKC'));
   const length = source.length;
   // Worst case: 3 UTF-8 bytes and a space per code unit; at most one word per code unit.
   const out = scratchBytes.length >= 4 * length ? scratchBytes : new Uint8Array(4 * length);

@@ -48,7 +48,8 @@ export function readPage(bytes: Uint8Array, hints: InputHints, config: CoreConfi
   const raw = compressed ? gunzip(bytes, config.maxInflatedBytes) : bytes;
   if (raw.length === 0) throw new InputRejected(REJECT_CODES.empty, 'gzip member inflates to 0 bytes');
 
-  const bom = readBom(raw);
+  // UTF-16 without a BOM has a NUL in every other byte of its ASCII: it is recognized before the binary check.
+  const bom = readBom(raw) ?? utf16WithoutBom(raw, hints.contentType);
   if (!bom) rejectBinary(raw);
 
   const { text, charset } = decode(raw, bom, hints.contentType);
@@ -99,6 +100,43 @@ function readBom(bytes: Uint8Array): Bom | null {
   if (startsWith(bytes, [0xff, 0xfe])) return { charset: 'utf-16le', length: 2 };
   if (startsWith(bytes, [0xfe, 0xff])) return { charset: 'utf-16be', length: 2 };
   return null;
+}
+
+/** Bytes checked for the UTF-16 byte pattern. */
+const UTF16_SAMPLE_BYTES = 4096;
+/** Share of ASCII-range code units (one byte zero) from which unlabelled bytes are taken as UTF-16. */
+const UTF16_MIN_ASCII_SHARE = 0.3;
+
+/**
+ * UTF-16 text that has no BOM: recognized by its byte pattern (ASCII characters are a zero byte and a byte below 0x80,
+ * the zero always on the same side), or by a declared `charset=utf-16[le|be]` on bytes that hold NULs (UTF-8 or
+ * a legacy charset never does in text). The decoded sample must then be text (no NUL, few controls); else null.
+ */
+function utf16WithoutBom(bytes: Uint8Array, contentType: string | undefined): Bom | null {
+  const length = Math.min(bytes.length, UTF16_SAMPLE_BYTES) & ~1;
+  if (length < 2) return null;
+  let zeroEven = 0;
+  let zeroOdd = 0;
+  for (let index = 0; index < length; index += 2) {
+    if (bytes[index] === 0 && bytes[index + 1]! !== 0 && bytes[index + 1]! < 0x80) zeroEven++;
+    if (bytes[index + 1] === 0 && bytes[index]! !== 0 && bytes[index]! < 0x80) zeroOdd++;
+  }
+  const units = length / 2;
+  let charset: Bom['charset'] | null = null;
+  // (A few units of the other pattern are real characters: U+4E00 is 00 4E in UTF-16LE.)
+  if (zeroOdd >= units * UTF16_MIN_ASCII_SHARE && zeroEven * 10 < zeroOdd) charset = 'utf-16le';
+  else if (zeroEven >= units * UTF16_MIN_ASCII_SHARE && zeroOdd * 10 < zeroEven) charset = 'utf-16be';
+  else {
+    const label = charsetParam(contentType)?.trim().toLowerCase();
+    if (label && /^(utf-?16|utf-?16le|utf-?16be|ucs-?2|unicode|unicodefffe)$/.test(label) && bytes.subarray(0, length).includes(0)) {
+      charset = /be$|fffe$/.test(label) ? 'utf-16be' : 'utf-16le';
+    }
+  }
+  if (!charset) return null;
+  const sample = new TextDecoder(charset).decode(bytes.subarray(0, length));
+  const controls = sample.match(/[\u0000-\u0008\u000e-\u001a\u001c-\u001f]/g)?.length ?? 0;
+  if (sample.includes('\u0000') || controls > sample.length * MAX_CONTROL_RATIO) return null;
+  return { charset, length: 0 };
 }
 
 function decode(bytes: Uint8Array, bom: Bom | null, contentType: string | undefined): { text: string; charset: string } {

@@ -47,6 +47,8 @@ export interface ExtractedPage {
 export type SimHashHex = string;
 
 export interface Fingerprint {
+  /** FINGERPRINT_VERSION of the features (fingerprint.ts): only fingerprints of one version are compared. */
+  fingerprintVersion: number;
   /** 64-bit SimHash of the main text, 16 lowercase hex digits. */
   simhash: SimHashHex;
   /** SHA-256 of the normalized main text, 64 lowercase hex digits: equal for exact duplicates. */
@@ -58,8 +60,12 @@ export interface Fingerprint {
 export interface Comparison {
   /** Hamming distance between the two SimHashes. */
   distance: number;
-  /** Estimated shingle similarity (0..1) from the sketches. */
+  /** Estimated shingle similarity (0..1) from the sketches: the mean of jaccard and containment. */
   similarity: number;
+  /** Estimated Jaccard similarity of the two shingle sets. */
+  jaccard: number;
+  /** Estimated share of the smaller document's shingles found in the larger. */
+  containment: number;
   nearDuplicate: boolean;
 }
 

@@ -10,7 +10,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CoreConfig } from '../core/config.ts';
 import { findRecordStart, splitRecords, type PageRecord } from '../core/records/index.ts';
-import { recordDocumentId, type ObjectRef, type RangeCursor, type RecordOutcome, type Store } from '../store/index.ts';
+import { recordDocumentId, type ObjectRef, type RangeCursor, type RecordOutcome, type SkippedRecord, type Store } from '../store/index.ts';
 import { ObjectReadFailed } from './errors.ts';
 import type { Slots } from './limiter.ts';
 import type { RangeWorkItem } from './work-items.ts';
@@ -85,11 +85,18 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
     let sinceCheckpoint: string[] = [];
     let inFlight: Promise<{ unlinkedRevisit: boolean }>[] = [];
     let position = 0;
+    // Records that are no page (request, warcinfo, image...) are listed with their reason, written before each checkpoint.
+    let skipped: SkippedRecord[] = [];
+    const listSkipped = async (): Promise<void> => {
+      if (skipped.length > 0) await deps.store.addSkippedRecords(ref, skipped);
+      skipped = [];
+    };
     let checkpointedAt = Date.now();
     const checkpointIntervalMs = Math.min(60_000, Math.max(1000, (budget.remainingMs() - budget.marginMs) / 4));
     const drain = async (): Promise<void> => {
       const results = await Promise.allSettled(inFlight);
       inFlight = [];
+      await listSkipped();
       for (const result of results) if (result.status === 'fulfilled' && result.value.unlinkedRevisit) unlinked += 1;
       const failed = results.find((result) => result.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -102,6 +109,10 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
       }
       const start = recordStart(record, index, seekable);
       if (range.end !== null && start.offset >= range.end) break; // the next range's first record
+      if (record.kind === 'skipped') {
+        skipped.push({ recordId: record.recordId, reason: record.skipReason ?? 'not a page', ...(record.hints.url ? { url: record.hints.url } : {}) });
+        continue;
+      }
       // A revisit names an earlier record: that one must be recorded first.
       if (record.kind === 'revisit') await drain();
       // Every few records, and every few seconds: a killed invocation loses little, however slow its records are.

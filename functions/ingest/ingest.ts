@@ -59,7 +59,7 @@ export type IngestOutcome =
   /** The object was overwritten after this event (other ETag); the newer event records it. */
   | { docId: string; outcome: 'superseded' }
   /** A WARC or JSONL object: each of its records' outcomes went to the observer. */
-  | { docId: string; outcome: 'container'; records: number }
+  | { docId: string; outcome: 'container'; records: number; skipped?: number }
   /** A WARC or JSONL object split into ranges, each a work item on the ingest queue. */
   | { docId: string; outcome: 'planned'; ranges: number }
   /** A range of an object: done (records: done in this invocation), or paused and continued by another invocation. */
@@ -124,6 +124,9 @@ function budgetOf(context: InvocationContext | undefined, concurrency: number): 
   if (!context) return { remainingMs: () => Number.POSITIVE_INFINITY, marginMs: 0, slots };
   return { remainingMs: () => context.getRemainingTimeInMillis(), marginMs: safetyMarginMs(Math.max(context.getRemainingTimeInMillis(), 1)), slots };
 }
+
+/** Skipped records listed per BatchWriteItem (its maximum). */
+const SKIPPED_BATCH = 25;
 
 function stripQuotes(eTag: string | undefined): string | undefined {
   return eTag?.replace(/^"|"$/g, '');

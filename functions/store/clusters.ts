@@ -21,7 +21,7 @@
  *   stops there: it is its own cluster already (written so by its document Put).
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { compareFingerprints } from '../core/fingerprint.ts';
+import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, isConditionFailed, StoreError } from './errors.ts';
@@ -33,6 +33,8 @@ export interface Fingerprinted {
   docId: string;
   simhash: string;
   sketch: string;
+  /** FINGERPRINT_VERSION of simhash and sketch; candidates of another version are never compared (absent: the current one). */
+  fingerprintVersion?: number;
 }
 
 export interface ClusterRoot extends Fingerprinted {
@@ -251,6 +253,8 @@ export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Pr
   for (const item of bands.flat()) {
     const docId = item.docId; // an attribute: the band's sort key may be a shortened docId (keys.ts)
     if (typeof docId !== 'string' || docId === self.docId || byDocId.has(docId)) continue;
+    // A band item of another fingerprint version (none stored: version 1) means other features: never compared.
+    if ((typeof item.fingerprintVersion === 'number' ? item.fingerprintVersion : 1) !== (self.fingerprintVersion ?? FINGERPRINT_VERSION)) continue;
     const comparison = compareFingerprints(self, { simhash: item.simhash, sketch: item.sketch }, ctx.config);
     if (comparison.nearDuplicate) byDocId.set(docId, { docId, simhash: item.simhash, sketch: item.sketch, rank: item.rank, comparison });
   }

@@ -5,6 +5,7 @@ import type { PageAnalysis } from '../core/types.ts';
 import { assignCluster, clusterRootItem, type ClusterRoot, type Fingerprinted } from './clusters.ts';
 import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
+import { BAND_LAYOUT } from './index-layout.ts';
 import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
 import { fitItem } from './limits.ts';
 import { KEY_PREFIXES } from './schema.ts';
@@ -37,7 +38,7 @@ async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<
   await batchWrite(ctx, bandKeys(prior.simhash, prior.docId, ctx.indexLayout).map((key) => ({ delete: key })));
 }
 
-function recordedOutcome(docId: string, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged', dateMismatch: boolean): RecordOutcome {
+function recordedOutcome(docId: string, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged' | 'reindexed', dateMismatch: boolean): RecordOutcome {
   if (!root) return { docId, outcome: 'stale' }; // overwritten or deleted while we clustered: the newer event wins
   const isOriginal = root.clusterId === docId;
   return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch };
@@ -55,6 +56,7 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     kind: analysis.kind,
     charset: analysis.charset,
     mainTextChars: analysis.mainTextChars,
+    fingerprintVersion: analysis.fingerprintVersion,
     extraction: analysis.extraction,
     simhash: analysis.simhash,
     contentHash: analysis.contentHash,
@@ -95,7 +97,7 @@ async function putDocument(ctx: StoreContext, item: Item, condition: string, val
 export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome> {
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
-  const self = { docId, simhash: analysis.simhash, sketch: analysis.sketch };
+  const self = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion };
   const now = ctx.now();
 
   // A key never seen (the common case): one conditional Put, no read first. Only when the key exists is it read, to
@@ -109,7 +111,13 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
 
   const prior = await getConsistent(ctx, documentKey(docId));
   if (!prior) return { docId, outcome: 'stale' }; // removed between our Put and Get: a delete is a newer event
-  const sameContent = prior.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash;
+  const sameContent =
+    prior.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash && storedVersion(prior) === analysis.fingerprintVersion;
+
+  // Fingerprinted with an older version: any event of this object, a backfill's or a redelivery's too, recomputes it.
+  if (prior.status === 'recorded' && storedVersion(prior) < analysis.fingerprintVersion && prior.sequencerKey >= seqKey) {
+    return reindexDocument(ctx, prior, ref, analysis, now);
+  }
 
   if (prior.sequencerKey >= seqKey) {
     // A redelivery of the event already recorded: finish its indexing and clustering (idempotent) in case the first run
@@ -162,9 +170,46 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   return recordedOutcome(docId, await assignCluster(ctx, self, { rank: item.rank as string }), 'recorded', analysis.dateMismatch);
 }
 
+/** The fingerprint version of a stored document or band item (none stored: version 1, from before versions). */
+export function storedVersion(item: Item): number {
+  return typeof item.fingerprintVersion === 'number' ? item.fingerprintVersion : 1;
+}
+
+/**
+ * Recompute a document recorded with an older fingerprint version, from an event no newer than the recorded one (a
+ * backfill or reindex event, sequencer 0): the document keeps its object attributes, sequencer and firstSeen, gets the
+ * new fingerprint, loses its old band items (in this layout and in the former default, bands4x16) and its old cluster
+ * root, and is clustered afresh among documents of the new version. Idempotent: the conditional Put only replaces a
+ * document still of an older version, so a second run, or a concurrent one, is `stale` and changes nothing.
+ */
+async function reindexDocument(ctx: StoreContext, prior: Item, ref: ObjectRef, analysis: PageAnalysis, now: string): Promise<RecordOutcome> {
+  const docId = prior.docId as string;
+  const self = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion };
+  const objectAsRecorded: ObjectRef = {
+    ...ref,
+    versionId: prior.versionId as string | undefined,
+    eTag: prior.eTag as string | undefined,
+    sequencer: prior.sequencer as string | undefined,
+    size: prior.size as number | undefined,
+  };
+  const item: Item = { ...documentItem(objectAsRecorded, analysis, docId, (prior.firstSeen as string | undefined) ?? now, now), sequencerKey: prior.sequencerKey };
+  const replaced = await putDocument(ctx, item, 'sequencerKey = :priorKey AND (attribute_not_exists(fingerprintVersion) OR fingerprintVersion < :version)', {
+    ':priorKey': prior.sequencerKey,
+    ':version': analysis.fingerprintVersion,
+  });
+  if (!replaced) return { docId, outcome: 'stale' };
+  const layouts = ctx.indexLayout === BAND_LAYOUT ? [BAND_LAYOUT] : [ctx.indexLayout, BAND_LAYOUT];
+  await batchWrite(ctx, [
+    ...layouts.flatMap((layout) => bandKeys(prior.simhash as string, docId, layout).map((key) => ({ delete: key }))),
+    { delete: clusterKey(docId) },
+  ]);
+  await batchWrite(ctx, bandItems(ctx, self, item.rank as string));
+  return recordedOutcome(docId, await assignCluster(ctx, self, { rank: item.rank as string }), 'reindexed', analysis.dateMismatch);
+}
+
 /** The band items that make a recorded document findable (a singleton cluster has no other index item). */
 function bandItems(ctx: StoreContext, self: Fingerprinted, rank: string): { put: Item }[] {
-  const band = { docId: self.docId, simhash: self.simhash, sketch: self.sketch, rank };
+  const band = { docId: self.docId, simhash: self.simhash, sketch: self.sketch, fingerprintVersion: self.fingerprintVersion, rank };
   return bandKeys(self.simhash, self.docId, ctx.indexLayout).map((key) => ({ put: { ...key, ...band } }));
 }
 

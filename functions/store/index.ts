@@ -22,6 +22,7 @@ import { documentsInCluster, exactDuplicates, getDocument, listMismatches } from
 import {
   abandonRecords,
   addRecord,
+  addSkippedRecords,
   beginObject,
   checkpointRange,
   documentsOfObject,
@@ -29,11 +30,13 @@ import {
   objectProgress,
   rangeState,
   removeObject,
+  skippedRecordsOf,
   type CheckpointResult,
   type ObjectProgress,
   type ObjectStart,
   type RangeProgress,
   type RangeState,
+  type SkippedRecord,
 } from './objects.ts';
 import { recordRevisit, type RevisitOutcome, type RevisitReference } from './revisits.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
@@ -43,7 +46,7 @@ export interface Store {
   recordRejected(ref: ObjectRef, rejection: Pick<InputRejected, 'code' | 'message'>): Promise<RecordOutcome>;
   markDeleted(ref: ObjectRef): Promise<RecordOutcome>;
   /** Band-sharing near-duplicates of a fingerprint, judged from the band items (not checked against their documents). */
-  findCandidates(fingerprint: { docId?: string; simhash: string; sketch: string }): Promise<Candidate[]>;
+  findCandidates(fingerprint: { docId?: string; simhash: string; sketch: string; fingerprintVersion?: number }): Promise<Candidate[]>;
   /** Re-write a recorded document's index items and re-run its clustering (idempotent repair); null when it is not recorded. */
   assignCluster(docId: string): Promise<ClusterRoot | null>;
   getDocument(docId: string): Promise<StoredDocument | null>;
@@ -57,6 +60,10 @@ export interface Store {
   beginObject(ref: ObjectRef, rangeCount?: number): Promise<ObjectStart>;
   /** List a record of the object (and, for a page with url and capture date, its capture) before its document is written. */
   addRecord(ref: ObjectRef & { recordId: string }, page: boolean): Promise<void>;
+  /** List records of the object that are no page (request, warcinfo, image, redirect...), each with its reason. */
+  addSkippedRecords(ref: ObjectRef, skipped: readonly SkippedRecord[]): Promise<void>;
+  /** The skipped records listed for an object (an object with zero pages is recorded with these alone). */
+  skippedRecordsOf(bucket: string, key: string): Promise<SkippedRecord[]>;
   /** After all ranges: mark deleted the listed records this version no longer holds (or all, if removed meanwhile). */
   finishObject(ref: ObjectRef): Promise<RecordOutcome[]>;
   /** Where a range of this version stands ('stale' once another version or a removal was applied). */
@@ -79,7 +86,7 @@ export function createStore(options: StoreOptions): Store {
     recordDocument: (ref, analysis) => recordDocument(ctx, ref, analysis),
     recordRejected: (ref, rejection) => recordRejected(ctx, ref, rejection),
     markDeleted: (ref) => markDeleted(ctx, ref),
-    findCandidates: (fingerprint) => findCandidates(ctx, { docId: fingerprint.docId ?? '', simhash: fingerprint.simhash, sketch: fingerprint.sketch }),
+    findCandidates: (fingerprint) => findCandidates(ctx, { docId: fingerprint.docId ?? '', simhash: fingerprint.simhash, sketch: fingerprint.sketch, fingerprintVersion: fingerprint.fingerprintVersion }),
     async assignCluster(docId) {
       const document = await getDocument(ctx, docId);
       if (document?.status !== 'recorded' || !document.simhash || !document.sketch) return null;
@@ -95,6 +102,8 @@ export function createStore(options: StoreOptions): Store {
     listMismatches: () => listMismatches(ctx),
     beginObject: (ref, rangeCount) => beginObject(ctx, ref, rangeCount),
     addRecord: (ref, page) => addRecord(ctx, ref, page),
+    addSkippedRecords: (ref, skipped) => addSkippedRecords(ctx, ref, skipped),
+    skippedRecordsOf: (bucket, key) => skippedRecordsOf(ctx, bucket, key),
     finishObject: (ref) => finishObject(ctx, ref),
     rangeState: (ref, index) => rangeState(ctx, ref, index),
     checkpointRange: (ref, index, progress) => checkpointRange(ctx, ref, index, progress),
@@ -109,7 +118,7 @@ export { ensureTable } from './table.ts';
 export { STORE_DEFAULTS, type StoreOptions, type StoreLimits } from './dynamo.ts';
 export { documentIdFor, recordDocumentId } from './keys.ts';
 export { DEFAULT_INDEX_LAYOUT_NAME, INDEX_LAYOUT_NAMES, indexLayoutNamed, isIndexLayoutName, type IndexLayoutName } from './index-layout.ts';
-export type { CheckpointResult, ObjectProgress, ObjectStart, RangeCursor, RangeProgress, RangeState } from './objects.ts';
+export type { CheckpointResult, ObjectProgress, ObjectStart, RangeCursor, RangeProgress, RangeState, SkippedRecord } from './objects.ts';
 export type { RevisitOutcome, RevisitReference } from './revisits.ts';
 export * from './errors.ts';
 export type { Candidate, ClusterRoot } from './clusters.ts';

@@ -104,6 +104,11 @@ export function recordKey(bucket: string, key: string, recordId: string): ItemKe
   return { pk: objectPartition(bucket, key), sk: sortKey(`${KEY_PREFIXES.record}${recordId}`) };
 }
 
+/** A record of a container object that is no page (its item carries recordId and the reason it was skipped). */
+export function skippedKey(bucket: string, key: string, recordId: string): ItemKey {
+  return { pk: objectPartition(bucket, key), sk: sortKey(`${KEY_PREFIXES.skipped}${recordId}`) };
+}
+
 /** URLs can be longer than a DynamoDB key allows: the partition holds their SHA-256 (the item also carries captureDate). */
 export function captureKey(url: string, captureDate: string): ItemKey {
   return { pk: `${KEY_PREFIXES.capture}${createHash('sha256').update(url).digest('hex')}`, sk: sortKey(captureDate) };

@@ -1,14 +1,14 @@
 /**
- * Reading the whole index, for `archive-dedup export`: a paginated Scan of the document items.
+ * Reading the whole index, for `archive-dedup export` and `report`: a paginated Scan of the document items.
  * A full export reads every item anyway, so a Scan (filtered to documents) is the cheapest way; it is eventually
  * consistent and not a snapshot: documents written during the export may or may not appear.
  * Not part of createStore: the Lambda never scans, and its role has no dynamodb:Scan.
  */
-import { BatchGetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { attempt, createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentKey } from './keys.ts';
 import { toStoredDocument } from './queries.ts';
-import { KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 export interface DocumentReader {
@@ -16,6 +16,16 @@ export interface DocumentReader {
   pages(): AsyncGenerator<StoredDocument[]>;
   /** The documents with these docIds that exist (eventually consistent, for looking up originals). */
   getMany(docIds: string[]): Promise<StoredDocument[]>;
+  /**
+   * Every recorded document, with its cluster label, one page at a time: a Scan of the byCluster index, which holds
+   * exactly the recorded documents (no band, member, object or tombstone items), so it reads a fraction of the table.
+   */
+  recordedPages(): AsyncGenerator<StoredDocument[]>;
+  /**
+   * The documents the byCluster index does not hold (rejected, deleted, and revisits whose original is not known
+   * yet): no index holds them, so this is a Scan of the table filtered to those document items (it reads every item).
+   */
+  unrecordedPages(): AsyncGenerator<StoredDocument[]>;
 }
 
 const BATCH_GET_MAX = 100;
@@ -23,25 +33,25 @@ const UNPROCESSED_RETRY_MS = 100;
 
 export function createDocumentReader(options: StoreOptions): DocumentReader {
   const ctx = createContext(options);
+  async function* scan(input: Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<StoredDocument[]> {
+    let startKey: Item | undefined;
+    do {
+      const page = await attempt('Scan', () => ctx.db.send(new ScanCommand({ ...input, TableName: ctx.table, ExclusiveStartKey: startKey })));
+      const documents = (page.Items ?? []).map(toStoredDocument);
+      if (documents.length > 0) yield documents;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
   return {
-    async *pages() {
-      let startKey: Item | undefined;
-      do {
-        const page = await attempt('Scan', () =>
-          ctx.db.send(
-            new ScanCommand({
-              TableName: ctx.table,
-              FilterExpression: 'sk = :document',
-              ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort },
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        );
-        const documents = (page.Items ?? []).map(toStoredDocument);
-        if (documents.length > 0) yield documents;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    },
+    recordedPages: () => scan({ IndexName: INDEXES.byCluster.indexName }),
+    unrecordedPages: () =>
+      scan({
+        FilterExpression: `sk = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
+        ExpressionAttributeNames: { '#status': 'status', '#clusterPk': INDEXES.byCluster.partitionKey },
+        ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort, ':recorded': 'recorded' },
+      }),
+    pages: () =>
+      scan({ FilterExpression: 'sk = :document', ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
     async getMany(docIds) {
       const found: StoredDocument[] = [];
       for (let start = 0; start < docIds.length; start += BATCH_GET_MAX) {

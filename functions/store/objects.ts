@@ -29,7 +29,7 @@ import { markDeleted } from './documents.ts';
 import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { fitItem } from './limits.ts';
-import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey } from './keys.ts';
+import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey, skippedKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { toStoredDocument } from './queries.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
@@ -137,8 +137,37 @@ export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: 
   await batchWrite(ctx, writes);
 }
 
+export interface SkippedRecord {
+  recordId: string;
+  reason: string;
+  url?: string;
+}
+
+/** List records of the object that are no page, each with why (no document is written for them). */
+export async function addSkippedRecords(ctx: StoreContext, ref: ObjectRef, skipped: readonly SkippedRecord[]): Promise<void> {
+  // reason and url come from the input (a record type, a content type, a WARC-Target-URI): bounded by VALUE_LIMITS.
+  const put = (record: SkippedRecord): Item =>
+    fitItem(
+      { ...skippedKey(ref.bucket, ref.key, record.recordId), recordId: record.recordId, reason: record.reason, sequencerKey: sequencerKey(ref.sequencer), ...(record.url ? { url: record.url } : {}) },
+      ctx.limits.maxItemBytes,
+    );
+  await batchWrite(ctx, skipped.map((record) => ({ put: put(record) })));
+}
+
+/** Record ids in file order: `@1196` after `@720`, `@0+10` after `@0+9` (sort keys order them as strings). */
+const fileOrder = new Intl.Collator('en', { numeric: true }).compare;
+
+/** The skipped records listed for the object (in file order), with a consistent Query of its partition. */
+export async function skippedRecordsOf(ctx: StoreContext, bucket: string, key: string): Promise<SkippedRecord[]> {
+  const { skipped } = await listedRecords(ctx, { bucket, key });
+  return skipped.map(({ sk, ...record }) => record).sort((a, b) => fileOrder(a.recordId, b.recordId));
+}
+
 /** docIds of every record listed for the object, with a consistent Query of its partition. */
-async function listedRecords(ctx: StoreContext, ref: ObjectRef): Promise<{ object: Item | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[] }> {
+async function listedRecords(
+  ctx: StoreContext,
+  ref: ObjectRef,
+): Promise<{ object: Item | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { sk: string; sequencerKey?: string })[] }> {
   const items = await queryAll(ctx, {
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': objectPartition(ref.bucket, ref.key) },
@@ -153,7 +182,16 @@ async function listedRecords(ctx: StoreContext, ref: ObjectRef): Promise<{ objec
       docId: item.docId as string,
       sequencerKey: item.sequencerKey as string | undefined,
     }));
-  return { object, records };
+  const skipped = items
+    .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.skipped))
+    .map((item) => ({
+      sk: item.sk as string,
+      recordId: item.recordId as string,
+      reason: item.reason as string,
+      sequencerKey: item.sequencerKey as string | undefined,
+      ...(item.url ? { url: item.url as string } : {}),
+    }));
+  return { object, records, skipped };
 }
 
 /**
@@ -183,13 +221,16 @@ async function markRecordsDeleted(ctx: StoreContext, ref: ObjectRef, docIds: str
  */
 export async function finishObject(ctx: StoreContext, ref: ObjectRef): Promise<RecordOutcome[]> {
   const seqKey = sequencerKey(ref.sequencer);
-  const [{ object, records }, tombstone] = await Promise.all([listedRecords(ctx, ref), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
+  const [{ object, records, skipped }, tombstone] = await Promise.all([listedRecords(ctx, ref), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
   // A removal that came meanwhile: the object item says so, or (if the remover read no object item yet) its tombstone.
   const removal = object?.status === 'deleted' ? object : tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey ? tombstone : null;
   if (removal) {
     return markRecordsDeleted(ctx, { bucket: ref.bucket, key: ref.key, sequencer: removal.sequencer ?? undefined }, records.map((record) => record.docId));
   }
   if (object && object.sequencerKey !== seqKey) return []; // a newer version is being written: its own finish cleans up
+  // Skipped records an older version listed and no range of this one did: nothing points at them, so they just go.
+  const staleSkipped = skipped.filter((record) => (record.sequencerKey ?? '') < seqKey);
+  if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
   const outcomes = await markRecordsDeleted(ctx, ref, records.filter((record) => (record.sequencerKey ?? '') < seqKey).map((record) => record.docId));
   try {
     await attempt('UpdateItem object finished', () =>
@@ -304,6 +345,8 @@ export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<R
       throw error;
     }
   }
-  const { records } = await listedRecords(ctx, ref);
+  const { records, skipped } = await listedRecords(ctx, ref);
+  // Skipped records have no document: their listing just goes with the object.
+  if (skipped.length > 0) await batchWrite(ctx, skipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
   return markRecordsDeleted(ctx, ref, records.map((record) => record.docId));
 }

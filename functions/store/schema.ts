@@ -13,6 +13,8 @@
  *   object     pk = OBJECT#<bucket>/<key>  sk = OBJECT      a container object (WARC, JSONL): the latest event applied (sequencerKey) and its status
  *   record     pk = OBJECT#<bucket>/<key>  sk = RECORD#<recordId>  one per record of the object, written before its document:
  *                                                               ObjectRemoved lists them with one consistent Query (no GSI, no Scan)
+ *   skipped    pk = OBJECT#<bucket>/<key>  sk = SKIPPED#<recordId>  a record of the object that is no page (request, warcinfo, image,
+ *                                                               redirect...) and why (`reason`); no document: it is listed, not analyzed
  *   capture    pk = CAPTURE#<sha256 of url> sk = <capture date>  docId of the WARC record that captured <url> then: a revisit in another
  *                                                               WARC file finds its original by WARC-Refers-To-Target-URI + -Date with one GetItem
  * Indexes (sparse: only items with the attributes appear):
@@ -52,6 +54,7 @@ export const KEY_PREFIXES = {
   object: 'OBJECT#',
   objectSort: 'OBJECT',
   record: 'RECORD#',
+  skipped: 'SKIPPED#',
   capture: 'CAPTURE#',
 } as const;
 

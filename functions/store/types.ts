@@ -42,6 +42,8 @@ export interface StoredDocument {
   reasonCode?: RejectCode;
   title?: string | null;
   canonicalUrl?: string | null;
+  /** FINGERPRINT_VERSION the fingerprint was computed with (absent: 1). */
+  fingerprintVersion?: number;
   /** How the article was extracted (core PageAnalysis.extraction): `streaming` for HTML too large for a DOM. */
   extraction?: 'dom' | 'streaming' | 'text';
   simhash?: string;
@@ -77,8 +79,11 @@ export interface StoredDocument {
   truncated?: Record<string, TruncatedValue>;
 }
 
-/** What a write verb did. `stale`: an older event, ignored; `unchanged`: a redelivery or identical re-upload. */
+/**
+ * What a write verb did. `stale`: an older event, ignored; `unchanged`: a redelivery or identical re-upload;
+ * `reindexed`: a document of an older fingerprint version recomputed (by a backfill or reindex event).
+ */
 export type RecordOutcome =
-  | { docId: string; outcome: 'recorded' | 'unchanged'; clusterId: string; isOriginal: boolean; duplicateOf?: string; dateMismatch: boolean }
+  | { docId: string; outcome: 'recorded' | 'unchanged' | 'reindexed'; clusterId: string; isOriginal: boolean; duplicateOf?: string; dateMismatch: boolean }
   | { docId: string; outcome: 'rejected'; reasonCode: RejectCode }
   | { docId: string; outcome: 'deleted' | 'stale' };

@@ -1,6 +1,6 @@
 /** Properties of the fingerprint's parts: normalization, feature hash, SimHash, bands, sketch, empty input. */
 import { describe, expect, it } from 'vitest';
-import { bandKeys, compareFingerprints, fingerprintText, hammingDistance, normalizeText } from '../../functions/core/fingerprint.ts';
+import { bandKeys, compareFingerprints, FINGERPRINT_VERSION, fingerprintText, hammingDistance, normalizeText } from '../../functions/core/fingerprint.ts';
 import { lowHalfOf } from '../../functions/core/hash64.ts';
 import { normalizeWords } from '../../functions/core/normalize.ts';
 import { simhashOf } from '../../functions/core/simhash.ts';
@@ -113,6 +113,13 @@ describe('fingerprintText', () => {
     expect(empty.contentHash).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(compareFingerprints(empty, fingerprintText('')).nearDuplicate).toBe(false);
     expect(compareFingerprints(empty, fingerprintText(SAMPLE)).similarity).toBe(0);
+  });
+  it('records its fingerprint version, and leaves the common words out of the SimHash (not out of the sketch or hash)', () => {
+    expect(fingerprintText(SAMPLE).fingerprintVersion).toBe(FINGERPRINT_VERSION);
+    const padded = `The ${SAMPLE} And the, of the, to the; it is and was in the.`;
+    expect(fingerprintText(padded).simhash).toBe(fingerprintText(SAMPLE).simhash);
+    expect(fingerprintText(padded).contentHash).not.toBe(fingerprintText(SAMPLE).contentHash);
+    expect(fingerprintText(`${SAMPLE} Ferry.`).simhash).not.toBe(fingerprintText(SAMPLE).simhash);
   });
   it('handles texts shorter than a shingle', () => {
     const short = fingerprintText('Closed.');

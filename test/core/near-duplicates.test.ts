@@ -4,10 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bandKeys, compareFingerprints, fingerprintText } from '../../functions/core/fingerprint.ts';
+import { CORE_DEFAULTS } from '../../functions/core/config.ts';
+import { compareFingerprints, fingerprintText, hammingDistance, isNearDuplicate } from '../../functions/core/fingerprint.ts';
+import { DEFAULT_INDEX_LAYOUT } from '../../functions/store/index-layout.ts';
 import type { Comparison, Fingerprint } from '../../functions/core/types.ts';
 import { corpusPath, hasCorpus, readCorpusJson } from '../support/corpus.ts';
-import { makeRepost, REPOST_KINDS, wrapInTemplate } from '../support/reposts.ts';
+import { firstWords, inHeavyTemplate, makeRepost, REPOST_KINDS, wrapInTemplate } from '../support/reposts.ts';
+import { chooseThresholds, crossValidate, score } from '../support/threshold-search.ts';
 
 interface WebisPair {
   label: number;
@@ -22,8 +25,8 @@ const quantiles = (values: number[]): string => {
 };
 
 const shareBand = (a: Fingerprint, b: Fingerprint): boolean => {
-  const bands = new Set(bandKeys(a.simhash));
-  return bandKeys(b.simhash).some((band) => bands.has(band));
+  const bands = new Set(DEFAULT_INDEX_LAYOUT.writePartitions(a.simhash));
+  return DEFAULT_INDEX_LAYOUT.queryPartitions(b.simhash).some((band) => bands.has(band));
 };
 
 function articleBodies(): string[] {
@@ -32,29 +35,67 @@ function articleBodies(): string[] {
 }
 
 describe.skipIf(!hasCorpus())('near-duplicate decision', () => {
-  it('reaches precision >= 0.95 on the human-judged Webis pairs, with recall >= 0.737 (text-dedup SimHash: 0.73)', () => {
+  it('chooses its thresholds by 5-fold cross-validation on the Webis pairs and generated sets, and reports held-out figures', () => {
     const folder = corpusPath('webis-near-duplicates');
-    const pairs = readFileSync(`${folder}/pairs.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as WebisPair);
-    const judged = pairs.map((pair) => {
-      const left = fingerprintText(readFileSync(`${folder}/${pair.left_text}`, 'utf8'));
-      const right = fingerprintText(readFileSync(`${folder}/${pair.right_text}`, 'utf8'));
-      return { positive: pair.label >= 1, comparison: compareFingerprints(left, right), strictK3: compareFingerprints(left, right, { maxDistance: 3 }) };
-    });
-    const score = (decide: (row: (typeof judged)[number]) => boolean) => {
-      const predicted = judged.filter(decide);
-      const truePositives = predicted.filter((row) => row.positive).length;
-      return { precision: truePositives / predicted.length, recall: truePositives / judged.filter((row) => row.positive).length };
+    const webisPairs = readFileSync(`${folder}/pairs.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as WebisPair);
+    const labelled = (set: string, group: string, positive: boolean, left: string, right: string) => {
+      const comparison = compareFingerprints(fingerprintText(left), fingerprintText(right));
+      return { set, group, positive, hard: set !== 'webis', jaccard: comparison.jaccard, containment: comparison.containment, distance: comparison.distance };
     };
-    const chosen = score((row) => row.comparison.nearDuplicate);
-    const k3 = score((row) => row.strictK3.nearDuplicate);
-    const figures = (positive: boolean, key: keyof Comparison) => quantiles(judged.filter((row) => row.positive === positive).map((row) => Number(row.comparison[key])));
-    console.log(
-      `webis ${judged.length} pairs: P=${chosen.precision.toFixed(3)} R=${chosen.recall.toFixed(3)} (same similarity with k=3: P=${k3.precision.toFixed(3)} R=${k3.recall.toFixed(3)}); ` +
-        `distance p10/25/50/75/90 near-dup ${figures(true, 'distance')} vs not ${figures(false, 'distance')}; ` +
-        `similarity near-dup ${figures(true, 'similarity')} vs not ${figures(false, 'similarity')}`,
+    const rows = webisPairs.map((pair, index) =>
+      labelled('webis', `webis:${index}`, pair.label >= 1, readFileSync(`${folder}/${pair.left_text}`, 'utf8'), readFileSync(`${folder}/${pair.right_text}`, 'utf8')),
     );
-    expect(chosen.precision).toBeGreaterThanOrEqual(0.95);
-    expect(chosen.recall).toBeGreaterThanOrEqual(0.737); // measured before the single-pass normalize; now 0.750
+    const bodies = articleBodies();
+    bodies.forEach((body, index) => {
+      const group = `article:${index}`;
+      const next = bodies[(index + 1) % bodies.length]!;
+      for (const kind of REPOST_KINDS) rows.push(labelled('reposts', group, true, body, makeRepost(body, kind, index + 1)));
+      rows.push(labelled('different', group, false, body, next));
+      rows.push(labelled('same-template', group, false, inHeavyTemplate(body, 3), inHeavyTemplate(next, 3)));
+      // A short page that is mostly the site's template, against a long and a short page of the same site.
+      rows.push(labelled('mostly-template', group, false, inHeavyTemplate(firstWords(body, 40), 3), inHeavyTemplate(next, 3)));
+      rows.push(labelled('mostly-template', group, false, inHeavyTemplate(firstWords(body, 40), 3), inHeavyTemplate(firstWords(next, 60), 3)));
+    });
+
+    const { heldOut, chosen } = crossValidate(rows);
+    const heldOutScore = (set: string) => {
+      const of = heldOut.filter(({ pair }) => (pair as (typeof rows)[number]).set === set);
+      const truePositives = of.filter(({ pair, predicted }) => predicted && pair.positive).length;
+      const falsePositives = of.filter(({ pair, predicted }) => predicted && !pair.positive).length;
+      const positives = of.filter(({ pair }) => pair.positive).length;
+      return { precision: truePositives / Math.max(1, truePositives + falsePositives), recall: truePositives / Math.max(1, positives), falsePositives, pairs: of.length };
+    };
+    const webis = heldOutScore('webis');
+    const reposts = heldOutScore('reposts');
+    const negatives = ['different', 'same-template', 'mostly-template'].map((set) => `${set} ${heldOutScore(set).falsePositives}/${heldOutScore(set).pairs}`);
+    const inSample = score(rows.filter((row) => row.set === 'webis'), CORE_DEFAULTS);
+    const farPositives = rows.filter((row) => row.set === 'webis' && row.positive && row.distance > 10);
+    console.log(
+      `held-out (5 folds): webis P=${webis.precision.toFixed(3)} R=${webis.recall.toFixed(3)}; generated reposts R=${reposts.recall.toFixed(3)}; ` +
+        `false matches ${negatives.join(', ')}; thresholds per fold ${chosen.map((t) => `${t.minSimilarity}/${t.minContainment}/${t.minContainedJaccard}`).join(' ')}; ` +
+        `shipped ${CORE_DEFAULTS.minSimilarity}/${CORE_DEFAULTS.minContainment}/${CORE_DEFAULTS.minContainedJaccard}, in-sample webis P=${inSample.precision.toFixed(3)} R=${inSample.recall.toFixed(3)}; ` +
+        `webis near-duplicates over 10 bits apart: ${farPositives.length}, matched ${farPositives.filter((row) => isNearDuplicate(row.jaccard, row.containment, CORE_DEFAULTS)).length}`,
+    );
+    // The shipped defaults are what the same search picks on all the data.
+    expect(chooseThresholds(rows)).toEqual({ minSimilarity: CORE_DEFAULTS.minSimilarity, minContainment: CORE_DEFAULTS.minContainment, minContainedJaccard: CORE_DEFAULTS.minContainedJaccard });
+    expect(heldOut.filter(({ pair, predicted }) => predicted && !pair.positive && (pair as (typeof rows)[number]).set !== 'webis')).toHaveLength(0);
+    expect(reposts.recall).toBeGreaterThanOrEqual(0.95);
+    // Measured held out: P 0.946, R 0.691. The issue's target (P >= 0.95 with R >= 0.85) is not met on these pairs: even
+    // exact shingle sets (no sketch) reach R 0.80 at P 0.95 in-sample only (README, Near-duplicate decision).
+    expect(webis.precision).toBeGreaterThanOrEqual(0.94);
+    expect(webis.recall).toBeGreaterThanOrEqual(0.68);
+  });
+
+  it('spreads different articles over the SimHash bits: mean distance >= 29, 1st percentile >= 18 (common-word table built on other pages)', () => {
+    const simhashes = articleBodies().map((body) => fingerprintText(body).simhash);
+    const distances: number[] = [];
+    for (let i = 0; i < simhashes.length; i++) for (let j = i + 1; j < simhashes.length; j++) distances.push(hammingDistance(simhashes[i]!, simhashes[j]!));
+    distances.sort((a, b) => a - b);
+    const mean = distances.reduce((sum, distance) => sum + distance, 0) / distances.length;
+    const p1 = distances[Math.floor(0.01 * distances.length)]!;
+    console.log(`${simhashes.length} article bodies, ${distances.length} pairs: SimHash distance mean ${mean.toFixed(2)}, p1 ${p1}, min ${distances[0]} (uniform: 32)`);
+    expect(mean).toBeGreaterThanOrEqual(29);
+    expect(p1).toBeGreaterThanOrEqual(18);
   });
 
   it('finds >= 0.95 of synthetic reposts and never matches different articles, even in the same site template', () => {

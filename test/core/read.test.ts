@@ -162,6 +162,43 @@ describe('readPage: charsets', () => {
   });
 });
 
+describe('readPage: UTF-16 without a BOM', () => {
+  const utf16le = (text: string): Buffer => Buffer.from(text, 'utf16le');
+  const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
+  // Mostly CJK text: few ASCII units, so only the declared charset can tell it (U+4E00 is 00 4E in UTF-16LE).
+  const cjk = html('一二三新闻报道'.repeat(200));
+
+  it('reads the charset declared in Content-Type before looking for binary', () => {
+    for (const [bytes, label, charset] of [
+      [utf16le(html('Zürich')), 'utf-16le', 'utf-16le'],
+      [utf16be(html('Zürich')), 'UTF-16BE', 'utf-16be'],
+      [utf16le(cjk), 'utf-16', 'utf-16le'],
+    ] as const) {
+      const page = readPage(bytes, { contentType: `text/html; charset=${label}` }, config);
+      expect(page.charset).toBe(charset);
+      expect(page.kind).toBe('html');
+      expect(page.text).toBe(charset === 'utf-16be' || bytes.length !== utf16le(cjk).length ? html('Zürich') : cjk);
+    }
+  });
+
+  it('recognizes UTF-16LE and UTF-16BE by their byte pattern when nothing declares them', () => {
+    expect(readPage(utf16le(html('Zürich')), {}, config)).toMatchObject({ charset: 'utf-16le', text: html('Zürich') });
+    expect(readPage(utf16be(html('Zürich')), { contentType: 'text/html' }, config)).toMatchObject({ charset: 'utf-16be', text: html('Zürich') });
+  });
+
+  it('still rejects as binary control-character noise in the UTF-16 pattern or labelled UTF-16, and unlabelled mostly-CJK UTF-16', () => {
+    const noise = Buffer.alloc(4000);
+    for (let index = 0; index < noise.length; index++) noise[index] = index % 2 === 0 ? 0x00 : 0x01 + (index % 7);
+    expect(rejection(noise).code).toBe('binary');
+    expect(rejection(noise, { contentType: 'text/html; charset=utf-16le' }).code).toBe('binary');
+    expect(rejection(utf16le(cjk)).code).toBe('binary');
+  });
+
+  it('reads a UTF-16 label on bytes with no NUL (ASCII-compatible bytes) as UTF-8, as before', () => {
+    expect(readPage(Buffer.from(html('Zürich')), { contentType: 'text/html; charset=utf-16' }, config)).toMatchObject({ charset: 'utf-8', text: html('Zürich') });
+  });
+});
+
 describe('readPage: html or text', () => {
   it.each<[string, string, InputHints, 'html' | 'text']>([
     ['a doctype', html('x'), { fileName: 'a.txt', contentType: 'text/plain' }, 'html'],

@@ -40,7 +40,7 @@ async function waitForItem(dynamoEndpoint: string, key: string): Promise<Attribu
 
 /** Start `archive-dedup local` and read the endpoints it prints. */
 function startLocal(): Promise<{ child: ChildProcess; s3Endpoint: string; dynamoEndpoint: string }> {
-  const child = spawn(process.execPath, [BIN, 'local', '--s3-port', '0', '--dynamo-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'local', '--s3-port', '0', '--dynamo-port', '0', '--report-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolvePromise, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`archive-dedup local did not get ready: ${output}`)), 30_000);

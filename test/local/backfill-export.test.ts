@@ -119,7 +119,7 @@ describe('backfill', () => {
 
   it('draws a bar on a terminal', () => {
     const tty = captureStream(true);
-    const progress = new Progress(tty, 'backfill', () => 1_000);
+    const progress = new Progress(tty, 'backfill', { now: () => 1_000 });
     progress.update({ done: 3, total: 12, final: false });
     progress.finish({ done: 12, total: 12, final: true });
     expect(tty.text).toBe(`\r[########......................] backfill: 3/12+ objects\x1b[K\r[${'#'.repeat(30)}] backfill: 12/12 objects (100%)\x1b[K\n`);
@@ -154,7 +154,8 @@ describe('export', () => {
       distance: 0,
     });
     // The copy and the WARC response are near-duplicates (which one is the original is the store's ranking): one refers to the other.
-    const copyUri = 's3://raw-pages/in/copy, "quoted" + spaced.txt';
+    // Spaces and quotes of the key are percent-encoded, as WARC requires of a URI.
+    const copyUri = 's3://raw-pages/in/copy,%20%22quoted%22%20+%20spaced.txt';
     const nearDuplicate = revisitOf('raw-pages/in/copy, "quoted" + spaced.txt') ?? revisitOf('raw-pages/in/crawl.warc.gz#@0');
     expect(nearDuplicate?.['WARC-Profile']).toBe(NEAR_DUPLICATE_PROFILE);
     expect([nearDuplicate?.['WARC-Target-URI'], nearDuplicate?.['WARC-Refers-To-Target-URI']].sort()).toEqual(['https://news.example/a', copyUri]);

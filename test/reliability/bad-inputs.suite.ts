@@ -83,16 +83,19 @@ export function badInputSuite(getServers: () => LocalServers): void {
   describe('bad inputs: each is rejected with a reason or processed, none blocks the batch, memory within the Lambda size', () => {
     const inputs = badInputs();
     const documents = new Map<string, StoredDocument | null>();
+    /** Records listed as skipped (no page), for the crawl files that say how many they hold. */
+    const skipped = new Map<string, number>();
     let run: HandlerProcessResult;
 
     beforeAll(async () => {
       const servers = getServers();
       const table = await freshTable(servers, 'bad');
       const records: S3EventRecord[] = [];
-      for (const input of inputs) records.push(await upload(servers.s3, input.key, input.bytes(), { contentType: input.contentType }));
+      for (const input of inputs) records.push(await upload(servers.s3, input.key, await input.bytes(), { contentType: input.contentType }));
       run = await runHandlerProcess(servers, table, records, SECURE_DEFAULTS.memoryMb);
       const store = createStore({ client: servers.dynamo, tableName: table });
       for (const input of inputs) for (const { docId } of expectedDocuments(input)) documents.set(docId, await store.getDocument(docId));
+      for (const input of inputs) if (input.skippedRecords) skipped.set(input.name, (await store.skippedRecordsOf('raw-pages', input.key)).length);
 
       const expectations = inputs.flatMap((input) => expectedDocuments(input).map(({ docId, expect }) => expectationOf(docId, expect, documents.get(docId) ?? null)));
       const known = new Set(inputs.filter((input) => KNOWN_DEFECTS[input.name]).flatMap((input) => expectedDocuments(input).map(({ docId }) => docId)));
@@ -113,6 +116,11 @@ export function badInputSuite(getServers: () => LocalServers): void {
         if (defect) console.log(`KNOWN DEFECT: bad input "${input.name}": ${defect}`);
         // The handler reports failures by the object's docId (a container's records fail with their object).
         const failure = run.failures[documentIdFor('raw-pages', input.key)];
+        if (input.skippedRecords) {
+          // A crawl file with no page record has no document to check: it must not fail, and its records are listed.
+          expect(failure, input.name).toBeUndefined();
+          expect(skipped.get(input.name), `${input.name}: records listed as skipped`).toBe(input.skippedRecords());
+        }
         for (const { docId, expect: wanted } of expectedDocuments(input)) checkDocument(`${input.name} (${docId.slice(-40)})`, wanted, documents.get(docId), failure);
       });
     }

@@ -124,7 +124,8 @@ describe('a merge killed halfway through relabelling is finished by the redelive
   const older = makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [1]), claimed: '2019-01-01' });
   // Near-duplicate of `older` (shares its band 0), but shares no band with the bridge: only the member log finds it.
   const olderCopy = makeAnalysis({ text: editWords(ARTICLE_A, { Tuesday: 'Wednesday' }), simhash: flipBits(BASE, [1, 17, 33, 50]), claimed: '2020-01-01' });
-  // Holds both articles: a near-duplicate of `earliest` and of `older`, which are not near-duplicates of each other.
+  // Holds both articles: a near-duplicate of `earliest` and of `older` (containment 1, Jaccard about 0.4: the store
+  // below lowers minContainedJaccard to 0.3 for it), which are not near-duplicates of each other.
   const bridge = makeAnalysis({ text: `${ARTICLE_A} ${ARTICLE_B}`, simhash: bridgeHash, claimed: '2021-01-01' });
 
   it('every member of the merged-away cluster ends in the final cluster; nothing stale, nothing written twice', async () => {
@@ -134,7 +135,7 @@ describe('a merge killed halfway through relabelling is finished by the redelive
     // The bridge merges older's cluster into earliest's; the relabel of older-copy fails.
     let armed = false; // only once the bridge arrives: older-copy's own first label must go through
     const fault = failOnce(client, 'before', (command, input) => armed && command.startsWith('UpdateItem') && input.includes(`DOC#${olderCopyId}`) && input.includes('clusterId'));
-    const store: Store = createStore({ client, tableName: table, config: { maxDistance: 3, minSimilarity: 0.5 } });
+    const store: Store = createStore({ client, tableName: table, config: { maxDistance: 3, minSimilarity: 0.5, minContainedJaccard: 0.3 } });
     try {
       await store.recordDocument(ref('earliest.html'), earliest);
       await store.recordDocument(ref('older.html'), older);

@@ -5,6 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import { REJECT_CODES, type RejectCode } from '../../functions/core/errors.ts';
 import { articleHtml, inventedArticle } from '../reliability/pages.ts';
+import { badWarcInputs } from './bad-warcs.ts';
 import { nestedDivPage, tablePage } from './large-pages.ts';
 import { seededRandom } from './random.ts';
 import { concatBytes } from './warc-writer.ts';
@@ -20,14 +21,19 @@ export interface BadInput {
   /** What it is, e.g. `gzip bomb`. */
   name: string;
   key: string;
-  /** Built on demand (the 50 MB page). */
-  bytes(): Uint8Array;
+  /** Built on demand (the 50 MB page; crawl files, written with warcio, asynchronously). */
+  bytes(): Uint8Array | Promise<Uint8Array>;
   /** Stored Content-Type; absent: the object is stored with none given. */
   contentType?: string;
   /** For the object's own document (a single page); a WARC or JSONL object has `records` instead. */
   expect: BadInputExpectation;
-  /** A container object (WARC, JSONL): what each record (by recordId) must end as; none may be lost. */
+  /**
+   * A container object (WARC, JSONL): what each record (by recordId) must end as; none may be lost. A crawl file
+   * written with warcio (bad-warcs.ts) knows its record ids only once `bytes()` was built.
+   */
   records?: { recordId: string; expect: BadInputExpectation }[];
+  /** A crawl file: how many of its records must be listed as skipped (no page), once `bytes()` was built. */
+  skippedRecords?(): number;
 }
 
 const encoder = new TextEncoder();
@@ -264,5 +270,7 @@ export function badInputs(prefix = 'bad/'): BadInput[] {
     { name: '8.4 MB table page', key: k('large-table-8mb.html'), bytes: () => utf8(tablePage(8_400_000)), contentType: 'text/html', expect: { status: 'recorded', title: 'A large table' } },
     { name: '15 MB table page', key: k('large-table-15mb.html'), bytes: () => utf8(tablePage(15_000_000)), contentType: 'text/html', expect: { status: 'recorded', title: 'A large table' } },
     ...itemLimitInputs(k),
+    // Damaged and odd crawl files, UTF-16 without a BOM.
+    ...badWarcInputs(prefix),
   ];
 }

@@ -109,3 +109,60 @@ export function wrapInTemplate(text: string, templateSeed: number): string {
   const template = siteTemplate(templateSeed);
   return `${template.header}\n\n${text}\n\n${template.footer}`;
 }
+
+/**
+ * A page of an invented site whose template is heavy (navigation, a sidebar of teasers, an about box, a footer:
+ * about 150 words shared by every page of the site) around `article`. With a short article the page is mostly
+ * template: the case where containment alone calls two different pages of one site copies.
+ */
+export function inHeavyTemplate(article: string, templateSeed: number): string {
+  const random = seededRandom(templateSeed);
+  const template = siteTemplate(templateSeed);
+  const teasers = Array.from({ length: 6 }, () => inventedSentence(random, 7 + Math.floor(random() * 5))).join('\n');
+  const about = Array.from({ length: 3 }, () => inventedSentence(random, 12)).join(' ');
+  return `${template.header}\n\n${article}\n\nRead more\n${teasers}\n\nAbout us\n${about}\n\n${template.footer}`;
+}
+
+/** The first `words` words of a text (a short page, a teaser). */
+export function firstWords(text: string, words: number): string {
+  return text.split(/\s+/).slice(0, words).join(' ');
+}
+
+/** Reader replies in everyday English, written here (no corpus text); `{topic}` is filled with a word of the article. */
+const REPLY_TEMPLATES = [
+  'I read this twice and I still do not understand why nobody mentions {topic}.',
+  'Great article, thanks for posting it!',
+  'Does anyone know where the figures about {topic} come from?',
+  'This is exactly what I said last year and everybody laughed at me.',
+  "You can't be serious. The {topic} part is pure speculation.",
+  'Not sure I agree with you on {topic}, but it is an interesting read.',
+  'Wow. Just wow!',
+  'We had the same thing happen in our town and nobody cared.',
+  'Why does the media never ask the obvious questions?',
+  "I'm sharing this with my family, they need to see it.",
+  'Sounds like the usual story to me, same as every other time.',
+  'My grandfather used to talk about {topic} all the time, he would not be surprised.',
+  'Who wrote this? The second half makes no sense at all?',
+  "They'll never admit it, you watch.",
+  'Finally someone says it!',
+  'I think you are missing the bigger picture here, the {topic} question is only a small part of it.',
+];
+
+/** The longest words of a text (topics a reader would pick up). */
+function topicsOf(text: string): string[] {
+  const words = [...new Set(text.toLowerCase().match(/\p{L}{7,}/gu) ?? [])];
+  return words.length > 0 ? words : ['this'];
+}
+
+/**
+ * `count` reader replies as bare paragraphs: no name, no timestamp, no "Reply" (what the unmarked-comment
+ * extraction must cut). Deterministic for a seed.
+ */
+export function bareReplies(article: string, count: number, seed: number): string[] {
+  const random = seededRandom(seed);
+  const topics = topicsOf(article);
+  return Array.from({ length: count }, () => {
+    const template = REPLY_TEMPLATES[Math.floor(random() * REPLY_TEMPLATES.length)]!;
+    return template.replace('{topic}', topics[Math.floor(random() * topics.length)]!);
+  });
+}

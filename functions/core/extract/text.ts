@@ -1,6 +1,7 @@
 import { InputRejected, REJECT_CODES } from '../errors.ts';
 import type { ExtractedPage } from '../types.ts';
 import { findArticleStart, readArticle } from './text-article.ts';
+import { trailingCommentsStart } from './trailing-comments.ts';
 import { isProse, isTitleLike, wordCount } from './text-lines.ts';
 import { isBoilerplate, joinParagraphs, splitParagraphs, type Paragraph } from './text-units.ts';
 
@@ -17,7 +18,8 @@ import { isBoilerplate, joinParagraphs, splitParagraphs, type Paragraph } from '
  *    belong to it when on-topic prose of the same profile follows them. It ends at a comment marker (name +
  *    timestamp, "Reply", "N comments", "x says:"), at site furniture (share bars, "Related posts", copyright), or
  *    at a change of profile: a user handle, conversational or off-topic text after short lines, or trailing
- *    conversational, off-topic paragraphs (an unsigned reply) (text-article.ts).
+ *    conversational, off-topic paragraphs (an unsigned reply) (text-article.ts), or at a trailing run of short
+ *    paragraphs in a reader's voice with no marker at all (trailing-comments.ts, shared with the HTML extraction).
  * 4. After the article: furniture is boilerplate, everything else is comments.
  * So a repost of the same article under other headers, footers and comments gives the same mainText.
  */
@@ -28,7 +30,11 @@ export function extractFromText(text: string): ExtractedPage {
   const start = findArticleStart(paragraphs);
   const headerEnd = start < 0 ? leadingBoilerplateEnd(paragraphs) : start;
   const header = paragraphs.slice(0, headerEnd);
-  const { article, end } = start < 0 ? { article: [], end: headerEnd } : readArticle(paragraphs, start);
+  const { article: read, end: readEnd } = start < 0 ? { article: [], end: headerEnd } : readArticle(paragraphs, start);
+  // Unsigned replies with no marker at all, past what readArticle's profile checks cut (trailing-comments.ts).
+  const repliesStart = trailingCommentsStart(read.map((paragraph) => paragraph.text));
+  const article = read.slice(0, repliesStart);
+  const end = readEnd - (read.length - repliesStart);
 
   const title = start < 0 ? null : titleOf(header);
   const tail = paragraphs.slice(end);

@@ -11,7 +11,7 @@ import type { ContainerKind } from './types.ts';
  */
 export const HEAD_BYTES = 8192;
 
-const WARC_NAME = /\.warc$/;
+const WARC_NAME = /\.(warc|arc)$/;
 const WARC_TYPES = new Set(['application/warc']);
 const JSONL_NAME = /\.(jsonl|ndjson|jsonlines)$/;
 const JSONL_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/jsonlines']);
@@ -21,6 +21,8 @@ const latin1 = new TextDecoder('latin1');
 export function detectContainer(hints: InputHints, head: Uint8Array): ContainerKind {
   const start = latin1.decode((isGzip(head) ? inflatePrefix(head) : head).subarray(0, HEAD_BYTES)).replace(/^\xEF\xBB\xBF/, '');
   if (/^WARC\/\d/.test(start)) return 'warc';
+  // An ARC file (the web archive format before WARC) opens with its `filedesc://` header record: read as a WARC is.
+  if (/^filedesc:\/\//.test(start)) return 'warc';
 
   const name = (hints.fileName ?? '').toLowerCase().replace(/\.gz$/, '');
   const mime = hints.contentType?.split(';')[0]?.trim().toLowerCase() ?? '';

@@ -22,21 +22,30 @@ export { findRecordStart } from './resync.ts';
 export async function* splitRecords(stream: AsyncIterable<Uint8Array>, hints: InputHints, config: CoreConfig, start?: StreamStart): AsyncGenerator<PageRecord> {
   if (start) {
     // A range of a big object: the stream starts at a record boundary, with offsets and line numbers counted from there.
-    if (start.kind === 'warc') yield* splitWarc(stream, config, start.compressed, start.offset);
+    if (start.kind === 'warc') yield* shiftedIds(splitWarc(stream, config, hints.fileName), start.offset);
     else yield* splitJsonl(start.compressed ? gunzipChunks(stream) : stream, config, start);
     return;
   }
   const { head, stream: whole } = await peekHead(stream, HEAD_BYTES);
   switch (detectContainer(hints, head)) {
     case 'warc':
-      // warcio inflates per-record gzip itself and reports offsets in the compressed file.
-      yield* splitWarc(whole, config, isGzip(head) || /\.gz$/i.test(hints.fileName ?? ''));
+      // WARC and ARC, plain or gzip (told by the bytes); record ids are offsets in the stored file.
+      yield* splitWarc(whole, config, hints.fileName);
       return;
     case 'jsonl':
       yield* splitJsonl(isGzip(head) ? gunzipChunks(whole) : whole, config);
       return;
     case 'single':
       yield await singlePage(whole, hints, config);
+  }
+}
+
+/** Record ids of a WARC read from byte `base` of the stored file (`@<offset>`, `@<offset>+<n>`) as offsets in the whole file. */
+async function* shiftedIds(records: AsyncGenerator<PageRecord>, base: number): AsyncGenerator<PageRecord> {
+  const shift = (recordId: string): string => (base === 0 ? recordId : recordId.replace(/^@(\d+)/, (_, offset: string) => `@${Number(offset) + base}`));
+  for await (const record of records) {
+    const refersTo = record.refersTo?.recordId ? { refersTo: { ...record.refersTo, recordId: shift(record.refersTo.recordId) } } : {};
+    yield { ...record, recordId: shift(record.recordId), ...refersTo };
   }
 }
 

@@ -24,17 +24,20 @@ export interface PageRecord {
    */
   recordId: string;
   /**
-   * Where the record starts, in bytes of the stored file (WARC: its gzip member for compressed files; JSONL: its line,
-   * in the inflated stream when the file is gzipped). Ranges of a big object are cut and resumed at these.
+   * Where the record starts, in bytes of the stored file (JSONL: its line, in the inflated stream when the file is
+   * gzipped; WARC: in its recordId). Ranges of a big object are cut and resumed at these.
    */
   offset?: number;
-  kind: 'page' | 'revisit';
+  /** 'skipped': a record that is not a page (request, warcinfo, image, redirect...), listed with its `skipReason`. */
+  kind: 'page' | 'revisit' | 'skipped';
   /** The page payload (HTTP body of a WARC response, block of a resource, html/text of a JSONL line); empty for revisits and errors. */
   bytes: Uint8Array;
   /** What is known about this record: url, contentType, metadata.published (JSONL). Object-level hints are not inherited. */
   hints: InputHints;
   /** When the page was captured (WARC-Date, JSONL scrapedAt), as written there. Never the date the page claims. */
   captureDate?: string;
+  /** For skipped records: why the record is not a page, e.g. `request record`, `response record of type image/png, not a page`. */
+  skipReason?: string;
   /** For revisits: the capture this one repeats. */
   refersTo?: RevisitTarget;
   /** The record cannot be read (truncated, over a limit, bad JSON line): the handler records it as rejected with this code. */

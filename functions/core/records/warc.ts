@@ -1,114 +1,197 @@
-import { LimitReader, WARCParser, type WARCRecord } from 'warcio';
+import { AsyncIterReader, LimitReader, WARCParser, type WARCRecord } from 'warcio';
 import type { CoreConfig } from '../config.ts';
 import { REJECT_CODES, type RejectCode } from '../errors.ts';
 import type { InputHints } from '../types.ts';
-import { collectUpTo, concatBytes } from './stream.ts';
+import { ByteSource } from './byte-source.ts';
+import { frameRecords, MAX_HEADER_BYTES, type FormatState, type Frame } from './frames.ts';
+import { gzipMembers, type GzipMember } from './gzip-members.ts';
+import { collectUpTo, isGzip } from './stream.ts';
 import type { PageRecord, RevisitTarget } from './types.ts';
 
 /**
- * Splits a WARC file (plain, or one gzip member per record as wget, Heritrix, Browsertrix and warcio write it)
- * into page records, streaming: only the current record's payload is held, capped at config.maxInputBytes.
+ * Splits a WARC file (plain, or one gzip member per record as wget, Heritrix, Browsertrix and warcio write it, or
+ * gzipped whole) or an ARC file into page records, streaming: only the current record is held, capped at
+ * config.maxInputBytes (plus its headers).
+ *
+ * Where records begin and end is found first (frames.ts: Content-Length checked against where the next record begins;
+ * gzip-members.ts: gzip members), then warcio parses each record alone. Damage costs only its own span: garbage between
+ * gzip members or records, a wrong Content-Length, a corrupt member are each rejected as `damaged` with their byte
+ * range, and reading goes on at the next gzip member or `WARC/` line. A file that ends inside a record ends with that
+ * record rejected as `truncated` (`truncated-gzip` for a gzip file).
  *
  * Which records become pages:
  * - `response` (2xx status) and `resource` records whose content type is a page (see PAGE_TYPES) or unstated;
  *   the HTTP body is de-chunked and content-decoded by warcio.
  * - `revisit` records become kind 'revisit' (no bytes) with what they refer to.
- * - Skipped: `request`, `warcinfo`, `metadata`, `conversion`, `continuation`; responses that are not 2xx
- *   (redirects and error pages carry no article); and images, scripts, styles, fonts, media, PDFs...
- *   A crawl WARC holds mostly such subresources, and recording each as a rejected 'binary' document would
- *   bury the pages in noise.
- * - A record that cannot be read yields a record with `error`: over the size limit ('too-large', and splitting
- *   goes on past it), or cut short / malformed (then splitting stops: nothing after it can be trusted).
+ * - Skipped, each with its reason (kind 'skipped'): `request`, `warcinfo`, `metadata`, `conversion`, `continuation`;
+ *   responses that are not 2xx (redirects and error pages carry no article); and images, scripts, styles, fonts,
+ *   media, PDFs... A crawl WARC holds mostly such subresources, and recording each as a rejected 'binary' document
+ *   would bury the pages in noise.
+ * - A record over the size limit is rejected 'too-large' and splitting goes on past it.
  */
 
 /** Content types (without parameters) taken as pages; records with no stated type are kept too and left to the core's sniffing. */
 const PAGE_TYPES = new Set(['text/html', 'application/xhtml+xml', 'text/plain']);
 const PAGE_RECORD_TYPES = new Set(['response', 'resource', 'revisit']);
 
-type Classified = { take: false } | { take: true; kind: PageRecord['kind']; contentType: string | undefined };
+type Classified = { take: false; reason: string } | { take: true; kind: 'page' | 'revisit'; contentType: string | undefined };
 
-export async function* splitWarc(
-  stream: AsyncIterable<Uint8Array>,
-  config: CoreConfig,
-  compressed: boolean,
-  /** Where the stream starts in the stored file (a range of a big WARC begins at a record boundary). */
-  baseOffset = 0,
-): AsyncGenerator<PageRecord> {
-  const received = new ReceivedBytes();
-  const parser = new WARCParser(received.count(stream));
-  const cutCode: RejectCode = compressed ? REJECT_CODES.truncatedGzip : REJECT_CODES.truncated;
+interface SplitContext {
+  config: CoreConfig;
   /** Earlier page records of this object, by WARC-Record-ID and by `uri date`, so revisits can name them. */
-  const seen = new Map<string, string>();
-  const ids = new RecordIds(compressed, received, baseOffset);
-  let lastBlockEnd = 0;
+  seen: Map<string, string>;
+  /** Code for a record the file ends inside. */
+  cutCode: RejectCode;
+}
 
-  for (;;) {
-    let record: WARCRecord | null;
-    try {
-      record = await parser.parse();
-    } catch (error) {
-      received.rethrowSourceError();
-      const recordId = ids.at(parser.offset);
-      yield failed(recordId, {}, undefined, cutCode, `WARC record ${recordId} cannot be parsed: ${(error as Error).message}`);
-      return;
-    }
-    if (!record) {
-      // warcio ends quietly on a gzip member cut short (pako yields nothing of it) and on a few bytes of a
-      // next record (taken as leftover newlines): bytes received past the last whole record are a cut record.
-      const parsedUpTo = compressed ? parser._reader.getRawOffset() : lastBlockEnd;
-      const cutAt = received.firstDataAfter(parsedUpTo);
-      if (cutAt !== null) {
-        const recordId = ids.at(cutAt);
-        const message = `WARC file ends inside record ${recordId}: its last ${received.total - cutAt} bytes are not a whole record`;
-        yield failed(recordId, {}, undefined, cutCode, message);
-      }
-      return;
-    }
-
-    const recordId = ids.at(parser.offset);
-    const url = record.warcTargetURI ?? undefined;
-    const captureDate = record.warcDate ?? undefined;
-    const malformed = checkHeaders(record);
-    if (malformed) {
-      yield failed(recordId, { url }, captureDate, cutCode, `WARC record ${recordId} ${malformed}`);
-      return;
-    }
-
-    const classified = classify(record);
-    const limit = classified.take && classified.kind === 'page' ? config.maxInputBytes : 0;
-    let block;
-    try {
-      block = await collectUpTo(record.reader, limit, true);
-    } catch (error) {
-      received.rethrowSourceError();
-      yield failed(recordId, { url }, captureDate, cutCode, `WARC record ${recordId} cannot be read: ${(error as Error).message}`);
-      return;
-    }
-    lastBlockEnd = parser._reader.getRawOffset();
-    const missing = record.reader instanceof LimitReader ? record.reader.limit : 0;
-    if (missing > 0) {
-      // warcio would loop forever skipping past the end of a cut file, so stop here.
-      const message = `WARC ${record.warcType} record ${recordId} is cut short: the file ends ${missing} bytes before the record does`;
-      yield failed(recordId, { url }, captureDate, cutCode, message);
-      return;
-    }
-    if (!classified.take) continue;
-
-    const hints: InputHints = dropUndefined({ url, contentType: classified.contentType });
-    if (classified.kind === 'revisit') {
-      yield dropUndefined({ recordId, kind: 'revisit', bytes: new Uint8Array(), hints, captureDate, refersTo: revisitTarget(record, seen) });
-      continue;
-    }
-    remember(record, recordId, seen);
-    if (block.overLimit) {
-      const message = `WARC record ${recordId} has a payload of ${block.seenBytes} bytes, over the limit of ${config.maxInputBytes}`;
-      yield failed(recordId, hints, captureDate, REJECT_CODES.tooLarge, message);
-      continue;
-    }
-    const payload = await decodePayload(record, block.bytes, config);
-    if ('error' in payload) yield failed(recordId, hints, captureDate, payload.error.code, `WARC record ${recordId}: ${payload.error.message}`);
-    else yield dropUndefined({ recordId, kind: 'page', bytes: payload.bytes, hints, captureDate });
+/**
+ * `fileName` decides what the bytes cannot when the file's first bytes are damaged: gzip (`.gz`) or not, ARC (`.arc`)
+ * or WARC.
+ */
+export async function* splitWarc(stream: AsyncIterable<Uint8Array>, config: CoreConfig, fileName = ''): AsyncGenerator<PageRecord> {
+  const gzipName = /\.gz$/i.test(fileName);
+  const source = new ByteSource(stream);
+  const first = source.peek(Math.min(await source.fill(16), 16));
+  const startsRecord = /^(WARC\/|filedesc:)/.test(new TextDecoder('latin1').decode(first));
+  const compressed = isGzip(first) || (first.length === 1 && first[0] === 0x1f) || (gzipName && !startsRecord);
+  const context: SplitContext = { config, seen: new Map(), cutCode: compressed ? REJECT_CODES.truncatedGzip : REJECT_CODES.truncated };
+  const holdLimit = config.maxInputBytes + MAX_HEADER_BYTES;
+  const format: FormatState = /\.arc(\.gz)?$/i.test(fileName) ? { arc: true } : {};
+  if (first.length === 0) {
+    yield failed('@0', {}, undefined, REJECT_CODES.empty, 'WARC file is empty (0 bytes)');
+    return;
   }
+  if (!compressed) {
+    for await (const frame of frameRecords(source, { holdLimit, describe: String }, format)) yield* recordsOfFrame(frame, `@${frame.offset}`, context);
+    return;
+  }
+  for await (const unit of gzipMembers(source)) {
+    if (unit.kind === 'damaged') {
+      yield failed(`@${unit.start}`, {}, undefined, REJECT_CODES.damaged, `WARC file: ${unit.message}`);
+      continue;
+    }
+    yield* recordsOfMember(unit, context, holdLimit, format);
+  }
+}
+
+/**
+ * The records of one gzip member: the first is `@<member offset>`, later ones (a file gzipped whole) `@<member offset>+<n>`,
+ * n counting every record of the member. A member cut short or corrupt makes its last record (or, when it ended on a
+ * record boundary, one more record id) a rejection.
+ */
+async function* recordsOfMember(member: GzipMember, context: SplitContext, holdLimit: number, format: FormatState): AsyncGenerator<PageRecord> {
+  const inner = new ByteSource(member.chunks);
+  const describe = (offset: number): string => `${offset} (inflated) of the gzip member at ${member.start}`;
+  let index = 0;
+  let problemSaid = false;
+  for await (const frame of frameRecords(inner, { holdLimit, describe }, format)) {
+    const recordId = index === 0 ? `@${member.start}` : `@${member.start}+${index}`;
+    index++;
+    const problem = member.problem();
+    if (problem && ((frame.kind === 'record' && frame.endsUnit) || (frame.kind === 'damaged' && frame.cut))) {
+      problemSaid = true;
+      const url = frame.kind === 'damaged' ? frame.url : undefined;
+      yield failed(recordId, { url }, undefined, problem.cut ? REJECT_CODES.truncatedGzip : REJECT_CODES.damaged, `WARC record ${recordId}: ${problem.message}`);
+      continue;
+    }
+    if (frame.kind === 'damaged' && frame.cut) {
+      // The member is whole, so the record is not cut by the end of the file: its Content-Length runs past its member.
+      const message = `WARC record ${recordId}: ${frame.message} (its gzip member ends there: its Content-Length is too large)`;
+      yield failed(recordId, { url: frame.url }, undefined, REJECT_CODES.damaged, message);
+      continue;
+    }
+    yield* recordsOfFrame(frame, recordId, context);
+  }
+  const problem = member.problem();
+  if (problem && !problemSaid) {
+    const recordId = index === 0 ? `@${member.start}` : `@${member.start}+${index}`;
+    yield failed(recordId, {}, undefined, problem.cut ? REJECT_CODES.truncatedGzip : REJECT_CODES.damaged, `WARC record ${recordId}: ${problem.message}`);
+  }
+}
+
+async function* recordsOfFrame(frame: Frame, recordId: string, context: SplitContext): AsyncGenerator<PageRecord> {
+  if (frame.kind === 'damaged') {
+    const notPage = frame.record ? await notPageReason(frame.record) : null;
+    if (notPage) {
+      // A request (or other record that is no page) with a wrong length: nothing is lost, but the damage is said.
+      yield { recordId, kind: 'skipped', bytes: new Uint8Array(), hints: dropUndefined({ url: frame.url }), skipReason: `${notPage}; ${frame.message}` };
+      return;
+    }
+    yield failed(recordId, { url: frame.url }, undefined, frame.cut ? context.cutCode : REJECT_CODES.damaged, `WARC record ${recordId}: ${frame.message}`);
+    return;
+  }
+  // Each record is parsed alone: warcio cannot read past its end whatever its HTTP headers look like.
+  const parser = parserOf(frame.kind === 'record' ? [frame.bytes] : prepend(frame.head, frame.block));
+  let record: WARCRecord | null;
+  try {
+    record = await parser.parse();
+  } catch (error) {
+    yield failed(recordId, {}, undefined, REJECT_CODES.damaged, `WARC record ${recordId} cannot be parsed: ${(error as Error).message}`);
+    return;
+  }
+  if (!record) return;
+  yield* pageOfRecord(record, recordId, context);
+}
+
+/** Why the record in `bytes` would be skipped (not a page), or null when it is a page record or cannot be parsed. */
+async function notPageReason(bytes: Uint8Array): Promise<string | null> {
+  try {
+    const record = await parserOf([bytes]).parse();
+    const classified = record && !checkHeaders(record) ? classify(record) : null;
+    return classified && !classified.take ? classified.reason : null;
+  } catch {
+    return null;
+  }
+}
+
+/** warcio's parser over one record's bytes, already inflated: no gzip sniffing (warcio would try pako on each record). */
+function parserOf(source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): WARCParser {
+  return new WARCParser(new AsyncIterReader(source, null));
+}
+
+async function* prepend(head: Uint8Array, rest: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield head;
+  yield* rest;
+}
+
+async function* pageOfRecord(record: WARCRecord, recordId: string, context: SplitContext): AsyncGenerator<PageRecord> {
+  const { config, seen } = context;
+  const url = record.warcTargetURI ?? undefined;
+  const captureDate = record.warcDate ?? undefined;
+  const malformed = checkHeaders(record);
+  if (malformed) {
+    yield failed(recordId, { url }, captureDate, REJECT_CODES.damaged, `WARC record ${recordId} ${malformed}`);
+    return;
+  }
+
+  const classified = classify(record);
+  const limit = classified.take && classified.kind === 'page' ? config.maxInputBytes : 0;
+  const block = await collectUpTo(record.reader, limit, true);
+  const missing = record.reader instanceof LimitReader ? record.reader.limit : 0;
+  if (missing > 0) {
+    const message = `WARC ${record.warcType} record ${recordId} is cut short: the file ends ${missing} bytes before the record does`;
+    yield failed(recordId, { url }, captureDate, context.cutCode, message);
+    return;
+  }
+  if (!classified.take) {
+    yield dropUndefined({ recordId, kind: 'skipped' as const, bytes: new Uint8Array(), hints: dropUndefined({ url }), captureDate, skipReason: classified.reason });
+    return;
+  }
+
+  const hints: InputHints = dropUndefined({ url, contentType: classified.contentType });
+  if (classified.kind === 'revisit') {
+    yield dropUndefined({ recordId, kind: 'revisit', bytes: new Uint8Array(), hints, captureDate, refersTo: revisitTarget(record, seen) });
+    return;
+  }
+  remember(record, recordId, seen);
+  if (block.overLimit) {
+    const message = `WARC record ${recordId} has a payload of ${block.seenBytes} bytes, over the limit of ${config.maxInputBytes}`;
+    yield failed(recordId, hints, captureDate, REJECT_CODES.tooLarge, message);
+    return;
+  }
+  const payload = await decodePayload(record, block.bytes, config);
+  if ('error' in payload) yield failed(recordId, hints, captureDate, payload.error.code, `WARC record ${recordId}: ${payload.error.message}`);
+  else yield dropUndefined({ recordId, kind: 'page', bytes: payload.bytes, hints, captureDate });
 }
 
 /** Why the record's WARC headers cannot be trusted (a file cut inside them, or not a WARC record at all), or null. */
@@ -122,13 +205,13 @@ function checkHeaders(record: WARCRecord): string | null {
 
 function classify(record: WARCRecord): Classified {
   const type = record.warcType;
-  if (!PAGE_RECORD_TYPES.has(type)) return { take: false };
+  if (!PAGE_RECORD_TYPES.has(type)) return { take: false, reason: `${type} record` };
   const http = record.httpHeaders;
   const contentType = (type === 'resource' ? record.warcContentType : http?.headers.get('Content-Type')) ?? undefined;
   const mime = contentType?.split(';')[0]?.trim().toLowerCase();
-  if (mime && !PAGE_TYPES.has(mime)) return { take: false };
+  if (mime && !PAGE_TYPES.has(mime)) return { take: false, reason: `${type} record of type ${mime}, not a page` };
   const status = Number(http?.statusCode ?? 200);
-  if (type === 'response' && !(status >= 200 && status < 300)) return { take: false };
+  if (type === 'response' && !(status >= 200 && status < 300)) return { take: false, reason: `${type} record with HTTP status ${http?.statusCode}, not a page` };
   return { take: true, kind: type === 'revisit' ? 'revisit' : 'page', contentType };
 }
 
@@ -158,71 +241,6 @@ function revisitTarget(record: WARCRecord, seen: Map<string, string>): RevisitTa
   const warcRecordId = record.warcHeader('WARC-Refers-To') ?? undefined;
   const recordId = (warcRecordId && seen.get(warcRecordId)) || (uri && date ? seen.get(`${uri} ${date}`) : undefined);
   return dropUndefined({ uri, date, digest: record.warcPayloadDigest ?? undefined, recordId, warcRecordId });
-}
-
-/**
- * Record ids from warcio's offsets. In a plain file and in per-record gzip (the WARC norm) the offset is where the
- * record starts in the stored file. A gzip member holding several records (a whole file gzipped at once) has
- * one offset for all of them, so the later ones become `@<member offset>+<n>`. warcio reports the end of
- * the file as the offset of records it had already inflated when the member ended; no record starts at the
- * end of what was received, so those are numbered in the member they came from, whatever the chunking.
- */
-class RecordIds {
-  private memberStart = -1;
-  private inMember = 0;
-
-  constructor(
-    private readonly compressed: boolean,
-    private readonly received: ReceivedBytes,
-    private readonly base: number,
-  ) {}
-
-  at(offset: number): string {
-    if (!this.compressed) return `@${this.base + offset}`;
-    if (offset !== this.memberStart && offset < this.received.total) {
-      this.memberStart = offset;
-      this.inMember = 0;
-      return `@${this.base + offset}`;
-    }
-    this.inMember++;
-    return `@${this.base + Math.max(this.memberStart, 0)}+${this.inMember}`;
-  }
-}
-
-/** Counts the bytes of a stream as warcio pulls them, keeping the last few to tell a clean end from a cut one. */
-class ReceivedBytes {
-  static readonly TAIL = 64;
-  total = 0;
-  private tail: Uint8Array = new Uint8Array();
-  private sourceError: { error: unknown } | null = null;
-
-  async *count(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-    try {
-      for await (const chunk of stream) {
-        this.total += chunk.length;
-        const kept = this.tail.subarray(Math.max(0, this.tail.length - (ReceivedBytes.TAIL - chunk.length)));
-        this.tail = concatBytes([kept, chunk.subarray(Math.max(0, chunk.length - ReceivedBytes.TAIL))]);
-        yield chunk;
-      }
-    } catch (error) {
-      this.sourceError = { error };
-      throw error;
-    }
-  }
-
-  /** A failure of the stream itself (network) is transient: it is thrown for a retry, never recorded as a rejected record. */
-  rethrowSourceError(): void {
-    if (this.sourceError) throw this.sourceError.error;
-  }
-
-  /** Where the first byte other than CR/LF (the separator after a WARC record) was received past `offset`, or null if none was. */
-  firstDataAfter(offset: number): number | null {
-    const extra = this.total - offset;
-    if (extra <= 0) return null;
-    if (extra > this.tail.length) return offset;
-    const index = this.tail.subarray(this.tail.length - extra).findIndex((byte) => byte !== 0x0a && byte !== 0x0d);
-    return index < 0 ? null : offset + index;
-  }
 }
 
 function failed(recordId: string, hints: InputHints, captureDate: string | undefined, code: RejectCode, message: string): PageRecord {

@@ -1,0 +1,83 @@
+/**
+ * Reader comments with no markup (no names, timestamps or "Reply"): appended as bare paragraphs to a plain-text
+ * scrape, or as plain <p> elements inside the HTML article. They are cut and reported (commentsCut), so a repost
+ * with them stays a near-duplicate of the article alone, and different articles with them never match.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzePage } from '../../functions/core/analyze.ts';
+import { extractFromText } from '../../functions/core/extract.ts';
+import { trailingCommentsStart } from '../../functions/core/extract/trailing-comments.ts';
+import { compareFingerprints } from '../../functions/core/fingerprint.ts';
+import type { PageAnalysis } from '../../functions/core/types.ts';
+import { readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
+import { bareReplies } from '../support/reposts.ts';
+
+const encoder = new TextEncoder();
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** An article page whose paragraphs (comments included, if any) are plain <p> elements of one <article>. */
+function articleHtml(title: string, paragraphs: string[]): Uint8Array {
+  return encoder.encode(
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>` +
+      `<nav><a href="/">Home</a> | <a href="/news">News</a></nav><article><h1>${escapeHtml(title)}</h1>\n` +
+      `${paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}\n</article><footer>Copyright 2024</footer></body></html>`,
+  );
+}
+
+const analyzeText = (text: string, name = 'page.txt'): PageAnalysis => analyzePage(encoder.encode(text), { fileName: name });
+const paragraphsOf = (text: string): string[] => text.split(/\n+/).map((paragraph) => paragraph.trim()).filter(Boolean);
+const articleBodies = (): string[] => Object.values(readCorpusJson<Record<string, { articleBody: string }>>('article-extraction-benchmark', 'ground-truth.json')).map((entry) => entry.articleBody);
+
+describe('reader comments without markup', () => {
+  it('the seed with its comments as bare <p> inside the article: comments cut, near-duplicate of the article alone and of the seed page', () => {
+    const seedText = readCorpusBytes(...SEED_PAGE).toString('utf8');
+    const seed = extractFromText(seedText);
+    const article = seed.mainText.split('\n\n');
+    // The seed's comments without their name-and-timestamp lines: nothing marks them as comments any more.
+    const bareComments = seed.commentsText.split('\n\n').filter((paragraph) => !/\d{4} at \d{1,2}:\d{2}/.test(paragraph));
+    const alone = analyzePage(articleHtml('Story', article), { fileName: 'alone.html' });
+    const withComments = analyzePage(articleHtml('Story', [...article, ...bareComments]), { fileName: 'with-comments.html' });
+    const asText = analyzeText([...article, ...bareComments].join('\n\n'));
+    const toAlone = compareFingerprints(alone, withComments);
+    const toSeed = compareFingerprints(analyzePage(readCorpusBytes(...SEED_PAGE), { fileName: 'seed.txt' }), withComments);
+    console.log(
+      `seed article + ${bareComments.length} bare comments: HTML commentsCut ${withComments.commentsCut}, text commentsCut ${asText.commentsCut}; ` +
+        `vs article alone distance ${toAlone.distance} similarity ${toAlone.similarity.toFixed(3)}; vs seed page similarity ${toSeed.similarity.toFixed(3)}`,
+    );
+    expect(withComments.commentsCut).toBeGreaterThan(0.8 * bareComments.join('\n\n').length);
+    expect(asText.commentsCut).toBeGreaterThan(0.8 * bareComments.join('\n\n').length);
+    expect(toAlone.nearDuplicate).toBe(true);
+    expect(toSeed.nearDuplicate).toBe(true);
+    expect(compareFingerprints(alone, asText).nearDuplicate).toBe(true);
+  });
+
+  it('finds >= 0.95 of reposts with 3-8 bare replies appended (plain text and HTML), never matches different articles with them', () => {
+    const bodies = articleBodies();
+    const originals = bodies.map((body) => analyzeText(body, 'original.txt'));
+    const reposts = { text: [] as PageAnalysis[], html: [] as PageAnalysis[] };
+    bodies.forEach((body, index) => {
+      const paragraphs = [...paragraphsOf(body), ...bareReplies(body, 3 + (index % 6), index)];
+      reposts.text.push(analyzeText(paragraphs.join('\n\n'), 'repost.txt'));
+      reposts.html.push(analyzePage(articleHtml(`Story ${index}`, paragraphs), { fileName: 'repost.html' }));
+    });
+    const figures: string[] = [];
+    for (const [form, pages] of Object.entries(reposts)) {
+      const found = pages.filter((page, index) => compareFingerprints(originals[index]!, page).nearDuplicate).length;
+      const cut = pages.filter((page) => page.commentsCut > 0).length;
+      // Different articles, both with replies drawn from the same phrases.
+      const falseMatches = pages.filter((page, index) => compareFingerprints(page, pages[(index + 1) % pages.length]!).nearDuplicate).length;
+      figures.push(`${form}: recall ${(found / pages.length).toFixed(3)}, replies cut in ${cut}/${pages.length}, false matches ${falseMatches}/${pages.length}`);
+      expect(found / pages.length).toBeGreaterThanOrEqual(0.95);
+      expect(falseMatches).toBe(0);
+    }
+    console.log(`reposts of ${bodies.length} articles with bare replies: ${figures.join('; ')}`);
+  });
+
+  it('never cuts the end of a real article: 0 of the extraction benchmark ground-truth bodies', () => {
+    const cut = articleBodies().filter((body) => {
+      const paragraphs = paragraphsOf(body);
+      return trailingCommentsStart(paragraphs) < paragraphs.length;
+    });
+    expect(cut).toHaveLength(0);
+  });
+});
