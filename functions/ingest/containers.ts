@@ -40,7 +40,7 @@ export interface TimeBudget {
 }
 
 export type RangeResult =
-  | { status: 'done'; records: number; objectFinished: boolean }
+  | { status: 'done'; records: number; skipped: number; objectFinished: boolean }
   /** Another version or a removal was applied: nothing more to do for this one. */
   | { status: 'stale' }
   /** Out of time: progress saved; the range must be continued by another invocation. `progressed`: records were done in this one. */
@@ -53,7 +53,7 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
   if (state.status === 'done') {
     // A redelivered finished range: one read. The last range may have died between its checkpoint and the finish.
     if (state.allDone && !state.finished) await finish(deps, ref);
-    return { status: 'done', records: 0, objectFinished: state.allDone };
+    return { status: 'done', records: 0, skipped: 0, objectFinished: state.allDone };
   }
   if (budget.remainingMs() < budget.marginMs) return { status: 'paused', records: state.progress.records, progressed: false };
 
@@ -69,7 +69,7 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
     let base = from;
     if (!cursor && range.index > 0) {
       const found = await skipToFirstRecord(body.chunks, container.compressed, range.end === null ? null : range.end - range.start);
-      if (!found) return await complete(deps, item, state.progress.records, 0, []);
+      if (!found) return await complete(deps, item, state.progress.records, 0, [], 0);
       stream = found.stream;
       base = from + found.skipped;
     }
@@ -87,6 +87,7 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
     let position = 0;
     // Records that are no page (request, warcinfo, image...) are listed with their reason, written before each checkpoint.
     let skipped: SkippedRecord[] = [];
+    let skippedCount = 0;
     const listSkipped = async (): Promise<void> => {
       if (skipped.length > 0) await deps.store.addSkippedRecords(ref, skipped);
       skipped = [];
@@ -111,6 +112,7 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
       if (range.end !== null && start.offset >= range.end) break; // the next range's first record
       if (record.kind === 'skipped') {
         skipped.push({ recordId: record.recordId, reason: record.skipReason ?? 'not a page', ...(record.hints.url ? { url: record.hints.url } : {}) });
+        skippedCount += 1;
         continue;
       }
       // A revisit names an earlier record: that one must be recorded first.
@@ -149,17 +151,17 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
       }
     }
     await drain();
-    return await complete(deps, item, done, unlinked, sinceCheckpoint);
+    return await complete(deps, item, done, unlinked, sinceCheckpoint, skippedCount);
   } finally {
     body.discard();
   }
 }
 
-async function complete(deps: RangeDeps, item: RangeWorkItem, records: number, unlinked: number, sinceCheckpoint: string[]): Promise<RangeResult> {
+async function complete(deps: RangeDeps, item: RangeWorkItem, records: number, unlinked: number, sinceCheckpoint: string[], skipped: number): Promise<RangeResult> {
   const saved = await deps.store.checkpointRange(item.object, item.range.index, { records, unlinked, done: true });
   if (saved.status === 'overtaken') return abandon(deps, item.object, saved.sequencer, sinceCheckpoint);
   if (saved.allDone) await finish(deps, item.object);
-  return { status: 'done', records, objectFinished: saved.allDone };
+  return { status: 'done', records, skipped, objectFinished: saved.allDone };
 }
 
 async function finish(deps: RangeDeps, ref: ObjectRef): Promise<void> {

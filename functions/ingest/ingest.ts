@@ -63,7 +63,7 @@ export type IngestOutcome =
   /** A WARC or JSONL object split into ranges, each a work item on the ingest queue. */
   | { docId: string; outcome: 'planned'; ranges: number }
   /** A range of an object: done (records: done in this invocation), or paused and continued by another invocation. */
-  | { docId: string; outcome: 'range-done' | 'range-continued'; range: number; records: number };
+  | { docId: string; outcome: 'range-done' | 'range-continued'; range: number; records: number; skipped?: number };
 
 export interface IngestObserver {
   outcome?(outcome: IngestOutcome, ref: ObjectRef): void;
@@ -270,12 +270,14 @@ export function createIngest(deps: IngestDeps): Ingest {
       return { docId, outcome: 'planned', ranges: items.length };
     }
     let records = 0;
+    let skipped = 0;
     for (const item of items) {
       const outcome = await ingestRange(item, budget);
       if (outcome.outcome === 'stale') return { docId, outcome: 'stale' };
       records += 'records' in outcome ? outcome.records : 0;
+      skipped += 'skipped' in outcome ? (outcome.skipped ?? 0) : 0;
     }
-    return { docId, outcome: 'container', records };
+    return { docId, outcome: 'container', records, skipped };
   }
 
   /** One range: done, stale, or out of time (continued through the queue; without one, failed for a redelivery). */
@@ -283,7 +285,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     const docId = documentIdFor(item.object.bucket, item.object.key);
     const result = await processRange(rangeDeps, item, budget);
     if (result.status === 'stale') return { docId, outcome: 'stale' };
-    if (result.status === 'done') return { docId, outcome: 'range-done', range: item.range.index, records: result.records };
+    if (result.status === 'done') return { docId, outcome: 'range-done', range: item.range.index, records: result.records, skipped: result.skipped };
     const stalled = result.progressed ? 0 : (item.stalled ?? 0) + 1;
     if (!deps.send || stalled > MAX_STALLED_CONTINUATIONS) {
       // Failed instead of continued: SQS redelivers it after the visibility timeout, and dead-letters a range that never moves.
