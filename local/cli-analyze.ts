@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { analyzePage } from '../functions/core/analyze.ts';
 import { InputRejected } from '../functions/core/errors.ts';
 import { compareFingerprints } from '../functions/core/fingerprint.ts';
+import { mismatchKinds } from '../functions/core/dates/verdict.ts';
 import type { PageAnalysis } from '../functions/core/types.ts';
 
 export type FileResult = { file: string; analysis: PageAnalysis } | { file: string; error: string; code: string };
@@ -25,10 +26,13 @@ export function analyzeFile(file: string): FileResult {
   }
 }
 
-/** The analysis as printed: everything but the sketch (hundreds of characters a person never reads). */
+/**
+ * The analysis as printed: everything but the sketch (hundreds of characters a person never reads). One page alone
+ * can only hold the `content` kind of date verdict; `earlier-copy` needs its cluster (the store, `run`, `mismatches`).
+ */
 function printable(file: string, analysis: PageAnalysis): Record<string, unknown> {
   const { sketch: _sketch, ...shown } = analysis;
-  return { file, ...shown };
+  return { file, ...shown, mismatchKinds: mismatchKinds(analysis.dateMismatch, false) };
 }
 
 /** One JSON line per file; 0 if all were analyzed, 1 if any failed. */

@@ -2,6 +2,7 @@
 import { documentIdFor } from '../functions/store/keys.ts';
 import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
 import { openStore, type DocumentView, type StoreView } from './pipeline.ts';
+import { mismatchLines } from './report.ts';
 import { LOCAL_DEFAULTS } from './servers.ts';
 import { withStoreTarget } from './store-target.ts';
 
@@ -35,7 +36,7 @@ export async function duplicatesCommand(key: string, options: QueryOptions, writ
     const copies = members.filter((member) => member !== original);
     if (options.json) {
       const shown = original && original !== members[0] ? [original, ...copies] : members;
-      write(JSON.stringify({ key, clusterId: document.clusterId, members: shown.map(({ key: memberKey, distance, dateMismatch, status }) => ({ key: memberKey, distance, dateMismatch, status })) }));
+      write(JSON.stringify({ key, clusterId: document.clusterId, members: shown.map(({ key: memberKey, distance, dateMismatch, mismatchKinds, status }) => ({ key: memberKey, distance, dateMismatch, mismatchKinds, status })) }));
       return 0;
     }
     write(`${key}: ${document.status}${document.reason ? ` (${document.reason})` : ''}`);
@@ -50,11 +51,11 @@ export async function mismatchesCommand(options: QueryOptions, write: Write): Pr
   return withStore(options, async (store) => {
     const mismatches = await store.listMismatches();
     if (options.json) {
-      write(JSON.stringify({ mismatches: mismatches.map(({ key, dateEvidence, clusterId }) => ({ key, dateEvidence, clusterId })) }));
+      write(JSON.stringify({ mismatches: mismatches.map(({ key, mismatchKinds, dateEvidence, earlierCopy, clusterId }) => ({ key, mismatchKinds, dateEvidence, earlierCopy, clusterId })) }));
       return 0;
     }
     write(`${mismatches.length} mismatched-date copies`);
-    for (const document of mismatches) write(`  ${document.key}: ${document.dateEvidence ?? 'claimed date far from the content'}`);
+    for (const document of mismatches) for (const line of mismatchLines(document)) write(line);
     return 0;
   });
 }

@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CoreConfig } from '../functions/core/config.ts';
 import { decodeEventKey } from '../functions/ingest/events.ts';
+import type { EarlierCopyVerdict, MismatchKind } from '../functions/core/types.ts';
 import { createIngest as createRealIngest, type InvocationContext } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
@@ -34,8 +35,14 @@ export interface DocumentView {
   original: string | null;
   duplicateOf: string | null;
   distance: number | null;
+  /** True when any date verdict holds (mismatchKinds not empty). */
   dateMismatch: boolean;
+  /** `content` (claimed date vs its own text), `earlier-copy` (vs its cluster's original); [] when none. */
+  mismatchKinds: MismatchKind[];
+  /** Evidence of the `content` kind. */
   dateEvidence: string | null;
+  /** Evidence of the `earlier-copy` kind: the original, both claimed dates and sources, the gap. */
+  earlierCopy: EarlierCopyVerdict | null;
   title: string | null;
 }
 
@@ -148,7 +155,9 @@ function toView(stored: StoredDocument): DocumentView {
     duplicateOf: stored.duplicateOf ?? null,
     distance: stored.distance ?? null,
     dateMismatch: stored.dateMismatch ?? false,
+    mismatchKinds: stored.mismatchKinds ?? [],
     dateEvidence: stored.dateEvidence ?? null,
+    earlierCopy: stored.earlierCopy ?? null,
     title: stored.title ?? null,
   };
 }

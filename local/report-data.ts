@@ -125,9 +125,14 @@ function toReportDoc(document: StoredDocument): ReportDoc {
   if (document.contentDates?.mentions) doc.mn = document.contentDates.mentions;
   if (document.dateMismatch) {
     doc.m = 1;
-    set('g', document.dateGapDays);
-    set('ev', document.dateEvidence);
     if (Array.isArray(extra.mismatchKinds)) doc.mk = extra.mismatchKinds.map(String);
+    // Each kind that holds brings its own evidence (issue 16); a store without kinds knows the content kind only.
+    const content = !doc.mk || doc.mk.includes('content');
+    const earlier = document.earlierCopy;
+    const gaps = [content ? document.dateGapDays : undefined, earlier?.gapDays].filter((gap): gap is number => typeof gap === 'number');
+    set('g', gaps.length > 0 ? Math.max(...gaps) : undefined);
+    const evidence = [content ? document.dateEvidence : undefined, earlier?.evidence].filter(Boolean).join(' | ');
+    set('ev', evidence || undefined);
   }
   set('at', document.captureDate ?? document.firstSeen);
   return doc;

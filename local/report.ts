@@ -1,4 +1,5 @@
 /** The `run` report: what the store holds for a set of uploads, as one JSON object or as text for a person. */
+import type { MismatchKind } from '../functions/core/types.ts';
 import type { DocumentView, StoreView } from './pipeline.ts';
 
 /** A stored document as the report shows it: keys instead of docIds (`original`, `duplicateOf` too). */
@@ -7,7 +8,7 @@ export type ReportDocument = Omit<DocumentView, 'docId' | 'title'>;
 export interface ReportCluster {
   clusterId: string;
   original: string;
-  members: { key: string; distance: number | null; dateMismatch: boolean }[];
+  members: { key: string; distance: number | null; dateMismatch: boolean; mismatchKinds: MismatchKind[] }[];
 }
 
 /** How far a WARC / JSONL upload got: records done, ranges done of its ranges. */
@@ -50,14 +51,16 @@ function toReportDocument(view: DocumentView, bucket: string): ReportDocument {
     duplicateOf: keyOfDocId(view.duplicateOf, bucket),
     distance: view.distance,
     dateMismatch: view.dateMismatch,
+    mismatchKinds: view.mismatchKinds,
     dateEvidence: view.dateEvidence,
+    earlierCopy: view.earlierCopy,
     status: view.status,
     reason: view.reason,
   };
 }
 
 function failedDocument(key: string, reason: string): ReportDocument {
-  return { key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, dateEvidence: null, status: 'failed', reason };
+  return { key, clusterId: null, original: null, duplicateOf: null, distance: null, dateMismatch: false, mismatchKinds: [], dateEvidence: null, earlierCopy: null, status: 'failed', reason };
 }
 
 export function totalsOf(documents: readonly ReportDocument[]): RunTotals {
@@ -104,7 +107,7 @@ export async function collectReport(
     clusters.push({
       clusterId,
       original: members[0]!.key,
-      members: members.map((member) => ({ key: member.key, distance: member.distance, dateMismatch: member.dateMismatch })),
+      members: members.map((member) => ({ key: member.key, distance: member.distance, dateMismatch: member.dateMismatch, mismatchKinds: member.mismatchKinds })),
     });
   }
   return { documents, clusters, totals: totalsOf(documents), objects };
@@ -118,6 +121,14 @@ export function exitCodeOf(report: RunReport): number {
 /** The report's last line: how every upload ended. */
 export function formatTotals(totals: RunTotals): string {
   return `recorded ${totals.recorded}, rejected ${totals.rejected}, failed ${totals.failed}${totals.deleted > 0 ? `, deleted ${totals.deleted}` : ''}`;
+}
+
+/** One line per date verdict that holds, with its kind and evidence (shared with `archive-dedup mismatches`). */
+export function mismatchLines(document: Pick<ReportDocument, 'key' | 'mismatchKinds' | 'dateEvidence' | 'earlierCopy'>): string[] {
+  return document.mismatchKinds.map((kind) => {
+    const evidence = kind === 'content' ? (document.dateEvidence ?? 'claimed date far from the content') : (document.earlierCopy?.evidence ?? 'claimed date far after its cluster\'s original');
+    return `  ${document.key} [${kind}]: ${evidence}`;
+  });
 }
 
 /** Pages without a near-duplicate named in the text report; the rest are counted. */
@@ -135,11 +146,11 @@ export function formatReport(report: RunReport): string {
   }
 
   const width = Math.max(0, ...report.documents.map((document) => document.key.length));
-  const flag = (dateMismatch: boolean) => (dateMismatch ? '  [date mismatch]' : '');
+  const flag = (member: { mismatchKinds: MismatchKind[] } | undefined) => (member?.mismatchKinds.length ? `  [date mismatch] ${member.mismatchKinds.join(', ')}` : '');
   for (const cluster of report.clusters) {
     const [original, ...copies] = cluster.members;
-    lines.push('', `Cluster ${cluster.clusterId} (${cluster.members.length} pages)`, `  original: ${cluster.original.padEnd(width)}${flag(original?.dateMismatch ?? false)}`.trimEnd());
-    for (const copy of copies) lines.push(`  copy:     ${copy.key.padEnd(width)}  distance ${copy.distance ?? '?'}${flag(copy.dateMismatch)}`);
+    lines.push('', `Cluster ${cluster.clusterId} (${cluster.members.length} pages)`, `  original: ${cluster.original.padEnd(width)}${flag(original)}`.trimEnd());
+    for (const copy of copies) lines.push(`  copy:     ${copy.key.padEnd(width)}  distance ${copy.distance ?? '?'}${flag(copy)}`);
   }
   const clustered = new Set(report.clusters.flatMap((cluster) => cluster.members.map((member) => member.key)));
   const unique = report.documents.filter((document) => document.status === 'recorded' && !clustered.has(document.key));
@@ -151,7 +162,7 @@ export function formatReport(report: RunReport): string {
   }
   if (mismatches.length > 0) {
     lines.push('', 'Date mismatches');
-    for (const document of mismatches) lines.push(`  ${document.key}: ${document.dateEvidence ?? 'claimed date far from the content'}`);
+    for (const document of mismatches) lines.push(...mismatchLines(document));
   }
   const withoutPages = report.documents.filter((document) => document.status === 'no-pages');
   if (withoutPages.length > 0) {

@@ -116,6 +116,31 @@ export interface DateVerdict {
   dateEvidence: string | null;
 }
 
+/**
+ * The kinds of date verdict a recorded document can carry (both may hold):
+ * - `content`: its claimed date lies far from the period its own text covers (judgeDates, one page);
+ * - `earlier-copy`: its claimed date lies more than mismatchGapDays after the believed claimed date of its
+ *   near-duplicate cluster's original (judgeEarlierCopy; needs the cluster, so only the store gives it).
+ */
+export type MismatchKind = 'content' | 'earlier-copy';
+
+/** A claimed date as a verdict cites it: value, precision and where it was read (the evidence text left out). */
+export type CitedDate = Pick<ClaimedDate, 'value' | 'precision' | 'source'>;
+
+/** The `earlier-copy` verdict with the evidence a fact-checker would cite. */
+export interface EarlierCopyVerdict {
+  /** The cluster's original (its id: the store's docId, `<bucket>/<key>`). */
+  original: string;
+  /** The original's believed claimed date and its source. */
+  originalClaimed: CitedDate;
+  /** This page's claimed date. */
+  claimed: CitedDate;
+  /** Days from the end of the original's claimed period to the start of this page's. */
+  gapDays: number;
+  /** One sentence a person can check. */
+  evidence: string;
+}
+
 /** Everything the core finds in one page: what the store records. */
 export interface PageAnalysis extends Fingerprint, DateVerdict {
   kind: PageKind;

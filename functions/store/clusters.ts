@@ -19,14 +19,40 @@
  * - A new document writes its band items BEFORE querying the bands (consistent reads), so of two concurrent
  *   near-duplicates at least one sees the other and merges their clusters. A new document that finds no candidate
  *   stops there: it is its own cluster already (written so by its document Put).
+
+ * - Date verdicts (verdicts.ts) ride on the labels. A member's `earlier-copy` verdict is a pure function
+ *   f(member's dating, dating of the root its label names). (i) The member's dating is fixed for its content (the
+ *   label update is conditional on the simhash; member log items and roots carry the dating the labeller had).
+ *   (ii) A root's dating is fixed once the cluster exists: it is its original's, whether read from the document (no
+ *   root record yet) or from the root record, which copies it when first written (attribute_not_exists / if_not_exists,
+ *   never overwritten). (iii) The verdict is written only by the conditional update that moves the label (and by the
+ *   document Put, which makes the page its own original: f = no `earlier-copy`). So at every instant a document's
+ *   stored verdict is f(dating, root of its stored label), and when labels have converged to the final root, so
+ *   have verdicts: the same argument, no extra write and no extra read. A redelivery whose label does not move
+ *   writes nothing, and its verdict is already f(final root).
+ * - An original that leaves (deleted, or rejected on an overwrite) no longer defines (ii): its cluster keeps its name
+ *   and rank, and its members are judged against the earliest LIVE member (recorded, labelled with the cluster), the
+ *   root's `reference`, a versioned register (referenceVersion, compare-and-set; version 0 = the original). Every
+ *   writer that changes the live set re-judges the cluster after its own write (rejudgeCluster): the deleter of the
+ *   member currently judged against (memberLeft), and whoever labels a document into a cluster that has a reference
+ *   (its step (3) re-read of the root tells it; a merge's relabels are covered by the one re-judge at the end of
+ *   assignCluster). A re-judge pass reads root (v), member log and documents consistently; if the earliest live member
+ *   is not the reference it CASes v -> v+1 and reads again, and writes verdicts only after a pass found its reference
+ *   still right. So the last CAS is validated by a pass whose reads follow it: a member that left before those reads
+ *   is seen gone; one that left after re-judges itself if it was the reference (its root read follows its write,
+ *   hence sees the CAS); one that joined before is in the member log (appended in (2), before its root read in (3)),
+ *   one that joined after re-judges itself. Verdict writes are conditional on the label still naming the cluster
+ *   and on a lower verdictVersion (a label write records the version it judged against), so a late writer never
+ *   puts back an older verdict, and a member whose label write raced a CAS is caught by that same validation.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
-import { ClusterContention, isConditionFailed, StoreError } from './errors.ts';
+import { ClusterContention, ClusterRootMissing, isConditionFailed, StoreError } from './errors.ts';
 import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
+import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
 export interface Fingerprinted {
@@ -37,10 +63,28 @@ export interface Fingerprinted {
   fingerprintVersion?: number;
 }
 
-export interface ClusterRoot extends Fingerprinted {
+/** A document as labels and member logs carry it: its fingerprint and what its date verdicts need (verdicts.ts). */
+export interface Member extends Fingerprinted {
+  dating: Dating;
+}
+
+/**
+ * Who a cluster's members are judged against once its original is gone (deleted): its earliest live member. Absent
+ * while the original is recorded. `version` counts the changes (compare-and-set on the root record).
+ */
+export interface VerdictReference {
+  docId: string;
+  rank: string;
+  dating: Dating;
+  version: number;
+}
+
+export interface ClusterRoot extends Member {
   /** = docId of the original. */
   clusterId: string;
   rank: string;
+  /** Set once the original was deleted (see rejudgeCluster). */
+  reference?: VerdictReference;
   /** True when the root has no record yet: an unmerged cluster, described by its original's document. */
   virtual?: boolean;
 }
@@ -52,7 +96,7 @@ export interface Candidate extends Fingerprinted {
 
 /** A cluster's root record, as the first label towards the cluster writes it. */
 export function clusterRootItem(root: ClusterRoot): Item {
-  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: root.sketch };
+  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: root.sketch, dating: encodeDating(root.dating) };
 }
 
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
@@ -62,14 +106,26 @@ async function readRoot(ctx: StoreContext, clusterId: string): Promise<Item> {
   if (root) return root;
   const doc = found.find((item) => item.sk === KEY_PREFIXES.documentSort);
   if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string') {
-    throw new StoreError(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
+    throw new ClusterRootMissing(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
-  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, virtual: true };
+  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(doc)), virtual: true };
+}
+
+function referenceOf(item: Item | undefined): VerdictReference | undefined {
+  const reference = item?.reference as { docId: string; rank: string; dating: string } | undefined;
+  return reference ? { docId: reference.docId, rank: reference.rank, dating: datingOfRecord(reference), version: Number(item?.referenceVersion ?? 0) } : undefined;
 }
 
 function toRoot(item: Item): ClusterRoot {
-  const root: ClusterRoot = { clusterId: item.clusterId, docId: item.docId, rank: item.rank, simhash: item.simhash, sketch: item.sketch };
+  const root: ClusterRoot = { clusterId: item.clusterId, docId: item.docId, rank: item.rank, simhash: item.simhash, sketch: item.sketch, dating: datingOfRecord(item) };
+  const reference = referenceOf(item);
+  if (reference) root.reference = reference;
   return item.virtual === true ? { ...root, virtual: true } : root;
+}
+
+/** What members of `root` are judged against: its original, or its earliest live member once the original is gone. */
+export function judgedAgainst(root: ClusterRoot): VerdictReference {
+  return root.reference ?? { docId: root.docId, rank: root.rank, dating: root.dating, version: 0 };
 }
 
 /** Follow redirects from a cluster: the roots merged away on the way (the first is the cluster itself, if merged), and the current root. */
@@ -106,7 +162,7 @@ function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: Cluster
 }
 
 /** Label `member` with `root` (only if that lowers its cluster), then follow any redirect that appeared meanwhile. */
-export async function labelDocument(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Promise<ClusterRoot> {
+export async function labelDocument(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<ClusterRoot> {
   let target = root;
   for (let hop = 0; hop < ctx.limits.maxRedirectHops; hop++) {
     if (target.virtual && target.clusterId !== member.docId) await materializeRoot(ctx, target);
@@ -114,28 +170,33 @@ export async function labelDocument(ctx: StoreContext, member: Fingerprinted, ro
     if (!(await setLabel(ctx, member, target))) return target;
     await attempt('PutItem member', () => ctx.db.send(putMember(ctx, target.clusterId, member)));
     // A missing root record is a root without a redirect (a merge creates it with its redirect).
-    const redirect = (await getConsistent(ctx, clusterKey(target.clusterId)))?.mergedInto as string | undefined;
-    if (redirect === undefined) return target;
+    const rootItem = await getConsistent(ctx, clusterKey(target.clusterId));
+    const redirect = rootItem?.mergedInto as string | undefined;
+    // Its verdict reference as of now: the caller re-judges the cluster if its original is gone (rejudgeCluster).
+    if (redirect === undefined) return referenceOf(rootItem) ? { ...target, reference: referenceOf(rootItem) } : target;
     target = await resolveCluster(ctx, redirect);
   }
   throw new StoreError(`labelling ${member.docId}: redirect chain longer than ${ctx.limits.maxRedirectHops} hops`);
 }
 
-function putMember(ctx: StoreContext, clusterId: string, member: Fingerprinted): UpdateCommand {
+function putMember(ctx: StoreContext, clusterId: string, member: Member): UpdateCommand {
   // An update rather than a put: same effect, and it never replaces anything but these attributes.
   const key = memberKey(clusterId, member.docId);
   return new UpdateCommand({
     TableName: ctx.table,
     Key: key,
-    UpdateExpression: 'SET docId = :docId, simhash = :simhash, sketch = :sketch',
-    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': member.sketch },
+    UpdateExpression: 'SET docId = :docId, simhash = :simhash, sketch = :sketch, dating = :dating',
+    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': member.sketch, ':dating': encodeDating(member.dating) },
   });
 }
 
-/** True when the label moved to `root`. */
-async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Promise<boolean> {
+/** True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write. */
+async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<boolean> {
   const { distance, similarity } = compareWithRoot(ctx, member, root);
   const isOriginal = member.docId === root.clusterId;
+  const against = judgedAgainst(root);
+  const verdict = verdictUpdate(member, verdictInCluster(member, against, ctx.config), against.version);
+  const remove = [...(isOriginal ? ['duplicateOf'] : []), ...verdict.remove];
   try {
     await attempt('UpdateItem label', () =>
       ctx.db.send(
@@ -144,8 +205,9 @@ async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterR
           Key: documentKey(member.docId),
           UpdateExpression:
             'SET clusterId = :clusterId, clusterRank = :clusterRank, clusterPk = :clusterPk, clusterSk = #rank, isOriginal = :isOriginal, ' +
-            'distance = :distance, similarity = :similarity, updatedAt = :now' +
-            (isOriginal ? ' REMOVE duplicateOf' : ', duplicateOf = :clusterId'),
+            'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
+            [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
+            (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
           // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
           // A document still in its own first cluster has no clusterRank: its own rank stands for it.
           ConditionExpression:
@@ -162,6 +224,7 @@ async function setLabel(ctx: StoreContext, member: Fingerprinted, root: ClusterR
             ':now': ctx.now(),
             ':recorded': 'recorded',
             ':simhash': member.simhash,
+            ...verdict.values,
           },
         }),
       ),
@@ -188,7 +251,8 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
             // Creates the root record when the cluster had none (unmerged): write-once either way.
             UpdateExpression:
               'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
-              '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch)',
+              '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
+              'dating = if_not_exists(dating, :dating)',
             ConditionExpression: 'attribute_not_exists(mergedInto)',
             ExpressionAttributeNames: { '#rank': 'rank' },
             ExpressionAttributeValues: {
@@ -199,6 +263,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
               ':higherRank': higher.rank,
               ':simhash': higher.simhash,
               ':sketch': higher.sketch,
+              ':dating': encodeDating(higher.dating),
             },
           }),
         ),
@@ -216,18 +281,20 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
 }
 
 /** A cluster's logged members and its original (an implicit member: it never logs itself), by a consistent Query. */
-async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Fingerprinted[]> {
+async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]> {
   const logged = await queryAll(ctx, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
     ExpressionAttributeValues: { ':pk': clusterPartition(root.clusterId), ':member': KEY_PREFIXES.member },
     ConsistentRead: true,
   });
-  const original: Fingerprinted = { docId: root.docId, simhash: root.simhash, sketch: root.sketch };
-  const members = logged.filter((item) => item.docId !== original.docId).map((item): Fingerprinted => ({ docId: item.docId, simhash: item.simhash, sketch: item.sketch }));
+  const original: Member = { docId: root.docId, simhash: root.simhash, sketch: root.sketch, dating: root.dating };
+  const members = logged
+    .filter((item) => item.docId !== original.docId)
+    .map((item): Member => ({ docId: item.docId, simhash: item.simhash, sketch: item.sketch, dating: datingOfRecord(item) }));
   return [original, ...members];
 }
 
-async function relabelAll(ctx: StoreContext, members: Fingerprinted[], to: ClusterRoot): Promise<void> {
+async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot): Promise<void> {
   await forEachLimited(members, ctx.limits.relabelConcurrency, async (member) => {
     await labelDocument(ctx, member, to);
   });
@@ -274,7 +341,7 @@ function liveCandidates(candidates: Candidate[], documents: Item[]): Item[] {
  * with this rank, so when no candidate shows up there is nothing more to read or write. Without `fresh` (a redelivery,
  * a repair) it also finishes merges a dead run left half done.
  */
-export async function assignCluster(ctx: StoreContext, self: Fingerprinted, fresh?: { rank: string }): Promise<ClusterRoot | null> {
+export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { rank: string }): Promise<ClusterRoot | null> {
   const candidates = await findCandidates(ctx, self);
   if (fresh && candidates.length === 0) return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
   // The document itself is read in the same consistent BatchGet as its candidates.
@@ -289,7 +356,105 @@ export async function assignCluster(ctx: StoreContext, self: Fingerprinted, fres
   for (const clusterId of others) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId);
   const final = await labelDocument(ctx, self, root as ClusterRoot);
   if (!fresh) await finishMerges(ctx, [first, ...others, self.docId, ...live.map((candidate) => candidate.docId as string)], final);
+  // A cluster whose original is gone: this document (or the members merged in) may be its new earliest live member.
+  if (final.reference) await rejudgeCluster(ctx, final.clusterId);
   return final;
+}
+
+/**
+ * Bring a cluster's verdict reference and its members' verdicts up to date after its original (or the member it is
+ * judged against) left, or a member joined a cluster whose original is gone. The reference is the earliest live
+ * member (recorded, labelled with the cluster): read root (version v), member log and documents consistently; if
+ * the earliest differs from the reference, compare-and-set it (v -> v+1) and read everything again, until a pass finds
+ * the reference it read still right (so a member that left or joined after a pass's reads is seen by the next
+ * pass, or re-judges itself: every writer that changes the cluster re-judges it after its own write). Then every live
+ * member judged against an older version is re-judged, conditionally (still in this cluster, version only grows).
+ * Runs only for clusters whose original is gone: its reads are never paid on the common path.
+ */
+export async function rejudgeCluster(ctx: StoreContext, clusterId: string): Promise<void> {
+  for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
+    const rootItem = await getConsistent(ctx, clusterKey(clusterId));
+    // No record: an unmerged cluster judged against its own original. Merged: its members move, and are judged, there.
+    if (!rootItem || rootItem.mergedInto !== undefined) return;
+    const root = toRoot(rootItem);
+    const current = judgedAgainst(root);
+    const members = await membersOf(ctx, root);
+    const documents = await batchGetConsistent(ctx, members.map((member) => documentKey(member.docId)));
+    const live = documents.filter((doc) => doc.status === 'recorded' && doc.clusterId === clusterId && typeof doc.rank === 'string');
+    if (live.length === 0) return;
+    const earliest = live.reduce((best, doc) => (doc.rank < best.rank ? doc : best));
+    if (earliest.docId !== current.docId) {
+      await moveReference(ctx, clusterId, current.version, { docId: earliest.docId, rank: earliest.rank, dating: datingOfItem(earliest) });
+      continue; // moved (validate: the next pass must find the same earliest member) or moved by someone else: read again
+    }
+    const behind = live.filter((doc) => Number(doc.verdictVersion ?? 0) < current.version);
+    await forEachLimited(behind, ctx.limits.relabelConcurrency, async (doc) => {
+      await rewriteVerdict(ctx, { docId: doc.docId, simhash: doc.simhash, sketch: doc.sketch, dating: datingOfItem(doc) }, clusterId, current);
+    });
+    return;
+  }
+  throw new ClusterContention(`re-judging cluster ${clusterId} did not settle after ${ctx.limits.maxMergeAttempts} attempts`);
+}
+
+/**
+ * A document left its cluster (deleted, or rejected on overwrite): if its cluster judged its members against it (its
+ * original, or the earliest member after the original went), the earliest remaining member takes over. One GetItem
+ * when the document was alone (no root record) or not the reference.
+ */
+export async function memberLeft(ctx: StoreContext, clusterId: string, docId: string): Promise<void> {
+  const rootItem = await getConsistent(ctx, clusterKey(clusterId));
+  if (!rootItem) return; // a lone document: nobody was judged against it
+  let root: ClusterRoot;
+  try {
+    root = rootItem.mergedInto === undefined ? toRoot(rootItem) : await resolveCluster(ctx, clusterId);
+  } catch (error) {
+    // The merge target has no root record and its original is gone too (a merge that died before materializing it):
+    // no cluster to re-judge, and failing the deletion would only dead-letter it.
+    if (error instanceof ClusterRootMissing) return;
+    throw error;
+  }
+  if (judgedAgainst(root).docId === docId) await rejudgeCluster(ctx, root.clusterId);
+}
+
+/** Compare-and-set the cluster's verdict reference from version `from` to `from + 1`; does nothing when someone else moved it. */
+async function moveReference(ctx: StoreContext, clusterId: string, from: number, reference: Omit<VerdictReference, 'version'>): Promise<void> {
+  try {
+    await attempt('UpdateItem reference', () =>
+      ctx.db.send(
+        new UpdateCommand({
+          TableName: ctx.table,
+          Key: clusterKey(clusterId),
+          UpdateExpression: 'SET #reference = :reference, referenceVersion = :to',
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(mergedInto) AND ${from === 0 ? 'attribute_not_exists(referenceVersion)' : 'referenceVersion = :from'}`,
+          ExpressionAttributeNames: { '#reference': 'reference' },
+          ExpressionAttributeValues: { ':reference': { ...reference, dating: encodeDating(reference.dating) }, ':to': from + 1, ...(from === 0 ? {} : { ':from': from }) },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+}
+
+/** The verdict of a member still labelled with `clusterId`, against `reference`, unless it was judged against a newer one. */
+async function rewriteVerdict(ctx: StoreContext, member: Member, clusterId: string, reference: VerdictReference): Promise<void> {
+  const verdict = verdictUpdate(member, verdictInCluster(member, reference, ctx.config), reference.version);
+  try {
+    await attempt('UpdateItem verdict', () =>
+      ctx.db.send(
+        new UpdateCommand({
+          TableName: ctx.table,
+          Key: documentKey(member.docId),
+          UpdateExpression: `SET ${verdict.set.join(', ')}${verdict.remove.length > 0 ? ` REMOVE ${verdict.remove.join(', ')}` : ''}`,
+          ConditionExpression: '#status = :recorded AND clusterId = :clusterId AND simhash = :simhash AND (attribute_not_exists(verdictVersion) OR verdictVersion < :verdictVersion)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ...verdict.values, ':verdictVersion': reference.version },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error; // moved on, deleted, or judged against a newer reference meanwhile
+  }
 }
 
 /**

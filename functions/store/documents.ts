@@ -2,7 +2,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
-import { assignCluster, clusterRootItem, type ClusterRoot, type Fingerprinted } from './clusters.ts';
+import { assignCluster, clusterRootItem, judgedAgainst, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
 import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { BAND_LAYOUT } from './index-layout.ts';
@@ -10,6 +10,7 @@ import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentI
 import { fitItem } from './limits.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
+import { datingOfItem, verdictInCluster } from './verdicts.ts';
 
 /** Attributes every document item of an object carries, whatever its status or kind (page, rejected, revisit). */
 export function objectAttributes(ref: ObjectRef, docId: string): Item {
@@ -38,10 +39,13 @@ async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<
   await batchWrite(ctx, bandKeys(prior.simhash, prior.docId, ctx.indexLayout).map((key) => ({ delete: key })));
 }
 
-function recordedOutcome(docId: string, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged' | 'reindexed', dateMismatch: boolean): RecordOutcome {
+function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged' | 'reindexed'): RecordOutcome {
+  const docId = self.docId;
   if (!root) return { docId, outcome: 'stale' }; // overwritten or deleted while we clustered: the newer event wins
   const isOriginal = root.clusterId === docId;
-  return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch };
+  // The verdict in the cluster this run left the document in (a later merge may still change it, in the store).
+  const { kinds } = verdictInCluster(self, judgedAgainst(root), ctx.config);
+  return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch: kinds.length > 0, mismatchKinds: kinds };
 }
 
 /** The recorded document item: its own cluster until clustering says otherwise (no clusterRank: its rank stands for it). */
@@ -77,7 +81,8 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     similarity: 1,
     hashPk: contentHashPartition(analysis.contentHash),
     hashSk: rank,
-    ...(analysis.dateMismatch ? { mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
+    // Its own cluster: only the `content` kind can hold yet (an `earlier-copy` verdict comes with a label, verdicts.ts).
+    ...(analysis.dateMismatch ? { mismatchKinds: ['content'], mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
   };
 }
 
@@ -97,7 +102,9 @@ async function putDocument(ctx: StoreContext, item: Item, condition: string, val
 export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome> {
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
-  const self = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion };
+  const fingerprint = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion };
+  /** The document as `item` (written by this run, or stored by the run that recorded the same content) has it. */
+  const member = (item: Item): Member => ({ ...fingerprint, dating: datingOfItem(item) });
   const now = ctx.now();
 
   // A key never seen (the common case): one conditional Put, no read first. Only when the key exists is it read, to
@@ -105,8 +112,9 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   const fresh = documentItem(ref, analysis, docId, ref.eventTime ?? now, now);
   if (await putDocument(ctx, fresh, 'attribute_not_exists(pk)')) {
     // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
+    const self = member(fresh);
     await batchWrite(ctx, bandItems(ctx, self, fresh.rank as string));
-    return recordedOutcome(docId, await assignCluster(ctx, self, { rank: fresh.rank as string }), 'recorded', analysis.dateMismatch);
+    return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: fresh.rank as string }), 'recorded');
   }
 
   const prior = await getConsistent(ctx, documentKey(docId));
@@ -118,13 +126,14 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   if (prior.status === 'recorded' && storedVersion(prior) < analysis.fingerprintVersion && prior.sequencerKey >= seqKey) {
     return reindexDocument(ctx, prior, ref, analysis, now);
   }
+  const self = member(prior);
 
   if (prior.sequencerKey >= seqKey) {
     // A redelivery of the event already recorded: finish its indexing and clustering (idempotent) in case the first run
     // died or failed after the document write.
     if (prior.sequencerKey === seqKey && sameContent) {
       await repairIndex(ctx, self, prior.rank as string);
-      return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
+      return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
     }
     return { docId, outcome: 'stale' };
   }
@@ -158,16 +167,17 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
     }
     // The event that recorded these bytes may have failed after its document write (and been dead-lettered).
     await repairIndex(ctx, self, prior.rank as string);
-    return recordedOutcome(docId, await assignCluster(ctx, self), 'unchanged', analysis.dateMismatch);
+    return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
   }
 
   const item = documentItem(ref, analysis, docId, (prior.firstSeen as string | undefined) ?? ref.eventTime ?? now, now);
   if (!(await putDocument(ctx, item, NEWER_EVENT, { ':sequencerKey': seqKey }))) return { docId, outcome: 'stale' };
   await removeBands(ctx, prior);
+  const overwritten = member(item);
   // Overwriting a key starts its cluster afresh: a root record of the old content goes (limitation: duplicates of the
   // old content keep this clusterId). One batch after the document, repaired by a redelivery (repairIndex).
-  await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(ctx, self, item.rank as string)]);
-  return recordedOutcome(docId, await assignCluster(ctx, self, { rank: item.rank as string }), 'recorded', analysis.dateMismatch);
+  await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(ctx, overwritten, item.rank as string)]);
+  return recordedOutcome(ctx, overwritten, await assignCluster(ctx, overwritten, { rank: item.rank as string }), 'recorded');
 }
 
 /** The fingerprint version of a stored document or band item (none stored: version 1, from before versions). */
@@ -184,7 +194,6 @@ export function storedVersion(item: Item): number {
  */
 async function reindexDocument(ctx: StoreContext, prior: Item, ref: ObjectRef, analysis: PageAnalysis, now: string): Promise<RecordOutcome> {
   const docId = prior.docId as string;
-  const self = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion };
   const objectAsRecorded: ObjectRef = {
     ...ref,
     versionId: prior.versionId as string | undefined,
@@ -198,13 +207,14 @@ async function reindexDocument(ctx: StoreContext, prior: Item, ref: ObjectRef, a
     ':version': analysis.fingerprintVersion,
   });
   if (!replaced) return { docId, outcome: 'stale' };
+  const self: Member = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion, dating: datingOfItem(item) };
   const layouts = ctx.indexLayout === BAND_LAYOUT ? [BAND_LAYOUT] : [ctx.indexLayout, BAND_LAYOUT];
   await batchWrite(ctx, [
     ...layouts.flatMap((layout) => bandKeys(prior.simhash as string, docId, layout).map((key) => ({ delete: key }))),
     { delete: clusterKey(docId) },
   ]);
   await batchWrite(ctx, bandItems(ctx, self, item.rank as string));
-  return recordedOutcome(docId, await assignCluster(ctx, self, { rank: item.rank as string }), 'reindexed', analysis.dateMismatch);
+  return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: item.rank as string }), 'reindexed');
 }
 
 /** The band items that make a recorded document findable (a singleton cluster has no other index item). */
@@ -220,7 +230,7 @@ function bandItems(ctx: StoreContext, self: Fingerprinted, rank: string): { put:
  * with the content the first run would have written. A root record of this content may carry a write-once
  * `mergedInto` and is never touched; one of older content of the key (left by an overwrite whose batch failed) is replaced.
  */
-export async function repairIndex(ctx: StoreContext, self: Fingerprinted, rank: string): Promise<void> {
+export async function repairIndex(ctx: StoreContext, self: Member, rank: string): Promise<void> {
   const wanted = bandItems(ctx, self, rank);
   const rootKey = clusterKey(self.docId);
   const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => ({ pk: put.pk, sk: put.sk }))]);
@@ -277,6 +287,7 @@ export async function recordRejected(ctx: StoreContext, ref: ObjectRef, rejectio
     throw error;
   }
   await removeBands(ctx, prior);
+  if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);
   return { docId, outcome: 'rejected', reasonCode: rejection.code };
 }
 
@@ -318,8 +329,12 @@ export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<Re
     if (!isConditionFailed(error)) throw error;
     const current = await getConsistent(ctx, documentKey(docId));
     const redelivered = current?.sequencerKey === seqKey && current.status === 'deleted';
+    // The first run may have died before its cluster took note (idempotent; the tombstone keeps its last clusterId).
+    if (redelivered && typeof current.clusterId === 'string') await memberLeft(ctx, current.clusterId, docId);
     return { docId, outcome: redelivered ? 'deleted' : 'stale' };
   }
   await removeBands(ctx, prior);
+  // Members judged against it (it was their original) are judged against the earliest remaining one instead.
+  if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);
   return { docId, outcome: 'deleted' };
 }

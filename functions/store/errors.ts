@@ -33,6 +33,11 @@ export class ClusterContention extends StoreError {
   override name = 'ClusterContention';
 }
 
+/** A cluster has no root record and its original's document is not recorded: nothing describes the cluster. */
+export class ClusterRootMissing extends StoreError {
+  override name = 'ClusterRootMissing';
+}
+
 export function isConditionFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

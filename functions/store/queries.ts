@@ -6,11 +6,13 @@ import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 /** Key, index and bookkeeping attributes that are not part of a document's public shape. */
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'sequencerKey', 'clusterRank', 'clusterPk', 'clusterSk', 'hashPk', 'hashSk', 'mismatchPk', 'mismatchSk'];
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'sequencerKey', 'clusterRank', 'clusterPk', 'clusterSk', 'hashPk', 'hashSk', 'mismatchPk', 'mismatchSk', 'verdictVersion'];
 
 export function toStoredDocument(item: Item): StoredDocument {
   const document: Item = { ...item };
   for (const name of INTERNAL_ATTRIBUTES) delete document[name];
+  // mismatchKinds is sparse in the table (absent: none); a document written by the Put alone has at most `content`.
+  if (document.status === 'recorded' && !Array.isArray(document.mismatchKinds)) document.mismatchKinds = document.dateMismatch === true ? ['content'] : [];
   return document as StoredDocument;
 }
 
@@ -40,7 +42,7 @@ export async function exactDuplicates(ctx: StoreContext, contentHash: string): P
   return items.map(toStoredDocument);
 }
 
-/** Mismatched-date copies, in the order they were first seen. */
+/** Mismatched-date copies of either kind (mismatchKinds says which), in the order they were first seen. */
 export async function listMismatches(ctx: StoreContext): Promise<StoredDocument[]> {
   const items = await queryAll(ctx, {
     IndexName: INDEXES.mismatches.indexName,

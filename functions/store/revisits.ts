@@ -11,13 +11,14 @@
  *   cluster. A later redelivery or backfill of the same event links it once the referred record is known.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { labelDocument, resolveCluster } from './clusters.ts';
+import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
 import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { objectAttributes } from './documents.ts';
 import { isConditionFailed } from './errors.ts';
 import { fitItem } from './limits.ts';
 import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, revisitRank, sequencerKey } from './keys.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
+import { datingOfItem } from './verdicts.ts';
 
 export type RevisitReference = NonNullable<StoredDocument['refersTo']>;
 
@@ -54,7 +55,7 @@ export async function recordRevisit(
   if (prior && prior.sequencerKey === seqKey && prior.kind === 'revisit' && (prior.revisitOf || !referred)) {
     // A redelivery: finish the labelling in case the first run died (idempotent), write nothing else.
     if (!prior.revisitOf || !fingerprint) return { docId, outcome: 'unchanged', revisitOf: null, clusterId: null };
-    const root = await labelDocument(ctx, fingerprint, await resolveCluster(ctx, prior.clusterId ?? referred?.clusterId));
+    const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(prior) }, await resolveCluster(ctx, prior.clusterId ?? referred?.clusterId));
     return { docId, outcome: 'unchanged', revisitOf: prior.revisitOf as string, clusterId: root.clusterId };
   }
 
@@ -104,6 +105,7 @@ export async function recordRevisit(
     await batchWrite(ctx, bandKeys(prior.simhash, docId, ctx.indexLayout).map((key) => ({ delete: key })));
   }
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
-  const root = await labelDocument(ctx, fingerprint, await resolveCluster(ctx, referred.clusterId as string));
+  const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId as string));
+  if (root.reference) await rejudgeCluster(ctx, root.clusterId); // its original is gone: the revisit may be the earliest left
   return { docId, outcome: 'revisit', revisitOf: referred.docId as string, clusterId: root.clusterId };
 }

@@ -7,8 +7,9 @@
  *   band       pk = BAND#<i>#<4 hex>       sk = <docId>     i = 0..3: the 16-bit bands of the 64-bit SimHash (default layout bands4x16;
  *                                                               the permuted layouts write BAND#p10x25.<t>#<hex> / BAND#p16x28.<t>#<hex>: index-layout.ts)
  *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     the cluster's root record, written lazily (a lone document has none: its own
- *                                                               document stands for it); `mergedInto` (write-once) redirects a merged cluster to an earlier one
- *   member     pk = CLUSTER#<clusterId>    sk = MEMBER#<docId>  append-only log of every other document ever labelled with the cluster
+ *                                                               document stands for it); `mergedInto` (write-once) redirects a merged cluster to an earlier one;
+ *                                                               `dating` of the original (verdicts.ts); `reference` + `referenceVersion` once the original is gone
+ *   member     pk = CLUSTER#<clusterId>    sk = MEMBER#<docId>  append-only log of every other document ever labelled with the cluster, with its `dating`
  *                                                               (read with a consistent Query when the cluster is merged; GSIs are only eventually consistent)
  *   object     pk = OBJECT#<bucket>/<key>  sk = OBJECT      a container object (WARC, JSONL): the latest event applied (sequencerKey) and its status
  *   record     pk = OBJECT#<bucket>/<key>  sk = RECORD#<recordId>  one per record of the object, written before its document:
@@ -20,7 +21,7 @@
  * Indexes (sparse: only items with the attributes appear):
  *   byCluster      clusterPk = CLUSTER#<clusterId>  clusterSk = <rank>      members of a cluster, original first
  *   byContentHash  hashPk = HASH#<sha256>           hashSk = <rank>         exact duplicates
- *   mismatches     mismatchPk = MISMATCH            mismatchSk = <firstSeen>#<docId>   mismatched-date copies
+ *   mismatches     mismatchPk = MISMATCH            mismatchSk = <firstSeen>#<docId>   mismatched-date copies of both kinds (`mismatchKinds`)
  * (<rank> = <believed day>#<firstSeen>#<docId>; a revisit's rank is <referred rank>#<docId>.)
  *
  * Key sizes (DynamoDB, UTF-8 bytes; GSI key attributes alike): partition keys <= 2,048, sort keys <= 1,024. A docId

@@ -1,4 +1,4 @@
-import type { ClaimedDate, ContentDates } from '../core/types.ts';
+import type { ClaimedDate, ContentDates, EarlierCopyVerdict, MismatchKind } from '../core/types.ts';
 import type { RejectCode } from '../core/errors.ts';
 import type { TruncatedValue } from './limits.ts';
 
@@ -51,7 +51,13 @@ export interface StoredDocument {
   sketch?: string;
   claimedDate?: ClaimedDate | null;
   contentDates?: ContentDates;
+  /** True when any date verdict holds (mismatchKinds not empty). */
   dateMismatch?: boolean;
+  /** The date verdicts that hold: `content` (its claim vs its own text), `earlier-copy` (vs its cluster's original). [] when none. */
+  mismatchKinds?: MismatchKind[];
+  /** Evidence of the `earlier-copy` verdict, while it holds. */
+  earlierCopy?: EarlierCopyVerdict;
+  /** Gap and evidence of the `content` kind (claimed date vs the period its text covers). */
   dateGapDays?: number | null;
   dateEvidence?: string | null;
   /** docId of the cluster's original. */
@@ -84,6 +90,6 @@ export interface StoredDocument {
  * `reindexed`: a document of an older fingerprint version recomputed (by a backfill or reindex event).
  */
 export type RecordOutcome =
-  | { docId: string; outcome: 'recorded' | 'unchanged' | 'reindexed'; clusterId: string; isOriginal: boolean; duplicateOf?: string; dateMismatch: boolean }
+  | { docId: string; outcome: 'recorded' | 'unchanged' | 'reindexed'; clusterId: string; isOriginal: boolean; duplicateOf?: string; dateMismatch: boolean; mismatchKinds: MismatchKind[] }
   | { docId: string; outcome: 'rejected'; reasonCode: RejectCode }
   | { docId: string; outcome: 'deleted' | 'stale' };

@@ -113,8 +113,13 @@ describe('the embedded stack driven by the real AWS CLI', () => {
     const mismatches = JSON.parse(
       await aws('dynamodb', 'query', '--endpoint-url', local.dynamoEndpoint, '--table-name', DEFAULT_TABLE_NAME, '--index-name', INDEXES.mismatches.indexName,
         '--key-condition-expression', `${INDEXES.mismatches.partitionKey} = :m`, '--expression-attribute-values', JSON.stringify({ ':m': { S: KEY_PREFIXES.mismatch } })),
-    ) as { Items: { key?: { S: string } }[] };
+    ) as { Items: { key?: { S: string }; mismatchKinds?: { L: { S: string }[] }; earlierCopy?: { M: Record<string, { S?: string; N?: string }> } }[] };
     expect(mismatches.Items.map((item) => item.key?.S)).toEqual(['library/library-reopening-repost.txt']);
+    // The repost's text contradicts its January 2023 header, and so does its cluster's original (3 October 2016),
+    // whichever of the two the recursive copy uploaded first: one index item, saying both kinds.
+    expect(mismatches.Items[0]?.mismatchKinds?.L.map((kind) => kind.S)).toEqual(['content', 'earlier-copy']);
+    expect(mismatches.Items[0]?.earlierCopy?.M.original?.S).toBe(`${LOCAL_DEFAULTS.bucket}/library/library-reopening.txt`);
+    expect(mismatches.Items[0]?.earlierCopy?.M.gapDays?.N).toBe('2281');
 
     const duplicates = await run(process.execPath, [BIN, 'duplicates', 'library/library-reopening-repost.txt', '--endpoint-url', local.dynamoEndpoint]);
     console.log(`aws-cli e2e: archive-dedup duplicates ->\n${duplicates.stdout.trim()}`);
@@ -122,6 +127,12 @@ describe('the embedded stack driven by the real AWS CLI', () => {
     expect(duplicates.stdout).toMatch(/copy: +library\/library-reopening-repost\.txt +distance \d+ +\[date mismatch\]/);
     const listed = await run(process.execPath, [BIN, 'mismatches', '--endpoint-url', local.dynamoEndpoint, '--json']);
     const parsed = JSON.parse(listed.stdout) as { mismatches: { key: string; dateEvidence: string }[] };
-    expect(parsed.mismatches).toEqual([expect.objectContaining({ key: 'library/library-reopening-repost.txt', dateEvidence: expect.stringContaining('2023') })]);
+    expect(parsed.mismatches).toEqual([
+      expect.objectContaining({ key: 'library/library-reopening-repost.txt', mismatchKinds: ['content', 'earlier-copy'], dateEvidence: expect.stringContaining('2023') }),
+    ]);
+    const text = (await run(process.execPath, [BIN, 'mismatches', '--endpoint-url', local.dynamoEndpoint])).stdout;
+    console.log(`aws-cli e2e: archive-dedup mismatches ->\n${text.trim()}`);
+    expect(text).toMatch(/library-reopening-repost\.txt \[content\]: claims 2023-01 \(header\) but the article covers 2016-10/);
+    expect(text).toMatch(/library-reopening-repost\.txt \[earlier-copy\]: claims 2023-01 \(header\), 2281 days after the original of its cluster, raw-pages\/library\/library-reopening\.txt, which claims 2016-10-03 \(header\)/);
   });
 });

@@ -165,7 +165,7 @@ describe('usage', () => {
 
 describe('run', () => {
   it('the text report names 10 pages without a near-duplicate and counts the rest, instead of one line of hundreds of keys', () => {
-    const documents = Array.from({ length: 490 }, (_, index) => ({ key: `page-${index}.html`, clusterId: `raw-pages/page-${index}.html`, original: null, duplicateOf: null, distance: 0, dateMismatch: false, dateEvidence: null, status: 'recorded', reason: null }));
+    const documents = Array.from({ length: 490 }, (_, index) => ({ key: `page-${index}.html`, clusterId: `raw-pages/page-${index}.html`, original: null, duplicateOf: null, distance: 0, dateMismatch: false, mismatchKinds: [], dateEvidence: null, earlierCopy: null, status: 'recorded', reason: null }));
     const text = formatReport({ documents, clusters: [], totals: totalsOf(documents) });
     const line = text.split('\n').find((candidate) => candidate.startsWith('No near-duplicate'));
     expect(line).toBe(`No near-duplicate (490): ${documents.slice(0, 10).map((document) => document.key).join(', ')}, and 480 more (all in run --json or run --html FILE)`);

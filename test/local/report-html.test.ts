@@ -134,6 +134,31 @@ describe('the report in headless Chromium', () => {
   });
 });
 
+describe('date verdicts in the data', () => {
+  it('a copy flagged earlier-copy (issue 16) carries that evidence and gap; content evidence only where the content kind holds', async () => {
+    const [original, copy] = syntheticDocuments(200).filter((document) => document.isOriginal === false).slice(0, 1).flatMap((document) => [
+      { ...document, docId: document.duplicateOf!, key: document.duplicateOf!.slice('raw-pages/'.length), isOriginal: true, dateMismatch: false },
+      {
+        ...document,
+        dateMismatch: true,
+        mismatchKinds: ['earlier-copy' as const],
+        dateGapDays: 3,
+        dateEvidence: 'claims 2021-06 (header); the article covers 2021-06',
+        earlierCopy: {
+          original: document.duplicateOf!,
+          originalClaimed: { value: '2018-04-05', precision: 'day' as const, source: 'meta' as const },
+          claimed: { value: '2021-06', precision: 'month' as const, source: 'header' as const },
+          gapDays: 1153,
+          evidence: `claims 2021-06 (header), 1153 days after the original of its cluster, ${document.duplicateOf}, which claims 2018-04-05 (meta)`,
+        },
+      },
+    ]);
+    const data = await buildReportData(syntheticSource([original!, copy!]), { source: 'synthetic', now: () => new Date(0) });
+    const flagged = data.docs.find((doc) => doc.m === 1);
+    expect(flagged).toMatchObject({ mk: ['earlier-copy'], g: 1153, ev: copy!.earlierCopy?.evidence });
+  });
+});
+
 describe('hostile text', () => {
   it('keys, titles and URLs are shown as text: a key holding </script> or markup runs nothing', async () => {
     const [original, copy] = syntheticDocuments(200).filter((document) => document.isOriginal === false).slice(0, 1).flatMap((document) => [

@@ -48,6 +48,9 @@ describe('run --json: generated pages through the embedded stack and the real in
   it('flags the seed (June 2021 header on April 2018 content) as the date mismatch, and only it', () => {
     const mismatched = report.documents.filter((document) => document.dateMismatch).map((document) => document.key);
     expect(mismatched).toEqual(['seed page.txt']);
+    // Its own text contradicts it; the reposts claim dates within weeks of April 2018, and the seed, whose claim is not
+    // believed, gives its cluster no claimed date to judge them against: no earlier-copy verdict.
+    expect(report.documents.filter((document) => document.mismatchKinds.length > 0).map((document) => [document.key, document.mismatchKinds])).toEqual([['seed page.txt', ['content']]]);
     expect(report.documents.find((document) => document.key === 'seed page.txt')!.dateEvidence).toMatch(/2021/);
   });
 

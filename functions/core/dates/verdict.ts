@@ -1,5 +1,5 @@
 import type { CoreConfig } from '../config.ts';
-import type { ClaimedDate, ContentDates, DateVerdict, PartialDate } from '../types.ts';
+import type { CitedDate, ClaimedDate, ContentDates, DateVerdict, EarlierCopyVerdict, MismatchKind, PartialDate } from '../types.ts';
 import { daysBetween, partialDateEnd, partialDateStart } from './partial-date.ts';
 
 /**
@@ -55,4 +55,44 @@ function describeContent(content: ContentDates): string {
   const span = (content.earliest as PartialDate).value === (content.latest as PartialDate).value ? content.earliest?.value : `${content.earliest?.value}..${content.latest?.value}`;
   const where = content.from === 'comments' ? 'the comments cover' : 'the article covers';
   return `${where} ${period} (${content.mentions} mention${content.mentions === 1 ? '' : 's'}, ${span})`;
+}
+
+/** What a cluster's original contributes to its members' `earlier-copy` verdicts. */
+export interface OriginalClaim {
+  /** How the evidence names the original (the store passes its docId: `<bucket>/<key>`). */
+  id: string;
+  /** The original's BELIEVED claimed date (present, and not contradicted by its own text), else null: no verdict. */
+  claimed: CitedDate | null;
+}
+
+/** The claimed date as a verdict cites it (its evidence text left out, to keep stored items small). */
+export function citedDate(claimed: CitedDate): CitedDate {
+  return { value: claimed.value, precision: claimed.precision, source: claimed.source };
+}
+
+/**
+ * Is this page a repost, under a later date, of its cluster's original? True when its claimed period starts more
+ * than `mismatchGapDays` after the END of the original's believed claimed period (periods, as in judgeDates: a
+ * copy claiming "June 2018" is never later than an original of "2018"). Whatever the page's own text says: most
+ * reposts carry no dated event, and their cluster is what contradicts their claim. No verdict when either claim
+ * is missing or the original's is not believed (then its rank came from its content, and the `content` kind
+ * of the copies, judged on the same text, is the verdict that applies). The caller never passes a page as its
+ * own original.
+ */
+export function judgeEarlierCopy(claimed: CitedDate | null, original: OriginalClaim, config: Pick<CoreConfig, 'mismatchGapDays'>): EarlierCopyVerdict | null {
+  if (!claimed || !original.claimed) return null;
+  const gapDays = daysBetween(partialDateEnd(original.claimed), partialDateStart(claimed));
+  if (gapDays <= config.mismatchGapDays) return null;
+  return {
+    original: original.id,
+    originalClaimed: citedDate(original.claimed),
+    claimed: citedDate(claimed),
+    gapDays,
+    evidence: `claims ${claimed.value} (${claimed.source}), ${gapDays} days after the original of its cluster, ${original.id}, which claims ${original.claimed.value} (${original.claimed.source})`,
+  };
+}
+
+/** The kinds that hold, in a fixed order (content first). */
+export function mismatchKinds(content: boolean, earlierCopy: boolean): MismatchKind[] {
+  return [...(content ? (['content'] as const) : []), ...(earlierCopy ? (['earlier-copy'] as const) : [])];
 }

@@ -1,0 +1,110 @@
+/**
+ * The date verdict a document carries in the store: kinds `content` (its own text, judged by the core when the page
+ * is analyzed) and `earlier-copy` (its claim against the believed claim of its cluster's original).
+ *
+ * The `earlier-copy` verdict is a pure function of two things: the member's own dating (immutable for a recorded
+ * content) and the root of the cluster its label names (whose dating is fixed once the root exists: it is the
+ * original's). So it is written by the very conditional update that moves the label (clusters.ts setLabel), never
+ * on its own: wherever labels converge, verdicts have converged with them, at no extra request. Only when an
+ * original is deleted are members re-judged on their own, against the earliest live member (clusters.ts
+ * rejudgeCluster, `verdictVersion` on the document).
+ *
+ * Stored on the document (sparse: absent = none):
+ *   dateMismatch    true when any kind holds (false otherwise)
+ *   mismatchKinds   ['content'], ['earlier-copy'] or both; absent when none
+ *   earlierCopy     { original, originalClaimed, claimed, gapDays, evidence } while `earlier-copy` holds
+ *   mismatchPk/Sk   the sparse `mismatches` index keys, present exactly while a kind holds
+ *   dateGapDays / dateEvidence   the `content` kind's gap and evidence, as before
+ */
+import { citedDate, judgeEarlierCopy, mismatchKinds } from '../core/dates/verdict.ts';
+import type { CoreConfig } from '../core/config.ts';
+import type { CitedDate, EarlierCopyVerdict, MismatchKind } from '../core/types.ts';
+import type { Item } from './dynamo.ts';
+import { mismatchSortKey } from './keys.ts';
+import { KEY_PREFIXES } from './schema.ts';
+
+/** What a page contributes to date verdicts: carried by member log items and cluster roots, so relabelling reads nothing more. */
+export interface Dating {
+  /** Its claimed date (evidence text left out), or null. */
+  claimed: CitedDate | null;
+  /** Its own text contradicts its claim (the `content` kind); then its claim is not believed. */
+  contentMismatch: boolean;
+  /** When the document was first seen: the mismatches index orders by it. */
+  firstSeen: string;
+}
+
+/** The `content` kind of a stored document: its kinds when written, else (written by the document Put) dateMismatch. */
+function contentKindOf(item: Item): boolean {
+  return Array.isArray(item.mismatchKinds) ? item.mismatchKinds.includes('content') : item.dateMismatch === true;
+}
+
+/** Dating of a stored document item (or a StoredDocument). */
+export function datingOfItem(item: Item): Dating {
+  const claimed = item.claimedDate as CitedDate | null | undefined;
+  return { claimed: claimed ? citedDate(claimed) : null, contentMismatch: contentKindOf(item), firstSeen: String(item.firstSeen ?? '') };
+}
+
+/**
+ * Dating as member log items, roots and verdict references store it (`dating`): one string
+ * `<value>/<precision>/<source>|<0 or 1: content kind>|<firstSeen>` (`-` for no claim). A map would spell its
+ * attribute names in every item: a root record with it would cross 1 KB (2 WRU instead of 1), measured by the bench.
+ */
+export function encodeDating(dating: Dating): string {
+  const claim = dating.claimed ? `${dating.claimed.value}/${dating.claimed.precision}/${dating.claimed.source}` : '-';
+  return `${claim}|${dating.contentMismatch ? 1 : 0}|${dating.firstSeen}`;
+}
+
+/** The dating stored in a record (one written before verdicts existed has none: no claim). */
+export function datingOfRecord(item: Item): Dating {
+  if (typeof item.dating !== 'string') return { claimed: null, contentMismatch: false, firstSeen: '' };
+  const [claim = '-', content, ...firstSeen] = item.dating.split('|');
+  const [value, precision, source] = claim.split('/');
+  const claimed = claim === '-' ? null : ({ value, precision, source } as CitedDate);
+  return { claimed, contentMismatch: content === '1', firstSeen: firstSeen.join('|') };
+}
+
+/** The original's claim that its members are judged against: believed only when its own text does not contradict it. */
+function originalClaim(original: { docId: string; dating: Dating }) {
+  return { id: original.docId, claimed: original.dating.contentMismatch ? null : original.dating.claimed };
+}
+
+export interface MemberVerdict {
+  kinds: MismatchKind[];
+  earlierCopy: EarlierCopyVerdict | null;
+}
+
+/** The verdict of `member` in the cluster whose original is `original` (none of `earlier-copy` for the original itself). */
+export function verdictInCluster(member: { docId: string; dating: Dating }, original: { docId: string; dating: Dating }, config: Pick<CoreConfig, 'mismatchGapDays'>): MemberVerdict {
+  const earlierCopy = member.docId === original.docId ? null : judgeEarlierCopy(member.dating.claimed, originalClaim(original), config);
+  return { kinds: mismatchKinds(member.dating.contentMismatch, earlierCopy !== null), earlierCopy };
+}
+
+/**
+ * The clauses that make a document's stored verdict the one of its cluster, judged against the reference of version
+ * `referenceVersion` (0: the original itself; see clusters.ts rejudgeCluster for originals that are gone).
+ */
+export function verdictUpdate(member: { docId: string; dating: Dating }, verdict: MemberVerdict, referenceVersion: number): { set: string[]; remove: string[]; values: Item } {
+  const set = ['dateMismatch = :dateMismatch'];
+  const remove: string[] = [];
+  const values: Item = { ':dateMismatch': verdict.kinds.length > 0 };
+  // Sparse: absent = judged against the original itself (version 0), the common case.
+  if (referenceVersion > 0) {
+    set.push('verdictVersion = :verdictVersion');
+    values[':verdictVersion'] = referenceVersion;
+  } else {
+    remove.push('verdictVersion');
+  }
+  if (verdict.kinds.length > 0) {
+    set.push('mismatchKinds = :mismatchKinds', 'mismatchPk = :mismatchPk', 'mismatchSk = :mismatchSk');
+    Object.assign(values, { ':mismatchKinds': verdict.kinds, ':mismatchPk': KEY_PREFIXES.mismatch, ':mismatchSk': mismatchSortKey(member.dating.firstSeen, member.docId) });
+  } else {
+    remove.push('mismatchKinds', 'mismatchPk', 'mismatchSk');
+  }
+  if (verdict.earlierCopy) {
+    set.push('earlierCopy = :earlierCopy');
+    values[':earlierCopy'] = verdict.earlierCopy;
+  } else {
+    remove.push('earlierCopy');
+  }
+  return { set, remove, values };
+}
