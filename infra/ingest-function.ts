@@ -5,7 +5,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, RecursiveLoop, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -135,6 +135,8 @@ export function createIngestFunction(scope: Construct, settings: ArchiveDedupSet
     actions: [...INGEST_TABLE_ACTIONS],
     resources: [table.tableArn, ...Object.values(INDEXES).map((index) => `${table.tableArn}/index/${index.indexName}`)],
   }));
+  // Ranges of a big WARC / JSONL object and continuations go back on the function's own queue (functions/ingest/work-items.ts).
+  queue.grantSendMessages(role);
 
   const ingestFunction = new NodejsFunction(scope, 'IngestFunction', {
     description: 'archive-dedup: analyze raw pages and index near-duplicates',
@@ -147,10 +149,15 @@ export function createIngestFunction(scope: Construct, settings: ArchiveDedupSet
     memorySize: settings.memoryMb,
     timeout: Duration.seconds(settings.timeoutSeconds),
     reservedConcurrentExecutions: settings.reservedConcurrency,
+    // A big object is continued through the function's own queue (Lambda -> SQS -> Lambda) for as many invocations as it
+    // takes; Lambda's loop detection would drop the chain after 16. Each continuation made progress (a range that
+    // stalls fails its message instead, which ends in the dead-letter queue).
+    recursiveLoop: RecursiveLoop.ALLOW,
     role,
     logGroup,
     environment: {
       TABLE_NAME: table.tableName,
+      INGEST_QUEUE_URL: queue.queueUrl,
       WATCH_PREFIX: settings.watchPrefix,
       BUCKET_NAME: bucket.bucketName,
       MAX_DISTANCE: String(settings.maxDistance),

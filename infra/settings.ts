@@ -11,6 +11,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CORE_DEFAULTS } from '../functions/core/config.ts';
 import { DEFAULT_INDEX_LAYOUT_NAME, INDEX_LAYOUT_NAMES, isIndexLayoutName, type IndexLayoutName } from '../functions/store/index-layout.ts';
+import { FUNCTION_DEFAULTS } from '../functions/ingest/function-limits.ts';
 
 export type RemovalMode = 'retain' | 'destroy';
 export type BucketEncryptionMode = 's3-managed' | 'kms';
@@ -80,11 +81,12 @@ export const SECURE_DEFAULTS: ArchiveDedupSettings = {
   minSimilarity: CORE_DEFAULTS.minSimilarity,
   mismatchGapDays: CORE_DEFAULTS.mismatchGapDays,
   indexLayout: DEFAULT_INDEX_LAYOUT_NAME,
-  memoryMb: 1024,
-  timeoutSeconds: 60,
+  // One definition with the embedded stack, which runs each invocation under the same limits (local/invoker.ts).
+  memoryMb: FUNCTION_DEFAULTS.memoryMb,
+  timeoutSeconds: FUNCTION_DEFAULTS.timeoutSeconds,
   batchSize: 10,
   maxBatchingWindowSeconds: 5,
-  maxReceiveCount: 5,
+  maxReceiveCount: FUNCTION_DEFAULTS.maxReceiveCount,
   logRetentionDays: RetentionDays.ONE_MONTH,
   oldestMessageAlarmSeconds: 900,
   backfill: false,

@@ -19,7 +19,13 @@ import { LOCAL_DEFAULTS } from './servers.ts';
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
 
-const STACK_OPTIONS: Options = { 's3-port': { type: 'string' }, 'dynamo-port': { type: 'string' }, host: { type: 'string' } };
+const STACK_OPTIONS: Options = {
+  's3-port': { type: 'string' },
+  'dynamo-port': { type: 'string' },
+  host: { type: 'string' },
+  'function-timeout': { type: 'string' },
+  'function-memory': { type: 'string' },
+};
 const STORE_OPTIONS: Options = {
   'endpoint-url': { type: 'string' },
   'dynamo-endpoint': { type: 'string' },
@@ -43,8 +49,22 @@ function port(value: string | boolean | undefined, name: string): number | undef
   return number;
 }
 
+function positiveInteger(value: string | boolean | undefined, name: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) throw new UsageError(`--${name} must be an integer from 1 to ${max}, got "${String(value)}"`);
+  return number;
+}
+
 function stackOptions(values: Parsed['values']) {
-  return { host: values.host as string | undefined, s3Port: port(values['s3-port'], 's3-port'), dynamoPort: port(values['dynamo-port'], 'dynamo-port') };
+  return {
+    host: values.host as string | undefined,
+    s3Port: port(values['s3-port'], 's3-port'),
+    dynamoPort: port(values['dynamo-port'], 'dynamo-port'),
+    // Lambda's own bounds; the defaults are the deployed stack's (functions/ingest/function-limits.ts).
+    functionTimeoutSeconds: positiveInteger(values['function-timeout'], 'function-timeout', 900),
+    functionMemoryMb: positiveInteger(values['function-memory'], 'function-memory', 10240),
+  };
 }
 
 function storeOptions(values: Parsed['values']) {
@@ -98,12 +118,12 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   local: {
-    usage: `local [--s3-port N] [--dynamo-port N] [--report-port N] [--host H]   embedded S3 + DynamoDB + ingest (ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}) and the live HTML report (port ${LOCAL_DEFAULTS.reportPort}), until Ctrl-C`,
+    usage: `local [--s3-port N] [--dynamo-port N] [--report-port N] [--host H] [--function-timeout SECONDS] [--function-memory MB]   embedded S3 + DynamoDB + ingest (ports ${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.dynamoPort}) and the live HTML report (port ${LOCAL_DEFAULTS.reportPort}), until Ctrl-C; each invocation under the function's limits (default 60 s, 1024 MB)`,
     options: { ...STACK_OPTIONS, 'report-port': { type: 'string' } },
     run: async ({ values }, write) => (await stack()).localCommand({ ...stackOptions(values), reportPort: port(values['report-port'], 'report-port') }, write),
   },
   run: {
-    usage: 'run [DIR...] [--json] [--html FILE]  upload the files (or the bundled samples) to an embedded stack and report clusters, mismatches, rejections (--html: also as an HTML report)',
+    usage: 'run [DIR...] [--json] [--html FILE] [--function-timeout SECONDS] [--function-memory MB]  upload the files (or the bundled samples) to an embedded stack and report clusters, mismatches, rejections (--html: also as an HTML report)',
     options: { ...STACK_OPTIONS, json: { type: 'boolean' }, html: { type: 'string' } },
     run: async ({ values, positionals }, write) => {
       const missing = positionals.filter((dir) => !existsSync(dir));

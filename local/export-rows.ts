@@ -14,7 +14,7 @@ export const NEAR_DUPLICATE_PROFILE = 'urn:archive-dedup:revisit:near-duplicate'
 
 export const DOCUMENT_COLUMNS = [
   'docId', 'bucket', 'key', 'recordId', 'kind', 'status', 'reason', 'url', 'canonicalUrl', 'title', 'captureDate', 'firstSeen',
-  'claimedDate', 'claimedDateSource', 'dateMismatch', 'simhash', 'contentHash', 'clusterId', 'isOriginal', 'duplicateOf', 'revisitOf',
+  'claimedDate', 'claimedDateSource', 'dateMismatch', 'mismatchKinds', 'simhash', 'contentHash', 'clusterId', 'isOriginal', 'duplicateOf', 'revisitOf',
   'distance', 'similarity',
 ] as const;
 
@@ -59,6 +59,8 @@ export function documentRow(document: StoredDocument): DocumentRow {
     claimedDate: document.claimedDate?.value ?? null,
     claimedDateSource: document.claimedDate?.source ?? null,
     dateMismatch: document.dateMismatch ?? null,
+    // The verdict kinds that hold (issue 16), space-separated in one cell: 'content', 'earlier-copy', or both.
+    mismatchKinds: document.mismatchKinds?.length ? document.mismatchKinds.join(' ') : null,
     simhash: document.simhash ?? null,
     contentHash: document.contentHash ?? null,
     clusterId: document.status === 'recorded' ? (document.clusterId ?? null) : null,

@@ -8,12 +8,21 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CoreConfig } from '../functions/core/config.ts';
 import { decodeEventKey } from '../functions/ingest/events.ts';
 import type { EarlierCopyVerdict, MismatchKind } from '../functions/core/types.ts';
-import { createIngest as createRealIngest } from '../functions/ingest/ingest.ts';
+import { createIngest as createRealIngest, type InvocationContext } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
+import { localDynamoClient, localS3Client } from './servers.ts';
 
 export interface Ingest {
-  processEvent(event: SQSEvent): Promise<SQSBatchResponse>;
+  processEvent(event: SQSEvent, context?: InvocationContext): Promise<SQSBatchResponse>;
+}
+
+/** How far a WARC / JSONL object is (null for a single page). */
+export interface ObjectProgressView {
+  recordsDone: number;
+  rangesDone: number;
+  rangesTotal: number;
+  finished: boolean;
 }
 
 /** What the local reports show of one stored document. */
@@ -46,6 +55,7 @@ export interface StoreView {
   /** Members of a cluster, original first. */
   documentsInCluster(clusterId: string): Promise<DocumentView[]>;
   listMismatches(): Promise<DocumentView[]>;
+  objectProgress(bucket: string, key: string): Promise<ObjectProgressView | null>;
 }
 
 interface StoreTarget {
@@ -57,24 +67,43 @@ export async function ensureTable(target: StoreTarget): Promise<void> {
   await ensureStoreTable(target.dynamo, target.tableName);
 }
 
+/** What an invocation's worker thread needs to build its own ingest (plain data: it crosses to the worker). */
+export interface IngestInit {
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  tableName: string;
+  /** The watched bucket (BUCKET_NAME). */
+  bucket?: string;
+  config?: Partial<CoreConfig>;
+  memoryMb?: number;
+  /** Bytes per range of a big WARC (tests use small ones). */
+  rangeBytes?: number;
+}
+
 export interface IngestOptions extends StoreTarget {
   s3: S3Client;
   /** The watched bucket: events for any other are ignored, as the deployed function does (BUCKET_NAME). */
   bucket?: string;
   config?: Partial<CoreConfig>;
+  rangeBytes?: number;
+  /** Messages the function puts on its own queue (ranges of a big object, continuations). */
+  send?(bodies: string[]): Promise<void>;
   /** Told of each object handled: its docId and a short outcome (recorded, rejected, ...). */
   onOutcome?(docId: string, outcome: string): void;
   /** Told of each failure that makes a record retried (the queue only learns that it failed, not why). */
   onFailure?(docId: string, message: string): void;
 }
 
-export function createIngest(options: IngestOptions): Ingest {
+export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestOptions, 's3' | 'dynamo'>)): Ingest {
+  const clients = 's3' in options ? options : { s3: localS3Client(options.s3Endpoint), dynamo: localDynamoClient(options.dynamoEndpoint) };
   return createRealIngest({
-    s3: options.s3,
-    dynamo: options.dynamo,
+    s3: clients.s3,
+    dynamo: clients.dynamo,
     tableName: options.tableName,
     bucket: options.bucket,
     config: options.config,
+    send: options.send,
+    rangeBytes: options.rangeBytes,
     observer: {
       outcome: (outcome) => options.onOutcome?.(outcome.docId, outcome.outcome),
       failure: (error, ref) => options.onFailure?.(ref.docId ?? documentIdFor(ref.bucket, ref.key), error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
@@ -87,18 +116,31 @@ export function keyOfDocument(stored: Pick<StoredDocument, 'key' | 'recordId'>):
   return stored.recordId ? `${stored.key}#${stored.recordId}` : stored.key;
 }
 
-/** The decoded object keys of dead-lettered messages (each an S3 event notification, as the bridge sends them). */
-export function deadLetteredKeys(deadLetters: readonly { body: string }[]): Set<string> {
-  const keys = new Set<string>();
-  for (const letter of deadLetters) {
-    try {
-      const body = JSON.parse(letter.body) as { Records?: { s3?: { object?: { key?: string } } }[] };
-      for (const record of body.Records ?? []) if (typeof record.s3?.object?.key === 'string') keys.add(decodeEventKey(record.s3.object.key));
-    } catch {
-      // A body that is not an S3 event names no key; it is still counted by the queue's dead letters.
-    }
+/** The objects a queued message is about: an S3 event's (keys decoded), or a range work item's. */
+export function objectsOfMessage(body: string): { bucket: string; key: string }[] {
+  try {
+    const parsed = JSON.parse(body) as { object?: { bucket: string; key: string }; Records?: { s3?: { bucket?: { name?: string }; object?: { key?: string } } }[] };
+    if (parsed.object) return [{ bucket: parsed.object.bucket, key: parsed.object.key }];
+    return (parsed.Records ?? []).flatMap((record) => {
+      try {
+        return typeof record.s3?.object?.key === 'string' ? [{ bucket: record.s3.bucket?.name ?? '', key: decodeEventKey(record.s3.object.key) }] : [];
+      } catch {
+        return []; // a malformed %-escape: the message names no key the report can show
+      }
+    });
+  } catch {
+    return []; // a body that is neither names no object; it is still counted by the queue's dead letters
   }
-  return keys;
+}
+
+/** The docIds a queued message is about, for the report's failure reasons. */
+export function docIdsOfMessage(body: string): string[] {
+  return objectsOfMessage(body).map((object) => documentIdFor(object.bucket, object.key));
+}
+
+/** The decoded object keys of dead-lettered messages (S3 event notifications, or ranges of a big object). */
+export function deadLetteredKeys(deadLetters: readonly { body: string }[]): Set<string> {
+  return new Set(deadLetters.flatMap((letter) => objectsOfMessage(letter.body).map((object) => object.key)));
 }
 
 function toView(stored: StoredDocument): DocumentView {
@@ -131,6 +173,10 @@ export function openStore(target: StoreTarget): StoreView {
     skippedRecordsOf: (bucket, key) => store.skippedRecordsOf(bucket, key),
     documentsInCluster: async (clusterId) => (await store.documentsInCluster(clusterId)).map(toView),
     listMismatches: async () => (await store.listMismatches()).map(toView),
+    async objectProgress(bucket, key) {
+      const progress = await store.objectProgress(bucket, key);
+      return progress && { recordsDone: progress.recordsDone, rangesDone: progress.rangesDone, rangesTotal: progress.rangesTotal, finished: progress.finished };
+    },
   };
 }
 

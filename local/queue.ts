@@ -16,8 +16,13 @@ export interface QueueOptions {
   concurrency?: number;
   /** Receives before a message goes to the dead-letter list (the redrive policy's maxReceiveCount). */
   maxReceiveCount?: number;
-  /** First retry delay; doubles on each further receive. */
+  /** First retry delay; doubles on each further receive. Ignored when visibilityTimeoutMs is set. */
   retryBackoffMs?: number;
+  /**
+   * As SQS: a received message that is not deleted (failed, or its invocation was killed) becomes visible again this
+   * long after it was received. Unset: the retry backoff above, counted from the failure.
+   */
+  visibilityTimeoutMs?: number;
   /** How long the first message waits for others to fill a batch (MaximumBatchingWindowInSeconds, scaled down). */
   batchWindowMs?: number;
   queueName?: string;
@@ -47,7 +52,7 @@ export class LocalQueue {
   private timer: NodeJS.Timeout | null = null;
   private timerDueAt = 0;
   private idleWaiters: (() => void)[] = [];
-  private readonly options: Required<QueueOptions>;
+  private readonly options: Required<Omit<QueueOptions, 'visibilityTimeoutMs'>> & Pick<QueueOptions, 'visibilityTimeoutMs'>;
 
   constructor(
     private readonly handler: BatchHandler,
@@ -148,7 +153,8 @@ export class LocalQueue {
         this.deadLetters.push({ messageId: message.messageId, body: message.body, receiveCount: message.receiveCount, lastError });
         continue;
       }
-      message.visibleAt = Date.now() + this.options.retryBackoffMs * 2 ** (message.receiveCount - 1);
+      const { visibilityTimeoutMs } = this.options;
+      message.visibleAt = visibilityTimeoutMs !== undefined ? now + visibilityTimeoutMs : Date.now() + this.options.retryBackoffMs * 2 ** (message.receiveCount - 1);
       this.waiting.push(message);
     }
   }

@@ -78,6 +78,8 @@ export interface ReportData {
 export interface ReportSource {
   recordedPages(): AsyncGenerator<StoredDocument[]>;
   unrecordedPages(): AsyncGenerator<StoredDocument[]>;
+  /** WARC/JSONL objects whose ranges are still running, where the source can tell (a table can). */
+  objectsInProgress?(): Promise<number>;
 }
 
 export interface ReportExtras {
@@ -152,7 +154,7 @@ export async function buildReportData(source: ReportSource, extras: ReportExtras
   const reasons: Record<string, number> = {};
   /** Documents no index holds, by docId: a deleted original is found here for the cluster still named after it. */
   const unindexed = new Map<string, Member>();
-  const counts: ReportCounts = { pages: 0, recorded: 0, clusters: 0, nearDuplicates: 0, exactCopies: 0, mismatches: 0, rejected: 0, deleted: 0, failed: 0, inProgress: extras.inProgress ?? 0 };
+  const counts: ReportCounts = { pages: 0, recorded: 0, clusters: 0, nearDuplicates: 0, exactCopies: 0, mismatches: 0, rejected: 0, deleted: 0, failed: 0, inProgress: extras.inProgress ?? (await source.objectsInProgress?.()) ?? 0 };
 
   const add = (document: StoredDocument) => {
     const doc = toReportDoc(document);

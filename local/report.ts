@@ -11,6 +11,15 @@ export interface ReportCluster {
   members: { key: string; distance: number | null; dateMismatch: boolean; mismatchKinds: MismatchKind[] }[];
 }
 
+/** How far a WARC / JSONL upload got: records done, ranges done of its ranges. */
+export interface ReportObject {
+  key: string;
+  recordsDone: number;
+  rangesDone: number;
+  rangesTotal: number;
+  finished: boolean;
+}
+
 /** How the uploads ended: documents recorded, rejected with a reason, and uploads that failed every retry (dead-lettered). */
 export interface RunTotals {
   recorded: number;
@@ -24,6 +33,8 @@ export interface RunReport {
   documents: ReportDocument[];
   clusters: ReportCluster[];
   totals: RunTotals;
+  /** WARC / JSONL uploads: how far each got. */
+  objects?: ReportObject[];
 }
 
 /** docIds are `<bucket>/<key>` (`#<recordId>` for a record of a WARC / JSONL file): the report speaks in keys, as uploaded. */
@@ -70,7 +81,10 @@ export async function collectReport(
   deadLettered: ReadonlySet<string> = new Set(),
 ): Promise<RunReport> {
   const documents: ReportDocument[] = [];
+  const objects: ReportObject[] = [];
   for (const key of keys) {
+    const progress = await store.objectProgress(bucket, key);
+    if (progress) objects.push({ key, ...progress });
     const views = await store.documentsOfObject(bucket, key);
     documents.push(...views.map((view) => toReportDocument(view, bucket)));
     if (views.length > 0 && !deadLettered.has(key)) continue;
@@ -96,7 +110,7 @@ export async function collectReport(
       members: members.map((member) => ({ key: member.key, distance: member.distance, dateMismatch: member.dateMismatch, mismatchKinds: member.mismatchKinds })),
     });
   }
-  return { documents, clusters, totals: totalsOf(documents) };
+  return { documents, clusters, totals: totalsOf(documents), objects };
 }
 
 /** `run`'s exit code: 1 when an upload failed every retry (a script or CI must not take a partial run for a clean one), else 0. */
@@ -125,6 +139,11 @@ export function formatReport(report: RunReport): string {
   const rejected = report.documents.filter((document) => document.status === 'rejected' || document.status === 'failed');
   const mismatches = report.documents.filter((document) => document.dateMismatch);
   lines.push(`${report.documents.length} files: ${report.clusters.length} near-duplicate clusters, ${mismatches.length} date mismatches, ${rejected.length} rejected`);
+
+  for (const object of report.objects ?? []) {
+    const state = object.finished ? 'complete' : 'NOT complete';
+    lines.push(`${object.key}: ${object.recordsDone} records, ${object.rangesDone}/${object.rangesTotal} ranges done, ${state}`);
+  }
 
   const width = Math.max(0, ...report.documents.map((document) => document.key.length));
   const flag = (member: { mismatchKinds: MismatchKind[] } | undefined) => (member?.mismatchKinds.length ? `  [date mismatch] ${member.mismatchKinds.join(', ')}` : '');

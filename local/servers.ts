@@ -43,6 +43,8 @@ export interface LocalServers {
   dynamo: DynamoDBClient;
   /** s3rver itself: emits 'event' with its (not quite real) S3 event records; see local/bridge.ts. */
   s3Events: EventEmitter;
+  /** DynamoDB requests dynalite has received so far, from every client (worker threads included): for benchmarks. */
+  dynamoRequests(): number;
   stop(): Promise<void>;
 }
 
@@ -110,6 +112,8 @@ export async function startLocalServers(options: LocalServerOptions = {}): Promi
     throw new Error(`could not start the local DynamoDB server on ${host}:${options.dynamoPort ?? LOCAL_DEFAULTS.dynamoPort}: ${error.message}`, { cause: error });
   });
 
+  let dynamoRequests = 0;
+  dynalite.on('request', () => (dynamoRequests += 1));
   const s3Endpoint = `http://${host}:${s3Address.port}`;
   const dynamoEndpoint = `http://${host}:${dynamoPort}`;
   const s3 = localS3Client(s3Endpoint);
@@ -124,6 +128,7 @@ export async function startLocalServers(options: LocalServerOptions = {}): Promi
     s3,
     dynamo,
     s3Events: s3rver,
+    dynamoRequests: () => dynamoRequests,
     async stop() {
       s3.destroy();
       dynamo.destroy();

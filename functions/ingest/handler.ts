@@ -5,7 +5,8 @@
  *
  * Environment: TABLE_NAME (required); MAX_DISTANCE, MIN_SIMILARITY, MISMATCH_GAP_DAYS (core thresholds);
  * WATCH_PREFIX (only keys under it are ingested); BUCKET_NAME (only events for this bucket are ingested, others are
- * logged and ignored); INDEX_LAYOUT (candidate index layout, one of INDEX_LAYOUT_NAMES;
+ * logged and ignored); INGEST_QUEUE_URL (the function's own queue, where ranges of a big WARC / JSONL object and
+ * continuations are sent; without it every range runs in the invocation that finds it); INDEX_LAYOUT (candidate index layout, one of INDEX_LAYOUT_NAMES;
  * default bands4x16; an unknown name fails the first invocation); AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for a local S3 (s3rver).
  * Module scope creates no clients and does no I/O: the first invocation builds them (cold start stays small).
  */
@@ -14,7 +15,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import type { CoreConfig } from '../core/config.ts';
 import { INDEX_LAYOUT_NAMES, isIndexLayoutName, type IndexLayoutName } from '../store/index.ts';
-import { clientsFromEnvironment } from './clients.ts';
+import { clientsFromEnvironment, sendToQueue } from './clients.ts';
 import { directS3Records, isBackfillEvent } from './events.ts';
 import { createIngest, type Ingest, type IngestEvent, type IngestObserver } from './ingest.ts';
 
@@ -77,8 +78,11 @@ let ingest: Ingest | undefined;
 function ingestFromEnvironment(): Ingest {
   const tableName = process.env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set: the ingest does not know which DynamoDB table to write');
+  const clients = clientsFromEnvironment(process.env);
+  const queueUrl = process.env.INGEST_QUEUE_URL;
   return createIngest({
-    ...clientsFromEnvironment(process.env),
+    ...clients,
+    send: queueUrl ? (bodies) => sendToQueue(clients.sqs, queueUrl, bodies) : undefined,
     tableName,
     config: configFromEnvironment(process.env),
     indexLayout: indexLayoutFromEnvironment(process.env),
@@ -92,7 +96,7 @@ export const handler = async (event: IngestEvent, context?: Context): Promise<SQ
   if (context) logger.addContext(context);
   ingest ??= ingestFromEnvironment();
   try {
-    const response = await ingest.processEvent(event);
+    const response = await ingest.processEvent(event, context);
     const total = isBackfillEvent(event) ? event.Items.length : (directS3Records(event)?.length ?? (event as { Records: unknown[] }).Records.length);
     // Each failed message was logged with its id, key and reason (messageFailed); this line sums them up.
     if (response.batchItemFailures.length > 0) {

@@ -11,17 +11,26 @@
  * as before; a WARC or JSONL object becomes one document per record, `<bucket>/<key>#<recordId>`, read one record
  * at a time (a 1 GB WARC is never held). See functions/store/objects.ts for how an object's records are listed,
  * replaced by an overwrite and deleted with it.
+ *
+ * Bounded invocations (issue 11): every invocation gets a context with getRemainingTimeInMillis(). Batch messages are
+ * started a few at a time and none once the remaining time is under the safety margin (they go back as
+ * batchItemFailures, unstarted). A WARC or JSONL object is split into ranges (work-items.ts), each processed and
+ * checkpointed by containers.ts; a range out of time is handed back as a continuation on the ingest queue (`send`), so
+ * a big object never depends on one invocation and a retry resumes instead of starting over.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { GetObjectCommand, ListObjectsV2Command, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { analyzePage } from '../core/analyze.ts';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
-import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type SkippedRecord } from '../store/index.ts';
+import { peekHead } from '../core/records/stream.ts';
+import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
+import { processRange, type TimeBudget } from './containers.ts';
+import { ObjectReadFailed, OutOfTime } from './errors.ts';
 import {
   actionOf,
   backfillRecord,
@@ -35,6 +44,9 @@ import {
   type EventBridgeS3Event,
   type S3TestEvent,
 } from './events.ts';
+import { safetyMarginMs } from './function-limits.ts';
+import { createSlots } from './limiter.ts';
+import { MAX_STALLED_CONTINUATIONS, planRanges, RANGE_SOURCE, rangeWorkItemOf, type RangeWorkItem } from './work-items.ts';
 
 export type IngestOutcome =
   | RecordOutcome
@@ -47,7 +59,11 @@ export type IngestOutcome =
   /** The object was overwritten after this event (other ETag); the newer event records it. */
   | { docId: string; outcome: 'superseded' }
   /** A WARC or JSONL object: each of its records' outcomes went to the observer. */
-  | { docId: string; outcome: 'container'; records: number; skipped?: number };
+  | { docId: string; outcome: 'container'; records: number; skipped?: number }
+  /** A WARC or JSONL object split into ranges, each a work item on the ingest queue. */
+  | { docId: string; outcome: 'planned'; ranges: number }
+  /** A range of an object: done (records: done in this invocation), or paused and continued by another invocation. */
+  | { docId: string; outcome: 'range-done' | 'range-continued'; range: number; records: number; skipped?: number };
 
 export interface IngestObserver {
   outcome?(outcome: IngestOutcome, ref: ObjectRef): void;
@@ -68,16 +84,45 @@ export interface IngestDeps {
   /** Only events for this bucket are ingested (others: 'ignored', with a log line); any bucket when absent. */
   bucket?: string;
   observer?: IngestObserver;
+  /**
+   * Puts messages on the ingest queue (SQS SendMessageBatch in Lambda, the local queue in the embedded stack): ranges
+   * of a big object and continuations. Without it every range is processed in the invocation that finds it, and a
+   * range out of time fails its message, whose redelivery resumes from the checkpoint.
+   */
+  send?(bodies: string[]): Promise<void>;
+  /** Bytes per range of a WARC (default RANGE_DEFAULTS.rangeBytes). */
+  rangeBytes?: number;
+  /** Records analyzed at once within a range, and batch messages started at once. */
+  concurrency?: number;
+  /** Records between two checkpoints of a range. */
+  checkpointEvery?: number;
   /** Bytes of objects processed at once (byte-budget.ts); default DEFAULT_IN_FLIGHT_BYTES. Or a budget shared with other ingests. */
   inFlightBytes?: number | ByteBudget;
 }
 
+/** The Lambda context the ingest uses: how long it has left. Without one (a caller that is not a Lambda), no deadline. */
+export type InvocationContext = Pick<Context, 'getRemainingTimeInMillis'>;
+
 export type IngestEvent = SQSEvent | S3Event | BackfillEvent | EventBridgeS3Event | S3TestEvent;
 
 export interface Ingest {
-  processS3Record(record: S3EventRecord): Promise<IngestOutcome>;
+  processS3Record(record: S3EventRecord, context?: InvocationContext): Promise<IngestOutcome>;
   /** SQS batches (partial failures reported), direct S3 events and backfill batches (any failure throws, for a retry). */
-  processEvent(event: IngestEvent): Promise<SQSBatchResponse>;
+  processEvent(event: IngestEvent, context?: InvocationContext): Promise<SQSBatchResponse>;
+}
+
+export const RANGE_DEFAULTS = {
+  /** 8 MiB: a 1 GB WARC is 128 ranges of a few hundred records, each well within one 60 s invocation. */
+  rangeBytes: 8 * 1024 * 1024,
+  /** Analysis is CPU-bound; a few at once overlap one record's DynamoDB round trips with another's parsing. */
+  concurrency: 4,
+  checkpointEvery: 50,
+} as const;
+
+function budgetOf(context: InvocationContext | undefined, concurrency: number): TimeBudget {
+  const slots = createSlots(concurrency);
+  if (!context) return { remainingMs: () => Number.POSITIVE_INFINITY, marginMs: 0, slots };
+  return { remainingMs: () => context.getRemainingTimeInMillis(), marginMs: safetyMarginMs(Math.max(context.getRemainingTimeInMillis(), 1)), slots };
 }
 
 /** Skipped records listed per BatchWriteItem (its maximum). */
@@ -118,7 +163,10 @@ export function createIngest(deps: IngestDeps): Ingest {
   const config = resolveCoreConfig(deps.config);
   const store = createStore({ client: deps.dynamo, tableName: deps.tableName, config, indexLayout: deps.indexLayout });
   const report = (outcome: IngestOutcome, ref: ObjectRef): void => deps.observer?.outcome?.(outcome, ref);
-  const budget = typeof deps.inFlightBytes === 'object' ? deps.inFlightBytes : createByteBudget(deps.inFlightBytes ?? DEFAULT_IN_FLIGHT_BYTES);
+  const rangeBytes = deps.rangeBytes ?? RANGE_DEFAULTS.rangeBytes;
+  const concurrency = deps.concurrency ?? RANGE_DEFAULTS.concurrency;
+  const rangeDeps = { s3: deps.s3, store, config, ingestRecord, report, recordConcurrency: concurrency, checkpointEvery: deps.checkpointEvery ?? RANGE_DEFAULTS.checkpointEvery };
+  const byteBudget = typeof deps.inFlightBytes === 'object' ? deps.inFlightBytes : createByteBudget(deps.inFlightBytes ?? DEFAULT_IN_FLIGHT_BYTES);
   /** What an object holds in memory while processed: its size, but never more than one page (a WARC is streamed). */
   const bytesHeld = (ref: ObjectRef): number => Math.min(ref.size ?? config.maxInputBytes, config.maxInputBytes);
 
@@ -130,7 +178,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       return detectContainer({ fileName: ref.key, contentType: head.ContentType }, bytes) !== 'single';
     } catch (error) {
       if (isMissingObject(error) || isAccessDenied(error)) return true; // the full read below tells missing from denied
-      throw new Error(`S3 GetObject (first bytes) s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
+      throw new ObjectReadFailed(`S3 GetObject (first bytes) s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
     }
   }
 
@@ -154,7 +202,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     return live.length > 0 && live.every((document) => document.versionId !== undefined && document.versionId !== ref.versionId);
   }
 
-  async function ingestCreated(ref: ObjectRef, docId: string): Promise<IngestOutcome> {
+  async function ingestCreated(ref: ObjectRef, docId: string, budget: TimeBudget): Promise<IngestOutcome> {
     if (ref.size !== undefined && ref.size > config.maxInputBytes && !(await mayHoldRecords(ref))) {
       // Rejected from the event and the first bytes alone: never download what can never be analyzed.
       return store.recordRejected(ref, new InputRejected(REJECT_CODES.tooLarge, `object is ${ref.size} bytes, over the ${config.maxInputBytes}-byte limit`));
@@ -164,7 +212,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       object = await deps.s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
     } catch (error) {
       if (isMissingObject(error) || (isAccessDenied(error) && (await isGone(ref)))) return { docId, outcome: 'missing' };
-      throw new Error(`S3 GetObject s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
+      throw new ObjectReadFailed(`S3 GetObject s3://${ref.bucket}/${ref.key} failed: ${(error as Error).message}`, { cause: error });
     }
     if (!ref.versionId && ref.eTag && stripQuotes(object.ETag) !== stripQuotes(ref.eTag)) {
       discard(object.Body);
@@ -172,11 +220,23 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
     const current: ObjectRef = { ...ref, contentType: object.ContentType, size: ref.size ?? object.ContentLength };
     const hints = { contentType: object.ContentType, fileName: ref.key, metadata: object.Metadata };
-    const records = splitRecords(bodyChunks(object.Body), hints, config);
     try {
-      const first = await records.next();
-      if (!first.done && first.value.recordId === '') return await ingestSinglePage(current, first.value);
-      return await ingestContainer(current, docId, first.done ? null : first.value, records);
+      const { head, stream } = await peekHead(bodyChunks(object.Body), HEAD_BYTES);
+      const kind = detectContainer(hints, head);
+      if (kind !== 'single') {
+        discard(object.Body); // each range reads what it needs
+        const container = { kind, compressed: head[0] === 0x1f && head[1] === 0x8b, contentType: object.ContentType };
+        return await ingestContainer(current, docId, container, budget);
+      }
+      // A single page takes one of the invocation's record slots (ranges take one per record), then checks the time.
+      const release = await budget.slots.acquire();
+      try {
+        if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`s3://${ref.bucket}/${ref.key} not started: ${budget.remainingMs()} ms left`);
+        const first = await splitRecords(stream, hints, config).next();
+        return await ingestSinglePage(current, first.value!);
+      } finally {
+        release();
+      }
     } catch (error) {
       if (error instanceof InputRejected) return store.recordRejected(current, error);
       throw error;
@@ -196,35 +256,46 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
-  async function ingestContainer(ref: ObjectRef, docId: string, first: PageRecord | null, rest: AsyncGenerator<PageRecord>): Promise<IngestOutcome> {
-    if ((await store.beginObject(ref)) === 'stale') return { docId, outcome: 'stale' };
-    const recordIds = new Set<string>();
-    const skippedIds = new Set<string>();
-    // Records that are no page are listed with their reason, a batch at a time (no document is written for them).
-    let skipped: SkippedRecord[] = [];
-    const listSkipped = async (): Promise<void> => {
-      if (skipped.length > 0) await store.addSkippedRecords(ref, skipped);
-      skipped = [];
-    };
-    // One record at a time: only the current record's bytes are held.
-    for (let record = first; record; ) {
-      if (record.kind === 'skipped') {
-        skippedIds.add(record.recordId);
-        skipped.push({ recordId: record.recordId, reason: record.skipReason ?? 'not a page', ...(record.hints.url ? { url: record.hints.url } : {}) });
-        if (skipped.length >= SKIPPED_BATCH) await listSkipped();
-      } else {
-        recordIds.add(record.recordId);
-        await ingestRecord(ref, record);
-      }
-      const next = await rest.next();
-      record = next.done ? null : next.value;
+  /**
+   * Claim the object for this event and split it into ranges. One range is processed here; several go on the queue as
+   * work items (all of them again on a redelivery: a done range costs one read), or are processed here in turn when
+   * there is no queue to send to.
+   */
+  async function ingestContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
+    const ranges = planRanges(ref.size ?? 0, container, rangeBytes);
+    if ((await store.beginObject(ref, ranges.length)) === 'stale') return { docId, outcome: 'stale' };
+    const items = ranges.map((range): RangeWorkItem => ({ source: RANGE_SOURCE, object: withoutRecord(ref), container, range }));
+    if (items.length > 1 && deps.send) {
+      await deps.send(items.map((item) => JSON.stringify(item)));
+      return { docId, outcome: 'planned', ranges: items.length };
     }
-    await listSkipped();
-    for (const outcome of await store.finishObject(ref, recordIds, skippedIds)) report(outcome, { ...ref, docId: outcome.docId });
-    return { docId, outcome: 'container', records: recordIds.size, skipped: skippedIds.size };
+    let records = 0;
+    let skipped = 0;
+    for (const item of items) {
+      const outcome = await ingestRange(item, budget);
+      if (outcome.outcome === 'stale') return { docId, outcome: 'stale' };
+      records += 'records' in outcome ? outcome.records : 0;
+      skipped += 'skipped' in outcome ? (outcome.skipped ?? 0) : 0;
+    }
+    return { docId, outcome: 'container', records, skipped };
   }
 
-  async function ingestRecord(objectRef: ObjectRef, record: PageRecord): Promise<void> {
+  /** One range: done, stale, or out of time (continued through the queue; without one, failed for a redelivery). */
+  async function ingestRange(item: RangeWorkItem, budget: TimeBudget): Promise<IngestOutcome> {
+    const docId = documentIdFor(item.object.bucket, item.object.key);
+    const result = await processRange(rangeDeps, item, budget);
+    if (result.status === 'stale') return { docId, outcome: 'stale' };
+    if (result.status === 'done') return { docId, outcome: 'range-done', range: item.range.index, records: result.records, skipped: result.skipped };
+    const stalled = result.progressed ? 0 : (item.stalled ?? 0) + 1;
+    if (!deps.send || stalled > MAX_STALLED_CONTINUATIONS) {
+      // Failed instead of continued: SQS redelivers it after the visibility timeout, and dead-letters a range that never moves.
+      throw new OutOfTime(`range ${item.range.index + 1}/${item.range.count} of s3://${item.object.bucket}/${item.object.key} paused after ${result.records} records: out of time`);
+    }
+    await deps.send([JSON.stringify({ ...item, stalled })]);
+    return { docId, outcome: 'range-continued', range: item.range.index, records: result.records };
+  }
+
+  async function ingestRecord(objectRef: ObjectRef, record: PageRecord): Promise<{ unlinkedRevisit: boolean }> {
     const { bucket, key } = objectRef;
     const ref = {
       ...objectRef,
@@ -245,9 +316,10 @@ export function createIngest(deps: IngestDeps): Ingest {
       outcome = await ingestSinglePage(ref, record);
     }
     report(outcome, ref);
+    return { unlinkedRevisit: outcome.outcome === 'revisit' && !('revisitOf' in outcome && outcome.revisitOf) };
   }
 
-  async function processS3Record(record: S3EventRecord): Promise<IngestOutcome> {
+  async function processS3Record(record: S3EventRecord, context?: InvocationContext, budget = budgetOf(context, concurrency)): Promise<IngestOutcome> {
     const ref = objectRefOf(record);
     const docId = documentIdFor(ref.bucket, ref.key);
     try {
@@ -262,7 +334,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         outcome = await store.markDeleted(ref);
         for (const removed of await store.removeObject(ref)) report(removed, { ...ref, docId: removed.docId });
       } else {
-        outcome = await budget.run(bytesHeld(ref), () => ingestCreated(ref, docId));
+        outcome = await byteBudget.run(bytesHeld(ref), () => ingestCreated(ref, docId, budget));
       }
       report(outcome, ref);
       return outcome;
@@ -272,14 +344,38 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
-  async function processMessage(message: SQSRecord): Promise<void> {
+  async function processWorkItem(item: RangeWorkItem, budget: TimeBudget): Promise<void> {
+    try {
+      // A range streams its records: it holds about one page at a time (a few in flight), as a single page does.
+      report(await byteBudget.run(config.maxInputBytes, () => ingestRange(item, budget)), item.object);
+    } catch (error) {
+      deps.observer?.failure?.(error, item.object);
+      throw error;
+    }
+  }
+
+  async function processMessage(message: SQSRecord, budget: TimeBudget, invocation: { ranges: number }): Promise<void> {
     let current: { bucket?: string; key?: string } = {};
     try {
+      // Checked when the message's turn comes: one not started in time goes back unstarted, as a batchItemFailure.
+      if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`message ${message.messageId} not started: ${budget.remainingMs()} ms left`);
+      const item = rangeWorkItemOf(message.body);
+      if (item) {
+        current = { bucket: item.object.bucket, key: item.object.key };
+        if (deps.send && invocation.ranges >= 1) {
+          // One range per invocation: the ranges of a big object arrive in one batch, and would share one invocation's
+          // CPU; sent back as new messages they go to other invocations, in parallel (not a stall, not a receive).
+          await deps.send([message.body]);
+          return;
+        }
+        invocation.ranges += 1;
+        return await processWorkItem(item, budget);
+      }
       for (const record of s3RecordsOfMessage(message)) {
         // The key as sent, then decoded (a malformed %-escape fails the decoding: the log still names the key).
         current = { bucket: record.s3?.bucket?.name, key: record.s3?.object?.key };
         current.key = objectRefOf(record).key;
-        await processS3Record(record);
+        await processS3Record(record, undefined, budget);
       }
     } catch (error) {
       deps.observer?.messageFailed?.(error, { messageId: message.messageId, ...current });
@@ -301,18 +397,26 @@ export function createIngest(deps: IngestDeps): Ingest {
     return { batchItemFailures: [] };
   }
 
-  async function processEvent(event: IngestEvent): Promise<SQSBatchResponse> {
+  async function processEvent(event: IngestEvent, context?: InvocationContext): Promise<SQSBatchResponse> {
+    const budget = budgetOf(context, concurrency);
     if (isBackfillEvent(event)) return processBackfill(event);
     const direct = directS3Records(event);
     if (direct) {
       // A direct invocation (S3 notification, EventBridge rule, s3:TestEvent) has no partial-batch contract: any failure fails (and retries) the whole event.
-      for (const record of direct) await processS3Record(record);
+      for (const record of direct) await processS3Record(record, context, budget);
       return { batchItemFailures: [] };
     }
-    // One processor per call: it holds per-batch state, and the local stack runs several invocations at once.
+    // One processor and one budget per call: they hold per-batch state, and the local stack runs several invocations at once.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event as SQSEvent, processMessage, processor, { throwOnFullBatchFailure: false });
+    const invocation = { ranges: 0 };
+    return processPartialResponse(event as SQSEvent, (message: SQSRecord) => processMessage(message, budget, invocation), processor, { throwOnFullBatchFailure: false });
   }
 
   return { processS3Record, processEvent };
+}
+
+/** A range work item names the object, not one of its records. */
+function withoutRecord(ref: ObjectRef): ObjectRef {
+  const { docId: _docId, recordId: _recordId, captureDate: _captureDate, url: _url, ...object } = ref;
+  return object;
 }

@@ -19,7 +19,25 @@ import { assignCluster, findCandidates, type Candidate, type ClusterRoot } from 
 import { markDeleted, recordDocument, recordRejected, repairIndex } from './documents.ts';
 import { createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentsInCluster, exactDuplicates, getDocument, listMismatches } from './queries.ts';
-import { addRecord, addSkippedRecords, beginObject, documentsOfObject, finishObject, removeObject, skippedRecordsOf, type ObjectStart, type SkippedRecord } from './objects.ts';
+import {
+  abandonRecords,
+  addRecord,
+  addSkippedRecords,
+  beginObject,
+  checkpointRange,
+  documentsOfObject,
+  finishObject,
+  objectProgress,
+  rangeState,
+  removeObject,
+  skippedRecordsOf,
+  type CheckpointResult,
+  type ObjectProgress,
+  type ObjectStart,
+  type RangeProgress,
+  type RangeState,
+  type SkippedRecord,
+} from './objects.ts';
 import { recordRevisit, type RevisitOutcome, type RevisitReference } from './revisits.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
 import { datingOfItem } from './verdicts.ts';
@@ -39,16 +57,24 @@ export interface Store {
   exactDuplicates(contentHash: string): Promise<StoredDocument[]>;
   listMismatches(): Promise<StoredDocument[]>;
   // Container objects (WARC, JSONL: many records per object), see objects.ts and revisits.ts.
-  /** Claim the object for this event before its records: 'stale' if a newer event or a removal was applied. */
-  beginObject(ref: ObjectRef): Promise<ObjectStart>;
+  /** Claim the object for this event before its records, split in `rangeCount` ranges: 'stale' if a newer event or a removal was applied. */
+  beginObject(ref: ObjectRef, rangeCount?: number): Promise<ObjectStart>;
   /** List a record of the object (and, for a page with url and capture date, its capture) before its document is written. */
   addRecord(ref: ObjectRef & { recordId: string }, page: boolean): Promise<void>;
   /** List records of the object that are no page (request, warcinfo, image, redirect...), each with its reason. */
   addSkippedRecords(ref: ObjectRef, skipped: readonly SkippedRecord[]): Promise<void>;
   /** The skipped records listed for an object (an object with zero pages is recorded with these alone). */
   skippedRecordsOf(bucket: string, key: string): Promise<SkippedRecord[]>;
-  /** After all records: mark deleted the listed records this version no longer holds (or all, if removed meanwhile). */
-  finishObject(ref: ObjectRef, recordIds: ReadonlySet<string>, skippedIds?: ReadonlySet<string>): Promise<RecordOutcome[]>;
+  /** After all ranges: mark deleted the listed records this version no longer holds (or all, if removed meanwhile). */
+  finishObject(ref: ObjectRef): Promise<RecordOutcome[]>;
+  /** Where a range of this version stands ('stale' once another version or a removal was applied). */
+  rangeState(ref: ObjectRef, index: number): Promise<RangeState>;
+  /** Save a range's progress while this version is live; 'overtaken' otherwise. */
+  checkpointRange(ref: ObjectRef, index: number, progress: RangeProgress): Promise<CheckpointResult>;
+  /** Mark deleted, with the newer version's sequencer, the records an overtaken range wrote after its last checkpoint. */
+  abandonRecords(ref: ObjectRef, newerSequencer: string | undefined, docIds: string[]): Promise<RecordOutcome[]>;
+  /** Records done / ranges done / ranges total of a WARC or JSONL object; null for a single page. */
+  objectProgress(bucket: string, key: string): Promise<ObjectProgress | null>;
   /** ObjectRemoved: every listed record of the object is marked deleted ([] for an object that holds no records). */
   removeObject(ref: ObjectRef): Promise<RecordOutcome[]>;
   /** A WARC revisit: an exact duplicate of the referred document (same object: its docId; else found by URI + date). */
@@ -75,11 +101,15 @@ export function createStore(options: StoreOptions): Store {
     documentsOfObject: (bucket, key) => documentsOfObject(ctx, bucket, key),
     exactDuplicates: (contentHash) => exactDuplicates(ctx, contentHash),
     listMismatches: () => listMismatches(ctx),
-    beginObject: (ref) => beginObject(ctx, ref),
+    beginObject: (ref, rangeCount) => beginObject(ctx, ref, rangeCount),
     addRecord: (ref, page) => addRecord(ctx, ref, page),
     addSkippedRecords: (ref, skipped) => addSkippedRecords(ctx, ref, skipped),
     skippedRecordsOf: (bucket, key) => skippedRecordsOf(ctx, bucket, key),
-    finishObject: (ref, recordIds, skippedIds) => finishObject(ctx, ref, recordIds, skippedIds),
+    finishObject: (ref) => finishObject(ctx, ref),
+    rangeState: (ref, index) => rangeState(ctx, ref, index),
+    checkpointRange: (ref, index, progress) => checkpointRange(ctx, ref, index, progress),
+    abandonRecords: (ref, newerSequencer, docIds) => abandonRecords(ctx, ref, newerSequencer, docIds),
+    objectProgress: (bucket, key) => objectProgress(ctx, bucket, key),
     removeObject: (ref) => removeObject(ctx, ref),
     recordRevisit: (ref, refersTo, sameObjectDocId) => recordRevisit(ctx, ref, refersTo, sameObjectDocId),
   };
@@ -89,7 +119,7 @@ export { ensureTable } from './table.ts';
 export { STORE_DEFAULTS, type StoreOptions, type StoreLimits } from './dynamo.ts';
 export { documentIdFor, recordDocumentId } from './keys.ts';
 export { DEFAULT_INDEX_LAYOUT_NAME, INDEX_LAYOUT_NAMES, indexLayoutNamed, isIndexLayoutName, type IndexLayoutName } from './index-layout.ts';
-export type { ObjectStart, SkippedRecord } from './objects.ts';
+export type { CheckpointResult, ObjectProgress, ObjectStart, RangeCursor, RangeProgress, RangeState, SkippedRecord } from './objects.ts';
 export type { RevisitOutcome, RevisitReference } from './revisits.ts';
 export * from './errors.ts';
 export type { Candidate, ClusterRoot } from './clusters.ts';

@@ -26,6 +26,11 @@ export interface DocumentReader {
    * yet): no index holds them, so this is a Scan of the table filtered to those document items (it reads every item).
    */
   unrecordedPages(): AsyncGenerator<StoredDocument[]>;
+  /**
+   * How many WARC/JSONL objects have ranges still running (not deleted, not finished): object items are in no
+   * index, so this is a counting Scan of the table (it reads every item, returns none).
+   */
+  objectsInProgress(): Promise<number>;
 }
 
 const BATCH_GET_MAX = 100;
@@ -52,6 +57,28 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
       }),
     pages: () =>
       scan({ FilterExpression: 'sk = :document', ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
+    async objectsInProgress() {
+      let count = 0;
+      let startKey: Item | undefined;
+      do {
+        const page = await attempt('Scan', () =>
+          ctx.db.send(
+            new ScanCommand({
+              TableName: ctx.table,
+              Select: 'COUNT',
+              // rangesTotal is set when an object is cut into ranges; finished when its last range is done (objects.ts).
+              FilterExpression: 'sk = :object AND attribute_exists(rangesTotal) AND attribute_not_exists(finished) AND #status <> :deleted',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':object': KEY_PREFIXES.objectSort, ':deleted': 'deleted' },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        );
+        count += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return count;
+    },
     async getMany(docIds) {
       const found: StoredDocument[] = [];
       for (let start = 0; start < docIds.length; start += BATCH_GET_MAX) {

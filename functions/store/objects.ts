@@ -10,6 +10,15 @@
  * eventually consistent, so a delete right after the upload could miss records still propagating).
  * The list costs one small write per record, batched with the capture item.
  *
+ * Ranges (issue 11): an object too big for one invocation is read as ranges of bytes, each processed by its own
+ * invocations (functions/ingest/containers.ts). The object item holds every range's checkpoint in one map,
+ * `ranges.<index> = { c: cursor of the first record not done, r: records done, d: done }`, written every few records
+ * with a condition on the object's sequencerKey and status: a checkpoint is also the check that this version is still
+ * the live one. A range that learns it was overtaken marks deleted (with the newer sequencer) the records it wrote since
+ * its last successful checkpoint; records before that were listed before the newer version claimed the object, so its
+ * finish (or the removal) handles them. Each RECORD item carries the sequencerKey of the version that listed it, so the
+ * finish of a version marks deleted exactly the records no range of that version listed.
+ *
  * Races between a create and a remove of the same object are closed like cluster labels (clusters.ts): the remover
  * writes the object's tombstone, marks the object item deleted and THEN lists the records; the creator claims the
  * object item, writes each record item and THEN, at the end, re-reads the object item and the tombstone. Either the
@@ -30,11 +39,55 @@ const DELETE_CONCURRENCY = 8;
 
 export type ObjectStart = 'new' | 'redelivery' | 'stale';
 
+/** Where a range resumes: `skip` records are passed over after reading from byte `offset` (`line`: the JSONL line number there). */
+export interface RangeCursor {
+  offset: number;
+  skip: number;
+  line?: number;
+}
+
+export interface RangeProgress {
+  /** The first record not done yet (absent: the range's start). */
+  cursor?: RangeCursor;
+  /** Records of the range done so far (recorded, rejected or revisits). */
+  records: number;
+  /** Revisits recorded without their original (not known yet): a delivery of the object again reads the range again, to link them. */
+  unlinked?: number;
+  done: boolean;
+}
+
+export type RangeState =
+  | { status: 'stale' }
+  | { status: 'done'; allDone: boolean; finished: boolean }
+  | { status: 'open'; progress: RangeProgress };
+
+export type CheckpointResult =
+  | { status: 'saved'; allDone: boolean }
+  /** Another version or a removal was applied: the sequencer to mark this range's newest records deleted with. */
+  | { status: 'overtaken'; sequencer: string | undefined };
+
+/** How far an object is: what the object item says (null for an object that holds no records or is unknown). */
+export interface ObjectProgress {
+  status: string;
+  recordsDone: number;
+  rangesDone: number;
+  rangesTotal: number;
+  /** Every range done and the records this version no longer holds marked deleted. */
+  finished: boolean;
+}
+
+interface StoredRange {
+  c?: RangeCursor;
+  r: number;
+  u?: number;
+  d: boolean;
+}
+
 /**
  * Claim the object for this event before its records are written: 'stale' when a newer event (or a removal, whose
  * tombstone is the object's own document `<bucket>/<key>`) was applied already; 'redelivery' for the same event.
  */
-export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<ObjectStart> {
+export async function beginObject(ctx: StoreContext, ref: ObjectRef, rangeCount = 1): Promise<ObjectStart> {
   const seqKey = sequencerKey(ref.sequencer);
   const [current, tombstone] = await Promise.all([getConsistent(ctx, objectKey(ref.bucket, ref.key)), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
   if (tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey) return 'stale';
@@ -46,7 +99,9 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<Ob
         new UpdateCommand({
           TableName: ctx.table,
           Key: objectKey(ref.bucket, ref.key),
-          UpdateExpression: 'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now',
+          UpdateExpression:
+            'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now, ' +
+            'ranges = :ranges, rangesTotal = :rangesTotal REMOVE finished',
           ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey',
           ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
           ExpressionAttributeValues: {
@@ -57,6 +112,8 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<Ob
             ':sequencerKey': seqKey,
             ':eTag': ref.eTag ?? null,
             ':now': ctx.now(),
+            ':ranges': Object.fromEntries(Array.from({ length: rangeCount }, (_, index) => [String(index), { r: 0, d: false } satisfies StoredRange])),
+            ':rangesTotal': rangeCount,
           },
         }),
       ),
@@ -71,7 +128,8 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef): Promise<Ob
 /** List the record (and its capture, for revisits elsewhere) before its document is written. */
 export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: string }, page: boolean): Promise<void> {
   const docId = recordDocumentId(ref.bucket, ref.key, ref.recordId);
-  const writes: { put: Item }[] = [{ put: { ...recordKey(ref.bucket, ref.key, ref.recordId), docId, recordId: ref.recordId } }];
+  // sequencerKey: which version listed the record last, so that version's finish knows the records it no longer holds.
+  const writes: { put: Item }[] = [{ put: { ...recordKey(ref.bucket, ref.key, ref.recordId), docId, recordId: ref.recordId, sequencerKey: sequencerKey(ref.sequencer) } }];
   if (page && ref.url && ref.captureDate) {
     // The key hashes the full URL; the item keeps it within VALUE_LIMITS (limits.ts).
     writes.push({ put: fitItem({ ...captureKey(ref.url, ref.captureDate), docId, url: ref.url, captureDate: ref.captureDate }, ctx.limits.maxItemBytes) });
@@ -89,7 +147,10 @@ export interface SkippedRecord {
 export async function addSkippedRecords(ctx: StoreContext, ref: ObjectRef, skipped: readonly SkippedRecord[]): Promise<void> {
   // reason and url come from the input (a record type, a content type, a WARC-Target-URI): bounded by VALUE_LIMITS.
   const put = (record: SkippedRecord): Item =>
-    fitItem({ ...skippedKey(ref.bucket, ref.key, record.recordId), recordId: record.recordId, reason: record.reason, ...(record.url ? { url: record.url } : {}) }, ctx.limits.maxItemBytes);
+    fitItem(
+      { ...skippedKey(ref.bucket, ref.key, record.recordId), recordId: record.recordId, reason: record.reason, sequencerKey: sequencerKey(ref.sequencer), ...(record.url ? { url: record.url } : {}) },
+      ctx.limits.maxItemBytes,
+    );
   await batchWrite(ctx, skipped.map((record) => ({ put: put(record) })));
 }
 
@@ -106,7 +167,7 @@ export async function skippedRecordsOf(ctx: StoreContext, bucket: string, key: s
 async function listedRecords(
   ctx: StoreContext,
   ref: ObjectRef,
-): Promise<{ object: Item | undefined; records: { recordId: string; docId: string }[]; skipped: (SkippedRecord & { sk: string })[] }> {
+): Promise<{ object: Item | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { sk: string; sequencerKey?: string })[] }> {
   const items = await queryAll(ctx, {
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': objectPartition(ref.bucket, ref.key) },
@@ -116,10 +177,20 @@ async function listedRecords(
   const records = items
     .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.record))
     // recordId is an attribute since record sort keys may be shortened (keys.ts); older items only had it in the key.
-    .map((item) => ({ recordId: (item.recordId as string | undefined) ?? (item.sk as string).slice(KEY_PREFIXES.record.length), docId: item.docId as string }));
+    .map((item) => ({
+      recordId: (item.recordId as string | undefined) ?? (item.sk as string).slice(KEY_PREFIXES.record.length),
+      docId: item.docId as string,
+      sequencerKey: item.sequencerKey as string | undefined,
+    }));
   const skipped = items
     .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.skipped))
-    .map((item) => ({ sk: item.sk as string, recordId: item.recordId as string, reason: item.reason as string, ...(item.url ? { url: item.url as string } : {}) }));
+    .map((item) => ({
+      sk: item.sk as string,
+      recordId: item.recordId as string,
+      reason: item.reason as string,
+      sequencerKey: item.sequencerKey as string | undefined,
+      ...(item.url ? { url: item.url as string } : {}),
+    }));
   return { object, records, skipped };
 }
 
@@ -144,21 +215,106 @@ async function markRecordsDeleted(ctx: StoreContext, ref: ObjectRef, docIds: str
 }
 
 /**
- * After all records of this event were written: records listed for the object but not in this version (an overwrite
- * with fewer records) are marked deleted; if a removal was applied meanwhile, all of them are, with its sequencer.
+ * After every range of this version is done: records listed for the object but not by this version (an overwrite with
+ * fewer records) are marked deleted; if a removal was applied meanwhile, all of them are, with its sequencer. Then the
+ * object is marked finished, so a redelivery costs one read.
  */
-export async function finishObject(ctx: StoreContext, ref: ObjectRef, recordIds: ReadonlySet<string>, skippedIds: ReadonlySet<string> = new Set()): Promise<RecordOutcome[]> {
+export async function finishObject(ctx: StoreContext, ref: ObjectRef): Promise<RecordOutcome[]> {
+  const seqKey = sequencerKey(ref.sequencer);
   const [{ object, records, skipped }, tombstone] = await Promise.all([listedRecords(ctx, ref), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
   // A removal that came meanwhile: the object item says so, or (if the remover read no object item yet) its tombstone.
-  const removal = object?.status === 'deleted' ? object : tombstone?.status === 'deleted' && tombstone.sequencerKey > sequencerKey(ref.sequencer) ? tombstone : null;
+  const removal = object?.status === 'deleted' ? object : tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey ? tombstone : null;
   if (removal) {
     return markRecordsDeleted(ctx, { bucket: ref.bucket, key: ref.key, sequencer: removal.sequencer ?? undefined }, records.map((record) => record.docId));
   }
-  if (object && object.sequencerKey !== sequencerKey(ref.sequencer)) return []; // a newer version is being written: its own finish cleans up
-  // Skipped records an older version listed and this one does not hold: nothing points at them, so they just go.
-  const staleSkipped = skipped.filter((record) => !skippedIds.has(record.recordId));
+  if (object && object.sequencerKey !== seqKey) return []; // a newer version is being written: its own finish cleans up
+  // Skipped records an older version listed and no range of this one did: nothing points at them, so they just go.
+  const staleSkipped = skipped.filter((record) => (record.sequencerKey ?? '') < seqKey);
   if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
-  return markRecordsDeleted(ctx, ref, records.filter((record) => !recordIds.has(record.recordId)).map((record) => record.docId));
+  const outcomes = await markRecordsDeleted(ctx, ref, records.filter((record) => (record.sequencerKey ?? '') < seqKey).map((record) => record.docId));
+  try {
+    await attempt('UpdateItem object finished', () =>
+      ctx.db.send(
+        new UpdateCommand({
+          TableName: ctx.table,
+          Key: objectKey(ref.bucket, ref.key),
+          UpdateExpression: 'SET finished = :true, updatedAt = :now',
+          ConditionExpression: 'sequencerKey = :sequencerKey',
+          ExpressionAttributeValues: { ':true': true, ':sequencerKey': seqKey, ':now': ctx.now() },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error; // overtaken meanwhile: the newer version's finish or the removal cleans up
+  }
+  return outcomes;
+}
+
+function rangeOf(object: Item | undefined, index: number): StoredRange | undefined {
+  return (object?.ranges as Record<string, StoredRange> | undefined)?.[String(index)];
+}
+
+function allRangesDone(object: Item): boolean {
+  return Object.values((object.ranges as Record<string, StoredRange> | undefined) ?? {}).every((range) => range.d);
+}
+
+/** Where a range of this version stands: one consistent read of the object item. */
+export async function rangeState(ctx: StoreContext, ref: ObjectRef, index: number): Promise<RangeState> {
+  const object = await getConsistent(ctx, objectKey(ref.bucket, ref.key));
+  const range = rangeOf(object, index);
+  if (!object || object.sequencerKey !== sequencerKey(ref.sequencer) || object.status !== 'recorded' || !range) return { status: 'stale' };
+  // Done, unless revisits of it wait for their originals: then read again (what is done is 'unchanged'), to link them.
+  if (range.d && !range.u) return { status: 'done', allDone: allRangesDone(object), finished: object.finished === true };
+  if (range.d) return { status: 'open', progress: { records: 0, done: false } };
+  return { status: 'open', progress: { cursor: range.c, records: range.r, done: false } };
+}
+
+/**
+ * Save a range's progress, only while this version is the object's live one (same sequencerKey, not removed). A done
+ * range learns whether it was the last one (the object item as written comes back).
+ */
+export async function checkpointRange(ctx: StoreContext, ref: ObjectRef, index: number, progress: RangeProgress): Promise<CheckpointResult> {
+  const stored: StoredRange = { r: progress.records, d: progress.done, ...(progress.cursor ? { c: progress.cursor } : {}), ...(progress.unlinked ? { u: progress.unlinked } : {}) };
+  try {
+    const result = await attempt('UpdateItem object range', () =>
+      ctx.db.send(
+        new UpdateCommand({
+          TableName: ctx.table,
+          Key: objectKey(ref.bucket, ref.key),
+          UpdateExpression: 'SET ranges.#index = :range, updatedAt = :now',
+          ConditionExpression: 'sequencerKey = :sequencerKey AND #status = :recorded',
+          ExpressionAttributeNames: { '#index': String(index), '#status': 'status' },
+          ExpressionAttributeValues: { ':range': stored, ':sequencerKey': sequencerKey(ref.sequencer), ':recorded': 'recorded', ':now': ctx.now() },
+          ReturnValues: progress.done ? 'ALL_NEW' : 'NONE',
+        }),
+      ),
+    );
+    return { status: 'saved', allDone: progress.done && result.Attributes !== undefined && allRangesDone(result.Attributes) };
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+  const current = await getConsistent(ctx, objectKey(ref.bucket, ref.key));
+  const tombstone = current ? undefined : await getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)));
+  return { status: 'overtaken', sequencer: (current ?? tombstone)?.sequencer ?? undefined };
+}
+
+/** Records this range wrote after its last checkpoint, when a newer version or a removal overtook it: marked deleted with the newer sequencer (documents the newer version wrote stay). */
+export async function abandonRecords(ctx: StoreContext, ref: ObjectRef, newerSequencer: string | undefined, docIds: string[]): Promise<RecordOutcome[]> {
+  return markRecordsDeleted(ctx, { bucket: ref.bucket, key: ref.key, sequencer: newerSequencer }, docIds);
+}
+
+/** How far an object is (one read); null when it has no object item (a single page, or never seen). */
+export async function objectProgress(ctx: StoreContext, bucket: string, key: string): Promise<ObjectProgress | null> {
+  const object = await getConsistent(ctx, objectKey(bucket, key));
+  if (!object) return null;
+  const ranges = Object.values((object.ranges as Record<string, StoredRange> | undefined) ?? {});
+  return {
+    status: object.status as string,
+    recordsDone: ranges.reduce((sum, range) => sum + range.r, 0),
+    rangesDone: ranges.filter((range) => range.d).length,
+    rangesTotal: ranges.length,
+    finished: object.finished === true,
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import { createStore } from '../../functions/store/index.ts';
 import { runBackfill, type BackfillSummary } from '../../local/cli-backfill.ts';
 import { main } from '../../local/cli.ts';
 import { exportTable } from '../../local/cli-export.ts';
-import { DOCUMENT_COLUMNS, IDENTICAL_PAYLOAD_PROFILE, NEAR_DUPLICATE_PROFILE, REVISIT_COLUMNS } from '../../local/export-rows.ts';
+import { DOCUMENT_COLUMNS, documentRow, IDENTICAL_PAYLOAD_PROFILE, NEAR_DUPLICATE_PROFILE, REVISIT_COLUMNS } from '../../local/export-rows.ts';
 import { openDocumentReader } from '../../local/pipeline.ts';
 import { Progress } from '../../local/progress.ts';
 import { readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
@@ -112,7 +112,8 @@ describe('backfill', () => {
     const second = JSON.parse(lines[0] ?? '{}') as BackfillSummary;
     console.log(`[backfill] second run: ${JSON.stringify(second.outcomes)}`);
     expect(second).toMatchObject({ listed: 4, processed: 4, failed: [] });
-    expect(Object.keys(second.outcomes).sort()).toEqual(['rejected', 'stale', 'unchanged']);
+    // A finished JSONL / WARC object is not read again (one read per range), so its bad line is not rejected anew.
+    expect(Object.keys(second.outcomes).sort()).toEqual(['stale', 'unchanged']);
     expect(await scanTable()).toEqual(before);
   });
 
@@ -184,5 +185,11 @@ describe('export', () => {
     expect(rejected?.[column('status')]).toBe('rejected');
     expect(rejected?.[column('WARC-Profile')]).toBe('');
     expect(await main(['export', '--format', 'xml'], () => {})).toBe(2);
+  });
+
+  it('a row names the date verdict kinds that hold (issue 16), empty when none', () => {
+    const base = { docId: 'raw-pages/a.txt', bucket: 'raw-pages', key: 'a.txt', status: 'recorded' as const, firstSeen: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z' };
+    expect(documentRow({ ...base, dateMismatch: true, mismatchKinds: ['content', 'earlier-copy'] }).mismatchKinds).toBe('content earlier-copy');
+    expect(documentRow({ ...base, dateMismatch: false, mismatchKinds: [] }).mismatchKinds).toBeNull();
   });
 });

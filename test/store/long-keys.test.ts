@@ -161,7 +161,7 @@ describe('a document with a 1,024-byte key on dynalite', () => {
     const record = { ...container, recordId: LONGEST_RECORD_ID, docId: recordDocumentId(BUCKET, containerKey, LONGEST_RECORD_ID), url, captureDate };
     await store.addRecord(record, true);
     expect(await store.recordDocument(record, makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [20]), claimed: '2019-01' }))).toMatchObject({ clusterId: longDoc });
-    expect(await store.finishObject(container, new Set([LONGEST_RECORD_ID]))).toEqual([]);
+    expect(await store.finishObject(container)).toEqual([]);
     expect((await store.documentsOfObject(BUCKET, containerKey)).map((doc) => doc.docId)).toEqual([record.docId]);
     const revisitDoc = recordDocumentId(BUCKET, containerKey, 'L1');
     const revisit = await store.recordRevisit({ ...ref(`${containerKey}-other`), docId: revisitDoc, recordId: 'L1' }, { uri: url, date: captureDate }, undefined);

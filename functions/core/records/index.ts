@@ -6,11 +6,12 @@ import type { InputHints } from '../types.ts';
 import { HEAD_BYTES, detectContainer } from './detect.ts';
 import { splitJsonl } from './jsonl.ts';
 import { collectUpTo, isGzip, peekHead } from './stream.ts';
-import type { PageRecord } from './types.ts';
+import type { PageRecord, StreamStart } from './types.ts';
 import { splitWarc } from './warc.ts';
 
 export { detectContainer, HEAD_BYTES } from './detect.ts';
-export type { ContainerKind, PageRecord, RevisitTarget } from './types.ts';
+export type { ContainerKind, PageRecord, RevisitTarget, StreamStart } from './types.ts';
+export { findRecordStart } from './resync.ts';
 
 /**
  * Turns one stored object into the page records it holds, streaming: a WARC or JSONL object of any size is
@@ -18,7 +19,13 @@ export type { ContainerKind, PageRecord, RevisitTarget } from './types.ts';
  * Records that cannot be read come out with `error` (never dropped, never thrown); only failures of the
  * stream itself (network) are thrown, so the caller can retry them.
  */
-export async function* splitRecords(stream: AsyncIterable<Uint8Array>, hints: InputHints, config: CoreConfig): AsyncGenerator<PageRecord> {
+export async function* splitRecords(stream: AsyncIterable<Uint8Array>, hints: InputHints, config: CoreConfig, start?: StreamStart): AsyncGenerator<PageRecord> {
+  if (start) {
+    // A range of a big object: the stream starts at a record boundary, with offsets and line numbers counted from there.
+    if (start.kind === 'warc') yield* shiftedIds(splitWarc(stream, config, hints.fileName), start.offset);
+    else yield* splitJsonl(start.compressed ? gunzipChunks(stream) : stream, config, start);
+    return;
+  }
   const { head, stream: whole } = await peekHead(stream, HEAD_BYTES);
   switch (detectContainer(hints, head)) {
     case 'warc':
@@ -30,6 +37,15 @@ export async function* splitRecords(stream: AsyncIterable<Uint8Array>, hints: In
       return;
     case 'single':
       yield await singlePage(whole, hints, config);
+  }
+}
+
+/** Record ids of a WARC read from byte `base` of the stored file (`@<offset>`, `@<offset>+<n>`) as offsets in the whole file. */
+async function* shiftedIds(records: AsyncGenerator<PageRecord>, base: number): AsyncGenerator<PageRecord> {
+  const shift = (recordId: string): string => (base === 0 ? recordId : recordId.replace(/^@(\d+)/, (_, offset: string) => `@${Number(offset) + base}`));
+  for await (const record of records) {
+    const refersTo = record.refersTo?.recordId ? { refersTo: { ...record.refersTo, recordId: shift(record.refersTo.recordId) } } : {};
+    yield { ...record, recordId: shift(record.recordId), ...refersTo };
   }
 }
 

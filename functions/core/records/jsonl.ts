@@ -16,25 +16,28 @@ const NEWLINE = 0x0a;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
-export async function* splitJsonl(stream: AsyncIterable<Uint8Array>, config: CoreConfig): AsyncGenerator<PageRecord> {
-  let lineNumber = 0;
+export async function* splitJsonl(stream: AsyncIterable<Uint8Array>, config: CoreConfig, start: { offset: number; line: number } = { offset: 0, line: 1 }): AsyncGenerator<PageRecord> {
+  let lineNumber = start.line - 1;
+  let offset = start.offset;
   try {
-    for await (const line of readLines(stream, config.maxInputBytes)) {
+    for await (const { line, bytes } of readLines(stream, config.maxInputBytes)) {
       lineNumber++;
       const recordId = `L${lineNumber}`;
+      const lineOffset = offset;
+      offset += bytes;
       if (line === null) {
-        yield failed(recordId, REJECT_CODES.tooLarge, `line ${lineNumber} is over the limit of ${config.maxInputBytes} bytes`);
+        yield { ...failed(recordId, REJECT_CODES.tooLarge, `line ${lineNumber} is over the limit of ${config.maxInputBytes} bytes`), offset: lineOffset };
         continue;
       }
       const parsed = parseLine(line, lineNumber === 1);
       if ('blank' in parsed) continue;
-      if ('error' in parsed) yield failed(recordId, parsed.error.code, `line ${lineNumber} ${parsed.error.message}`, parsed.url);
-      else yield { recordId, ...parsed.record };
+      if ('error' in parsed) yield { ...failed(recordId, parsed.error.code, `line ${lineNumber} ${parsed.error.message}`, parsed.url), offset: lineOffset };
+      else yield { recordId, offset: lineOffset, ...parsed.record };
     }
   } catch (error) {
     // A cut .jsonl.gz: the lines before the cut are out already; the cut itself is one more rejected record.
     if (!(error instanceof InputRejected)) throw error;
-    yield failed(`L${lineNumber + 1}`, error.code, `after line ${lineNumber}: ${error.message}`);
+    yield { ...failed(`L${lineNumber + 1}`, error.code, `after line ${lineNumber}: ${error.message}`), offset };
   }
 }
 
@@ -77,19 +80,20 @@ function parseLine(line: Uint8Array, first: boolean): ParsedLine {
 }
 
 /**
- * The lines of a byte stream without their `\n` (and `\r`), one at a time; `null` stands for a line longer
- * than `maxLineBytes`, which is read past without being kept.
+ * The lines of a byte stream without their `\n` (and `\r`), one at a time, with the bytes each took (newline
+ * included); `null` stands for a line longer than `maxLineBytes`, which is read past without being kept.
  */
-async function* readLines(stream: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<Uint8Array | null> {
+async function* readLines(stream: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<{ line: Uint8Array | null; bytes: number }> {
   let parts: Uint8Array[] = [];
   let length = 0;
   let tooLong = false;
-  const finish = (): Uint8Array | null => {
+  const finish = (newline: number): { line: Uint8Array | null; bytes: number } => {
     const line = tooLong ? null : trimCarriageReturn(concatBytes(parts, length));
+    const bytes = length + newline;
     parts = [];
     length = 0;
     tooLong = false;
-    return line;
+    return { line, bytes };
   };
   const add = (part: Uint8Array): void => {
     length += part.length;
@@ -102,12 +106,12 @@ async function* readLines(stream: AsyncIterable<Uint8Array>, maxLineBytes: numbe
     let start = 0;
     for (let newline = chunk.indexOf(NEWLINE); newline >= 0; newline = chunk.indexOf(NEWLINE, start)) {
       add(chunk.subarray(start, newline));
-      yield finish();
+      yield finish(1);
       start = newline + 1;
     }
     if (start < chunk.length) add(chunk.subarray(start));
   }
-  if (length > 0 || tooLong) yield finish();
+  if (length > 0 || tooLong) yield finish(0);
 }
 
 function trimCarriageReturn(line: Uint8Array): Uint8Array {

@@ -4,6 +4,17 @@ import type { InputHints } from '../types.ts';
 /** Which kind of object holds the pages: a web archive, a JSON-lines scrape, or one page. */
 export type ContainerKind = 'warc' | 'jsonl' | 'single';
 
+/** Where reading starts when a stream is not the object's beginning (a range of a big object): a record boundary. */
+export interface StreamStart {
+  /** Byte offset of the stream's first byte in the stored file. */
+  offset: number;
+  /** JSONL: the line number of the stream's first line. */
+  line: number;
+  /** The container the whole object was detected as (a stream from the middle cannot tell by name). */
+  kind: Exclude<ContainerKind, 'single'>;
+  compressed: boolean;
+}
+
 /** One page (or revisit) found inside an object; the ingest handler analyzes and records each one as its own document. */
 export interface PageRecord {
   /**
@@ -12,6 +23,11 @@ export interface PageRecord {
    * The store's docId is `<bucket>/<key>#<recordId>` when non-empty.
    */
   recordId: string;
+  /**
+   * Where the record starts, in bytes of the stored file (JSONL: its line, in the inflated stream when the file is
+   * gzipped; WARC: in its recordId). Ranges of a big object are cut and resumed at these.
+   */
+  offset?: number;
   /** 'skipped': a record that is not a page (request, warcinfo, image, redirect...), listed with its `skipReason`. */
   kind: 'page' | 'revisit' | 'skipped';
   /** The page payload (HTTP body of a WARC response, block of a resource, html/text of a JSONL line); empty for revisits and errors. */

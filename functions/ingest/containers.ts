@@ -1,0 +1,249 @@
+/**
+ * WARC and JSONL objects, range by range (issue 11). A range is read from its checkpoint (or its first record), its
+ * records are analyzed and recorded a few at a time, and every `checkpointEvery` records its progress is saved in the
+ * object item (one UpdateItem, which also checks that this version is still the live one). When the invocation's time
+ * runs low the range stops before starting another record, saves where it stopped and hands itself back as a
+ * continuation; a killed invocation resumes from its last checkpoint, redoing at most `checkpointEvery` records, whose
+ * writes are idempotent (same docId, same sequencer: 'unchanged'). The range that completes the object finishes it
+ * (store finishObject: records this version no longer holds are marked deleted).
+ */
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { CoreConfig } from '../core/config.ts';
+import { findRecordStart, splitRecords, type PageRecord } from '../core/records/index.ts';
+import { recordDocumentId, type ObjectRef, type RangeCursor, type RecordOutcome, type SkippedRecord, type Store } from '../store/index.ts';
+import { ObjectReadFailed } from './errors.ts';
+import type { Slots } from './limiter.ts';
+import type { RangeWorkItem } from './work-items.ts';
+
+/** What a range needs from the ingest around it. */
+export interface RangeDeps {
+  s3: S3Client;
+  store: Store;
+  config: CoreConfig;
+  /** Analyze and record one record (its RECORD item first): the same path for every record of every object. */
+  ingestRecord(objectRef: ObjectRef, record: PageRecord): Promise<{ unlinkedRevisit: boolean }>;
+  report(outcome: RecordOutcome, ref: ObjectRef): void;
+  /** Records analyzed and recorded at once within one range. */
+  recordConcurrency: number;
+  /** Records between two checkpoints: a killed invocation redoes at most this many. */
+  checkpointEvery: number;
+}
+
+/**
+ * How long the invocation has left, under how much it starts no new record, and its record slots: the records in
+ * flight across every message of the invocation, so what runs when time is up is at most `slots` records.
+ */
+export interface TimeBudget {
+  remainingMs(): number;
+  marginMs: number;
+  slots: Slots;
+}
+
+export type RangeResult =
+  | { status: 'done'; records: number; skipped: number; objectFinished: boolean }
+  /** Another version or a removal was applied: nothing more to do for this one. */
+  | { status: 'stale' }
+  /** Out of time: progress saved; the range must be continued by another invocation. `progressed`: records were done in this one. */
+  | { status: 'paused'; records: number; progressed: boolean };
+
+export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget: TimeBudget): Promise<RangeResult> {
+  const { object: ref, range, container } = item;
+  const state = await deps.store.rangeState(ref, range.index);
+  if (state.status === 'stale') return { status: 'stale' };
+  if (state.status === 'done') {
+    // A redelivered finished range: one read. The last range may have died between its checkpoint and the finish.
+    if (state.allDone && !state.finished) await finish(deps, ref);
+    return { status: 'done', records: 0, skipped: 0, objectFinished: state.allDone };
+  }
+  if (budget.remainingMs() < budget.marginMs) return { status: 'paused', records: state.progress.records, progressed: false };
+
+  // A gzipped JSONL file cannot be entered in the middle: it is read from its start, passing over what is done.
+  const seekable = !(container.kind === 'jsonl' && container.compressed);
+  const cursor = state.progress.cursor;
+  const from = seekable ? (cursor?.offset ?? range.start) : 0;
+  let toSkip = cursor?.skip ?? 0;
+  const body = await getFrom(deps.s3, ref, from);
+  if (!body) return { status: 'stale' }; // overwritten since (no version id to read the old one by): the newer event records it
+  try {
+    let stream: AsyncIterable<Uint8Array> = body.chunks;
+    let base = from;
+    if (!cursor && range.index > 0) {
+      const found = await skipToFirstRecord(body.chunks, container.compressed, range.end === null ? null : range.end - range.start);
+      if (!found) return await complete(deps, item, state.progress.records, 0, [], 0);
+      stream = found.stream;
+      base = from + found.skipped;
+    }
+    const records = splitRecords(stream, { fileName: ref.key, contentType: container.contentType }, deps.config, {
+      offset: base,
+      line: seekable ? (cursor?.line ?? 1) : 1,
+      kind: container.kind,
+      compressed: container.compressed,
+    });
+
+    let done = state.progress.records;
+    let unlinked = state.progress.unlinked ?? 0;
+    let sinceCheckpoint: string[] = [];
+    let inFlight: Promise<{ unlinkedRevisit: boolean }>[] = [];
+    let position = 0;
+    // Records that are no page (request, warcinfo, image...) are listed with their reason, written before each checkpoint.
+    let skipped: SkippedRecord[] = [];
+    let skippedCount = 0;
+    const listSkipped = async (): Promise<void> => {
+      if (skipped.length > 0) await deps.store.addSkippedRecords(ref, skipped);
+      skipped = [];
+    };
+    let checkpointedAt = Date.now();
+    const checkpointIntervalMs = Math.min(60_000, Math.max(1000, (budget.remainingMs() - budget.marginMs) / 4));
+    const drain = async (): Promise<void> => {
+      const results = await Promise.allSettled(inFlight);
+      inFlight = [];
+      await listSkipped();
+      for (const result of results) if (result.status === 'fulfilled' && result.value.unlinkedRevisit) unlinked += 1;
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    };
+    for await (const record of records) {
+      const index = position++;
+      if (toSkip > 0) {
+        toSkip -= 1;
+        continue;
+      }
+      const start = recordStart(record, index, seekable);
+      if (range.end !== null && start.offset >= range.end) break; // the next range's first record
+      if (record.kind === 'skipped') {
+        skipped.push({ recordId: record.recordId, reason: record.skipReason ?? 'not a page', ...(record.hints.url ? { url: record.hints.url } : {}) });
+        skippedCount += 1;
+        continue;
+      }
+      // A revisit names an earlier record: that one must be recorded first.
+      if (record.kind === 'revisit') await drain();
+      // Every few records, and every few seconds: a killed invocation loses little, however slow its records are.
+      if (sinceCheckpoint.length >= deps.checkpointEvery || (sinceCheckpoint.length > 0 && Date.now() - checkpointedAt >= checkpointIntervalMs)) {
+        await drain();
+        const saved = await deps.store.checkpointRange(ref, range.index, { cursor: start, records: done, unlinked, done: false });
+        if (saved.status === 'overtaken') return await abandon(deps, ref, saved.sequencer, sinceCheckpoint);
+        sinceCheckpoint = [];
+        checkpointedAt = Date.now();
+      }
+      const release = await budget.slots.acquire();
+      if (budget.remainingMs() < budget.marginMs) {
+        // Out of time: this record is not started; the range stops after the ones in flight, and says where.
+        release();
+        await drain();
+        const saved = await deps.store.checkpointRange(ref, range.index, { cursor: start, records: done, unlinked, done: false });
+        if (saved.status === 'overtaken') return await abandon(deps, ref, saved.sequencer, sinceCheckpoint);
+        return { status: 'paused', records: done, progressed: done > state.progress.records };
+      }
+      sinceCheckpoint.push(recordDocumentId(ref.bucket, ref.key, record.recordId));
+      done += 1;
+      const task = deps.ingestRecord(ref, record).finally(release);
+      task.catch(() => {}); // observed below, or by drain()
+      inFlight.push(task);
+      if (inFlight.length >= deps.recordConcurrency) {
+        try {
+          const [at, result] = await Promise.race(inFlight.map((promise, at) => promise.then((value) => [at, value] as const)));
+          if (result.unlinkedRevisit) unlinked += 1;
+          inFlight.splice(at, 1);
+        } catch (error) {
+          await Promise.allSettled(inFlight); // no write of this invocation outlives it
+          throw error;
+        }
+      }
+    }
+    await drain();
+    return await complete(deps, item, done, unlinked, sinceCheckpoint, skippedCount);
+  } finally {
+    body.discard();
+  }
+}
+
+async function complete(deps: RangeDeps, item: RangeWorkItem, records: number, unlinked: number, sinceCheckpoint: string[], skipped: number): Promise<RangeResult> {
+  const saved = await deps.store.checkpointRange(item.object, item.range.index, { records, unlinked, done: true });
+  if (saved.status === 'overtaken') return abandon(deps, item.object, saved.sequencer, sinceCheckpoint);
+  if (saved.allDone) await finish(deps, item.object);
+  return { status: 'done', records, skipped, objectFinished: saved.allDone };
+}
+
+async function finish(deps: RangeDeps, ref: ObjectRef): Promise<void> {
+  for (const outcome of await deps.store.finishObject(ref)) deps.report(outcome, { ...ref, docId: outcome.docId });
+}
+
+async function abandon(deps: RangeDeps, ref: ObjectRef, newerSequencer: string | undefined, docIds: string[]): Promise<RangeResult> {
+  for (const outcome of await deps.store.abandonRecords(ref, newerSequencer, docIds)) deps.report(outcome, { ...ref, docId: outcome.docId });
+  return { status: 'stale' };
+}
+
+/**
+ * Where a record can be resumed from. WARC ids are `@<offset>` (`@<member>+<n>` inside a file gzipped whole); a JSONL
+ * record carries its line's offset; a gzipped JSONL file is re-read from its start, skipping `index` records.
+ */
+function recordStart(record: PageRecord, index: number, seekable: boolean): RangeCursor {
+  if (!seekable) return { offset: 0, skip: index };
+  const warcId = /^@(\d+)(?:\+(\d+))?$/.exec(record.recordId);
+  if (warcId) return { offset: Number(warcId[1]), skip: Number(warcId[2] ?? 0) };
+  const line = /^L(\d+)$/.exec(record.recordId);
+  return { offset: record.offset ?? 0, skip: 0, line: line ? Number(line[1]) : 1 };
+}
+
+/** The object from byte `from`; null when it no longer has the ETag of this version (an unversioned bucket, overwritten). */
+async function getFrom(s3: S3Client, ref: ObjectRef, from: number): Promise<{ chunks: AsyncIterable<Uint8Array>; discard(): void } | null> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId, IfMatch: ref.versionId ? undefined : quoted(ref.eTag), Range: from > 0 ? `bytes=${from}-` : undefined }));
+    const body = object.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+    return { chunks: body ?? (async function* () {})(), discard: () => body?.destroy?.() };
+  } catch (error) {
+    const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (name === 'PreconditionFailed' || $metadata?.httpStatusCode === 412) return null;
+    throw new ObjectReadFailed(`S3 GetObject s3://${ref.bucket}/${ref.key} from byte ${from} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function quoted(eTag: string | undefined): string | undefined {
+  return eTag ? `"${eTag.replace(/^"|"$/g, '')}"` : undefined;
+}
+
+/**
+ * Reads until the first record that starts inside the range (within `rangeBytes` of the stream's start), and returns
+ * the stream from there; null when none does (the range is empty: e.g. the later ranges of a WARC gzipped whole).
+ */
+async function skipToFirstRecord(chunks: AsyncIterable<Uint8Array>, compressed: boolean, rangeBytes: number | null): Promise<{ stream: AsyncIterable<Uint8Array>; skipped: number } | null> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  let window: Uint8Array = new Uint8Array();
+  let dropped = 0; // bytes before the window, already scanned
+  let scanFrom = 0;
+  for (;;) {
+    const next = await iterator.next();
+    const final = next.done === true;
+    if (!final) window = append(window, next.value);
+    const search = findRecordStart(window, compressed, final, scanFrom);
+    if ('found' in search) {
+      const skipped = dropped + search.found;
+      if (rangeBytes !== null && skipped >= rangeBytes) return null;
+      const rest = window.subarray(search.found);
+      return {
+        skipped,
+        stream: (async function* () {
+          yield rest;
+          for (let more = await iterator.next(); !more.done; more = await iterator.next()) yield more.value;
+        })(),
+      };
+    }
+    if ('none' in search) return null;
+    // Keep the bytes from the candidate on; forget what was scanned.
+    dropped += search.resumeAt;
+    window = window.subarray(search.resumeAt);
+    scanFrom = 0;
+    if (rangeBytes !== null && dropped >= rangeBytes) {
+      await iterator.return?.();
+      return null;
+    }
+  }
+}
+
+function append(window: Uint8Array, chunk: Uint8Array): Uint8Array {
+  if (window.length === 0) return chunk;
+  const joined = new Uint8Array(window.length + chunk.length);
+  joined.set(window);
+  joined.set(chunk, window.length);
+  return joined;
+}
