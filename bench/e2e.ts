@@ -3,7 +3,8 @@
  * Lambda runs -> dynalite. Every DynamoDB request is counted by an SDK middleware (support/dynamo-meter.ts).
  * Prints pages/s against the baseline of analyzePage alone on the same pages (same run), requests and capacity per
  * page, and the per-request breakdown of a new unique page, a new near-duplicate, an exact duplicate, a re-upload
- * and a redelivery, each run alone. Target: at most 8 requests and 4 write units per new page.
+ * and a redelivery, each run alone. Target: at most 8 requests and 4 write units per new page. Ends with one summary
+ * line for checks: `dynamo per page: unique W WRU R RRU; near-duplicate W WRU R RRU; mixed W WRU R RRU`.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -139,6 +140,12 @@ function sizeRows(sizes: ItemSizes): Row[] {
   return [...sizes.byKind.entries()].map(([kind, bytes]) => ({ item: kind, count: bytes.length, 'median bytes': median(bytes), 'max bytes': Math.max(...bytes), 'WRU each (median)': Math.ceil(median(bytes) / 1024) }));
 }
 
+/** The one line a check can grep: capacity units of a new unique page, a new near-duplicate (each alone) and the mixed run's mean per page. */
+export function dynamoSummaryLine(unique: MeterSummary, nearDuplicate: MeterSummary, mixed: MeterSummary, mixedPages: number): string {
+  const units = (writeUnits: number, readUnits: number, digits: number) => `${writeUnits.toFixed(digits)} WRU ${readUnits.toFixed(digits)} RRU`;
+  return `dynamo per page: unique ${units(unique.writeUnits, unique.readUnits, 0)}; near-duplicate ${units(nearDuplicate.writeUnits, nearDuplicate.readUnits, 0)}; mixed ${units(mixed.writeUnits / mixedPages, mixed.readUnits / mixedPages, 1)}`;
+}
+
 export interface EndToEndResult {
   pagesPerSecond: number;
   newPage: MeterSummary;
@@ -185,6 +192,7 @@ export async function benchEndToEnd(options: { quick?: boolean } = {}): Promise<
     printTable('DynamoDB cost per page by case (each case run alone; units as DynamoDB bills them, see the README, Performance)', caseSummaries.map((item) => caseRow(item.name, item.summary)),
       `target for a new page: <= ${TARGET.requests} requests and <= ${TARGET.writeUnits} WRU -> ${newPage.requests} requests, ${newPage.writeUnits} WRU: ${verdict(targetMet)}`);
     printTable('Item sizes after the run (bytes as DynamoDB counts them)', sizeRows(sizes));
+    console.log(dynamoSummaryLine(newPage, caseSummaries[1]!.summary, bulkSummary, uploads.length));
     return { pagesPerSecond, newPage, targetMet };
   } finally {
     await stack.stop();

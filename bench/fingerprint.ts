@@ -21,12 +21,13 @@ export interface BenchRow {
   ratio?: number;
 }
 
-interface SimHashJs {
+export interface SimHashJs {
+  /** A 32-bit SimHash as an unsigned integer (undefined for an empty text). */
   hash(text: string): number;
 }
 
 /** simhash-js assigns implicit globals, so it must load as sloppy-mode CommonJS, never through ESM. */
-function loadSimHashJs(): SimHashJs {
+export function loadSimHashJs(): SimHashJs {
   const require = createRequire(import.meta.url);
   const { SimHash } = require('simhash-js') as { SimHash: new () => SimHashJs };
   return new SimHash();

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` runs every benchmark area and prints one table per area, each with its baseline measured in the
  * same run; `npm run bench -- e2e` (or several names) runs only those areas. Not run in CI.
- * Areas: fingerprint, per-page, e2e, index-scaling, cold-start, large-pages, records, crawl; crawl-scale (20,000
+ * Areas: fingerprint, per-page, e2e, index-scaling, cold-start, large-pages, records, crawl, peer; crawl-scale (20,000
  * records) only when named. Add `--quick` for a smaller, faster pass.
  */
 import { benchColdStart } from './cold-start.ts';
@@ -10,6 +10,7 @@ import { benchEndToEnd } from './e2e.ts';
 import { benchFingerprint } from './fingerprint.ts';
 import { benchIndexScaling } from './index-scaling.ts';
 import { benchLargePages } from './large-pages.ts';
+import { benchPeer } from './peer.ts';
 import { benchPerPage } from './per-page.ts';
 import { benchRecords } from './records.ts';
 import { printTable } from './support/table.ts';
@@ -42,6 +43,7 @@ const AREAS: Record<string, (options: Options) => Promise<unknown>> = {
   'large-pages': (options) => benchLargePages(options),
   records: (options) => benchRecords(options),
   crawl: (options) => benchCrawl(options),
+  peer: (options) => benchPeer(options),
 };
 
 /** Areas run only when named: too long for the default pass. */

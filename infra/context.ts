@@ -11,9 +11,6 @@ const NUMBER_KEYS = [
 ] as const satisfies readonly (keyof ArchiveDedupSettings)[];
 const BOOLEAN_KEYS = ['backfill'] as const satisfies readonly (keyof ArchiveDedupSettings)[];
 
-/** The context keys this app reads, e.g. `npx cdk deploy -c watchPrefix=pages/ -c maxDistance=3`. */
-export const CONTEXT_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS, ...BOOLEAN_KEYS];
-
 /**
  * Options named in context. A value that is not a number where one is expected becomes NaN (where a boolean is
  * expected, it stays a string), so validation reports it by name instead of it being silently dropped.

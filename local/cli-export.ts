@@ -14,7 +14,6 @@ import { Progress, type ProgressStream } from './progress.ts';
 import { withStoreTarget } from './store-target.ts';
 
 export type ExportFormat = 'csv' | 'jsonl';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'jsonl'];
 
 type WriteLine = (line: string) => Promise<void> | void;
 

@@ -7,17 +7,15 @@
  *   dynalite computes them as DynamoDB does: writes 1 WRU per started 1 KB of the larger of the old and new item,
  *   strongly consistent reads 1 RRU per started 4 KB (Query: of the items' total size; Get / BatchGet: per item).
  * - What dynalite does not return is added here from item sizes (computed as DynamoDB does: attribute name bytes +
- *   value bytes, dynalite's own itemSize): a write whose condition fails still costs ceil(existing item / 1 KB), at
+ *   value bytes in UTF-8, the store's own itemSizeBytes; dynalite's itemSize counts UTF-16 code units, which
+ *   undercounts multibyte text): a write whose condition fails still costs ceil(existing item / 1 KB), at
  *   least 1 WRU; and every write to an item in a global secondary index (projection ALL) costs ceil(item / 1 KB) per
  *   index, twice when it changes that index's key (delete + put). Item sizes are taken from the table after the run.
  */
-import { createRequire } from 'node:module';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { itemSizeBytes } from '../../functions/store/limits.ts';
 import { INDEXES } from '../../functions/store/schema.ts';
-
-const require = createRequire(import.meta.url);
-const dynaliteDb = require('dynalite/db/index.js') as { itemSize(item: Record<string, AttributeValue>): number };
 
 const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
 
@@ -166,13 +164,15 @@ export interface ItemSizes {
 export async function readItemSizes(client: DynamoDBClient, tableName: string): Promise<ItemSizes> {
   const sizes = new Map<string, { bytes: number; indexes: string[] }>();
   const byKind = new Map<string, number[]>();
-  let startKey: Record<string, AttributeValue> | undefined;
+  // Unmarshalled items (numbers, Uint8Array, Sets), as itemSizeBytes measures them.
+  const documents = DynamoDBDocumentClient.from(client);
+  let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
     for (const item of page.Items ?? []) {
-      const pk = item.pk?.S ?? '';
-      const sk = item.sk?.S ?? '';
-      const bytes = dynaliteDb.itemSize(item);
+      const pk = typeof item.pk === 'string' ? item.pk : '';
+      const sk = typeof item.sk === 'string' ? item.sk : '';
+      const bytes = itemSizeBytes(item);
       const indexes = Object.values(INDEXES).filter((index) => item[index.partitionKey] !== undefined).map((index) => index.indexName);
       sizes.set(`${pk}\u0000${sk}`, { bytes, indexes });
       const kind = sk.startsWith('MEMBER#') ? 'MEMBER' : pk.split('#')[0]!;

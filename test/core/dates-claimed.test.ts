@@ -4,7 +4,7 @@ import { resolveCoreConfig } from '../../functions/core/config.ts';
 import { findClaimedDate } from '../../functions/core/dates/index.ts';
 import { parseHtml } from '../../functions/core/html.ts';
 import { readPage } from '../../functions/core/read.ts';
-import { corpusPath, hasCorpus, readCorpusJson } from '../support/corpus.ts';
+import { corpusPath, corpusForTests, readCorpusJson } from '../support/corpus.ts';
 import { countDomWork } from '../support/dom-work.ts';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
@@ -126,7 +126,7 @@ interface TrafilaturaEntry {
   date?: string | null;
 }
 
-describe.runIf(hasCorpus())('findClaimedDate on the trafilatura evaluation pages', () => {
+describe.runIf(corpusForTests())('findClaimedDate on the trafilatura evaluation pages', () => {
   it('finds the labelled publication date (day precision)', () => {
     const config = resolveCoreConfig();
     const { pages } = readCorpusJson<{ pages: Record<string, TrafilaturaEntry> }>('trafilatura', 'expected.json');

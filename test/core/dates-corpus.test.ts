@@ -7,11 +7,11 @@ import { findClaimedDate, findContentDates, judgeDates } from '../../functions/c
 import { extractFromHtml, extractFromText } from '../../functions/core/extract.ts';
 import { parseHtml } from '../../functions/core/html.ts';
 import { readPage } from '../../functions/core/read.ts';
-import { corpusPath, hasCorpus, readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
+import { corpusPath, corpusForTests, readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
 
 const config = resolveCoreConfig();
 
-describe.runIf(hasCorpus())('dates on the seed page (plain text, claimed June 2021, covers April 2018)', () => {
+describe.runIf(corpusForTests())('dates on the seed page (plain text, claimed June 2021, covers April 2018)', () => {
   it('claims 2021-06 from the header, covers 2018-04, and is flagged', () => {
     const decoded = readPage(readCorpusBytes(...SEED_PAGE), { fileName: SEED_PAGE[1] }, config);
     const claimed = findClaimedDate({ text: decoded.text });
@@ -34,7 +34,7 @@ interface HtmldateEntry {
   date_is_gold?: boolean;
 }
 
-describe.runIf(hasCorpus())('dates on the htmldate gold pages', () => {
+describe.runIf(corpusForTests())('dates on the htmldate gold pages', () => {
   it('finds the gold publication date, and does not flag pages whose claimed date is right', () => {
     const { pages } = readCorpusJson<{ pages: Record<string, HtmldateEntry> }>('htmldate', 'expected.json');
     let total = 0;

@@ -11,7 +11,7 @@ import { resolveCoreConfig } from '../../functions/core/config.ts';
 import { extractStreaming } from '../../functions/core/extract/streaming.ts';
 import { compareFingerprints } from '../../functions/core/fingerprint.ts';
 import { readPage } from '../../functions/core/read.ts';
-import { hasCorpus } from '../support/corpus.ts';
+import { corpusForTests } from '../support/corpus.ts';
 import { inventedArticle } from '../reliability/pages.ts';
 import { scoreExtractionBenchmark, scoreTrafilaturaSnippets } from '../support/extraction-scores.ts';
 
@@ -66,7 +66,7 @@ describe('analyzePage chooses the path from the pre-scan', () => {
   });
 });
 
-describe.runIf(hasCorpus())('what large pages lose: the streaming path on the article-extraction benchmark', () => {
+describe.runIf(corpusForTests())('what large pages lose: the streaming path on the article-extraction benchmark', () => {
   it('main-text F1 forced through the streaming path (Readability path: 0.953)', () => {
     const config = resolveCoreConfig();
     const { pages, f1, precision, recall } = scoreExtractionBenchmark((bytes, id) => extractStreaming(readPage(bytes, { fileName: `${id}.html` }, config).text).mainText);

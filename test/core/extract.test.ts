@@ -9,7 +9,7 @@ import { maxElementDepth, measureMarkupNesting } from '../../functions/core/extr
 import { parseHtml } from '../../functions/core/html.ts';
 import { readPage } from '../../functions/core/read.ts';
 import type { ExtractedPage } from '../../functions/core/types.ts';
-import { corpusPath, hasCorpus, readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
+import { corpusPath, corpusForTests, readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
 import { countDomWork, type DomWork } from '../support/dom-work.ts';
 import { scoreExtractionBenchmark, scoreTrafilaturaSnippets, shingles } from '../support/extraction-scores.ts';
 
@@ -34,7 +34,7 @@ function shingleJaccard(a: string, b: string): number {
 
 const squash = (text: string): string => text.replace(/\s+/g, ' ');
 
-describe.runIf(hasCorpus())('extraction quality on the shared corpus', () => {
+describe.runIf(corpusForTests())('extraction quality on the shared corpus', () => {
   it('reaches main-text F1 >= 0.94 on the article-extraction-benchmark (4-gram shingles)', () => {
     let elapsed = 0;
     const { pages, f1, precision, recall } = scoreExtractionBenchmark((bytes, id) => {
@@ -66,7 +66,7 @@ describe.runIf(hasCorpus())('extraction quality on the shared corpus', () => {
 const WITH_FLOOR = 0.88;
 const WITHOUT_FLOOR = 0.82;
 
-describe.runIf(hasCorpus())('plain-text scrape: the seed page', () => {
+describe.runIf(corpusForTests())('plain-text scrape: the seed page', () => {
   const seed = readCorpusBytes(...SEED_PAGE).toString('utf8');
   const ARTICLE_START = 'On April 5, a source in the Syrian Arab Army';
   const ARTICLE_END = 'according to Syrian pro-government activists.';
@@ -155,7 +155,7 @@ describe.runIf(hasCorpus())('plain-text scrape: the seed page', () => {
   });
 });
 
-describe.runIf(hasCorpus())('plain-text scrape: articles without comments', () => {
+describe.runIf(corpusForTests())('plain-text scrape: articles without comments', () => {
   /** A title line made from the URL's longest path segment ("syria-talks-collapse.html" -> "Syria Talks Collapse"). */
   const titleFromUrl = (url: string): string =>
     (new URL(url).pathname.split('/').sort((a, b) => b.length - a.length)[0] ?? 'Untitled')
@@ -376,7 +376,7 @@ describe('plain text written for the test', () => {
 });
 
 // Keep the corpus folder listing honest: the trafilatura pages the expectations point to exist.
-describe.runIf(hasCorpus())('corpus layout', () => {
+describe.runIf(corpusForTests())('corpus layout', () => {
   it('has the trafilatura pages', () => {
     expect(readdirSync(corpusPath('trafilatura', 'cache')).length).toBeGreaterThan(100);
   });

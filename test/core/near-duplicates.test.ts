@@ -8,7 +8,7 @@ import { CORE_DEFAULTS } from '../../functions/core/config.ts';
 import { compareFingerprints, fingerprintText, hammingDistance, isNearDuplicate } from '../../functions/core/fingerprint.ts';
 import { DEFAULT_INDEX_LAYOUT } from '../../functions/store/index-layout.ts';
 import type { Comparison, Fingerprint } from '../../functions/core/types.ts';
-import { corpusPath, hasCorpus, readCorpusJson } from '../support/corpus.ts';
+import { corpusPath, corpusForTests, readCorpusJson } from '../support/corpus.ts';
 import { firstWords, inHeavyTemplate, makeRepost, REPOST_KINDS, wrapInTemplate } from '../support/reposts.ts';
 import { chooseThresholds, crossValidate, score } from '../support/threshold-search.ts';
 
@@ -34,7 +34,7 @@ function articleBodies(): string[] {
   return Object.values(truth).map((entry) => entry.articleBody);
 }
 
-describe.skipIf(!hasCorpus())('near-duplicate decision', () => {
+describe.runIf(corpusForTests())('near-duplicate decision', () => {
   it('chooses its thresholds by 5-fold cross-validation on the Webis pairs and generated sets, and reports held-out figures', () => {
     const folder = corpusPath('webis-near-duplicates');
     const webisPairs = readFileSync(`${folder}/pairs.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as WebisPair);

@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { resolveCoreConfig, type CoreConfig } from '../../functions/core/config.ts';
 import { detectContainer, splitRecords, type PageRecord } from '../../functions/core/records/index.ts';
 import type { InputHints } from '../../functions/core/types.ts';
-import { corpusPath, hasCorpus, readCorpusBytes, readCorpusJson } from '../support/corpus.ts';
+import { corpusPath, corpusForTests, readCorpusBytes, readCorpusJson } from '../support/corpus.ts';
 import { chunked, concatBytes, streamLargeResource, writeWarc, type WarcRecordSpec } from '../support/warc-writer.ts';
 
 const encoder = new TextEncoder();
@@ -163,7 +163,7 @@ describe('splitRecords: WARC', () => {
     }
   });
 
-  it.skipIf(!hasCorpus())('carries real pages through a gzipped WARC byte for byte', async () => {
+  it.runIf(corpusForTests())('carries real pages through a gzipped WARC byte for byte', async () => {
     const folder = corpusPath('article-extraction-benchmark', 'html');
     const names = readdirSync(folder).sort().slice(0, 5);
     const truth = readCorpusJson<Record<string, { url: string }>>('article-extraction-benchmark', 'ground-truth.json');

@@ -10,7 +10,7 @@ import { createIngest, type Ingest, type IngestOutcome } from '../../functions/i
 import { createStore, type Store } from '../../functions/store/index.ts';
 import { openStore } from '../../local/pipeline.ts';
 import { collectReport } from '../../local/report.ts';
-import { corpusPath, hasCorpus } from '../support/corpus.ts';
+import { corpusForTests, corpusPath, hasCorpus } from '../support/corpus.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
 import { s3Record, sqsEvent, upload } from './s3-events.ts';
 
@@ -28,7 +28,7 @@ beforeEach(async () => {
 const FOLDER = corpusPath('pywb-warcs');
 const files = (): string[] => (hasCorpus() ? readdirSync(FOLDER).filter((name) => name !== 'LICENSE').sort() : []);
 
-describe.skipIf(!hasCorpus())('pywb crawl files through the ingest', () => {
+describe.runIf(corpusForTests())('pywb crawl files through the ingest', () => {
   it('no file fails; each record is a document or a skipped listing; the report shows zero-page files as such', async () => {
     const keys = files().map((name) => `crawls/${name}`);
     const events = await Promise.all(files().map((name, index) => upload(env.servers.s3, keys[index]!, readFileSync(`${FOLDER}/${name}`))));

@@ -10,7 +10,7 @@ import { analyzePage } from '../../functions/core/analyze.ts';
 import { InputRejected } from '../../functions/core/errors.ts';
 import type { PageAnalysis } from '../../functions/core/types.ts';
 import { createStore, type ObjectRef, type Store } from '../../functions/store/index.ts';
-import { corpusPath, hasCorpus, readCorpusJson } from '../support/corpus.ts';
+import { corpusForTests, corpusPath, readCorpusJson } from '../support/corpus.ts';
 import { seededRandom, shuffled } from '../support/random.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
 import { ARTICLE_A, flipBits, makeAnalysis } from './analyses.ts';
@@ -239,7 +239,7 @@ interface HtmldateEntry {
   date_is_gold?: boolean;
 }
 
-describe.runIf(hasCorpus())('htmldate gold pages with right claimed dates', () => {
+describe.runIf(corpusForTests())('htmldate gold pages with right claimed dates', () => {
   it('no page is flagged earlier-copy against an unrelated page', async () => {
     const { pages } = readCorpusJson<{ pages: Record<string, HtmldateEntry> }>('htmldate', 'expected.json');
     const uploads: { ref: ObjectRef; analysis: PageAnalysis }[] = [];

@@ -14,6 +14,28 @@ export function hasCorpus(): boolean {
   return existsSync(corpusPath('README.md'));
 }
 
+/**
+ * Whether the corpus tests run: the one rule for every test that reads `../shared/corpus`
+ * (`describe.runIf(corpusForTests())`). Present: true. Missing in CI (`CI` set, as CI services set it): throws, so the
+ * test file fails instead of skipping silently and a green run never means "nothing measured". Missing locally: false,
+ * with the reason printed once per test file.
+ */
+export function corpusForTests(context: { present?: boolean; ci?: string | undefined; warn?: (message: string) => void } = {}): boolean {
+  const { present = hasCorpus(), ci = process.env.CI, warn = warnOnce } = context;
+  if (present) return true;
+  const reason = `the evaluation corpus is missing at ${CORPUS_DIR} (set ARCHIVE_DEDUP_CORPUS or place it there)`;
+  if (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0') throw new Error(`${reason}: CI must run the corpus tests, not skip them`);
+  warn(`${reason}: skipping the tests that read it`);
+  return false;
+}
+
+let warned = false;
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(message);
+}
+
 /** Bytes of a corpus file, gunzipped when it ends in .gz. */
 export function readCorpusBytes(...parts: string[]): Buffer {
   const bytes = readFileSync(corpusPath(...parts));

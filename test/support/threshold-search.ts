@@ -76,7 +76,7 @@ export function chooseThresholds(pairs: LabelledPair[]): Thresholds {
 }
 
 /** FNV-1a of the group name: a stable fold per group, whatever the order of the pairs. */
-function foldOf(group: string, folds: number): number {
+export function foldOf(group: string, folds: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < group.length; i++) hash = Math.imul(hash ^ group.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % folds;
