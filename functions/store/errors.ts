@@ -8,26 +8,6 @@ export class StoreError extends Error {
   }
 }
 
-/** The event is older than what is already stored for this object (S3 sequencer order): it must change nothing. */
-export class StaleEvent extends StoreError {
-  override name = 'StaleEvent';
-  constructor(
-    readonly docId: string,
-    readonly sequencer: string,
-    readonly storedSequencer: string,
-  ) {
-    super(`event for ${docId} with sequencer ${sequencer} is older than the stored ${storedSequencer}`);
-  }
-}
-
-/** The same object version (same sequencer) was already recorded: a redelivery. */
-export class AlreadyRecorded extends StoreError {
-  override name = 'AlreadyRecorded';
-  constructor(readonly docId: string) {
-    super(`${docId} is already recorded for this event`);
-  }
-}
-
 /** Cluster merging did not settle within the retry budget (heavy contention); the caller retries the event. */
 export class ClusterContention extends StoreError {
   override name = 'ClusterContention';
