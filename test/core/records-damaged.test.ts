@@ -47,6 +47,20 @@ async function split(bytes: Uint8Array, fileName: string, chunkSize = 1000): Pro
   return records;
 }
 
+const DAMAGE_KINDS = ['cut', 'insert', 'overwrite'] as const;
+
+/** One round of seeded damage: cut, insert or overwrite 1-40 bytes at a random place (the kind turns with the round). */
+function damaged(whole: readonly number[], random: () => number, round: number): { bytes: Uint8Array; at: number; size: number; damageEnd: number; describe: string } {
+  const bytes = [...whole];
+  const at = Math.floor(random() * bytes.length);
+  const size = 1 + Math.floor(random() * 40);
+  const kind = round % 3;
+  if (kind === 0) bytes.splice(at, size);
+  else if (kind === 1) bytes.splice(at, 0, ...Array.from({ length: size }, () => Math.floor(random() * 256)));
+  else for (let index = at; index < Math.min(bytes.length, at + size); index++) bytes[index] = Math.floor(random() * 256);
+  return { bytes: Uint8Array.from(bytes), at, size, damageEnd: kind === 1 ? at : at + size, describe: `round ${round}: ${DAMAGE_KINDS[kind]} of ${size} at ${at}` };
+}
+
 const summary = (records: PageRecord[]): string[] => records.map((record) => `${record.recordId} ${record.error ? `rejected ${record.error.code}` : `${record.kind} ${record.hints.url}`}`);
 const page = (offset: number, index: number): string => `@${offset} page https://news.example/story-${index}`;
 
@@ -135,20 +149,13 @@ describe('random damage (seeded): nothing outside the damaged bytes is lost', ()
       const random = seededRandom(gzip ? 12 : 11);
       const lost: string[] = [];
       for (let round = 0; round < 300; round++) {
-        const bytes = [...whole];
-        const at = Math.floor(random() * bytes.length);
-        const size = 1 + Math.floor(random() * 40);
-        const kind = round % 3;
-        if (kind === 0) bytes.splice(at, size);
-        else if (kind === 1) bytes.splice(at, 0, ...Array.from({ length: size }, () => Math.floor(random() * 256)));
-        else for (let index = at; index < Math.min(bytes.length, at + size); index++) bytes[index] = Math.floor(random() * 256);
-        const records = await split(Uint8Array.from(bytes), gzip ? 'crawl.warc.gz' : 'crawl.warc', 97);
+        const { bytes, at, damageEnd, describe } = damaged(whole, random, round);
+        const records = await split(bytes, gzip ? 'crawl.warc.gz' : 'crawl.warc', 97);
         expect(new Set(records.map((record) => record.recordId)).size).toBe(records.length);
         const pages = records.filter((record) => record.kind === 'page' && !record.error).length;
         // Page records wholly before the damage, or starting after it (and its record separator), must all be read.
-        const damageEnd = kind === 1 ? at : at + size;
         const clear = offsets.filter((offset, index) => index % 2 === 0 && (offset + stored[index]!.length <= at || offset > damageEnd + 4)).length;
-        if (pages < clear) lost.push(`round ${round}: ${['cut', 'insert', 'overwrite'][kind]} of ${size} at ${at}: ${pages} pages read of ${clear} clear`);
+        if (pages < clear) lost.push(`${describe}: ${pages} pages read of ${clear} clear`);
       }
       expect(lost).toEqual([]);
     });
@@ -187,19 +194,12 @@ describe('damaged ARC files', () => {
     const random = seededRandom(13);
     const lost: string[] = [];
     for (let round = 0; round < 300; round++) {
-      const bytes = Array.from(whole);
-      const at = Math.floor(random() * bytes.length);
-      const size = 1 + Math.floor(random() * 40);
-      const kind = round % 3;
-      if (kind === 0) bytes.splice(at, size);
-      else if (kind === 1) bytes.splice(at, 0, ...Array.from({ length: size }, () => Math.floor(random() * 256)));
-      else for (let index = at; index < Math.min(bytes.length, at + size); index++) bytes[index] = Math.floor(random() * 256);
-      const records = await split(Uint8Array.from(bytes), 'old.arc', 61);
+      const { bytes, at, damageEnd, describe } = damaged(Array.from(whole), random, round);
+      const records = await split(bytes, 'old.arc', 61);
       expect(new Set(records.map((record) => record.recordId)).size).toBe(records.length);
       const pages = records.filter((record) => record.kind === 'page' && !record.error).length;
-      const damageEnd = kind === 1 ? at : at + size;
       const clear = offsets.filter((offset, index) => index > 0 && (ends[index]! <= at || offset > damageEnd + 1)).length;
-      if (pages < clear) lost.push(`round ${round}: ${['cut', 'insert', 'overwrite'][kind]} of ${size} at ${at}: ${pages} pages read of ${clear} clear`);
+      if (pages < clear) lost.push(`${describe}: ${pages} pages read of ${clear} clear`);
     }
     expect(lost).toEqual([]);
   });
