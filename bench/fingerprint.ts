@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { fingerprintText } from '../functions/core/fingerprint.ts';
 import { corpusPath, readCorpusBytes, readCorpusJson } from '../test/support/corpus.ts';
+import { pairedRounds, timePass } from './support/timing.ts';
 
 export interface BenchRow {
   name: string;
@@ -35,13 +36,6 @@ export function loadSimHashJs(): SimHashJs {
 
 /** Timed rounds per implementation, after one untimed warm-up round each (JIT, lazily filled tables). */
 const ROUNDS = 9;
-
-/** Time (ms) of one pass over all inputs. */
-function timePass(run: () => void): number {
-  const start = performance.now();
-  run();
-  return performance.now() - start;
-}
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -74,20 +68,7 @@ export async function benchFingerprint(): Promise<{ rows: BenchRow[]; speedup: S
   let sink = 0; // keeps results alive so no pass is optimized away
   const runOurs = () => texts.forEach((text) => (sink += fingerprintText(text).simhash.length));
   const runTheirs = () => texts.forEach((text) => (sink += baseline.hash(text) & 1));
-  runOurs();
-  runTheirs();
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    // Alternate which goes first, so neither always runs right after the other's garbage or a load spike's end.
-    if (round % 2 === 0) {
-      ours.push(timePass(runOurs));
-      theirs.push(timePass(runTheirs));
-    } else {
-      theirs.push(timePass(runTheirs));
-      ours.push(timePass(runOurs));
-    }
-  }
+  const { ours, theirs } = pairedRounds(runOurs, runTheirs, ROUNDS);
   const oursRow = rowFrom('fingerprintText (64-bit SimHash + sketch + SHA-256)', textBytes, texts.length, Math.min(...ours), median(ours));
   const theirsRow = rowFrom('simhash-js 1.0 SimHash.hash (32-bit, baseline)', textBytes, texts.length, Math.min(...theirs), median(theirs));
   const speedup: Speedup = {

@@ -21,6 +21,7 @@ import { foldOf, MIN_TRAIN_PRECISION } from '../test/support/threshold-search.ts
 import { loadSimHashJs } from './fingerprint.ts';
 import { extractionBenchmarkPages } from './support/corpus-pages.ts';
 import { median, printTable } from './support/table.ts';
+import { pairedRounds } from './support/timing.ts';
 
 /** The little of jsdom this bench uses (jsdom ships no types; @types/jsdom is not worth a dependency here). */
 interface JsdomWindow {
@@ -181,27 +182,8 @@ export function peerThroughput(options: { quick?: boolean } = {}): PeerThroughpu
       window?.close();
     }
   };
-  const time = (run: () => void) => {
-    const start = performance.now();
-    run();
-    return performance.now() - start;
-  };
-  // Warm-up: one untimed pass each (JIT, lazily built tables).
-  runOurs();
-  runPeer();
   const rounds = options.quick ? 1 : 3;
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    // Alternate which goes first, so neither always runs in the other's garbage.
-    if (round % 2 === 0) {
-      ours.push(time(runOurs));
-      theirs.push(time(runPeer));
-    } else {
-      theirs.push(time(runPeer));
-      ours.push(time(runOurs));
-    }
-  }
+  const { ours, theirs } = pairedRounds(runOurs, runPeer, rounds);
   if (sink === -1) console.log(sink);
   return {
     pages: pages.length,
