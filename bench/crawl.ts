@@ -14,19 +14,12 @@ import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { generatedPages, warcSpecs } from '../test/support/crawl.ts';
 import { concatBytes, writeWarc, type WarcRecordSpec } from '../test/support/warc-writer.ts';
 import { printTable, verdict } from './support/table.ts';
+import { analyzedPerSecond } from './support/timing.ts';
 import { corpusHtmlPages } from './support/workload.ts';
 
 const TARGET = { ratio: 0.7, redeliveryRequestsPerRange: 2 } as const;
 function analyzeOnlyRecordsPerSecond(specs: WarcRecordSpec[]): number {
-  const start = performance.now();
-  for (const spec of specs) {
-    try {
-      analyzePage(spec.payload as Uint8Array, { contentType: 'text/html', url: spec.url });
-    } catch {
-      // a rejected page costs its read and parse too
-    }
-  }
-  return specs.length / ((performance.now() - start) / 1000);
+  return analyzedPerSecond(specs, (spec) => analyzePage(spec.payload as Uint8Array, { contentType: 'text/html', url: spec.url }));
 }
 
 interface CrawlRun {

@@ -15,6 +15,7 @@ import { toRealS3Event } from '../local/bridge.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { DynamoMeter, readItemSizes, type ItemSizes, type MeterSummary, type RequestRecord } from './support/dynamo-meter.ts';
 import { median, printTable, sum, verdict, type Row } from './support/table.ts';
+import { analyzedPerSecond } from './support/timing.ts';
 import { buildWorkload, corpusHtmlPages, nearDuplicateHtml, type Upload } from './support/workload.ts';
 
 const TARGET = { requests: 8, writeUnits: 4 } as const;
@@ -35,15 +36,7 @@ async function upload(stack: EmbeddedStack, key: string, body: Buffer): Promise<
 /** Baseline: analyzePage alone on a sample of the same uploads, one after another in this process. */
 function computeOnlyPagesPerSecond(uploads: Upload[]): number {
   const sample = uploads.filter((_, index) => index % Math.max(1, Math.floor(uploads.length / 200)) === 0);
-  const start = performance.now();
-  for (const item of sample) {
-    try {
-      analyzePage(item.body, { fileName: item.key });
-    } catch {
-      // rejected pages cost their read and parse too
-    }
-  }
-  return sample.length / ((performance.now() - start) / 1000);
+  return analyzedPerSecond(sample, (item) => analyzePage(item.body, { fileName: item.key }));
 }
 
 interface Detection {
