@@ -157,12 +157,16 @@ async function* warcRecord(source: ByteSource, head: string, options: FrameOptio
 
   let available = await source.fill(blockEnd + 4 + 6);
   let bytes = source.peek(available);
+  /** The next WARC record begins at `inner`, before this one's declared end: its length is too large. */
+  const endsEarlyAt = (inner: number) => {
+    const record = joinRecord(headerBytes, bytes.subarray(blockStart, inner));
+    source.skip(inner);
+    return { kind: 'damaged' as const, offset: start, end: start + inner, cut: false, url, message: tooLong(start, inner, declared, blockStart, options), record };
+  };
   if (available < blockEnd) {
     const inner = nextWarcLine(bytes, blockStart, available);
     if (inner !== null) {
-      const record = joinRecord(headerBytes, bytes.subarray(blockStart, inner));
-      source.skip(inner);
-      yield { kind: 'damaged', offset: start, end: start + inner, cut: false, url, message: tooLong(start, inner, declared, blockStart, options), record };
+      yield endsEarlyAt(inner);
       return;
     }
     source.skip(available);
@@ -187,9 +191,7 @@ async function* warcRecord(source: ByteSource, head: string, options: FrameOptio
   }
   const inner = nextWarcLine(bytes, blockStart, blockEnd);
   if (inner !== null) {
-    const record = joinRecord(headerBytes, bytes.subarray(blockStart, inner));
-    source.skip(inner);
-    yield { kind: 'damaged', offset: start, end: start + inner, cut: false, url, message: tooLong(start, inner, declared, blockStart, options), record };
+    yield endsEarlyAt(inner);
     return;
   }
   const record = joinRecord(headerBytes, bytes.subarray(blockStart, blockEnd));
