@@ -9,6 +9,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { analyzePage } from '../functions/core/analyze.ts';
+import { indexLayoutFromEnvironment } from '../functions/ingest/handler.ts';
 import { createIngest } from '../functions/ingest/ingest.ts';
 import { documentIdFor } from '../functions/store/index.ts';
 import { toRealS3Event } from '../local/bridge.ts';
@@ -20,6 +21,8 @@ import { buildWorkload, corpusHtmlPages, nearDuplicateHtml, type Upload } from '
 
 const TARGET = { requests: 8, writeUnits: 4 } as const;
 const UPLOAD_CONCURRENCY = 8;
+/** INDEX_LAYOUT=bands4x16 measures another layout than the store's default, as the deployed function would run it. */
+const INDEX_LAYOUT = indexLayoutFromEnvironment(process.env);
 const HANDLER_CONCURRENCY = 4;
 
 async function forEachLimited<T>(values: T[], limit: number, task: (value: T) => Promise<void>): Promise<void> {
@@ -101,7 +104,7 @@ async function runCases(stack: EmbeddedStack, meter: DynamoMeter, page: Buffer):
     Records: [{ eventTime: new Date().toISOString(), eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key: 'case/copy.html', size: page.length, eTag: stored.Item?.eTag as string } } }],
   });
   event.Records[0]!.s3.object.sequencer = stored.Item?.sequencer as string;
-  const ingest = createIngest({ s3: stack.servers.s3, dynamo: stack.servers.dynamo, tableName: stack.tableName });
+  const ingest = createIngest({ s3: stack.servers.s3, dynamo: stack.servers.dynamo, tableName: stack.tableName, indexLayout: INDEX_LAYOUT });
   await measure('redelivery of the same event', async () => {
     const outcome = await ingest.processS3Record(event.Records[0]!);
     if (outcome.outcome !== 'unchanged') throw new Error(`redelivery case: expected outcome 'unchanged', got '${outcome.outcome}'`);
@@ -153,7 +156,7 @@ export async function benchEndToEnd(options: { quick?: boolean } = {}): Promise<
 
   const outcomes = new Map<string, number>();
   // In this process (isolate: false): the meter counts the requests of the ingest's own client.
-  const stack = await startEmbeddedStack({ s3Port: 0, dynamoPort: 0, isolate: false, concurrency: HANDLER_CONCURRENCY, tableName: 'bench-e2e', onOutcome: (_, outcome) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1) });
+  const stack = await startEmbeddedStack({ s3Port: 0, dynamoPort: 0, isolate: false, concurrency: HANDLER_CONCURRENCY, tableName: 'bench-e2e', indexLayout: INDEX_LAYOUT, onOutcome: (_, outcome) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1) });
   try {
     const meter = new DynamoMeter(stack.servers.dynamo);
     const start = performance.now();
@@ -168,7 +171,7 @@ export async function benchEndToEnd(options: { quick?: boolean } = {}): Promise<
 
     const bulkSummary = meter.summarize(bulk, sizes);
     const pagesPerSecond = uploads.length / seconds;
-    printTable(`End to end: ${uploads.length} uploads on the embedded stack (${HANDLER_CONCURRENCY} concurrent handlers, one process with s3rver + dynalite)`, [
+    printTable(`End to end: ${uploads.length} uploads on the embedded stack (index layout ${INDEX_LAYOUT ?? 'default'}, ${HANDLER_CONCURRENCY} concurrent handlers, one process with s3rver + dynalite)`, [
       { measure: 'baseline: analyzePage alone, one thread (pages/s)', value: baselinePagesPerSecond },
       { measure: 'upload -> event -> handler -> DynamoDB (pages/s)', value: pagesPerSecond },
       { measure: 'ratio to baseline', value: pagesPerSecond / baselinePagesPerSecond },

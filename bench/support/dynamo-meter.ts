@@ -9,13 +9,15 @@
  * - What dynalite does not return is added here from item sizes (computed as DynamoDB does: attribute name bytes +
  *   value bytes in UTF-8, the store's own itemSizeBytes; dynalite's itemSize counts UTF-16 code units, which
  *   undercounts multibyte text): a write whose condition fails still costs ceil(existing item / 1 KB), at
- *   least 1 WRU; and every write to an item in a global secondary index (projection ALL) costs ceil(item / 1 KB) per
- *   index, twice when it changes that index's key (delete + put). Item sizes are taken from the table after the run.
+ *   least 1 WRU; and every write to an item in a global secondary index costs ceil(index entry / 1 KB) per index,
+ *   twice when it changes that index's key (delete + put). An index entry is what the index projects (schema.ts
+ *   projectedAttributes: the table's and the index's keys and the INCLUDEd attributes); an UpdateItem that touches
+ *   none of those attributes writes no entry. Item sizes are taken from the table after the run.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { itemSizeBytes } from '../../functions/store/limits.ts';
-import { INDEXES } from '../../functions/store/schema.ts';
+import { INDEXES, projectedAttributes } from '../../functions/store/schema.ts';
 
 const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
 
@@ -31,6 +33,8 @@ export interface RequestRecord {
   key?: { pk: string; sk: string };
   /** Update expression, to tell which index keys a write sets. */
   updateExpression?: string;
+  /** The attribute names the update expression touches (placeholders resolved). */
+  updatedAttributes?: string[];
 }
 
 export interface CommandSummary {
@@ -65,7 +69,10 @@ export class DynamoMeter {
         const record: RequestRecord = { command, ok: false, conditionFailed: false, tableUnits: 0, itemsReturned: 0 };
         const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
         if (key) record.key = { pk: stringAttribute(key, 'pk'), sk: stringAttribute(key, 'sk') };
-        if (typeof input.UpdateExpression === 'string') record.updateExpression = input.UpdateExpression;
+        if (typeof input.UpdateExpression === 'string') {
+          record.updateExpression = input.UpdateExpression;
+          record.updatedAttributes = attributesOf(input.UpdateExpression, input.ExpressionAttributeNames as Record<string, string> | undefined);
+        }
         this.records.push(record);
         try {
           const result = await next({ ...args, input });
@@ -152,17 +159,24 @@ function itemsIn(output: Record<string, unknown>): number {
   return responses ? Object.values(responses).reduce((total, items) => total + items.length, 0) : 0;
 }
 
+/** The attribute names an update expression sets or removes (the first name of each path). */
+function attributesOf(expression: string, names: Record<string, string> = {}): string[] {
+  const paths = expression.replace(/\b(SET|REMOVE|ADD|DELETE)\b/g, ',').split(',').map((clause) => clause.trim().split(/[\s=.[]/)[0] ?? '');
+  return paths.filter((path) => path.length > 0).map((path) => names[path] ?? path);
+}
+
 /** Item sizes (bytes, as DynamoDB counts them) and index membership of every item in the table. */
 export interface ItemSizes {
   of(key: { pk: string; sk: string } | undefined): number | undefined;
-  indexesOf(key: { pk: string; sk: string }): string[];
+  /** The indexes the item is in, with the size of its entry in each. */
+  indexesOf(key: { pk: string; sk: string }): { indexName: string; bytes: number }[];
   count: number;
   /** Sizes by item kind (DOC, BAND, CLUSTER, MEMBER), for the report. */
   byKind: Map<string, number[]>;
 }
 
 export async function readItemSizes(client: DynamoDBClient, tableName: string): Promise<ItemSizes> {
-  const sizes = new Map<string, { bytes: number; indexes: string[] }>();
+  const sizes = new Map<string, { bytes: number; indexes: { indexName: string; bytes: number }[] }>();
   const byKind = new Map<string, number[]>();
   // Unmarshalled items (numbers, Uint8Array, Sets), as itemSizeBytes measures them.
   const documents = DynamoDBDocumentClient.from(client);
@@ -173,7 +187,9 @@ export async function readItemSizes(client: DynamoDBClient, tableName: string): 
       const pk = typeof item.pk === 'string' ? item.pk : '';
       const sk = typeof item.sk === 'string' ? item.sk : '';
       const bytes = itemSizeBytes(item);
-      const indexes = Object.values(INDEXES).filter((index) => item[index.partitionKey] !== undefined).map((index) => index.indexName);
+      const indexes = Object.values(INDEXES)
+        .filter((index) => item[index.partitionKey] !== undefined && item[index.sortKey] !== undefined)
+        .map((index) => ({ indexName: index.indexName, bytes: itemSizeBytes(Object.fromEntries(projectedAttributes(index).map((name) => [name, item[name]]))) }));
       sizes.set(`${pk}\u0000${sk}`, { bytes, indexes });
       const kind = sk.startsWith('MEMBER#') ? 'MEMBER' : pk.split('#')[0]!;
       byKind.set(kind, [...(byKind.get(kind) ?? []), bytes]);
@@ -191,14 +207,19 @@ export async function readItemSizes(client: DynamoDBClient, tableName: string): 
 /** GSI write units of one successful single-item write: per index the item is in, 2x when the write sets that index's key. */
 function gsiWriteUnitsOf(record: RequestRecord, sizes: ItemSizes): number {
   if (!record.key) return 0;
-  const bytes = sizes.of(record.key) ?? 0;
-  const perIndex = Math.max(1, Math.ceil(bytes / 1024));
   let units = 0;
-  for (const indexName of sizes.indexesOf(record.key)) {
-    const index = Object.values(INDEXES).find((candidate) => candidate.indexName === indexName)!;
-    // A label update sets clusterPk to another cluster: the index entry moves (delete + put).
-    const movesKey = record.command === 'UpdateItemCommand' && new RegExp(`\\b${index.partitionKey}\\s*=`).test(record.updateExpression ?? '');
-    units += movesKey ? 2 * perIndex : perIndex;
+  for (const entry of sizes.indexesOf(record.key)) {
+    const index = Object.values(INDEXES).find((candidate) => candidate.indexName === entry.indexName)!;
+    const perIndex = Math.max(1, Math.ceil(entry.bytes / 1024));
+    if (record.command === 'UpdateItemCommand') {
+      const touched = new Set(record.updatedAttributes ?? []);
+      // An update that changes nothing the index holds writes no entry.
+      if (!projectedAttributes(index).some((name) => touched.has(name))) continue;
+      // A label update sets clusterPk to another cluster: the index entry moves (delete + put).
+      units += touched.has(index.partitionKey) ? 2 * perIndex : perIndex;
+    } else {
+      units += perIndex;
+    }
   }
   return units;
 }

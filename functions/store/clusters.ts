@@ -50,6 +50,7 @@ import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, isConditionFailed, StoreError } from './errors.ts';
+import { encodeStoredSketch } from './items.ts';
 import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
@@ -96,7 +97,7 @@ export interface Candidate extends Fingerprinted {
 
 /** A cluster's root record, as the first label towards the cluster writes it. */
 export function clusterRootItem(root: ClusterRoot): Item {
-  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: root.sketch, dating: encodeDating(root.dating) };
+  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: encodeStoredSketch(root.sketch), dating: encodeDating(root.dating) };
 }
 
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
@@ -186,7 +187,7 @@ function putMember(ctx: StoreContext, clusterId: string, member: Member): Update
     TableName: ctx.table,
     Key: key,
     UpdateExpression: 'SET docId = :docId, simhash = :simhash, sketch = :sketch, dating = :dating',
-    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': member.sketch, ':dating': encodeDating(member.dating) },
+    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': encodeStoredSketch(member.sketch), ':dating': encodeDating(member.dating) },
   });
 }
 
@@ -204,7 +205,7 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
           TableName: ctx.table,
           Key: documentKey(member.docId),
           UpdateExpression:
-            'SET clusterId = :clusterId, clusterRank = :clusterRank, clusterPk = :clusterPk, clusterSk = #rank, isOriginal = :isOriginal, ' +
+            'SET clusterId = :clusterId, clusterRank = :clusterRank, clusterPk = :clusterPk, isOriginal = :isOriginal, ' +
             'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
             [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
             (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
@@ -262,7 +263,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
               ':higher': higher.clusterId,
               ':higherRank': higher.rank,
               ':simhash': higher.simhash,
-              ':sketch': higher.sketch,
+              ':sketch': encodeStoredSketch(higher.sketch),
               ':dating': encodeDating(higher.dating),
             },
           }),

@@ -7,6 +7,7 @@ import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type
 import { isConditionFailed } from './errors.ts';
 import { BAND_LAYOUT } from './index-layout.ts';
 import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
+import { encodeStoredSketch } from './items.ts';
 import { fitItem } from './limits.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
@@ -64,7 +65,7 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     extraction: analysis.extraction,
     simhash: analysis.simhash,
     contentHash: analysis.contentHash,
-    sketch: analysis.sketch,
+    sketch: encodeStoredSketch(analysis.sketch),
     claimedDate: analysis.claimedDate,
     contentDates: analysis.contentDates,
     dateMismatch: analysis.dateMismatch,
@@ -75,12 +76,10 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     updatedAt: now,
     clusterId: docId,
     clusterPk: clusterPartition(docId),
-    clusterSk: rank,
     isOriginal: true,
     distance: 0,
     similarity: 1,
     hashPk: contentHashPartition(analysis.contentHash),
-    hashSk: rank,
     // Its own cluster: only the `content` kind can hold yet (an `earlier-copy` verdict comes with a label, verdicts.ts).
     ...(analysis.dateMismatch ? { mismatchKinds: ['content'], mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
   };
@@ -219,7 +218,7 @@ async function reindexDocument(ctx: StoreContext, prior: Item, ref: ObjectRef, a
 
 /** The band items that make a recorded document findable (a singleton cluster has no other index item). */
 function bandItems(ctx: StoreContext, self: Fingerprinted, rank: string): { put: Item }[] {
-  const band = { docId: self.docId, simhash: self.simhash, sketch: self.sketch, fingerprintVersion: self.fingerprintVersion, rank };
+  const band = { docId: self.docId, simhash: self.simhash, sketch: encodeStoredSketch(self.sketch), fingerprintVersion: self.fingerprintVersion, rank };
   return bandKeys(self.simhash, self.docId, ctx.indexLayout).map((key) => ({ put: { ...key, ...band } }));
 }
 

@@ -13,6 +13,7 @@ import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { DEFAULT_INDEX_LAYOUT_NAME, indexLayoutNamed, type IndexLayout, type IndexLayoutName } from './index-layout.ts';
 import type { ItemKey } from './keys.ts';
+import { decodeStoredItem } from './items.ts';
 import { DEFAULT_MAX_ITEM_BYTES } from './limits.ts';
 
 export type Item = Record<string, NativeAttributeValue>;
@@ -85,7 +86,7 @@ export async function attempt<T>(operation: string, call: () => Promise<T>): Pro
 
 export async function getConsistent(ctx: StoreContext, key: ItemKey): Promise<Item | undefined> {
   const result = await attempt('GetItem', () => ctx.db.send(new GetCommand({ TableName: ctx.table, Key: key, ConsistentRead: true })));
-  return result.Item;
+  return result.Item && decodeStoredItem(result.Item);
 }
 
 /** All pages of a Query. */
@@ -94,7 +95,7 @@ export async function queryAll(ctx: StoreContext, input: Omit<QueryCommandInput,
   let startKey: Record<string, NativeAttributeValue> | undefined;
   do {
     const page = await attempt('Query', () => ctx.db.send(new QueryCommand({ ...input, TableName: ctx.table, ExclusiveStartKey: startKey })));
-    items.push(...(page.Items ?? []));
+    items.push(...(page.Items ?? []).map(decodeStoredItem));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
@@ -116,15 +117,20 @@ async function backoff(ctx: StoreContext, retry: number, operation: string): Pro
 
 /** Strongly consistent BatchGet, retrying unprocessed keys. */
 export async function batchGetConsistent(ctx: StoreContext, keys: ItemKey[]): Promise<Item[]> {
+  return batchGet(ctx, keys, { consistent: true });
+}
+
+/** BatchGet, retrying unprocessed keys; eventually consistent (half the read units) unless asked otherwise. */
+export async function batchGet(ctx: StoreContext, keys: ItemKey[], options: { consistent?: boolean } = {}): Promise<Item[]> {
   const found: Item[] = [];
   for (const chunk of chunks(keys, BATCH_GET_MAX)) {
     let pending: Record<string, NativeAttributeValue>[] = chunk;
     for (let retry = 0; pending.length > 0; retry++) {
       if (retry > 0) await backoff(ctx, retry - 1, 'BatchGetItem');
       const result = await attempt('BatchGetItem', () =>
-        ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } })),
+        ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: options.consistent === true } } })),
       );
-      found.push(...(result.Responses?.[ctx.table] ?? []));
+      found.push(...(result.Responses?.[ctx.table] ?? []).map(decodeStoredItem));
       pending = result.UnprocessedKeys?.[ctx.table]?.Keys ?? [];
     }
   }

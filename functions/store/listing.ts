@@ -7,7 +7,7 @@
 import { BatchGetCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { attempt, createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentKey } from './keys.ts';
-import { toStoredDocument } from './queries.ts';
+import { documentsOfEntries, toStoredDocument } from './queries.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
@@ -48,7 +48,16 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
     } while (startKey);
   }
   return {
-    recordedPages: () => scan({ IndexName: INDEXES.byCluster.indexName }),
+    // The index holds what its readers project (schema.ts): the documents themselves are read by key, a page at a time.
+    async *recordedPages() {
+      let startKey: Item | undefined;
+      do {
+        const page = await attempt('Scan', () => ctx.db.send(new ScanCommand({ IndexName: INDEXES.byCluster.indexName, TableName: ctx.table, ExclusiveStartKey: startKey })));
+        const documents = await documentsOfEntries(ctx, INDEXES.byCluster, page.Items ?? []);
+        if (documents.length > 0) yield documents;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    },
     unrecordedPages: () =>
       scan({
         FilterExpression: `sk = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,

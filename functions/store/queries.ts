@@ -1,15 +1,16 @@
 /** The read verbs: one GetItem or one (paginated) index Query each. */
 import { resolveCluster } from './clusters.ts';
-import { getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
+import { batchGet, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
+import { decodeStoredItem } from './items.ts';
 import { clusterPartition, contentHashPartition, documentKey } from './keys.ts';
-import { INDEXES, KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES, type IndexDefinition } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 /** Key, index and bookkeeping attributes that are not part of a document's public shape. */
 const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'sequencerKey', 'clusterRank', 'clusterPk', 'clusterSk', 'hashPk', 'hashSk', 'mismatchPk', 'mismatchSk', 'verdictVersion'];
 
 export function toStoredDocument(item: Item): StoredDocument {
-  const document: Item = { ...item };
+  const document: Item = decodeStoredItem({ ...item });
   for (const name of INTERNAL_ATTRIBUTES) delete document[name];
   // mismatchKinds is sparse in the table (absent: none); a document written by the Put alone has at most `content`.
   if (document.status === 'recorded' && !Array.isArray(document.mismatchKinds)) document.mismatchKinds = document.dateMismatch === true ? ['content'] : [];
@@ -21,33 +22,41 @@ export async function getDocument(ctx: StoreContext, docId: string): Promise<Sto
   return item ? toStoredDocument(item) : null;
 }
 
+/**
+ * The whole documents an index Query names, in the index's order. Index entries hold only what their readers project
+ * (schema.ts), so the documents are read by key: one BatchGet per 100, eventually consistent like the index itself.
+ */
+export async function documentsOfEntries(ctx: StoreContext, index: IndexDefinition, entries: Item[]): Promise<StoredDocument[]> {
+  const documents = await batchGet(ctx, entries.map((entry) => documentKey(entry.docId as string)));
+  const byDocId = new Map(documents.map((item) => [item.docId as string, item]));
+  return entries.flatMap((entry) => {
+    const document = byDocId.get(entry.docId as string);
+    // Moved out of this partition (relabelled, deleted) since the index entry was read: no longer an answer.
+    return document && document[index.partitionKey] === entry[index.partitionKey] ? [toStoredDocument(document)] : [];
+  });
+}
+
+async function queryIndex(ctx: StoreContext, index: IndexDefinition, partition: string): Promise<StoredDocument[]> {
+  const entries = await queryAll(ctx, {
+    IndexName: index.indexName,
+    KeyConditionExpression: `${index.partitionKey} = :pk`,
+    ExpressionAttributeValues: { ':pk': partition },
+  });
+  return documentsOfEntries(ctx, index, entries);
+}
+
 /** The recorded members of a cluster (following a merge to the current cluster), the original first. */
 export async function documentsInCluster(ctx: StoreContext, clusterId: string): Promise<StoredDocument[]> {
   const root = await resolveCluster(ctx, clusterId);
-  const items = await queryAll(ctx, {
-    IndexName: INDEXES.byCluster.indexName,
-    KeyConditionExpression: `${INDEXES.byCluster.partitionKey} = :pk`,
-    ExpressionAttributeValues: { ':pk': clusterPartition(root.clusterId) },
-  });
-  return items.map(toStoredDocument);
+  return queryIndex(ctx, INDEXES.byCluster, clusterPartition(root.clusterId));
 }
 
 /** Recorded documents with exactly this normalized text, earliest rank first. */
 export async function exactDuplicates(ctx: StoreContext, contentHash: string): Promise<StoredDocument[]> {
-  const items = await queryAll(ctx, {
-    IndexName: INDEXES.byContentHash.indexName,
-    KeyConditionExpression: `${INDEXES.byContentHash.partitionKey} = :pk`,
-    ExpressionAttributeValues: { ':pk': contentHashPartition(contentHash) },
-  });
-  return items.map(toStoredDocument);
+  return queryIndex(ctx, INDEXES.byContentHash, contentHashPartition(contentHash));
 }
 
 /** Mismatched-date copies of either kind (mismatchKinds says which), in the order they were first seen. */
 export async function listMismatches(ctx: StoreContext): Promise<StoredDocument[]> {
-  const items = await queryAll(ctx, {
-    IndexName: INDEXES.mismatches.indexName,
-    KeyConditionExpression: `${INDEXES.mismatches.partitionKey} = :pk`,
-    ExpressionAttributeValues: { ':pk': KEY_PREFIXES.mismatch },
-  });
-  return items.map(toStoredDocument);
+  return queryIndex(ctx, INDEXES.mismatches, KEY_PREFIXES.mismatch);
 }

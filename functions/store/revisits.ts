@@ -15,6 +15,7 @@ import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
 import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { objectAttributes } from './documents.ts';
 import { isConditionFailed } from './errors.ts';
+import { encodeStoredSketch } from './items.ts';
 import { fitItem } from './limits.ts';
 import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, revisitRank, sequencerKey } from './keys.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
@@ -76,12 +77,11 @@ export async function recordRevisit(
       revisitOf: referred.docId,
       title: referred.title ?? null,
       simhash: referred.simhash,
-      sketch: referred.sketch,
+      sketch: encodeStoredSketch(referred.sketch as string),
       contentHash: referred.contentHash,
       claimedDate: referred.claimedDate ?? null,
       rank,
       hashPk: contentHashPartition(referred.contentHash as string),
-      hashSk: rank,
     });
   }
   try {

@@ -1,0 +1,108 @@
+/**
+ * What the store writes, item by item (issue 15, the DynamoDB bill): compact attributes, index entries holding only
+ * their projections, and items of the shape written before still read the same.
+ */
+import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createStore, type ObjectRef, type Store } from '../../functions/store/index.ts';
+import { INDEXES } from '../../functions/store/schema.ts';
+import { useFreshTables } from '../support/table-fixture.ts';
+import { ARTICLE_A, editWords, flipBits, makeAnalysis } from './analyses.ts';
+
+const BASE = '3c5a9f00e1b2d4c6';
+const BUCKET = 'raw-pages';
+const env = useFreshTables('shapes');
+let store: Store;
+
+beforeEach(() => {
+  store = createStore({ client: env.servers.dynamo, tableName: env.table, config: { maxDistance: 3, minSimilarity: 0.5 }, indexLayout: 'bands4x16' });
+});
+
+let sequence = 0x100;
+function ref(key: string): ObjectRef {
+  sequence += 1;
+  return { bucket: BUCKET, key, sequencer: sequence.toString(16).toUpperCase(), eTag: `etag-${key}`, size: 100, eventTime: new Date(Date.UTC(2024, 0, 1) + sequence * 1000).toISOString() };
+}
+
+/** Raw items (AttributeValues, so the stored type of each attribute shows). */
+async function rawItems(client: DynamoDBClient): Promise<Record<string, Record<string, unknown>>[]> {
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: env.table, ConsistentRead: true }));
+  return Items as Record<string, Record<string, unknown>>[];
+}
+
+describe('item shapes', () => {
+  it('stores the sketch as Binary, 3/4 of its base64 text, in the document, band, member and root items', async () => {
+    const original = makeAnalysis({ text: ARTICLE_A, simhash: BASE, claimed: '2018-04-06', dominant: '2018-04' });
+    const repost = makeAnalysis({ text: editWords(ARTICLE_A, { Tuesday: 'Wednesday' }), simhash: flipBits(BASE, [5]), claimed: '2021-06', dominant: '2018-04' });
+    await store.recordDocument(ref('original.html'), original);
+    await store.recordDocument(ref('repost.html'), repost);
+
+    const items = await rawItems(env.servers.dynamo);
+    const withSketch = items.filter((item) => item.sketch !== undefined);
+    const kinds = new Set(withSketch.map((item) => String((item.pk as { S: string }).S).split('#')[0] + (String((item.sk as { S: string }).S).startsWith('MEMBER#') ? ':member' : '')));
+    expect([...kinds].sort()).toEqual(['BAND', 'CLUSTER', 'CLUSTER:member', 'DOC']);
+    for (const item of withSketch) {
+      expect(Object.keys(item.sketch as object)).toEqual(['B']);
+      const bytes = (item.sketch as { B: Uint8Array }).B;
+      expect(bytes.byteLength).toBe(Buffer.from(original.sketch, 'base64').byteLength);
+    }
+    // Read back as the core's text: the repost is compared with the original's stored sketch.
+    expect((await store.getDocument(`${BUCKET}/original.html`))?.sketch).toBe(original.sketch);
+    expect(await store.getDocument(`${BUCKET}/repost.html`)).toMatchObject({ clusterId: `${BUCKET}/original.html`, distance: 1 });
+  });
+
+  it('reads documents and band items written with the former shape (base64 sketch, clusterSk / hashSk) and clusters with them', async () => {
+    const original = makeAnalysis({ text: ARTICLE_A, simhash: BASE, claimed: '2018-04-06', dominant: '2018-04' });
+    await store.recordDocument(ref('old.html'), original);
+    // Rewrite its items as the store wrote them before issue 15: the sketch as text, the rank copied into clusterSk / hashSk.
+    const db = DynamoDBDocumentClient.from(env.servers.dynamo);
+    for (const item of await rawItems(env.servers.dynamo)) {
+      const key = { pk: (item.pk as { S: string }).S, sk: (item.sk as { S: string }).S };
+      const rank = (item.rank as { S: string } | undefined)?.S;
+      const formerKeys = key.sk === 'DOC' ? ', clusterSk = :rank, hashSk = :rank' : '';
+      await db.send(new UpdateCommand({ TableName: env.table, Key: key, UpdateExpression: `SET sketch = :sketch${formerKeys}`, ExpressionAttributeValues: { ':sketch': original.sketch, ...(formerKeys ? { ':rank': rank } : {}) } }));
+    }
+    expect((await rawItems(env.servers.dynamo)).every((item) => Object.keys(item.sketch as object)[0] === 'S')).toBe(true);
+
+    const stored = await store.getDocument(`${BUCKET}/old.html`);
+    expect(stored?.sketch).toBe(original.sketch);
+    expect(stored).not.toHaveProperty('clusterSk');
+    const repost = makeAnalysis({ text: editWords(ARTICLE_A, { Tuesday: 'Wednesday' }), simhash: flipBits(BASE, [5]), dominant: '2018-04' });
+    expect(await store.recordDocument(ref('new.html'), repost)).toMatchObject({ outcome: 'recorded', clusterId: `${BUCKET}/old.html`, isOriginal: false });
+    expect((await store.documentsInCluster(`${BUCKET}/old.html`)).map((doc) => doc.docId)).toEqual([`${BUCKET}/old.html`, `${BUCKET}/new.html`]);
+  });
+
+  it('index entries hold only their projection; the store still answers with whole documents', async () => {
+    const page = makeAnalysis({ text: ARTICLE_A, simhash: BASE, claimed: '2021-06', dominant: '2018-04', dateMismatch: true });
+    await store.recordDocument(ref('a.html'), page);
+    await store.recordDocument(ref('b.html'), page);
+    for (const index of Object.values(INDEXES)) {
+      const { Items = [] } = await env.servers.dynamo.send(new QueryCommand({
+        TableName: env.table,
+        IndexName: index.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: { ':pk': { S: index === INDEXES.byCluster ? `CLUSTER#${BUCKET}/a.html` : index === INDEXES.byContentHash ? `HASH#${page.contentHash}` : 'MISMATCH' } },
+      }));
+      expect(Items.length, index.indexName).toBe(2);
+      const allowed = new Set(['pk', 'sk', index.partitionKey, index.sortKey, ...index.projection.attributes]);
+      for (const entry of Items) expect(Object.keys(entry).filter((name) => !allowed.has(name)), index.indexName).toEqual([]);
+    }
+    const full = ['title', 'sketch', 'contentDates', 'firstSeen', 'status'];
+    for (const docs of [await store.documentsInCluster(`${BUCKET}/a.html`), await store.exactDuplicates(page.contentHash), await store.listMismatches()]) {
+      expect(docs.map((doc) => doc.docId)).toEqual([`${BUCKET}/a.html`, `${BUCKET}/b.html`]);
+      for (const doc of docs) for (const name of full) expect(doc, name).toHaveProperty(name);
+    }
+  });
+
+  it('an index answer leaves out a document that moved out of the partition after the entry was read', async () => {
+    const page = makeAnalysis({ text: ARTICLE_A, simhash: BASE });
+    await store.recordDocument(ref('a.html'), page);
+    await store.recordDocument(ref('b.html'), page);
+    // b deleted by a writer that raced the reader: its document no longer carries the index key the entry had.
+    const db = DynamoDBDocumentClient.from(env.servers.dynamo);
+    await db.send(new PutCommand({ TableName: env.table, Item: { pk: `DOC#${BUCKET}/b.html`, sk: 'DOC', docId: `${BUCKET}/b.html`, status: 'deleted', firstSeen: 'x' } }));
+    expect((await store.exactDuplicates(page.contentHash)).map((doc) => doc.docId)).toEqual([`${BUCKET}/a.html`]);
+  });
+});
