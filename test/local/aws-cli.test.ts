@@ -97,9 +97,10 @@ describe('the embedded stack driven by the real AWS CLI', () => {
     const members = JSON.parse(
       await aws('dynamodb', 'query', '--endpoint-url', local.dynamoEndpoint, '--table-name', DEFAULT_TABLE_NAME, '--index-name', INDEXES.byCluster.indexName,
         '--key-condition-expression', `${INDEXES.byCluster.partitionKey} = :c`, '--expression-attribute-values', JSON.stringify({ ':c': { S: clusterPk } })),
-    ) as { Items: { key?: { S: string } }[] };
+    ) as { Items: { docId?: { S: string } }[] };
     console.log(`aws-cli e2e: ${key} recorded in ${clusterPk} with ${members.Items.length} member(s)`);
-    expect(members.Items.map((member) => member.key?.S)).toContain(key);
+    // Index entries hold what their readers project (schema.ts): the docId, not the whole document.
+    expect(members.Items.map((member) => member.docId?.S)).toContain(`${LOCAL_DEFAULTS.bucket}/${key}`);
   });
 
   it('aws s3 cp --recursive of a page and its misdated repost: the mismatches index and the CLI queries show them', async () => {
@@ -113,8 +114,8 @@ describe('the embedded stack driven by the real AWS CLI', () => {
     const mismatches = JSON.parse(
       await aws('dynamodb', 'query', '--endpoint-url', local.dynamoEndpoint, '--table-name', DEFAULT_TABLE_NAME, '--index-name', INDEXES.mismatches.indexName,
         '--key-condition-expression', `${INDEXES.mismatches.partitionKey} = :m`, '--expression-attribute-values', JSON.stringify({ ':m': { S: KEY_PREFIXES.mismatch } })),
-    ) as { Items: { key?: { S: string }; mismatchKinds?: { L: { S: string }[] }; earlierCopy?: { M: Record<string, { S?: string; N?: string }> } }[] };
-    expect(mismatches.Items.map((item) => item.key?.S)).toEqual(['library/library-reopening-repost.txt']);
+    ) as { Items: { docId?: { S: string }; mismatchKinds?: { L: { S: string }[] }; earlierCopy?: { M: Record<string, { S?: string; N?: string }> } }[] };
+    expect(mismatches.Items.map((item) => item.docId?.S)).toEqual([`${LOCAL_DEFAULTS.bucket}/library/library-reopening-repost.txt`]);
     // The repost's text contradicts its January 2023 header, and so does its cluster's original (3 October 2016),
     // whichever of the two the recursive copy uploaded first: one index item, saying both kinds.
     expect(mismatches.Items[0]?.mismatchKinds?.L.map((kind) => kind.S)).toEqual(['content', 'earlier-copy']);
