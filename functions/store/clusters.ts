@@ -50,6 +50,7 @@ import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, isConditionFailed, StoreError } from './errors.ts';
+import { indexExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch } from './items.ts';
 import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
@@ -350,6 +351,7 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   const doc = documents.find((item) => item.docId === self.docId);
   if (!doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
   const live = liveCandidates(candidates, documents.filter((item) => item !== doc));
+  await indexExactCopies(ctx, [doc, ...live]);
 
   const [first, ...others] = [...new Set([doc.clusterId as string, ...live.map((candidate) => candidate.clusterId as string)])] as [string, ...string[]];
   // mergeClusters resolves both sides itself: resolve here only when there is nothing to merge.

@@ -6,7 +6,7 @@ import { assignCluster, clusterRootItem, judgedAgainst, memberLeft, type Cluster
 import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { isConditionFailed } from './errors.ts';
 import { BAND_LAYOUT } from './index-layout.ts';
-import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
+import { bandKeys, clusterKey, clusterPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
 import { encodeStoredSketch } from './items.ts';
 import { fitItem } from './limits.ts';
 import { KEY_PREFIXES } from './schema.ts';
@@ -79,7 +79,6 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     isOriginal: true,
     distance: 0,
     similarity: 1,
-    hashPk: contentHashPartition(analysis.contentHash),
     // Its own cluster: only the `content` kind can hold yet (an `earlier-copy` verdict comes with a label, verdicts.ts).
     ...(analysis.dateMismatch ? { mismatchKinds: ['content'], mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
   };

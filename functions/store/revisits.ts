@@ -15,6 +15,7 @@ import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
 import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
 import { objectAttributes } from './documents.ts';
 import { isConditionFailed } from './errors.ts';
+import { indexExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch } from './items.ts';
 import { fitItem } from './limits.ts';
 import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, revisitRank, sequencerKey } from './keys.ts';
@@ -106,6 +107,7 @@ export async function recordRevisit(
   }
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
   const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId as string));
+  await indexExactCopies(ctx, [item, referred]); // the revisit is in byContentHash already; its original may not be yet
   if (root.reference) await rejudgeCluster(ctx, root.clusterId); // its original is gone: the revisit may be the earliest left
   return { docId, outcome: 'revisit', revisitOf: referred.docId as string, clusterId: root.clusterId };
 }

@@ -96,6 +96,33 @@ describe('item shapes', () => {
     }
   });
 
+  it('byContentHash holds a page only once it has an exact copy: alone no entry, then both, also when the copies arrive together', async () => {
+    const hashEntries = async (contentHash: string) => {
+      const { Items = [] } = await env.servers.dynamo.send(new QueryCommand({
+        TableName: env.table,
+        IndexName: INDEXES.byContentHash.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': INDEXES.byContentHash.partitionKey },
+        ExpressionAttributeValues: { ':pk': { S: `HASH#${contentHash}` } },
+      }));
+      return Items.map((item) => item.docId?.S).sort();
+    };
+    const page = makeAnalysis({ text: ARTICLE_A, simhash: BASE });
+    await store.recordDocument(ref('alone.html'), page);
+    expect(await hashEntries(page.contentHash)).toEqual([]);
+    await store.recordDocument(ref('copy.html'), page);
+    expect(await hashEntries(page.contentHash)).toEqual([`${BUCKET}/alone.html`, `${BUCKET}/copy.html`]);
+    // A near-duplicate (other text) joins the cluster, not the exact copies.
+    await store.recordDocument(ref('near.html'), makeAnalysis({ text: editWords(ARTICLE_A, { Tuesday: 'Wednesday' }), simhash: flipBits(BASE, [5]) }));
+    expect(await hashEntries(page.contentHash)).toEqual([`${BUCKET}/alone.html`, `${BUCKET}/copy.html`]);
+    expect((await store.exactDuplicates(page.contentHash)).map((doc) => doc.docId)).toEqual([`${BUCKET}/alone.html`, `${BUCKET}/copy.html`]);
+
+    const other = makeAnalysis({ text: `${ARTICLE_A} A different ending changes the normalized text entirely here.`, simhash: flipBits(BASE, [40, 41, 42, 43, 44, 45, 46, 47]) });
+    const keys = Array.from({ length: 6 }, (_, index) => `together-${index}.html`);
+    await Promise.all(keys.map((key) => store.recordDocument(ref(key), other)));
+    expect(await hashEntries(other.contentHash)).toEqual(keys.map((key) => `${BUCKET}/${key}`).sort());
+  });
+
   it('an index answer leaves out a document that moved out of the partition after the entry was read', async () => {
     const page = makeAnalysis({ text: ARTICLE_A, simhash: BASE });
     await store.recordDocument(ref('a.html'), page);
