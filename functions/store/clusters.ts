@@ -53,7 +53,7 @@ import { ClusterContention, ClusterRootMissing, isConditionFailed, StoreError } 
 import { indexExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch } from './items.ts';
 import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
-import { KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
@@ -96,9 +96,9 @@ export interface Candidate extends Fingerprinted {
   comparison: Comparison;
 }
 
-/** A cluster's root record, as the first label towards the cluster writes it. */
+/** A cluster's root record, as the first label towards the cluster writes it: also its original's byCluster entry. */
 export function clusterRootItem(root: ClusterRoot): Item {
-  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: encodeStoredSketch(root.sketch), dating: encodeDating(root.dating) };
+  return { ...clusterKey(root.clusterId), [INDEXES.byCluster.partitionKey]: clusterPartition(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: encodeStoredSketch(root.sketch), dating: encodeDating(root.dating) };
 }
 
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
@@ -147,7 +147,12 @@ export async function resolveCluster(ctx: StoreContext, clusterId: string): Prom
   return (await redirectChain(ctx, clusterId)).root;
 }
 
-/** Before an unmerged cluster gains its first other member: its root record, so that the cluster outlives its original. */
+/**
+ * Before an unmerged cluster gains its first other member: its root record, so that the cluster outlives its original.
+ * The root is also the original's entry in byCluster (clusterPk, and the original's rank as sort key): a page alone
+ * is in no byCluster entry (one index write less per unique page), and the original's document is not rewritten when
+ * a first copy joins. A merge takes the root out of byCluster (its original is then labelled into the other cluster).
+ */
 async function materializeRoot(ctx: StoreContext, root: ClusterRoot): Promise<void> {
   try {
     await attempt('PutItem root', () =>
@@ -254,7 +259,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
             UpdateExpression:
               'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
               '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
-              'dating = if_not_exists(dating, :dating)',
+              'dating = if_not_exists(dating, :dating) REMOVE clusterPk',
             ConditionExpression: 'attribute_not_exists(mergedInto)',
             ExpressionAttributeNames: { '#rank': 'rank' },
             ExpressionAttributeValues: {

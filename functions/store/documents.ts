@@ -49,7 +49,10 @@ function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | nu
   return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch: kinds.length > 0, mismatchKinds: kinds };
 }
 
-/** The recorded document item: its own cluster until clustering says otherwise (no clusterRank: its rank stands for it). */
+/**
+ * The recorded document item: its own cluster until clustering says otherwise (no clusterRank: its rank stands for it).
+ * Alone it is in no byCluster entry (clusters.ts materializeRoot: its cluster's root record stands for it there).
+ */
 function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, firstSeen: string, now: string): Item {
   const rank = rankOf(analysis, firstSeen, docId);
   return {
@@ -75,7 +78,6 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     firstSeen,
     updatedAt: now,
     clusterId: docId,
-    clusterPk: clusterPartition(docId),
     isOriginal: true,
     distance: 0,
     similarity: 1,

@@ -7,7 +7,7 @@
 import { BatchGetCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { attempt, createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentKey } from './keys.ts';
-import { documentsOfEntries, toStoredDocument } from './queries.ts';
+import { documentsOfEntries, isClusterRoot, toStoredDocument } from './queries.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
@@ -53,7 +53,8 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
       let startKey: Item | undefined;
       do {
         const page = await attempt('Scan', () => ctx.db.send(new ScanCommand({ IndexName: INDEXES.byCluster.indexName, TableName: ctx.table, ExclusiveStartKey: startKey })));
-        const documents = await documentsOfEntries(ctx, INDEXES.byCluster, page.Items ?? []);
+        // A cluster root's original has no entry of its own: unrecordedPages reads it (no clusterPk), so it comes once.
+        const documents = await documentsOfEntries(ctx, INDEXES.byCluster, (page.Items ?? []).filter((entry) => !isClusterRoot(entry)));
         if (documents.length > 0) yield documents;
         startKey = page.LastEvaluatedKey;
       } while (startKey);

@@ -32,8 +32,18 @@ export async function documentsOfEntries(ctx: StoreContext, index: IndexDefiniti
   return entries.flatMap((entry) => {
     const document = byDocId.get(entry.docId as string);
     // Moved out of this partition (relabelled, deleted) since the index entry was read: no longer an answer.
-    return document && document[index.partitionKey] === entry[index.partitionKey] ? [toStoredDocument(document)] : [];
+    return document && stillIn(entry, document, index) ? [toStoredDocument(document)] : [];
   });
+}
+
+/** The document an index entry names is still in the entry's partition (a cluster root stands for its original, clusters.ts). */
+function stillIn(entry: Item, document: Item, index: IndexDefinition): boolean {
+  if (isClusterRoot(entry)) return document.status === 'recorded' && document.clusterId === entry.clusterId;
+  return document[index.partitionKey] === entry[index.partitionKey];
+}
+
+export function isClusterRoot(item: Item): boolean {
+  return item.sk === KEY_PREFIXES.clusterSort;
 }
 
 async function queryIndex(ctx: StoreContext, index: IndexDefinition, partition: string): Promise<StoredDocument[]> {
@@ -48,7 +58,12 @@ async function queryIndex(ctx: StoreContext, index: IndexDefinition, partition: 
 /** The recorded members of a cluster (following a merge to the current cluster), the original first. */
 export async function documentsInCluster(ctx: StoreContext, clusterId: string): Promise<StoredDocument[]> {
   const root = await resolveCluster(ctx, clusterId);
-  return queryIndex(ctx, INDEXES.byCluster, clusterPartition(root.clusterId));
+  const members = await queryIndex(ctx, INDEXES.byCluster, clusterPartition(root.clusterId));
+  if (!root.virtual || members.some((member) => member.docId === root.clusterId)) return members;
+  // No root record: its original is in no byCluster entry (a page alone, clusters.ts materializeRoot), read it by key.
+  const original = await getDocument(ctx, root.clusterId);
+  if (original?.status !== 'recorded' || original.clusterId !== root.clusterId) return members;
+  return [original, ...members].sort((a, b) => ((a.rank ?? '') < (b.rank ?? '') ? -1 : (a.rank ?? '') > (b.rank ?? '') ? 1 : 0));
 }
 
 /** Recorded documents with exactly this normalized text, earliest rank first. */

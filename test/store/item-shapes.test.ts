@@ -6,6 +6,7 @@ import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, type ObjectRef, type Store } from '../../functions/store/index.ts';
+import { createDocumentReader } from '../../functions/store/listing.ts';
 import { INDEXES } from '../../functions/store/schema.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
 import { ARTICLE_A, editWords, flipBits, makeAnalysis } from './analyses.ts';
@@ -121,6 +122,42 @@ describe('item shapes', () => {
     const keys = Array.from({ length: 6 }, (_, index) => `together-${index}.html`);
     await Promise.all(keys.map((key) => store.recordDocument(ref(key), other)));
     expect(await hashEntries(other.contentHash)).toEqual(keys.map((key) => `${BUCKET}/${key}`).sort());
+  });
+
+  it('byCluster: a page alone has no entry; its first copy brings the root record as the original\'s entry; every reader answers as before', async () => {
+    const clusterEntries = async (clusterId: string) => {
+      const { Items = [] } = await env.servers.dynamo.send(new QueryCommand({
+        TableName: env.table,
+        IndexName: INDEXES.byCluster.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': INDEXES.byCluster.partitionKey },
+        ExpressionAttributeValues: { ':pk': { S: `CLUSTER#${clusterId}` } },
+      }));
+      return Items.map((item) => `${item.sk?.S === 'CLUSTER' ? 'root' : 'doc'}:${item.docId?.S}`);
+    };
+    const original = makeAnalysis({ text: ARTICLE_A, simhash: BASE, claimed: '2018-04-06', dominant: '2018-04' });
+    await store.recordDocument(ref('original.html'), original);
+    const id = `${BUCKET}/original.html`;
+    expect(await clusterEntries(id)).toEqual([]);
+    expect((await store.documentsInCluster(id)).map((doc) => doc.docId)).toEqual([id]);
+
+    const repost = makeAnalysis({ text: editWords(ARTICLE_A, { Tuesday: 'Wednesday' }), simhash: flipBits(BASE, [5]), claimed: '2021-06', dominant: '2018-04' });
+    await store.recordDocument(ref('repost.html'), repost);
+    expect(await clusterEntries(id)).toEqual([`root:${id}`, `doc:${BUCKET}/repost.html`]);
+    expect((await store.documentsInCluster(`${BUCKET}/repost.html`)).map((doc) => [doc.docId, doc.isOriginal])).toEqual([[id, true], [`${BUCKET}/repost.html`, false]]);
+
+    // The report's two reads give every document exactly once.
+    const reader = createDocumentReader({ client: env.servers.dynamo, tableName: env.table });
+    await store.recordDocument(ref('alone.html'), makeAnalysis({ text: 'An unrelated text about the tides and the moon over a quiet harbour town.', simhash: flipBits(BASE, [0, 9, 18, 27, 36, 45, 54, 63]) }));
+    const seen: string[] = [];
+    for (const pages of [reader.recordedPages(), reader.unrecordedPages()]) for await (const page of pages) seen.push(...page.map((doc) => doc.docId));
+    expect(seen.sort()).toEqual([`${BUCKET}/alone.html`, id, `${BUCKET}/repost.html`]);
+
+    // An earlier page merges the cluster into its own: the merged root leaves byCluster, every member moves.
+    const earlier = makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [7]), claimed: '2018-04-01', dominant: '2018-04' });
+    await store.recordDocument(ref('earlier.html'), earlier);
+    expect(await clusterEntries(id)).toEqual([]);
+    expect((await store.documentsInCluster(id)).map((doc) => doc.docId)).toEqual([`${BUCKET}/earlier.html`, id, `${BUCKET}/repost.html`]);
   });
 
   it('an index answer leaves out a document that moved out of the partition after the entry was read', async () => {
