@@ -35,6 +35,10 @@ export interface RequestRecord {
   updateExpression?: string;
   /** The attribute names the update expression touches (placeholders resolved). */
   updatedAttributes?: string[];
+  /** The index partition keys the item had before this write, as far as the meter saw it written (index name -> value). */
+  indexKeysBefore?: Record<string, string>;
+  /** ... and after it. */
+  indexKeysAfter?: Record<string, string>;
 }
 
 export interface CommandSummary {
@@ -60,6 +64,8 @@ type Handler = (args: { input: Record<string, unknown> }) => Promise<{ output: R
 export class DynamoMeter {
   private records: RequestRecord[] = [];
   private enabled = true;
+  /** Index partition keys of every item written so far, to tell an index entry that moves from a new one. */
+  private indexKeys = new Map<string, Record<string, string>>();
 
   constructor(client: DynamoDBClient) {
     const meter = (next: Handler, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
@@ -73,10 +79,16 @@ export class DynamoMeter {
           record.updateExpression = input.UpdateExpression;
           record.updatedAttributes = attributesOf(input.UpdateExpression, input.ExpressionAttributeNames as Record<string, string> | undefined);
         }
+        const itemId = record.key && `${record.key.pk}\u0000${record.key.sk}`;
+        if (itemId) record.indexKeysBefore = this.indexKeys.get(itemId) ?? {};
         this.records.push(record);
         try {
           const result = await next({ ...args, input });
           record.ok = true;
+          if (itemId) {
+            record.indexKeysAfter = indexKeysAfter(command, input, record.indexKeysBefore ?? {});
+            this.indexKeys.set(itemId, record.indexKeysAfter);
+          }
           record.tableUnits = consumedUnits(result.output.ConsumedCapacity);
           record.itemsReturned = itemsIn(result.output);
           return result;
@@ -165,6 +177,23 @@ function attributesOf(expression: string, names: Record<string, string> = {}): s
   return paths.filter((path) => path.length > 0).map((path) => names[path] ?? path);
 }
 
+/** The index partition keys an item has after a successful write (Put: those it carries; Update: SET / REMOVE applied). */
+function indexKeysAfter(command: string, input: Record<string, unknown>, before: Record<string, string>): Record<string, string> {
+  const after: Record<string, string> = command === 'PutItemCommand' ? {} : { ...before };
+  const item = input.Item as Record<string, unknown> | undefined;
+  const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+  const expression = typeof input.UpdateExpression === 'string' ? input.UpdateExpression : '';
+  const removed = new Set(/\bREMOVE\b(.*)$/.exec(expression)?.[1]?.split(',').map((name) => names[name.trim()] ?? name.trim()) ?? []);
+  const assigned = new Map([...expression.matchAll(/([#\w]+)\s*=\s*(:\w+)/g)].map((match) => [names[match[1]!] ?? match[1]!, stringAttribute(values, match[2]!)]));
+  for (const index of Object.values(INDEXES)) {
+    if (item && item[index.partitionKey] !== undefined) after[index.indexName] = stringAttribute(item, index.partitionKey);
+    if (assigned.has(index.partitionKey)) after[index.indexName] = assigned.get(index.partitionKey)!;
+    if (removed.has(index.partitionKey)) delete after[index.indexName];
+  }
+  return after;
+}
+
 /** Item sizes (bytes, as DynamoDB counts them) and index membership of every item in the table. */
 export interface ItemSizes {
   of(key: { pk: string; sk: string } | undefined): number | undefined;
@@ -204,22 +233,22 @@ export async function readItemSizes(client: DynamoDBClient, tableName: string): 
   };
 }
 
-/** GSI write units of one successful single-item write: per index the item is in, 2x when the write sets that index's key. */
+/** GSI write units of one successful single-item write: per index it enters, leaves or changes in; 2x when its key there moves. */
 function gsiWriteUnitsOf(record: RequestRecord, sizes: ItemSizes): number {
   if (!record.key) return 0;
   let units = 0;
-  for (const entry of sizes.indexesOf(record.key)) {
-    const index = Object.values(INDEXES).find((candidate) => candidate.indexName === entry.indexName)!;
-    const perIndex = Math.max(1, Math.ceil(entry.bytes / 1024));
-    if (record.command === 'UpdateItemCommand') {
-      const touched = new Set(record.updatedAttributes ?? []);
-      // An update that changes nothing the index holds writes no entry.
-      if (!projectedAttributes(index).some((name) => touched.has(name))) continue;
-      // A label update sets clusterPk to another cluster: the index entry moves (delete + put).
-      units += touched.has(index.partitionKey) ? 2 * perIndex : perIndex;
-    } else {
-      units += perIndex;
-    }
+  const before = record.indexKeysBefore ?? {};
+  const after = record.indexKeysAfter ?? {};
+  for (const index of Object.values(INDEXES)) {
+    const wasIn = before[index.indexName] !== undefined;
+    const isIn = after[index.indexName] !== undefined;
+    if (!wasIn && !isIn) continue;
+    const entry = sizes.indexesOf(record.key).find((candidate) => candidate.indexName === index.indexName);
+    const perIndex = Math.max(1, Math.ceil((entry?.bytes ?? 0) / 1024));
+    if (wasIn && isIn && before[index.indexName] !== after[index.indexName]) units += 2 * perIndex; // the entry moves: delete + put
+    else if (wasIn !== isIn) units += perIndex; // a new entry, or one deleted
+    else if (record.command !== 'UpdateItemCommand' || projectedAttributes(index).some((name) => (record.updatedAttributes ?? []).includes(name))) units += perIndex;
+    // else: an update that changes nothing the index holds writes no entry
   }
   return units;
 }
