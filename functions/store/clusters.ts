@@ -243,8 +243,12 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
   }
 }
 
-/** Merge the clusters of `a` and `b` into the lower-ranked root; returns the merged cluster's root. */
-export async function mergeClusters(ctx: StoreContext, a: string, b: string): Promise<ClusterRoot> {
+/**
+ * Merge the clusters of `a` and `b` into the lower-ranked root; returns that root as the merge found it (a later
+ * redirect is followed by whoever labels into it: labelDocument's step (3)). `labelled`: where the relabelled members'
+ * labels ended, so that the caller does not label one of them again (a conditional write that fails costs units).
+ */
+export async function mergeClusters(ctx: StoreContext, a: string, b: string, labelled?: Map<string, ClusterRoot>): Promise<ClusterRoot> {
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
     const [rootA, rootB] = await Promise.all([resolveCluster(ctx, a), resolveCluster(ctx, b)]);
     if (rootA.clusterId === rootB.clusterId) return rootA;
@@ -281,8 +285,9 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
     }
     // Materialized once here rather than by each member's label.
     if (lower.virtual) await materializeRoot(ctx, lower);
-    await relabelMembers(ctx, higher, { ...lower, virtual: false });
-    return resolveCluster(ctx, lower.clusterId);
+    const merged = { ...lower, virtual: false };
+    await relabelMembers(ctx, higher, merged, labelled);
+    return merged;
   }
   throw new ClusterContention(`merging clusters ${a} and ${b} did not settle after ${ctx.limits.maxMergeAttempts} attempts`);
 }
@@ -301,15 +306,17 @@ async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]
   return [original, ...members];
 }
 
-async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot): Promise<void> {
+/** Label every member with `to`; `labelled` learns where each label ended (the root labelDocument returned). */
+async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot, labelled?: Map<string, ClusterRoot>): Promise<void> {
   await forEachLimited(members, ctx.limits.relabelConcurrency, async (member) => {
-    await labelDocument(ctx, member, to);
+    const root = await labelDocument(ctx, member, to);
+    labelled?.set(member.docId, root);
   });
 }
 
 /** Relabel the merged cluster's members. */
-async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot): Promise<void> {
-  await relabelAll(ctx, await membersOf(ctx, from), to);
+async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot, labelled?: Map<string, ClusterRoot>): Promise<void> {
+  await relabelAll(ctx, await membersOf(ctx, from), to, labelled);
 }
 
 /**
@@ -361,8 +368,10 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   const [first, ...others] = [...new Set([doc.clusterId as string, ...live.map((candidate) => candidate.clusterId as string)])] as [string, ...string[]];
   // mergeClusters resolves both sides itself: resolve here only when there is nothing to merge.
   let root = others.length === 0 ? await resolveCluster(ctx, first) : null;
-  for (const clusterId of others) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId);
-  const final = await labelDocument(ctx, self, root as ClusterRoot);
+  const labelled = new Map<string, ClusterRoot>();
+  for (const clusterId of others) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId, labelled);
+  // A merge of its own cluster has labelled the document already (it is that cluster's original, an implicit member).
+  const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root as ClusterRoot));
   if (!fresh) await finishMerges(ctx, [first, ...others, self.docId, ...live.map((candidate) => candidate.docId as string)], final);
   // A cluster whose original is gone: this document (or the members merged in) may be its new earliest live member.
   if (final.reference) await rejudgeCluster(ctx, final.clusterId);
