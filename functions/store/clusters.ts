@@ -101,9 +101,29 @@ export function clusterRootItem(root: ClusterRoot): Item {
   return { ...clusterKey(root.clusterId), [INDEXES.byCluster.partitionKey]: clusterPartition(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: encodeStoredSketch(root.sketch), dating: encodeDating(root.dating) };
 }
 
+/**
+ * Items the caller has just read consistently, by key (`null`: read, and missing), so that a root or document whose
+ * answer is already known is not read again (assignCluster reads its candidates' roots with their documents).
+ */
+export type KnownItems = Map<string, Item | null>;
+
+function itemId(key: { pk: string; sk: string }): string {
+  return `${key.pk}\u0000${key.sk}`;
+}
+
+/** The items of a consistent BatchGet of `keys`, as KnownItems (a key not returned is missing). */
+export function knownItems(keys: { pk: string; sk: string }[], found: Item[]): KnownItems {
+  const known: KnownItems = new Map(keys.map((key) => [itemId(key), null]));
+  for (const item of found) known.set(itemId({ pk: item.pk, sk: item.sk }), item);
+  return known;
+}
+
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
-async function readRoot(ctx: StoreContext, clusterId: string): Promise<Item> {
-  const found = await batchGetConsistent(ctx, [clusterKey(clusterId), documentKey(clusterId)]);
+async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems): Promise<Item> {
+  const keys = [clusterKey(clusterId), documentKey(clusterId)];
+  const knownRoot = known?.get(itemId(keys[0]!));
+  const needed = knownRoot ? [] : keys.filter((key) => !known?.has(itemId(key)));
+  const found = [...keys.flatMap((key) => known?.get(itemId(key)) ?? []), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
   const root = found.find((item) => item.sk === KEY_PREFIXES.clusterSort);
   if (root) return root;
   const doc = found.find((item) => item.sk === KEY_PREFIXES.documentSort);
@@ -131,20 +151,20 @@ export function judgedAgainst(root: ClusterRoot): VerdictReference {
 }
 
 /** Follow redirects from a cluster: the roots merged away on the way (the first is the cluster itself, if merged), and the current root. */
-async function redirectChain(ctx: StoreContext, clusterId: string): Promise<{ mergedAway: ClusterRoot[]; root: ClusterRoot }> {
+async function redirectChain(ctx: StoreContext, clusterId: string, known?: KnownItems): Promise<{ mergedAway: ClusterRoot[]; root: ClusterRoot }> {
   const mergedAway: ClusterRoot[] = [];
-  let item = await readRoot(ctx, clusterId);
+  let item = await readRoot(ctx, clusterId, known);
   for (let hop = 0; item.mergedInto !== undefined; hop++) {
     if (hop >= ctx.limits.maxRedirectHops) throw new StoreError(`cluster ${clusterId}: redirect chain longer than ${hop} hops`);
     mergedAway.push(toRoot(item));
-    item = await readRoot(ctx, item.mergedInto as string);
+    item = await readRoot(ctx, item.mergedInto as string, known);
   }
   return { mergedAway, root: toRoot(item) };
 }
 
 /** Follow redirects to the cluster's current root. */
-export async function resolveCluster(ctx: StoreContext, clusterId: string): Promise<ClusterRoot> {
-  return (await redirectChain(ctx, clusterId)).root;
+export async function resolveCluster(ctx: StoreContext, clusterId: string, known?: KnownItems): Promise<ClusterRoot> {
+  return (await redirectChain(ctx, clusterId, known)).root;
 }
 
 /**
@@ -248,9 +268,11 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
  * redirect is followed by whoever labels into it: labelDocument's step (3)). `labelled`: where the relabelled members'
  * labels ended, so that the caller does not label one of them again (a conditional write that fails costs units).
  */
-export async function mergeClusters(ctx: StoreContext, a: string, b: string, labelled?: Map<string, ClusterRoot>): Promise<ClusterRoot> {
+export async function mergeClusters(ctx: StoreContext, a: string, b: string, labelled?: Map<string, ClusterRoot>, known?: KnownItems): Promise<ClusterRoot> {
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
-    const [rootA, rootB] = await Promise.all([resolveCluster(ctx, a), resolveCluster(ctx, b)]);
+    // What the caller just read serves the first attempt; one that lost a race reads again.
+    const fresh = attemptNo === 0 ? known : undefined;
+    const [rootA, rootB] = await Promise.all([resolveCluster(ctx, a, fresh), resolveCluster(ctx, b, fresh)]);
     if (rootA.clusterId === rootB.clusterId) return rootA;
     const [lower, higher] = rootA.rank < rootB.rank ? [rootA, rootB] : [rootB, rootA];
     try {
@@ -358,18 +380,24 @@ function liveCandidates(candidates: Candidate[], documents: Item[]): Item[] {
 export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { rank: string }): Promise<ClusterRoot | null> {
   const candidates = await findCandidates(ctx, self);
   if (fresh && candidates.length === 0) return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
-  // The document itself is read in the same consistent BatchGet as its candidates.
-  const documents = await batchGetConsistent(ctx, [self, ...candidates].map((entry) => documentKey(entry.docId)));
+  // The document itself is read in the same consistent BatchGet as its candidates, and so are the root records of
+  // their own clusters (most pages are the originals of theirs), which the merge below would read next.
+  const documentKeys = [self, ...candidates].map((entry) => documentKey(entry.docId));
+  const rootKeys = [self, ...candidates].map((entry) => clusterKey(entry.docId));
+  const found = await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]);
+  const known = knownItems([...documentKeys, ...rootKeys], found);
+  const documents = found.filter((item) => item.sk === KEY_PREFIXES.documentSort);
   const doc = documents.find((item) => item.docId === self.docId);
   if (!doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
   const live = liveCandidates(candidates, documents.filter((item) => item !== doc));
   await indexExactCopies(ctx, [doc, ...live]);
 
   const [first, ...others] = [...new Set([doc.clusterId as string, ...live.map((candidate) => candidate.clusterId as string)])] as [string, ...string[]];
-  // mergeClusters resolves both sides itself: resolve here only when there is nothing to merge.
-  let root = others.length === 0 ? await resolveCluster(ctx, first) : null;
+  // mergeClusters resolves both sides itself: resolve here only when there is nothing to merge. What was read above
+  // serves until the first merge writes.
+  let root = others.length === 0 ? await resolveCluster(ctx, first, known) : null;
   const labelled = new Map<string, ClusterRoot>();
-  for (const clusterId of others) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId, labelled);
+  for (const [index, clusterId] of others.entries()) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId, labelled, index === 0 ? known : undefined);
   // A merge of its own cluster has labelled the document already (it is that cluster's original, an implicit member).
   const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root as ClusterRoot));
   if (!fresh) await finishMerges(ctx, [first, ...others, self.docId, ...live.map((candidate) => candidate.docId as string)], final);
