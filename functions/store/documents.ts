@@ -1,10 +1,8 @@
 /** The write verbs for one S3 object: record (analyzed), reject (never analyzable), delete. Ordered by S3 sequencer. */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { assignCluster, clusterRootItem, judgedAgainst, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
-import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
-import { isConditionFailed } from './errors.ts';
+import { batchGetConsistent, batchWrite, getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { BAND_LAYOUT } from './index-layout.ts';
 import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
 import { fitItem } from './limits.ts';
@@ -88,15 +86,10 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
 
 /** Put `item` under `condition`; false when the condition failed. */
 async function putDocument(ctx: StoreContext, item: Item, condition: string, values?: Item): Promise<boolean> {
-  try {
-    await attempt('PutItem document', () =>
-      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: fitItem(item, ctx.limits.maxItemBytes), ConditionExpression: condition, ExpressionAttributeValues: values })),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  const put = await writeIf(ctx, 'PutItem document', {
+    put: { Item: fitItem(item, ctx.limits.maxItemBytes), ConditionExpression: condition, ExpressionAttributeValues: values },
+  });
+  return put.written;
 }
 
 export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome> {
@@ -140,31 +133,24 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
 
   if (sameContent) {
     // The same bytes uploaded again: only the object's version attributes move, the fingerprint and cluster stay.
-    try {
-      await attempt('UpdateItem version', () =>
-        ctx.db.send(
-          new UpdateCommand({
-            TableName: ctx.table,
-            Key: documentKey(docId),
-            UpdateExpression: 'SET sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, versionId = :versionId, #size = :size, updatedAt = :now',
-            ConditionExpression: 'sequencerKey = :priorKey',
-            ExpressionAttributeNames: { '#size': 'size' },
-            ExpressionAttributeValues: {
-              ':sequencer': ref.sequencer ?? null,
-              ':sequencerKey': seqKey,
-              ':eTag': ref.eTag ?? null,
-              ':versionId': ref.versionId ?? null,
-              ':size': ref.size ?? null,
-              ':now': now,
-              ':priorKey': prior.sequencerKey,
-            },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) return { docId, outcome: 'stale' };
-      throw error;
-    }
+    const moved = await writeIf(ctx, 'UpdateItem version', {
+      update: {
+        Key: documentKey(docId),
+        UpdateExpression: 'SET sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, versionId = :versionId, #size = :size, updatedAt = :now',
+        ConditionExpression: 'sequencerKey = :priorKey',
+        ExpressionAttributeNames: { '#size': 'size' },
+        ExpressionAttributeValues: {
+          ':sequencer': ref.sequencer ?? null,
+          ':sequencerKey': seqKey,
+          ':eTag': ref.eTag ?? null,
+          ':versionId': ref.versionId ?? null,
+          ':size': ref.size ?? null,
+          ':now': now,
+          ':priorKey': prior.sequencerKey,
+        },
+      },
+    });
+    if (!moved.written) return { docId, outcome: 'stale' };
     // The event that recorded these bytes may have failed after its document write (and been dead-lettered).
     await repairIndex(ctx, self, prior.rank as string);
     return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
@@ -237,20 +223,10 @@ export async function repairIndex(ctx: StoreContext, self: Member, rank: string)
   const keyOf = (item: Item): string => `${item.pk}\u0000${item.sk}`;
   if (found.some((item) => keyOf(item) === keyOf(rootKey) && item.simhash !== self.simhash)) {
     // A root of older content: replaced by an unmerged root of this content (its own cluster, as the Put labelled it).
-    try {
-      await attempt('PutItem root', () =>
-        ctx.db.send(
-          new PutCommand({
-            TableName: ctx.table,
-            Item: clusterRootItem({ clusterId: self.docId, ...self, rank }),
-            ConditionExpression: 'simhash <> :simhash',
-            ExpressionAttributeValues: { ':simhash': self.simhash },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error; // rewritten meanwhile for this content: leave it as it is
-    }
+    // Not written: rewritten meanwhile for this content, left as it is.
+    await writeIf(ctx, 'PutItem root', {
+      put: { Item: clusterRootItem({ clusterId: self.docId, ...self, rank }), ConditionExpression: 'simhash <> :simhash', ExpressionAttributeValues: { ':simhash': self.simhash } },
+    });
   }
   const present = new Set(found.filter((item) => item.simhash === self.simhash).map(keyOf));
   const missing = wanted.filter(({ put }) => !present.has(keyOf(put)));
@@ -276,16 +252,7 @@ export async function recordRejected(ctx: StoreContext, ref: ObjectRef, rejectio
     firstSeen: (prior?.firstSeen as string | undefined) ?? ref.eventTime ?? now,
     updatedAt: now,
   };
-  try {
-    await attempt('PutItem rejected', () =>
-      ctx.db.send(
-        new PutCommand({ TableName: ctx.table, Item: fitItem(item, ctx.limits.maxItemBytes), ConditionExpression: NEWER_EVENT, ExpressionAttributeValues: { ':sequencerKey': seqKey } }),
-      ),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return { docId, outcome: 'stale' };
-    throw error;
-  }
+  if (!(await putDocument(ctx, item, NEWER_EVENT, { ':sequencerKey': seqKey }))) return { docId, outcome: 'stale' };
   await removeBands(ctx, prior);
   if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);
   return { docId, outcome: 'rejected', reasonCode: rejection.code };
@@ -296,43 +263,37 @@ export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<Re
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
   const now = ctx.now();
-  let prior: Item | undefined;
-  try {
-    const result = await attempt('UpdateItem delete', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: documentKey(docId),
-          UpdateExpression:
-            'SET #status = :deleted, docId = :docId, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, ' +
-            'versionId = :versionId, firstSeen = if_not_exists(firstSeen, :firstSeen), updatedAt = :now ' +
-            'REMOVE clusterPk, clusterSk, hashPk, hashSk, mismatchPk, mismatchSk',
-          ConditionExpression: NEWER_EVENT,
-          ExpressionAttributeNames: { '#status': 'status', '#key': 'key', '#bucket': 'bucket' },
-          ExpressionAttributeValues: {
-            ':deleted': 'deleted',
-            ':docId': docId,
-            ':bucket': ref.bucket,
-            ':key': ref.key,
-            ':sequencer': ref.sequencer ?? null,
-            ':sequencerKey': seqKey,
-            ':versionId': ref.versionId ?? null,
-            ':firstSeen': ref.eventTime ?? now,
-            ':now': now,
-          },
-          ReturnValues: 'ALL_OLD',
-        }),
-      ),
-    );
-    prior = result.Attributes;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
+  const tombstone = await writeIf(ctx, 'UpdateItem delete', {
+    update: {
+      Key: documentKey(docId),
+      UpdateExpression:
+        'SET #status = :deleted, docId = :docId, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, ' +
+        'versionId = :versionId, firstSeen = if_not_exists(firstSeen, :firstSeen), updatedAt = :now ' +
+        'REMOVE clusterPk, clusterSk, hashPk, hashSk, mismatchPk, mismatchSk',
+      ConditionExpression: NEWER_EVENT,
+      ExpressionAttributeNames: { '#status': 'status', '#key': 'key', '#bucket': 'bucket' },
+      ExpressionAttributeValues: {
+        ':deleted': 'deleted',
+        ':docId': docId,
+        ':bucket': ref.bucket,
+        ':key': ref.key,
+        ':sequencer': ref.sequencer ?? null,
+        ':sequencerKey': seqKey,
+        ':versionId': ref.versionId ?? null,
+        ':firstSeen': ref.eventTime ?? now,
+        ':now': now,
+      },
+      ReturnValues: 'ALL_OLD',
+    },
+  });
+  if (!tombstone.written) {
     const current = await getConsistent(ctx, documentKey(docId));
     const redelivered = current?.sequencerKey === seqKey && current.status === 'deleted';
     // The first run may have died before its cluster took note (idempotent; the tombstone keeps its last clusterId).
     if (redelivered && typeof current.clusterId === 'string') await memberLeft(ctx, current.clusterId, docId);
     return { docId, outcome: redelivered ? 'deleted' : 'stale' };
   }
+  const prior = tombstone.attributes;
   await removeBands(ctx, prior);
   // Members judged against it (it was their original) are judged against the earliest remaining one instead.
   if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);

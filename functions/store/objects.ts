@@ -24,10 +24,8 @@
  * object item, writes each record item and THEN, at the end, re-reads the object item and the tombstone. Either the
  * remover's list sees the record, or the creator sees the deletion and marks its records deleted itself.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { markDeleted } from './documents.ts';
-import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
-import { isConditionFailed } from './errors.ts';
+import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { fitItem } from './limits.ts';
 import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey, skippedKey } from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
@@ -93,36 +91,28 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef, rangeCount 
   if (tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey) return 'stale';
   if (current && current.sequencerKey > seqKey) return 'stale';
   if (current?.sequencerKey === seqKey) return current.status === 'deleted' ? 'stale' : 'redelivery';
-  try {
-    await attempt('UpdateItem object', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: objectKey(ref.bucket, ref.key),
-          UpdateExpression:
-            'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now, ' +
-            'ranges = :ranges, rangesTotal = :rangesTotal REMOVE finished',
-          ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey',
-          ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
-          ExpressionAttributeValues: {
-            ':recorded': 'recorded',
-            ':bucket': ref.bucket,
-            ':key': ref.key,
-            ':sequencer': ref.sequencer ?? null,
-            ':sequencerKey': seqKey,
-            ':eTag': ref.eTag ?? null,
-            ':now': ctx.now(),
-            ':ranges': Object.fromEntries(Array.from({ length: rangeCount }, (_, index) => [String(index), { r: 0, d: false } satisfies StoredRange])),
-            ':rangesTotal': rangeCount,
-          },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return 'stale'; // a newer event claimed it between our read and write
-    throw error;
-  }
-  return 'new';
+  const claim = await writeIf(ctx, 'UpdateItem object', {
+    update: {
+      Key: objectKey(ref.bucket, ref.key),
+      UpdateExpression:
+        'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now, ' +
+        'ranges = :ranges, rangesTotal = :rangesTotal REMOVE finished',
+      ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey',
+      ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
+      ExpressionAttributeValues: {
+        ':recorded': 'recorded',
+        ':bucket': ref.bucket,
+        ':key': ref.key,
+        ':sequencer': ref.sequencer ?? null,
+        ':sequencerKey': seqKey,
+        ':eTag': ref.eTag ?? null,
+        ':now': ctx.now(),
+        ':ranges': Object.fromEntries(Array.from({ length: rangeCount }, (_, index) => [String(index), { r: 0, d: false } satisfies StoredRange])),
+        ':rangesTotal': rangeCount,
+      },
+    },
+  });
+  return claim.written ? 'new' : 'stale'; // not written: a newer event claimed it between our read and write
 }
 
 /** List the record (and its capture, for revisits elsewhere) before its document is written. */
@@ -232,21 +222,15 @@ export async function finishObject(ctx: StoreContext, ref: ObjectRef): Promise<R
   const staleSkipped = skipped.filter((record) => (record.sequencerKey ?? '') < seqKey);
   if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
   const outcomes = await markRecordsDeleted(ctx, ref, records.filter((record) => (record.sequencerKey ?? '') < seqKey).map((record) => record.docId));
-  try {
-    await attempt('UpdateItem object finished', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: objectKey(ref.bucket, ref.key),
-          UpdateExpression: 'SET finished = :true, updatedAt = :now',
-          ConditionExpression: 'sequencerKey = :sequencerKey',
-          ExpressionAttributeValues: { ':true': true, ':sequencerKey': seqKey, ':now': ctx.now() },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error; // overtaken meanwhile: the newer version's finish or the removal cleans up
-  }
+  // Not written: overtaken meanwhile, the newer version's finish or the removal cleans up.
+  await writeIf(ctx, 'UpdateItem object finished', {
+    update: {
+      Key: objectKey(ref.bucket, ref.key),
+      UpdateExpression: 'SET finished = :true, updatedAt = :now',
+      ConditionExpression: 'sequencerKey = :sequencerKey',
+      ExpressionAttributeValues: { ':true': true, ':sequencerKey': seqKey, ':now': ctx.now() },
+    },
+  });
   return outcomes;
 }
 
@@ -275,24 +259,17 @@ export async function rangeState(ctx: StoreContext, ref: ObjectRef, index: numbe
  */
 export async function checkpointRange(ctx: StoreContext, ref: ObjectRef, index: number, progress: RangeProgress): Promise<CheckpointResult> {
   const stored: StoredRange = { r: progress.records, d: progress.done, ...(progress.cursor ? { c: progress.cursor } : {}), ...(progress.unlinked ? { u: progress.unlinked } : {}) };
-  try {
-    const result = await attempt('UpdateItem object range', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: objectKey(ref.bucket, ref.key),
-          UpdateExpression: 'SET ranges.#index = :range, updatedAt = :now',
-          ConditionExpression: 'sequencerKey = :sequencerKey AND #status = :recorded',
-          ExpressionAttributeNames: { '#index': String(index), '#status': 'status' },
-          ExpressionAttributeValues: { ':range': stored, ':sequencerKey': sequencerKey(ref.sequencer), ':recorded': 'recorded', ':now': ctx.now() },
-          ReturnValues: progress.done ? 'ALL_NEW' : 'NONE',
-        }),
-      ),
-    );
-    return { status: 'saved', allDone: progress.done && result.Attributes !== undefined && allRangesDone(result.Attributes) };
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  const saved = await writeIf(ctx, 'UpdateItem object range', {
+    update: {
+      Key: objectKey(ref.bucket, ref.key),
+      UpdateExpression: 'SET ranges.#index = :range, updatedAt = :now',
+      ConditionExpression: 'sequencerKey = :sequencerKey AND #status = :recorded',
+      ExpressionAttributeNames: { '#index': String(index), '#status': 'status' },
+      ExpressionAttributeValues: { ':range': stored, ':sequencerKey': sequencerKey(ref.sequencer), ':recorded': 'recorded', ':now': ctx.now() },
+      ReturnValues: progress.done ? 'ALL_NEW' : 'NONE',
+    },
+  });
+  if (saved.written) return { status: 'saved', allDone: progress.done && saved.attributes !== undefined && allRangesDone(saved.attributes) };
   const current = await getConsistent(ctx, objectKey(ref.bucket, ref.key));
   const tombstone = current ? undefined : await getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)));
   return { status: 'overtaken', sequencer: (current ?? tombstone)?.sequencer ?? undefined };
@@ -327,23 +304,16 @@ export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<R
   if (!current) return [];
   if (current.sequencerKey > seqKey) return [];
   if (current.sequencerKey < seqKey) {
-    try {
-      await attempt('UpdateItem object delete', () =>
-        ctx.db.send(
-          new UpdateCommand({
-            TableName: ctx.table,
-            Key: objectKey(ref.bucket, ref.key),
-            UpdateExpression: 'SET #status = :deleted, sequencer = :sequencer, sequencerKey = :sequencerKey, updatedAt = :now',
-            ConditionExpression: 'sequencerKey < :sequencerKey',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':deleted': 'deleted', ':sequencer': ref.sequencer ?? null, ':sequencerKey': seqKey, ':now': ctx.now() },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) return []; // a newer event got there first
-      throw error;
-    }
+    const removal = await writeIf(ctx, 'UpdateItem object delete', {
+      update: {
+        Key: objectKey(ref.bucket, ref.key),
+        UpdateExpression: 'SET #status = :deleted, sequencer = :sequencer, sequencerKey = :sequencerKey, updatedAt = :now',
+        ConditionExpression: 'sequencerKey < :sequencerKey',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':deleted': 'deleted', ':sequencer': ref.sequencer ?? null, ':sequencerKey': seqKey, ':now': ctx.now() },
+      },
+    });
+    if (!removal.written) return []; // a newer event got there first
   }
   const { records, skipped } = await listedRecords(ctx, ref);
   // Skipped records have no document: their listing just goes with the object.
