@@ -50,8 +50,8 @@ import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
-import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
-import { KEY_PREFIXES } from './schema.ts';
+import { bandPartitions, clusterKey, clusterPartition, documentKey, ITEM_ABSENT, ITEM_EXISTS, memberKey, partitionQuery, sortKeyOf } from './keys.ts';
+import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
@@ -102,9 +102,9 @@ export function clusterRootItem(root: ClusterRoot): Item {
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
 async function readRoot(ctx: StoreContext, clusterId: string): Promise<Item> {
   const found = await batchGetConsistent(ctx, [clusterKey(clusterId), documentKey(clusterId)]);
-  const root = found.find((item) => item.sk === KEY_PREFIXES.clusterSort);
+  const root = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.clusterSort);
   if (root) return root;
-  const doc = found.find((item) => item.sk === KEY_PREFIXES.documentSort);
+  const doc = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
   if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string') {
     throw new ClusterRootMissing(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
@@ -148,7 +148,7 @@ export async function resolveCluster(ctx: StoreContext, clusterId: string): Prom
 /** Before an unmerged cluster gains its first other member: its root record, so that the cluster outlives its original. */
 async function materializeRoot(ctx: StoreContext, root: ClusterRoot): Promise<void> {
   // Not written: written meanwhile, maybe with its redirect, and never overwritten.
-  await writeIf(ctx, 'PutItem root', { put: { Item: clusterRootItem(root), ConditionExpression: 'attribute_not_exists(pk)' } });
+  await writeIf(ctx, 'PutItem root', { put: { Item: clusterRootItem(root), ConditionExpression: ITEM_ABSENT } });
 }
 
 function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Pick<Comparison, 'distance' | 'similarity'> {
@@ -196,7 +196,7 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
     update: {
       Key: documentKey(member.docId),
       UpdateExpression:
-        'SET clusterId = :clusterId, clusterRank = :clusterRank, clusterPk = :clusterPk, clusterSk = #rank, isOriginal = :isOriginal, ' +
+        `SET clusterId = :clusterId, clusterRank = :clusterRank, ${INDEXES.byCluster.partitionKey} = :clusterPk, ${INDEXES.byCluster.sortKey} = #rank, isOriginal = :isOriginal, ` +
         'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
         [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
         (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
@@ -262,11 +262,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
 
 /** A cluster's logged members and its original (an implicit member: it never logs itself), by a consistent Query. */
 async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]> {
-  const logged = await queryAll(ctx, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
-    ExpressionAttributeValues: { ':pk': clusterPartition(root.clusterId), ':member': KEY_PREFIXES.member },
-    ConsistentRead: true,
-  });
+  const logged = await queryAll(ctx, { ...partitionQuery(clusterPartition(root.clusterId), KEY_PREFIXES.member), ConsistentRead: true });
   const original: Member = { docId: root.docId, simhash: root.simhash, sketch: root.sketch, dating: root.dating };
   const members = logged
     .filter((item) => item.docId !== original.docId)
@@ -292,9 +288,7 @@ async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterR
  */
 export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
   const bands = await Promise.all(
-    bandPartitions(self.simhash, ctx.indexLayout).map((pk) =>
-      queryAll(ctx, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }),
-    ),
+    bandPartitions(self.simhash, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
   );
   const byDocId = new Map<string, Candidate>();
   for (const item of bands.flat()) {
@@ -403,7 +397,7 @@ async function moveReference(ctx: StoreContext, clusterId: string, from: number,
     update: {
       Key: clusterKey(clusterId),
       UpdateExpression: 'SET #reference = :reference, referenceVersion = :to',
-      ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(mergedInto) AND ${from === 0 ? 'attribute_not_exists(referenceVersion)' : 'referenceVersion = :from'}`,
+      ConditionExpression: `${ITEM_EXISTS} AND attribute_not_exists(mergedInto) AND ${from === 0 ? 'attribute_not_exists(referenceVersion)' : 'referenceVersion = :from'}`,
       ExpressionAttributeNames: { '#reference': 'reference' },
       ExpressionAttributeValues: { ':reference': { ...reference, dating: encodeDating(reference.dating) }, ':to': from + 1, ...(from === 0 ? {} : { ':from': from }) },
     },

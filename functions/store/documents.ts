@@ -4,9 +4,25 @@ import type { PageAnalysis } from '../core/types.ts';
 import { assignCluster, clusterRootItem, judgedAgainst, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
 import { batchGetConsistent, batchWrite, getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { BAND_LAYOUT } from './index-layout.ts';
-import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
+import {
+  bandKeys,
+  clusterKey,
+  clusterPartition,
+  contentHashPartition,
+  documentIdFor,
+  documentKey,
+  INDEX_KEY_ATTRIBUTES,
+  indexKeyAttributes,
+  ITEM_ABSENT,
+  keyOf,
+  mismatchSortKey,
+  partitionKeyOf,
+  rankOf,
+  sequencerKey,
+  sortKeyOf,
+} from './keys.ts';
 import { fitItem } from './limits.ts';
-import { KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
 import { datingOfItem, verdictInCluster } from './verdicts.ts';
 
@@ -30,7 +46,7 @@ export function objectAttributes(ref: ObjectRef, docId: string): Item {
 }
 
 /** Newer-event guard for writes that replace the document. */
-const NEWER_EVENT = 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey';
+const NEWER_EVENT = `${ITEM_ABSENT} OR sequencerKey < :sequencerKey`;
 
 async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<void> {
   if (prior?.status !== 'recorded' || typeof prior.simhash !== 'string') return;
@@ -72,15 +88,13 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     firstSeen,
     updatedAt: now,
     clusterId: docId,
-    clusterPk: clusterPartition(docId),
-    clusterSk: rank,
+    ...indexKeyAttributes(INDEXES.byCluster, clusterPartition(docId), rank),
     isOriginal: true,
     distance: 0,
     similarity: 1,
-    hashPk: contentHashPartition(analysis.contentHash),
-    hashSk: rank,
+    ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(analysis.contentHash), rank),
     // Its own cluster: only the `content` kind can hold yet (an `earlier-copy` verdict comes with a label, verdicts.ts).
-    ...(analysis.dateMismatch ? { mismatchKinds: ['content'], mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
+    ...(analysis.dateMismatch ? { mismatchKinds: ['content'], ...indexKeyAttributes(INDEXES.mismatches, KEY_PREFIXES.mismatch, mismatchSortKey(firstSeen, docId)) } : {}),
   };
 }
 
@@ -103,7 +117,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   // A key never seen (the common case): one conditional Put, no read first. Only when the key exists is it read, to
   // tell a redelivery, a re-upload of the same bytes, an overwrite and an older event apart.
   const fresh = documentItem(ref, analysis, docId, ref.eventTime ?? now, now);
-  if (await putDocument(ctx, fresh, 'attribute_not_exists(pk)')) {
+  if (await putDocument(ctx, fresh, ITEM_ABSENT)) {
     // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
     const self = member(fresh);
     await batchWrite(ctx, bandItems(ctx, self, fresh.rank as string));
@@ -219,17 +233,17 @@ function bandItems(ctx: StoreContext, self: Fingerprinted, rank: string): { put:
 export async function repairIndex(ctx: StoreContext, self: Member, rank: string): Promise<void> {
   const wanted = bandItems(ctx, self, rank);
   const rootKey = clusterKey(self.docId);
-  const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => ({ pk: put.pk, sk: put.sk }))]);
-  const keyOf = (item: Item): string => `${item.pk}\u0000${item.sk}`;
-  if (found.some((item) => keyOf(item) === keyOf(rootKey) && item.simhash !== self.simhash)) {
+  const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => keyOf(put))]);
+  const identity = (item: Item): string => `${partitionKeyOf(item)}\u0000${sortKeyOf(item)}`;
+  if (found.some((item) => identity(item) === identity(rootKey) && item.simhash !== self.simhash)) {
     // A root of older content: replaced by an unmerged root of this content (its own cluster, as the Put labelled it).
     // Not written: rewritten meanwhile for this content, left as it is.
     await writeIf(ctx, 'PutItem root', {
       put: { Item: clusterRootItem({ clusterId: self.docId, ...self, rank }), ConditionExpression: 'simhash <> :simhash', ExpressionAttributeValues: { ':simhash': self.simhash } },
     });
   }
-  const present = new Set(found.filter((item) => item.simhash === self.simhash).map(keyOf));
-  const missing = wanted.filter(({ put }) => !present.has(keyOf(put)));
+  const present = new Set(found.filter((item) => item.simhash === self.simhash).map(identity));
+  const missing = wanted.filter(({ put }) => !present.has(identity(put)));
   if (missing.length > 0) await batchWrite(ctx, missing);
 }
 
@@ -269,7 +283,7 @@ export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<Re
       UpdateExpression:
         'SET #status = :deleted, docId = :docId, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, ' +
         'versionId = :versionId, firstSeen = if_not_exists(firstSeen, :firstSeen), updatedAt = :now ' +
-        'REMOVE clusterPk, clusterSk, hashPk, hashSk, mismatchPk, mismatchSk',
+        `REMOVE ${INDEX_KEY_ATTRIBUTES.join(', ')}`,
       ConditionExpression: NEWER_EVENT,
       ExpressionAttributeNames: { '#status': 'status', '#key': 'key', '#bucket': 'bucket' },
       ExpressionAttributeValues: {

@@ -8,7 +8,7 @@ import { BatchGetCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/li
 import { attempt, createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentKey } from './keys.ts';
 import { toStoredDocument } from './queries.ts';
-import { INDEXES, KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES, TABLE_KEYS } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 export interface DocumentReader {
@@ -51,12 +51,12 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
     recordedPages: () => scan({ IndexName: INDEXES.byCluster.indexName }),
     unrecordedPages: () =>
       scan({
-        FilterExpression: `sk = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
+        FilterExpression: `${TABLE_KEYS.sortKey} = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
         ExpressionAttributeNames: { '#status': 'status', '#clusterPk': INDEXES.byCluster.partitionKey },
         ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort, ':recorded': 'recorded' },
       }),
     pages: () =>
-      scan({ FilterExpression: 'sk = :document', ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
+      scan({ FilterExpression: `${TABLE_KEYS.sortKey} = :document`, ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
     async objectsInProgress() {
       let count = 0;
       let startKey: Item | undefined;
@@ -67,7 +67,7 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
               TableName: ctx.table,
               Select: 'COUNT',
               // rangesTotal is set when an object is cut into ranges; finished when its last range is done (objects.ts).
-              FilterExpression: 'sk = :object AND attribute_exists(rangesTotal) AND attribute_not_exists(finished) AND #status <> :deleted',
+              FilterExpression: `${TABLE_KEYS.sortKey} = :object AND attribute_exists(rangesTotal) AND attribute_not_exists(finished) AND #status <> :deleted`,
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: { ':object': KEY_PREFIXES.objectSort, ':deleted': 'deleted' },
               ExclusiveStartKey: startKey,

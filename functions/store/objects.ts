@@ -27,7 +27,21 @@
 import { markDeleted } from './documents.ts';
 import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { fitItem } from './limits.ts';
-import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey, skippedKey } from './keys.ts';
+import {
+  captureKey,
+  documentIdFor,
+  documentKey,
+  ITEM_ABSENT,
+  itemKey,
+  objectKey,
+  objectPartition,
+  partitionQuery,
+  recordDocumentId,
+  recordKey,
+  sequencerKey,
+  skippedKey,
+  sortKeyOf,
+} from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { toStoredDocument } from './queries.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
@@ -97,7 +111,7 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef, rangeCount 
       UpdateExpression:
         'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now, ' +
         'ranges = :ranges, rangesTotal = :rangesTotal REMOVE finished',
-      ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey',
+      ConditionExpression: `${ITEM_ABSENT} OR sequencerKey < :sequencerKey`,
       ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
       ExpressionAttributeValues: {
         ':recorded': 'recorded',
@@ -150,32 +164,28 @@ const fileOrder = new Intl.Collator('en', { numeric: true }).compare;
 /** The skipped records listed for the object (in file order), with a consistent Query of its partition. */
 export async function skippedRecordsOf(ctx: StoreContext, bucket: string, key: string): Promise<SkippedRecord[]> {
   const { skipped } = await listedRecords(ctx, { bucket, key });
-  return skipped.map(({ sk, ...record }) => record).sort((a, b) => fileOrder(a.recordId, b.recordId));
+  return skipped.map(({ itemSortKey, ...record }) => record).sort((a, b) => fileOrder(a.recordId, b.recordId));
 }
 
 /** docIds of every record listed for the object, with a consistent Query of its partition. */
 async function listedRecords(
   ctx: StoreContext,
   ref: ObjectRef,
-): Promise<{ object: Item | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { sk: string; sequencerKey?: string })[] }> {
-  const items = await queryAll(ctx, {
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': objectPartition(ref.bucket, ref.key) },
-    ConsistentRead: true,
-  });
-  const object = items.find((item) => item.sk === KEY_PREFIXES.objectSort);
+): Promise<{ object: Item | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { itemSortKey: string; sequencerKey?: string })[] }> {
+  const items = await queryAll(ctx, { ...partitionQuery(objectPartition(ref.bucket, ref.key)), ConsistentRead: true });
+  const object = items.find((item) => sortKeyOf(item) === KEY_PREFIXES.objectSort);
   const records = items
-    .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.record))
+    .filter((item) => sortKeyOf(item).startsWith(KEY_PREFIXES.record))
     // recordId is an attribute since record sort keys may be shortened (keys.ts); older items only had it in the key.
     .map((item) => ({
-      recordId: (item.recordId as string | undefined) ?? (item.sk as string).slice(KEY_PREFIXES.record.length),
+      recordId: (item.recordId as string | undefined) ?? sortKeyOf(item).slice(KEY_PREFIXES.record.length),
       docId: item.docId as string,
       sequencerKey: item.sequencerKey as string | undefined,
     }));
   const skipped = items
-    .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.skipped))
+    .filter((item) => sortKeyOf(item).startsWith(KEY_PREFIXES.skipped))
     .map((item) => ({
-      sk: item.sk as string,
+      itemSortKey: sortKeyOf(item),
       recordId: item.recordId as string,
       reason: item.reason as string,
       sequencerKey: item.sequencerKey as string | undefined,
@@ -220,7 +230,7 @@ export async function finishObject(ctx: StoreContext, ref: ObjectRef): Promise<R
   if (object && object.sequencerKey !== seqKey) return []; // a newer version is being written: its own finish cleans up
   // Skipped records an older version listed and no range of this one did: nothing points at them, so they just go.
   const staleSkipped = skipped.filter((record) => (record.sequencerKey ?? '') < seqKey);
-  if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
+  if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: itemKey(objectPartition(ref.bucket, ref.key), record.itemSortKey) })));
   const outcomes = await markRecordsDeleted(ctx, ref, records.filter((record) => (record.sequencerKey ?? '') < seqKey).map((record) => record.docId));
   // Not written: overtaken meanwhile, the newer version's finish or the removal cleans up.
   await writeIf(ctx, 'UpdateItem object finished', {
@@ -317,6 +327,6 @@ export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<R
   }
   const { records, skipped } = await listedRecords(ctx, ref);
   // Skipped records have no document: their listing just goes with the object.
-  if (skipped.length > 0) await batchWrite(ctx, skipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
+  if (skipped.length > 0) await batchWrite(ctx, skipped.map((record) => ({ delete: itemKey(objectPartition(ref.bucket, ref.key), record.itemSortKey) })));
   return markRecordsDeleted(ctx, ref, records.map((record) => record.docId));
 }

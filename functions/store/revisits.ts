@@ -14,7 +14,8 @@ import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
 import { batchWrite, getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { objectAttributes } from './documents.ts';
 import { fitItem } from './limits.ts';
-import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, revisitRank, sequencerKey } from './keys.ts';
+import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
+import { INDEXES } from './schema.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
 import { datingOfItem } from './verdicts.ts';
 
@@ -78,15 +79,14 @@ export async function recordRevisit(
       contentHash: referred.contentHash,
       claimedDate: referred.claimedDate ?? null,
       rank,
-      hashPk: contentHashPartition(referred.contentHash as string),
-      hashSk: rank,
+      ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(referred.contentHash as string), rank),
     });
   }
   const put = await writeIf(ctx, 'PutItem revisit', {
     put: {
       Item: fitItem(item, ctx.limits.maxItemBytes),
       // Equal sequencer allowed: the same event linking a revisit whose referred record has arrived since.
-      ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey <= :sequencerKey',
+      ConditionExpression: `${ITEM_ABSENT} OR sequencerKey <= :sequencerKey`,
       ExpressionAttributeValues: { ':sequencerKey': seqKey },
     },
   });
