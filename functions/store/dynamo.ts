@@ -146,21 +146,29 @@ async function backoff(ctx: StoreContext, retry: number, operation: string): Pro
   await new Promise((resolve) => setTimeout(resolve, ctx.limits.batchRetryBaseMs * 2 ** retry));
 }
 
-/** Strongly consistent BatchGet, retrying unprocessed keys. */
-export async function batchGetConsistent(ctx: StoreContext, keys: ItemKey[]): Promise<Item[]> {
+/**
+ * BatchGet of any number of keys (100 per request), asking unprocessed keys (throttling) again with a bounded
+ * exponential backoff: a StoreError once `batchRetries` retries left some unread. The one batch read of the store.
+ */
+export async function batchGet(ctx: StoreContext, keys: ItemKey[], options: { consistentRead: boolean }): Promise<Item[]> {
   const found: Item[] = [];
   for (const chunk of chunks(keys, BATCH_GET_MAX)) {
     let pending: Record<string, NativeAttributeValue>[] = chunk;
     for (let retry = 0; pending.length > 0; retry++) {
       if (retry > 0) await backoff(ctx, retry - 1, 'BatchGetItem');
       const result = await attempt('BatchGetItem', () =>
-        ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } })),
+        ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: options.consistentRead } } })),
       );
       found.push(...(result.Responses?.[ctx.table] ?? []));
       pending = result.UnprocessedKeys?.[ctx.table]?.Keys ?? [];
     }
   }
   return found;
+}
+
+/** Strongly consistent BatchGet (what the write path reads before it decides). */
+export function batchGetConsistent(ctx: StoreContext, keys: ItemKey[]): Promise<Item[]> {
+  return batchGet(ctx, keys, { consistentRead: true });
 }
 
 /** BatchWrite puts and deletes, retrying unprocessed items. */

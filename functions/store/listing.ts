@@ -4,8 +4,8 @@
  * consistent and not a snapshot: documents written during the export may or may not appear.
  * Not part of createStore: the Lambda never scans, and its role has no dynamodb:Scan.
  */
-import { BatchGetCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { attempt, createContext, type Item, type StoreOptions } from './dynamo.ts';
+import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { attempt, batchGet, createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentKey } from './keys.ts';
 import { toStoredDocument } from './queries.ts';
 import { INDEXES, KEY_PREFIXES, TABLE_KEYS } from './schema.ts';
@@ -32,9 +32,6 @@ export interface DocumentReader {
    */
   objectsInProgress(): Promise<number>;
 }
-
-const BATCH_GET_MAX = 100;
-const UNPROCESSED_RETRY_MS = 100;
 
 export function createDocumentReader(options: StoreOptions): DocumentReader {
   const ctx = createContext(options);
@@ -80,18 +77,8 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
       return count;
     },
     async getMany(docIds) {
-      const found: StoredDocument[] = [];
-      for (let start = 0; start < docIds.length; start += BATCH_GET_MAX) {
-        let keys: Item[] = docIds.slice(start, start + BATCH_GET_MAX).map(documentKey);
-        // Unprocessed keys (throttling) are asked again; an export can afford to wait.
-        while (keys.length > 0) {
-          const result = await attempt('BatchGetItem', () => ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: keys } } })));
-          found.push(...(result.Responses?.[ctx.table] ?? []).map(toStoredDocument));
-          keys = result.UnprocessedKeys?.[ctx.table]?.Keys ?? [];
-          if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_RETRY_MS));
-        }
-      }
-      return found;
+      // Eventually consistent (half the read units): originals looked up for an export were recorded long before.
+      return (await batchGet(ctx, docIds.map(documentKey), { consistentRead: false })).map(toStoredDocument);
     },
   };
 }
