@@ -3,7 +3,7 @@ import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { assignCluster, clusterRootItem, judgedAgainst, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
 import { batchGetConsistent, batchWrite, getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { BAND_LAYOUT } from './index-layout.ts';
+import { BAND_LAYOUT, type IndexLayout } from './index-layout.ts';
 import {
   bandKeys,
   clusterKey,
@@ -15,6 +15,7 @@ import {
   indexKeyAttributes,
   ITEM_ABSENT,
   keyOf,
+  type ItemKey,
   mismatchSortKey,
   partitionKeyOf,
   rankOf,
@@ -48,9 +49,19 @@ export function objectAttributes(ref: ObjectRef, docId: string): Item {
 /** Newer-event guard for writes that replace the document. */
 const NEWER_EVENT = `${ITEM_ABSENT} OR sequencerKey < :sequencerKey`;
 
-async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<void> {
-  if (prior?.status !== 'recorded' || typeof prior.simhash !== 'string') return;
-  await batchWrite(ctx, bandKeys(prior.simhash, prior.docId, ctx.indexLayout).map((key) => ({ delete: key })));
+/**
+ * Deletes of the band items a stored document has in `layouts`. None for a document that is not an indexed page: not
+ * recorded, or a revisit (it carries its original's simhash but never has band items of its own).
+ */
+function bandDeletes(prior: Item | undefined, layouts: IndexLayout[]): { delete: ItemKey }[] {
+  if (prior?.status !== 'recorded' || prior.kind === 'revisit' || typeof prior.simhash !== 'string') return [];
+  const { simhash, docId } = prior;
+  return layouts.flatMap((layout) => bandKeys(simhash, docId, layout).map((key) => ({ delete: key })));
+}
+
+/** The document `prior` was replaced (overwritten, rejected, deleted, turned into a revisit): its band items must not match anything any more. */
+export async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<void> {
+  await batchWrite(ctx, bandDeletes(prior, [ctx.indexLayout]));
 }
 
 function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged' | 'reindexed'): RecordOutcome {
@@ -209,10 +220,7 @@ async function reindexDocument(ctx: StoreContext, prior: Item, ref: ObjectRef, a
   if (!replaced) return { docId, outcome: 'stale' };
   const self: Member = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion, dating: datingOfItem(item) };
   const layouts = ctx.indexLayout === BAND_LAYOUT ? [BAND_LAYOUT] : [ctx.indexLayout, BAND_LAYOUT];
-  await batchWrite(ctx, [
-    ...layouts.flatMap((layout) => bandKeys(prior.simhash as string, docId, layout).map((key) => ({ delete: key }))),
-    { delete: clusterKey(docId) },
-  ]);
+  await batchWrite(ctx, [...bandDeletes(prior, layouts), { delete: clusterKey(docId) }]);
   await batchWrite(ctx, bandItems(ctx, self, item.rank as string));
   return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: item.rank as string }), 'reindexed');
 }

@@ -11,10 +11,10 @@
  *   cluster. A later redelivery or backfill of the same event links it once the referred record is known.
  */
 import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
-import { batchWrite, getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { objectAttributes } from './documents.ts';
+import { getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { objectAttributes, removeBands } from './documents.ts';
 import { fitItem } from './limits.ts';
-import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
+import { captureKey, contentHashPartition, documentIdFor, documentKey, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
 import { INDEXES } from './schema.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
 import { datingOfItem } from './verdicts.ts';
@@ -92,9 +92,7 @@ export async function recordRevisit(
   });
   if (!put.written) return { docId, outcome: 'stale', revisitOf: null, clusterId: null };
   // The record held a page before (an overwritten object): its band items must not match anything any more.
-  if (prior?.status === 'recorded' && prior.kind !== 'revisit' && typeof prior.simhash === 'string') {
-    await batchWrite(ctx, bandKeys(prior.simhash, docId, ctx.indexLayout).map((key) => ({ delete: key })));
-  }
+  await removeBands(ctx, prior);
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
   const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId as string));
   if (root.reference) await rejudgeCluster(ctx, root.clusterId); // its original is gone: the revisit may be the earliest left
