@@ -45,14 +45,14 @@
  *   and on a lower verdictVersion (a label write records the version it judged against), so a late writer never
  *   puts back an older verdict, and a member whose label write raced a CAS is caught by that same validation.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts';
 import type { Comparison } from '../core/types.ts';
-import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
-import { ClusterContention, ClusterRootMissing, isConditionFailed, StoreError } from './errors.ts';
+import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
 import { indexExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch } from './items.ts';
-import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
+import { bandPartitions, clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, keyOf, memberKey, partitionKeyOf, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
@@ -98,7 +98,15 @@ export interface Candidate extends Fingerprinted {
 
 /** A cluster's root record, as the first label towards the cluster writes it: also its original's byCluster entry. */
 export function clusterRootItem(root: ClusterRoot): Item {
-  return { ...clusterKey(root.clusterId), [INDEXES.byCluster.partitionKey]: clusterPartition(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: encodeStoredSketch(root.sketch), dating: encodeDating(root.dating) };
+  return {
+    ...clusterKey(root.clusterId),
+    ...indexKeyAttributes(INDEXES.byCluster, clusterPartition(root.clusterId), root.rank),
+    clusterId: root.clusterId,
+    docId: root.docId,
+    simhash: root.simhash,
+    sketch: encodeStoredSketch(root.sketch),
+    dating: encodeDating(root.dating),
+  };
 }
 
 /**
@@ -107,14 +115,14 @@ export function clusterRootItem(root: ClusterRoot): Item {
  */
 export type KnownItems = Map<string, Item | null>;
 
-function itemId(key: { pk: string; sk: string }): string {
-  return `${key.pk}\u0000${key.sk}`;
+function itemId(key: ItemKey): string {
+  return `${partitionKeyOf(key)}\u0000${sortKeyOf(key)}`;
 }
 
 /** The items of a consistent BatchGet of `keys`, as KnownItems (a key not returned is missing). */
-export function knownItems(keys: { pk: string; sk: string }[], found: Item[]): KnownItems {
+function knownItems(keys: ItemKey[], found: Item[]): KnownItems {
   const known: KnownItems = new Map(keys.map((key) => [itemId(key), null]));
-  for (const item of found) known.set(itemId({ pk: item.pk, sk: item.sk }), item);
+  for (const item of found) known.set(itemId(keyOf(item)), item);
   return known;
 }
 
@@ -124,9 +132,9 @@ async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems
   const knownRoot = known?.get(itemId(keys[0]!));
   const needed = knownRoot ? [] : keys.filter((key) => !known?.has(itemId(key)));
   const found = [...keys.flatMap((key) => known?.get(itemId(key)) ?? []), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
-  const root = found.find((item) => item.sk === KEY_PREFIXES.clusterSort);
+  const root = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.clusterSort);
   if (root) return root;
-  const doc = found.find((item) => item.sk === KEY_PREFIXES.documentSort);
+  const doc = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
   if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string') {
     throw new ClusterRootMissing(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
@@ -174,13 +182,8 @@ export async function resolveCluster(ctx: StoreContext, clusterId: string, known
  * a first copy joins. A merge takes the root out of byCluster (its original is then labelled into the other cluster).
  */
 async function materializeRoot(ctx: StoreContext, root: ClusterRoot): Promise<void> {
-  try {
-    await attempt('PutItem root', () =>
-      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: clusterRootItem(root), ConditionExpression: 'attribute_not_exists(pk)' })),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error; // written meanwhile, maybe with its redirect: never overwritten
-  }
+  // Not written: written meanwhile, maybe with its redirect, and never overwritten.
+  await writeIf(ctx, 'PutItem root', { put: { Item: clusterRootItem(root), ConditionExpression: ITEM_ABSENT } });
 }
 
 function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Pick<Comparison, 'distance' | 'similarity'> {
@@ -224,87 +227,74 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
   const against = judgedAgainst(root);
   const verdict = verdictUpdate(member, verdictInCluster(member, against, ctx.config), against.version);
   const remove = [...(isOriginal ? ['duplicateOf'] : []), ...verdict.remove];
-  try {
-    await attempt('UpdateItem label', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: documentKey(member.docId),
-          UpdateExpression:
-            'SET clusterId = :clusterId, clusterRank = :clusterRank, clusterPk = :clusterPk, isOriginal = :isOriginal, ' +
-            'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
-            [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
-            (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
-          // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
-          // A document still in its own first cluster has no clusterRank: its own rank stands for it.
-          ConditionExpression:
-            '#status = :recorded AND simhash = :simhash AND (clusterRank > :clusterRank OR ' +
-            '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))',
-          ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
-          ExpressionAttributeValues: {
-            ':clusterId': root.clusterId,
-            ':clusterRank': root.rank,
-            ':clusterPk': clusterPartition(root.clusterId),
-            ':isOriginal': isOriginal,
-            ':distance': distance,
-            ':similarity': similarity,
-            ':now': ctx.now(),
-            ':recorded': 'recorded',
-            ':simhash': member.simhash,
-            ...verdict.values,
-          },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    return false; // already in this or a lower cluster, or the document was overwritten / deleted meanwhile
-  }
+  const label = await writeIf(ctx, 'UpdateItem label', {
+    update: {
+      Key: documentKey(member.docId),
+      UpdateExpression:
+        // The index's sort key is the document's own rank (schema.ts): only the partition moves.
+        `SET clusterId = :clusterId, clusterRank = :clusterRank, ${INDEXES.byCluster.partitionKey} = :clusterPk, isOriginal = :isOriginal, ` +
+        'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
+        [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
+        (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
+      // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
+      // A document still in its own first cluster has no clusterRank: its own rank stands for it.
+      ConditionExpression:
+        '#status = :recorded AND simhash = :simhash AND (clusterRank > :clusterRank OR ' +
+        '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))',
+      ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
+      ExpressionAttributeValues: {
+        ':clusterId': root.clusterId,
+        ':clusterRank': root.rank,
+        ':clusterPk': clusterPartition(root.clusterId),
+        ':isOriginal': isOriginal,
+        ':distance': distance,
+        ':similarity': similarity,
+        ':now': ctx.now(),
+        ':recorded': 'recorded',
+        ':simhash': member.simhash,
+        ...verdict.values,
+      },
+    },
+  });
+  return label.written; // not written: already in this or a lower cluster, or the document was overwritten / deleted meanwhile
 }
 
 /**
  * Merge the clusters of `a` and `b` into the lower-ranked root; returns that root as the merge found it (a later
  * redirect is followed by whoever labels into it: labelDocument's step (3)). `labelled`: where the relabelled members'
  * labels ended, so that the caller does not label one of them again (a conditional write that fails costs units).
+ * `known`: what the caller just read, for the first attempt (one that lost a race reads again).
  */
 export async function mergeClusters(ctx: StoreContext, a: string, b: string, labelled?: Map<string, ClusterRoot>, known?: KnownItems): Promise<ClusterRoot> {
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
-    // What the caller just read serves the first attempt; one that lost a race reads again.
     const fresh = attemptNo === 0 ? known : undefined;
     const [rootA, rootB] = await Promise.all([resolveCluster(ctx, a, fresh), resolveCluster(ctx, b, fresh)]);
     if (rootA.clusterId === rootB.clusterId) return rootA;
     const [lower, higher] = rootA.rank < rootB.rank ? [rootA, rootB] : [rootB, rootA];
-    try {
-      await attempt('UpdateItem redirect', () =>
-        ctx.db.send(
-          new UpdateCommand({
-            TableName: ctx.table,
-            Key: clusterKey(higher.clusterId),
-            // Creates the root record when the cluster had none (unmerged): write-once either way.
-            UpdateExpression:
-              'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
-              '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
-              'dating = if_not_exists(dating, :dating) REMOVE clusterPk',
-            ConditionExpression: 'attribute_not_exists(mergedInto)',
-            ExpressionAttributeNames: { '#rank': 'rank' },
-            ExpressionAttributeValues: {
-              ':lower': lower.clusterId,
-              ':lowerRank': lower.rank,
-              ':now': ctx.now(),
-              ':higher': higher.clusterId,
-              ':higherRank': higher.rank,
-              ':simhash': higher.simhash,
-              ':sketch': encodeStoredSketch(higher.sketch),
-              ':dating': encodeDating(higher.dating),
-            },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      continue; // someone merged `higher` meanwhile: resolve again
-    }
+    const redirect = await writeIf(ctx, 'UpdateItem redirect', {
+      update: {
+        Key: clusterKey(higher.clusterId),
+        // Creates the root record when the cluster had none (unmerged): write-once either way.
+        UpdateExpression:
+          'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
+          '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
+          // Merged, it is no longer its original's byCluster entry (materializeRoot).
+          `dating = if_not_exists(dating, :dating) REMOVE ${INDEXES.byCluster.partitionKey}`,
+        ConditionExpression: 'attribute_not_exists(mergedInto)',
+        ExpressionAttributeNames: { '#rank': 'rank' },
+        ExpressionAttributeValues: {
+          ':lower': lower.clusterId,
+          ':lowerRank': lower.rank,
+          ':now': ctx.now(),
+          ':higher': higher.clusterId,
+          ':higherRank': higher.rank,
+          ':simhash': higher.simhash,
+          ':sketch': encodeStoredSketch(higher.sketch),
+          ':dating': encodeDating(higher.dating),
+        },
+      },
+    });
+    if (!redirect.written) continue; // someone merged `higher` meanwhile: resolve again
     // Materialized once here rather than by each member's label.
     if (lower.virtual) await materializeRoot(ctx, lower);
     const merged = { ...lower, virtual: false };
@@ -316,11 +306,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string, lab
 
 /** A cluster's logged members and its original (an implicit member: it never logs itself), by a consistent Query. */
 async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]> {
-  const logged = await queryAll(ctx, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
-    ExpressionAttributeValues: { ':pk': clusterPartition(root.clusterId), ':member': KEY_PREFIXES.member },
-    ConsistentRead: true,
-  });
+  const logged = await queryAll(ctx, { ...partitionQuery(clusterPartition(root.clusterId), KEY_PREFIXES.member), ConsistentRead: true });
   const original: Member = { docId: root.docId, simhash: root.simhash, sketch: root.sketch, dating: root.dating };
   const members = logged
     .filter((item) => item.docId !== original.docId)
@@ -348,9 +334,7 @@ async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterR
  */
 export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
   const bands = await Promise.all(
-    bandPartitions(self.simhash, ctx.indexLayout).map((pk) =>
-      queryAll(ctx, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }),
-    ),
+    bandPartitions(self.simhash, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
   );
   const byDocId = new Map<string, Candidate>();
   for (const item of bands.flat()) {
@@ -386,7 +370,7 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   const rootKeys = [self, ...candidates].map((entry) => clusterKey(entry.docId));
   const found = await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]);
   const known = knownItems([...documentKeys, ...rootKeys], found);
-  const documents = found.filter((item) => item.sk === KEY_PREFIXES.documentSort);
+  const documents = found.filter((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
   const doc = documents.find((item) => item.docId === self.docId);
   if (!doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
   const live = liveCandidates(candidates, documents.filter((item) => item !== doc));
@@ -463,43 +447,31 @@ export async function memberLeft(ctx: StoreContext, clusterId: string, docId: st
 
 /** Compare-and-set the cluster's verdict reference from version `from` to `from + 1`; does nothing when someone else moved it. */
 async function moveReference(ctx: StoreContext, clusterId: string, from: number, reference: Omit<VerdictReference, 'version'>): Promise<void> {
-  try {
-    await attempt('UpdateItem reference', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: clusterKey(clusterId),
-          UpdateExpression: 'SET #reference = :reference, referenceVersion = :to',
-          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(mergedInto) AND ${from === 0 ? 'attribute_not_exists(referenceVersion)' : 'referenceVersion = :from'}`,
-          ExpressionAttributeNames: { '#reference': 'reference' },
-          ExpressionAttributeValues: { ':reference': { ...reference, dating: encodeDating(reference.dating) }, ':to': from + 1, ...(from === 0 ? {} : { ':from': from }) },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  // Not written: someone else moved it (or the cluster was merged) meanwhile.
+  await writeIf(ctx, 'UpdateItem reference', {
+    update: {
+      Key: clusterKey(clusterId),
+      UpdateExpression: 'SET #reference = :reference, referenceVersion = :to',
+      ConditionExpression: `${ITEM_EXISTS} AND attribute_not_exists(mergedInto) AND ${from === 0 ? 'attribute_not_exists(referenceVersion)' : 'referenceVersion = :from'}`,
+      ExpressionAttributeNames: { '#reference': 'reference' },
+      ExpressionAttributeValues: { ':reference': { ...reference, dating: encodeDating(reference.dating) }, ':to': from + 1, ...(from === 0 ? {} : { ':from': from }) },
+    },
+  });
 }
 
 /** The verdict of a member still labelled with `clusterId`, against `reference`, unless it was judged against a newer one. */
 async function rewriteVerdict(ctx: StoreContext, member: Member, clusterId: string, reference: VerdictReference): Promise<void> {
   const verdict = verdictUpdate(member, verdictInCluster(member, reference, ctx.config), reference.version);
-  try {
-    await attempt('UpdateItem verdict', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: documentKey(member.docId),
-          UpdateExpression: `SET ${verdict.set.join(', ')}${verdict.remove.length > 0 ? ` REMOVE ${verdict.remove.join(', ')}` : ''}`,
-          ConditionExpression: '#status = :recorded AND clusterId = :clusterId AND simhash = :simhash AND (attribute_not_exists(verdictVersion) OR verdictVersion < :verdictVersion)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ...verdict.values, ':verdictVersion': reference.version },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error; // moved on, deleted, or judged against a newer reference meanwhile
-  }
+  // Not written: moved on, deleted, or judged against a newer reference meanwhile.
+  await writeIf(ctx, 'UpdateItem verdict', {
+    update: {
+      Key: documentKey(member.docId),
+      UpdateExpression: `SET ${verdict.set.join(', ')}${verdict.remove.length > 0 ? ` REMOVE ${verdict.remove.join(', ')}` : ''}`,
+      ConditionExpression: '#status = :recorded AND clusterId = :clusterId AND simhash = :simhash AND (attribute_not_exists(verdictVersion) OR verdictVersion < :verdictVersion)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ...verdict.values, ':verdictVersion': reference.version },
+    },
+  });
 }
 
 /**

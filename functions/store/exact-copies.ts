@@ -5,9 +5,7 @@
  * index. Of two copies written concurrently at least one sees the other (band items are written before they are
  * queried), and it enters both. Deleting a document takes it out (documents.ts markDeleted removes hashPk).
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { attempt, forEachLimited, type Item, type StoreContext } from './dynamo.ts';
-import { isConditionFailed } from './errors.ts';
+import { forEachLimited, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { contentHashPartition, documentKey } from './keys.ts';
 import { INDEXES } from './schema.ts';
 
@@ -21,25 +19,16 @@ export async function indexExactCopies(ctx: StoreContext, documents: Item[]): Pr
     byHash.set(doc.contentHash, [...(byHash.get(doc.contentHash) ?? []), doc]);
   }
   const missing = [...byHash.values()].filter((copies) => copies.length > 1).flat().filter((doc) => doc[HASH_KEY] === undefined);
-  await forEachLimited(missing, ctx.limits.relabelConcurrency, (doc) => enterIndex(ctx, doc.docId as string, doc.contentHash as string));
-}
-
-async function enterIndex(ctx: StoreContext, docId: string, contentHash: string): Promise<void> {
-  try {
-    await attempt('UpdateItem exact copy', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: documentKey(docId),
-          UpdateExpression: 'SET #hashKey = :hashKey',
-          // Still this content, still recorded (an overwrite or a deletion since leaves it out).
-          ConditionExpression: '#status = :recorded AND contentHash = :contentHash AND attribute_not_exists(#hashKey)',
-          ExpressionAttributeNames: { '#hashKey': HASH_KEY, '#status': 'status' },
-          ExpressionAttributeValues: { ':hashKey': contentHashPartition(contentHash), ':recorded': 'recorded', ':contentHash': contentHash },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  await forEachLimited(missing, ctx.limits.relabelConcurrency, async (doc) => {
+    // Not written: overwritten, deleted or entered meanwhile (the condition names this content, still recorded).
+    await writeIf(ctx, 'UpdateItem exact copy', {
+      update: {
+        Key: documentKey(doc.docId as string),
+        UpdateExpression: 'SET #hashKey = :hashKey',
+        ConditionExpression: '#status = :recorded AND contentHash = :contentHash AND attribute_not_exists(#hashKey)',
+        ExpressionAttributeNames: { '#hashKey': HASH_KEY, '#status': 'status' },
+        ExpressionAttributeValues: { ':hashKey': contentHashPartition(doc.contentHash as string), ':recorded': 'recorded', ':contentHash': doc.contentHash },
+      },
+    });
+  });
 }

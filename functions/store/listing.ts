@@ -4,11 +4,11 @@
  * consistent and not a snapshot: documents written during the export may or may not appear.
  * Not part of createStore: the Lambda never scans, and its role has no dynamodb:Scan.
  */
-import { BatchGetCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { attempt, createContext, type Item, type StoreOptions } from './dynamo.ts';
+import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { attempt, batchGet, createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentKey } from './keys.ts';
 import { documentsOfEntries, isClusterRoot, toStoredDocument } from './queries.ts';
-import { INDEXES, KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES, TABLE_KEYS } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 export interface DocumentReader {
@@ -17,13 +17,14 @@ export interface DocumentReader {
   /** The documents with these docIds that exist (eventually consistent, for looking up originals). */
   getMany(docIds: string[]): Promise<StoredDocument[]>;
   /**
-   * Every recorded document, with its cluster label, one page at a time: a Scan of the byCluster index, which holds
-   * exactly the recorded documents (no band, member, object or tombstone items), so it reads a fraction of the table.
+   * The recorded documents labelled into another page's cluster, one page at a time: a Scan of the byCluster index
+   * (small entries, no band, member, object or tombstone items: a fraction of the table), then their documents by key.
    */
   recordedPages(): AsyncGenerator<StoredDocument[]>;
   /**
-   * The documents the byCluster index does not hold (rejected, deleted, and revisits whose original is not known
-   * yet): no index holds them, so this is a Scan of the table filtered to those document items (it reads every item).
+   * The documents no byCluster entry of their own names (pages alone and the originals of clusters, whose entry is
+   * their cluster's root; rejected, deleted, and revisits whose original is not known yet): a Scan of the table
+   * filtered to those document items (it reads every item).
    */
   unrecordedPages(): AsyncGenerator<StoredDocument[]>;
   /**
@@ -32,9 +33,6 @@ export interface DocumentReader {
    */
   objectsInProgress(): Promise<number>;
 }
-
-const BATCH_GET_MAX = 100;
-const UNPROCESSED_RETRY_MS = 100;
 
 export function createDocumentReader(options: StoreOptions): DocumentReader {
   const ctx = createContext(options);
@@ -61,12 +59,12 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
     },
     unrecordedPages: () =>
       scan({
-        FilterExpression: `sk = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
+        FilterExpression: `${TABLE_KEYS.sortKey} = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
         ExpressionAttributeNames: { '#status': 'status', '#clusterPk': INDEXES.byCluster.partitionKey },
         ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort, ':recorded': 'recorded' },
       }),
     pages: () =>
-      scan({ FilterExpression: 'sk = :document', ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
+      scan({ FilterExpression: `${TABLE_KEYS.sortKey} = :document`, ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
     async objectsInProgress() {
       let count = 0;
       let startKey: Item | undefined;
@@ -77,7 +75,7 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
               TableName: ctx.table,
               Select: 'COUNT',
               // rangesTotal is set when an object is cut into ranges; finished when its last range is done (objects.ts).
-              FilterExpression: 'sk = :object AND attribute_exists(rangesTotal) AND attribute_not_exists(finished) AND #status <> :deleted',
+              FilterExpression: `${TABLE_KEYS.sortKey} = :object AND attribute_exists(rangesTotal) AND attribute_not_exists(finished) AND #status <> :deleted`,
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: { ':object': KEY_PREFIXES.objectSort, ':deleted': 'deleted' },
               ExclusiveStartKey: startKey,
@@ -90,18 +88,8 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
       return count;
     },
     async getMany(docIds) {
-      const found: StoredDocument[] = [];
-      for (let start = 0; start < docIds.length; start += BATCH_GET_MAX) {
-        let keys: Item[] = docIds.slice(start, start + BATCH_GET_MAX).map(documentKey);
-        // Unprocessed keys (throttling) are asked again; an export can afford to wait.
-        while (keys.length > 0) {
-          const result = await attempt('BatchGetItem', () => ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: keys } } })));
-          found.push(...(result.Responses?.[ctx.table] ?? []).map(toStoredDocument));
-          keys = result.UnprocessedKeys?.[ctx.table]?.Keys ?? [];
-          if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_RETRY_MS));
-        }
-      }
-      return found;
+      // Eventually consistent (half the read units): originals looked up for an export were recorded long before.
+      return (await batchGet(ctx, docIds.map(documentKey), { consistentRead: false })).map(toStoredDocument);
     },
   };
 }

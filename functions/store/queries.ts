@@ -2,12 +2,12 @@
 import { resolveCluster } from './clusters.ts';
 import { batchGet, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { decodeStoredItem } from './items.ts';
-import { clusterPartition, contentHashPartition, documentKey } from './keys.ts';
-import { INDEXES, KEY_PREFIXES, type IndexDefinition } from './schema.ts';
+import { clusterPartition, contentHashPartition, documentKey, INDEX_KEY_ATTRIBUTES, indexQuery, sortKeyOf } from './keys.ts';
+import { INDEXES, KEY_PREFIXES, TABLE_KEYS, type IndexDefinition } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 /** Key, index and bookkeeping attributes that are not part of a document's public shape. */
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'sequencerKey', 'clusterRank', 'clusterPk', 'clusterSk', 'hashPk', 'hashSk', 'mismatchPk', 'mismatchSk', 'verdictVersion'];
+const INTERNAL_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_KEY_ATTRIBUTES, 'sequencerKey', 'clusterRank', 'verdictVersion'];
 
 export function toStoredDocument(item: Item): StoredDocument {
   const document: Item = decodeStoredItem({ ...item });
@@ -27,7 +27,7 @@ export async function getDocument(ctx: StoreContext, docId: string): Promise<Sto
  * (schema.ts), so the documents are read by key: one BatchGet per 100, eventually consistent like the index itself.
  */
 export async function documentsOfEntries(ctx: StoreContext, index: IndexDefinition, entries: Item[]): Promise<StoredDocument[]> {
-  const documents = await batchGet(ctx, entries.map((entry) => documentKey(entry.docId as string)));
+  const documents = await batchGet(ctx, entries.map((entry) => documentKey(entry.docId as string)), { consistentRead: false });
   const byDocId = new Map(documents.map((item) => [item.docId as string, item]));
   return entries.flatMap((entry) => {
     const document = byDocId.get(entry.docId as string);
@@ -42,17 +42,13 @@ function stillIn(entry: Item, document: Item, index: IndexDefinition): boolean {
   return document[index.partitionKey] === entry[index.partitionKey];
 }
 
-export function isClusterRoot(item: Item): boolean {
-  return item.sk === KEY_PREFIXES.clusterSort;
+/** A cluster's root record (in byCluster as its original's entry), not a document's entry. */
+export function isClusterRoot(entry: Item): boolean {
+  return sortKeyOf(entry) === KEY_PREFIXES.clusterSort;
 }
 
 async function queryIndex(ctx: StoreContext, index: IndexDefinition, partition: string): Promise<StoredDocument[]> {
-  const entries = await queryAll(ctx, {
-    IndexName: index.indexName,
-    KeyConditionExpression: `${index.partitionKey} = :pk`,
-    ExpressionAttributeValues: { ':pk': partition },
-  });
-  return documentsOfEntries(ctx, index, entries);
+  return documentsOfEntries(ctx, index, await queryAll(ctx, indexQuery(index, partition)));
 }
 
 /** The recorded members of a cluster (following a merge to the current cluster), the original first. */
@@ -66,7 +62,7 @@ export async function documentsInCluster(ctx: StoreContext, clusterId: string): 
   return [original, ...members].sort((a, b) => ((a.rank ?? '') < (b.rank ?? '') ? -1 : (a.rank ?? '') > (b.rank ?? '') ? 1 : 0));
 }
 
-/** Recorded documents with exactly this normalized text, earliest rank first. */
+/** Recorded documents with exactly this normalized text, earliest rank first (only pages that have an exact copy). */
 export async function exactDuplicates(ctx: StoreContext, contentHash: string): Promise<StoredDocument[]> {
   return queryIndex(ctx, INDEXES.byContentHash, contentHashPartition(contentHash));
 }

@@ -39,7 +39,10 @@
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
 /** A document's sort order inside a cluster and among exact copies: the sort key of byCluster and byContentHash. */
-const RANK_ATTRIBUTE = 'rank';
+export const RANK_ATTRIBUTE = 'rank';
+
+/** Index keys the store wrote before issue 15 (copies of `rank`): never written now, removed with the index keys. */
+export const FORMER_INDEX_KEYS = ['clusterSk', 'hashSk'] as const;
 
 export const INDEXES = {
   byCluster: {
@@ -67,7 +70,7 @@ export function projectedAttributes(index: IndexDefinition): string[] {
 }
 
 /** Every attribute some index keys on (declared once in a CreateTable / CloudFormation template). */
-export function indexKeyAttributes(): string[] {
+export function indexKeyAttributeNames(): string[] {
   return [...new Set(Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]))];
 }
 
