@@ -6,6 +6,7 @@ import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, type ObjectRef, type Store } from '../../functions/store/index.ts';
+import { readDocumentItem } from '../../functions/store/items.ts';
 import { createDocumentReader } from '../../functions/store/listing.ts';
 import { INDEXES } from '../../functions/store/schema.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
@@ -158,6 +159,16 @@ describe('item shapes', () => {
     await store.recordDocument(ref('earlier.html'), earlier);
     expect(await clusterEntries(id)).toEqual([]);
     expect((await store.documentsInCluster(id)).map((doc) => doc.docId)).toEqual([`${BUCKET}/earlier.html`, id, `${BUCKET}/repost.html`]);
+  });
+
+  it('typed document items: a stored value is never taken for another type unchecked', () => {
+    const item = readDocumentItem({ pk: `DOC#${BUCKET}/k`, sk: 'DOC', docId: `${BUCKET}/k`, status: 'recorded', sequencerKey: '0A', size: 'large', title: 'T', sketch: new Uint8Array([1, 2, 3]) })!;
+    // @ts-expect-error an attribute the type does not name is unknown: it must be checked before use
+    const length: number = item.title;
+    expect(length).toBe('T');
+    expect(item.size).toBeUndefined(); // stored with another type than the item kind's: left out, not cast
+    expect(item.sketch).toBe('AQID'); // the stored bytes, as the core's base64
+    expect(() => readDocumentItem({ pk: 'DOC#x', sk: 'DOC', docId: 7, status: 'recorded', sequencerKey: '0' })).toThrow(TypeError);
   });
 
   it('an index answer leaves out a document that moved out of the partition after the entry was read', async () => {
