@@ -23,13 +23,14 @@ import { GetObjectCommand, ListObjectsV2Command, type GetObjectCommandOutput, ty
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { analyzePage } from '../core/analyze.ts';
+import { FINGERPRINT_VERSION } from '../core/fingerprint.ts';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
 import { peekHead } from '../core/records/stream.ts';
-import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
+import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type StoredDocument } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
-import { processRange, type TimeBudget } from './containers.ts';
+import { processRange, reindexRecords, type TimeBudget } from './containers.ts';
 import { ObjectReadFailed, OutOfTime } from './errors.ts';
 import {
   actionOf,
@@ -263,7 +264,7 @@ export function createIngest(deps: IngestDeps): Ingest {
    */
   async function ingestContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
     const ranges = planRanges(ref.size ?? 0, container, rangeBytes);
-    if ((await store.beginObject(ref, ranges.length)) === 'stale') return { docId, outcome: 'stale' };
+    if ((await store.beginObject(ref, ranges.length)) === 'stale') return reindexContainer(ref, docId, container, budget);
     const items = ranges.map((range): RangeWorkItem => ({ source: RANGE_SOURCE, object: withoutRecord(ref), container, range }));
     if (items.length > 1 && deps.send) {
       await deps.send(items.map((item) => JSON.stringify(item)));
@@ -278,6 +279,30 @@ export function createIngest(deps: IngestDeps): Ingest {
       skipped += 'skipped' in outcome ? (outcome.skipped ?? 0) : 0;
     }
     return { docId, outcome: 'container', records, skipped };
+  }
+
+  /**
+   * An event no newer than the one recorded (a backfill's or reindex's, sequencer 0) for a WARC or JSONL object: its
+   * records fingerprinted with an older version are read again by their record ids and recomputed (reindexRecords),
+   * with the object as recorded; revisits of them take their new fingerprint. Nothing older: `stale`, as before.
+   * Out of time: what is done stays done (the store recomputes each record once) and the message fails, so its retry
+   * (SQS redelivery, the state machine's retry) reads only the records still old.
+   */
+  async function reindexContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
+    const live = (await store.documentsOfObject(ref.bucket, ref.key)).filter((document) => document.status === 'recorded' && document.recordId !== undefined);
+    const old = live.filter((document) => document.kind !== 'revisit' && (document.fingerprintVersion ?? 1) < FINGERPRINT_VERSION);
+    if (old.length === 0) return { docId, outcome: 'stale' };
+    // The version the records were recorded from (the newest, should an overwrite be in flight): read by its ETag / version id.
+    const recorded = old.reduce((newest, document) => ((document.sequencer ?? '').padStart(64, '0') > (newest.sequencer ?? '').padStart(64, '0') ? document : newest));
+    const ofRecorded = (document: StoredDocument): boolean => document.sequencer === recorded.sequencer;
+    const oldIds = new Set(old.filter(ofRecorded).map((document) => document.docId));
+    const revisitsOfOld = live.filter((document) => document.kind === 'revisit' && ofRecorded(document) && document.revisitOf !== undefined && oldIds.has(document.revisitOf));
+    const recordIds = new Set([...old.filter(ofRecorded), ...revisitsOfOld].map((document) => document.recordId!));
+    const object: ObjectRef = { bucket: ref.bucket, key: ref.key, versionId: recorded.versionId, eTag: recorded.eTag, sequencer: recorded.sequencer, size: recorded.size };
+    const result = await reindexRecords(rangeDeps, object, container, recordIds, budget);
+    if (result.status === 'stale') return { docId, outcome: 'stale' };
+    if (result.status === 'paused') throw new OutOfTime(`reindex of s3://${ref.bucket}/${ref.key} paused after ${result.records} of ${recordIds.size} records: out of time`);
+    return { docId, outcome: 'container', records: result.records };
   }
 
   /** One range: done, stale, or out of time (continued through the queue; without one, failed for a redelivery). */
@@ -384,11 +409,11 @@ export function createIngest(deps: IngestDeps): Ingest {
   }
 
   /** Every item is tried; then any failure fails the invocation, so Step Functions retries the batch (done items are then 'unchanged'). */
-  async function processBackfill(event: BackfillEvent): Promise<SQSBatchResponse> {
+  async function processBackfill(event: BackfillEvent, budget: TimeBudget): Promise<SQSBatchResponse> {
     const failed: string[] = [];
     for (const item of event.Items) {
       try {
-        await processS3Record(backfillRecord(event.bucket, item));
+        await processS3Record(backfillRecord(event.bucket, item), undefined, budget);
       } catch (error) {
         failed.push(`${item.Key}: ${(error as Error).message}`);
       }
@@ -399,7 +424,7 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   async function processEvent(event: IngestEvent, context?: InvocationContext): Promise<SQSBatchResponse> {
     const budget = budgetOf(context, concurrency);
-    if (isBackfillEvent(event)) return processBackfill(event);
+    if (isBackfillEvent(event)) return processBackfill(event, budget);
     const direct = directS3Records(event);
     if (direct) {
       // A direct invocation (S3 notification, EventBridge rule, s3:TestEvent) has no partial-batch contract: any failure fails (and retries) the whole event.
