@@ -290,14 +290,19 @@ export function createIngest(deps: IngestDeps): Ingest {
    */
   async function reindexContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
     const live = (await store.documentsOfObject(ref.bucket, ref.key)).filter((document) => document.status === 'recorded' && document.recordId !== undefined);
-    const old = live.filter((document) => document.kind !== 'revisit' && (document.fingerprintVersion ?? 1) < FINGERPRINT_VERSION);
-    if (old.length === 0) return { docId, outcome: 'stale' };
+    const byId = new Map(live.map((document) => [document.docId, document]));
+    const isOld = (document: StoredDocument): boolean => document.kind !== 'revisit' && (document.fingerprintVersion ?? 1) < FINGERPRINT_VERSION;
+    // A revisit carries its original's fingerprint: it is behind when its original (in this object) is old or was recomputed since.
+    const isBehind = (document: StoredDocument): boolean => {
+      const original = document.kind === 'revisit' && document.revisitOf ? byId.get(document.revisitOf) : undefined;
+      return isOld(document) || (original !== undefined && (isOld(original) || original.simhash !== document.simhash));
+    };
+    const behind = live.filter(isBehind);
+    if (behind.length === 0) return { docId, outcome: 'stale' };
     // The version the records were recorded from (the newest, should an overwrite be in flight): read by its ETag / version id.
-    const recorded = old.reduce((newest, document) => ((document.sequencer ?? '').padStart(64, '0') > (newest.sequencer ?? '').padStart(64, '0') ? document : newest));
-    const ofRecorded = (document: StoredDocument): boolean => document.sequencer === recorded.sequencer;
-    const oldIds = new Set(old.filter(ofRecorded).map((document) => document.docId));
-    const revisitsOfOld = live.filter((document) => document.kind === 'revisit' && ofRecorded(document) && document.revisitOf !== undefined && oldIds.has(document.revisitOf));
-    const recordIds = new Set([...old.filter(ofRecorded), ...revisitsOfOld].map((document) => document.recordId!));
+    const sequencerOrder = (document: StoredDocument): string => (document.sequencer ?? '').padStart(64, '0');
+    const recorded = behind.reduce((newest, document) => (sequencerOrder(document) > sequencerOrder(newest) ? document : newest));
+    const recordIds = new Set(behind.filter((document) => document.sequencer === recorded.sequencer).map((document) => document.recordId!));
     const object: ObjectRef = { bucket: ref.bucket, key: ref.key, versionId: recorded.versionId, eTag: recorded.eTag, sequencer: recorded.sequencer, size: recorded.size };
     const result = await reindexRecords(rangeDeps, object, container, recordIds, budget);
     if (result.status === 'stale') return { docId, outcome: 'stale' };

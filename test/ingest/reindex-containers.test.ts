@@ -7,6 +7,7 @@
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { Match } from 'aws-cdk-lib/assertions';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FINGERPRINT_VERSION } from '../../functions/core/fingerprint.ts';
@@ -160,6 +161,109 @@ describe('reindex of WARC and JSONL records', () => {
     const again = await runBackfill({ s3: env.servers.s3, dynamo: env.servers.dynamo, tableName: env.table, bucket: 'raw-pages', prefix: 'raw/', label: 'reindex' }, progress);
     expect(again).toMatchObject({ listed: 2, processed: 2, failed: [], outcomes: { stale: 2 } });
     expect(legacy.analyzed).toBe(pages); // nothing read again
+    expect(await snapshot()).toEqual(settled);
+  });
+});
+
+/** What a Task state of the synthesized definition says (the parts the harness below follows). */
+interface TaskState {
+  Resource: string;
+  Parameters: Record<string, unknown>;
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[];
+}
+
+/** The backfill state machine's ASL as synthesized, every CloudFormation reference as `<LogicalId>`. */
+function backfillDefinition(template: ReturnType<typeof synthStack>['template']): { States: Record<string, Record<string, unknown>> } {
+  const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as { Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } };
+  const parts = machine.Properties.DefinitionString['Fn::Join'][1].map((part) => {
+    if (typeof part === 'string') return part;
+    const reference = part as { Ref?: string; 'Fn::GetAtt'?: string[] };
+    return `<${reference.Ref ?? reference['Fn::GetAtt']?.[0]}>`;
+  });
+  return JSON.parse(parts.join('')) as { States: Record<string, Record<string, unknown>> };
+}
+
+describe('the backfill state machine recomputes container records, as deployed', () => {
+  it('its Distributed Map (ItemReader, ItemBatcher, retry) driven over s3rver, invoking the Lambda handler entry with the function environment: out of time, then resumed by its retry', async () => {
+    const { template } = synthStack(root, { pipeline: { options: { backfill: true, backfillBatchSize: 5 } } });
+    const bucketId = onlyLogicalId(template, 'AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
+    // The ingest function, bundled from INGEST_ENTRY (functions/ingest/handler.ts), whose `handler` export is invoked below.
+    const functionId = onlyLogicalId(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('analyze raw pages'), Handler: 'index.handler' });
+    const fn = template.toJSON().Resources[functionId].Properties as { Timeout: number; Environment: { Variables: Record<string, unknown> } };
+    const map = backfillDefinition(template).States.BackfillMap as Record<string, unknown> & { ItemReader: { Parameters: { Bucket: string; Prefix: string } }; ItemBatcher: { MaxItemsPerBatch: number } };
+    const task = Object.values((map.ItemProcessor as { States: Record<string, TaskState> }).States)[0]!;
+    expect(task.Resource).toBe(`<${functionId}>`);
+
+    // The deployed function's environment, its references made local: the table, the bucket; no SQS queue locally
+    // (these objects are one range each, so nothing is sent). Credentials and endpoints of s3rver and dynalite.
+    const local: Record<string, string> = { [`<${bucketId}>`]: 'raw-pages' };
+    const variables: Record<string, string> = {};
+    for (const [name, value] of Object.entries(fn.Environment.Variables)) {
+      if (typeof value === 'string') variables[name] = value;
+      else if (name === 'TABLE_NAME') variables[name] = env.table;
+      else if (name === 'BUCKET_NAME') variables[name] = 'raw-pages';
+    }
+    expect(variables).toMatchObject({ WATCH_PREFIX: 'raw/', BUCKET_NAME: 'raw-pages', TABLE_NAME: env.table });
+    Object.assign(process.env, variables, {
+      AWS_ENDPOINT_URL_S3: env.servers.s3Endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: env.servers.dynamoEndpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const { handler } = await import('../../functions/ingest/handler.ts');
+
+    const before = await fillWithVersionOne();
+    const pages = before.filter((document) => document.kind !== 'revisit').length;
+    /** A Lambda context: the deployed timeout, until 2 records were analyzed in this invocation; then under the safety margin. */
+    const context = (): Context => {
+      const start = legacy.analyzed;
+      return { getRemainingTimeInMillis: () => (legacy.analyzed - start >= 2 ? 1000 : fn.Timeout * 1000) } as unknown as Context;
+    };
+
+    /** The Distributed Map: list the prefix, batch, build the task's Parameters, invoke, retry as its Retry says. */
+    async function execute(): Promise<{ invocations: number; failures: string[] }> {
+      const { Prefix, Bucket } = map.ItemReader.Parameters;
+      const listed = await env.servers.s3.send(new ListObjectsV2Command({ Bucket: local[Bucket], Prefix }));
+      const items = (listed.Contents ?? []).map((object) => ({ Etag: object.ETag, Key: object.Key, LastModified: Math.floor(object.LastModified!.getTime() / 1000), Size: object.Size, StorageClass: 'STANDARD' }));
+      const retry = task.Retry?.find((retrier) => retrier.ErrorEquals.includes('States.TaskFailed'));
+      const attempts = 1 + (retry?.MaxAttempts ?? 0);
+      const outcome = { invocations: 0, failures: [] as string[] };
+      for (let at = 0; at < items.length; at += map.ItemBatcher.MaxItemsPerBatch) {
+        const batch = { Items: items.slice(at, at + map.ItemBatcher.MaxItemsPerBatch) };
+        const payload = Object.fromEntries(
+          Object.entries(task.Parameters).map(([name, value]) =>
+            name.endsWith('.$') ? [name.slice(0, -2), batch[(value as string).replace('$.', '') as 'Items']] : [name, local[value as string] ?? value],
+          ),
+        );
+        for (let attempt = 1; attempt <= attempts; attempt += 1) {
+          outcome.invocations += 1;
+          try {
+            await handler(payload as never, context());
+            break;
+          } catch (error) {
+            outcome.failures.push((error as Error).message);
+            if (attempt === attempts) throw error;
+          }
+        }
+      }
+      return outcome;
+    }
+
+    const first = await execute();
+    // Each invocation ran out of time after 2 records: the batch failed, and the retries went on from there, inside the
+    // WARC too (its first try stopped after 2 of its 5 records: the revisit comes after its original, recomputed).
+    expect(first.invocations).toBeGreaterThanOrEqual(3);
+    expect(first.failures).toHaveLength(first.invocations - 1);
+    for (const failure of first.failures) expect(failure).toMatch(/^backfill: [12] of 2 objects failed:\n(raw\/\S+: OutOfTime|raw\/\S+: reindex of s3:\/\/raw-pages\/raw\/\S+ paused after \d+ of \d+ records: out of time\n?)+$/);
+    expect(first.failures[0]).toContain(`${KEYS.warc}: reindex of s3://raw-pages/${KEYS.warc} paused after 2 of 5 records`);
+    expect(legacy.analyzed).toBe(pages); // no record analyzed twice
+    await expectCurrent(before);
+
+    const settled = await snapshot();
+    expect(await execute()).toEqual({ invocations: 1, failures: [] });
+    expect(legacy.analyzed).toBe(pages);
     expect(await snapshot()).toEqual(settled);
   });
 });
