@@ -50,18 +50,18 @@ const MODIFIED_META = new Set([
 /** Class or id fragments of elements that hold a visible date or byline (htmldate's DATE_EXPRESSIONS, abridged). */
 const DATE_CONTAINER = /date|datum|fecha|data-pub|time|publish|posted|byline|dateline|post-?meta|entry-?meta|article-?meta|subline|submitted|meta-info|^meta$|^info$/i;
 /** ...but not these: updates, comments and lists of other articles carry other dates. */
-const NOT_THE_ARTICLE = /modif|update|comment|related|teaser|sidebar|widget|footer|copyright|archive|calendar|event|recent|popular|timeline|runtime|timer/i;
+const NOT_THE_ARTICLE = /modif|update|comment|related|teaser|sidebar|widget|footer|copyright|archive|calendar|event|recent|popular|timeline|runtime|timer|current/i;
 
-/** Page parts whose dates belong to other content (htmldate's discard_unwanted): sidebars, comments, embeds, menus. */
+/** Page parts whose dates belong to other content (htmldate's discard_unwanted): sidebars, comments, embeds, menus, the reader's current date. */
 const OUTSIDE_TAGS = new Set(['nav', 'blockquote']);
-const OUTSIDE_CLASS_TOKEN = /^(?:aside|comments?|related|navbar|menu)(?:[-_]|$)/i;
+const OUTSIDE_CLASS_TOKEN = /^(?:aside|comments?|related|navbar|menu|current[-_]?(?:time|date))(?:[-_]|$)/i;
 /**
  * ...and lists of other articles, named so at the end of a class or id ("widget_recent_entries", "related-posts",
  * "most-read"); not wrappers that merely mention them. "sidebar" is not among them: pages name their main column so.
  */
 const OTHER_ARTICLES_TOKEN = /(?:^|[-_])(?:recent(?:[-_]?(?:posts|entries|articles|news))?|popular(?:[-_]?posts)?|most-?read|related(?:[-_]?(?:posts|articles|stories|news|content|items?))?|more-?stories)$/i;
 /** Widgets that show the reader's current date ("Aktuelle Zeit: ...", "Today's Paper"), not the page's. */
-const CURRENT_DATE_WIDGET = /aktuelle zeit|current time|heute ist|today is|today['’]s/i;
+const CURRENT_DATE_WIDGET = /aktuelle(?:s)? (?:zeit|datum)|current (?:time|date)|heute ist|today is|today['’]s/i;
 
 /** True when the element itself is a sidebar, comment thread, embedded post, menu or list of other articles. */
 function marksOutside(node: Element): boolean {
