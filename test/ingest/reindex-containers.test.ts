@@ -18,7 +18,7 @@ import { runBackfill } from '../../local/cli-backfill.ts';
 import { readCorpusJson, readCorpusBytes, SEED_PAGE } from '../support/corpus.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
 import { writeWarc, type WarcRecordSpec } from '../support/warc-writer.ts';
-import { makeTempRoot, onlyLogicalId, synthStack } from '../infra/cdk-test-app.ts';
+import { makeTempRoot, onlyLogicalId, stateMachineDefinition, synthStack } from '../infra/cdk-test-app.ts';
 import { sqsEvent, upload } from './s3-events.ts';
 
 /**
@@ -172,17 +172,6 @@ interface TaskState {
   Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[];
 }
 
-/** The backfill state machine's ASL as synthesized, every CloudFormation reference as `<LogicalId>`. */
-function backfillDefinition(template: ReturnType<typeof synthStack>['template']): { States: Record<string, Record<string, unknown>> } {
-  const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as { Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } };
-  const parts = machine.Properties.DefinitionString['Fn::Join'][1].map((part) => {
-    if (typeof part === 'string') return part;
-    const reference = part as { Ref?: string; 'Fn::GetAtt'?: string[] };
-    return `<${reference.Ref ?? reference['Fn::GetAtt']?.[0]}>`;
-  });
-  return JSON.parse(parts.join('')) as { States: Record<string, Record<string, unknown>> };
-}
-
 describe('the backfill state machine recomputes container records, as deployed', () => {
   it('its Distributed Map (ItemReader, ItemBatcher, retry) driven over s3rver, invoking the Lambda handler entry with the function environment: out of time, then resumed by its retry', async () => {
     const { template } = synthStack(root, { pipeline: { options: { backfill: true, backfillBatchSize: 5 } } });
@@ -190,7 +179,7 @@ describe('the backfill state machine recomputes container records, as deployed',
     // The ingest function, bundled from INGEST_ENTRY (functions/ingest/handler.ts), whose `handler` export is invoked below.
     const functionId = onlyLogicalId(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('analyze raw pages'), Handler: 'index.handler' });
     const fn = template.toJSON().Resources[functionId].Properties as { Timeout: number; Environment: { Variables: Record<string, unknown> } };
-    const map = backfillDefinition(template).States.BackfillMap as Record<string, unknown> & { ItemReader: { Parameters: { Bucket: string; Prefix: string } }; ItemBatcher: { MaxItemsPerBatch: number } };
+    const map = stateMachineDefinition(template).States.BackfillMap as Record<string, unknown> & { ItemReader: { Parameters: { Bucket: string; Prefix: string } }; ItemBatcher: { MaxItemsPerBatch: number } };
     const task = Object.values((map.ItemProcessor as { States: Record<string, TaskState> }).States)[0]!;
     expect(task.Resource).toBe(`<${functionId}>`);
 
