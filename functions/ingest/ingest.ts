@@ -31,7 +31,7 @@ import { peekHead } from '../core/records/stream.ts';
 import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type StoredDocument } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
 import { processRange, reindexRecords, type TimeBudget } from './containers.ts';
-import { ObjectReadFailed, OutOfTime } from './errors.ts';
+import { ObjectReadFailed, OutOfTime, ReindexPaused } from './errors.ts';
 import {
   actionOf,
   backfillRecord,
@@ -285,8 +285,9 @@ export function createIngest(deps: IngestDeps): Ingest {
    * An event no newer than the one recorded (a backfill's or reindex's, sequencer 0) for a WARC or JSONL object: its
    * records fingerprinted with an older version are read again by their record ids and recomputed (reindexRecords),
    * with the object as recorded; revisits of them take their new fingerprint. Nothing older: `stale`, as before.
-   * Out of time: what is done stays done (the store recomputes each record once) and the message fails, so its retry
-   * (SQS redelivery, the state machine's retry) reads only the records still old.
+   * Out of time: what is done stays done (the store recomputes each record once). With a queue to send to, the
+   * object's event goes back on it as a continuation (continueOnQueue), as a range does; without one, or when nothing
+   * was done, the message or backfill batch fails, and its retry reads only the records still behind.
    */
   async function reindexContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
     const live = (await store.documentsOfObject(ref.bucket, ref.key)).filter((document) => document.status === 'recorded' && document.recordId !== undefined);
@@ -306,7 +307,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     const object: ObjectRef = { bucket: ref.bucket, key: ref.key, versionId: recorded.versionId, eTag: recorded.eTag, sequencer: recorded.sequencer, size: recorded.size };
     const result = await reindexRecords(rangeDeps, object, container, recordIds, budget);
     if (result.status === 'stale') return { docId, outcome: 'stale' };
-    if (result.status === 'paused') throw new OutOfTime(`reindex of s3://${ref.bucket}/${ref.key} paused after ${result.records} of ${recordIds.size} records: out of time`);
+    if (result.status === 'paused') throw new ReindexPaused(`reindex of s3://${ref.bucket}/${ref.key} paused after ${result.records} of ${recordIds.size} records: out of time`, result.records > 0);
     return { docId, outcome: 'container', records: result.records };
   }
 
@@ -369,7 +370,8 @@ export function createIngest(deps: IngestDeps): Ingest {
       report(outcome, ref);
       return outcome;
     } catch (error) {
-      deps.observer?.failure?.(error, ref);
+      // A reindex out of time that made progress is continued through the queue (continueOnQueue): not a failure.
+      if (!(error instanceof ReindexPaused && error.progressed && deps.send)) deps.observer?.failure?.(error, ref);
       throw error;
     }
   }
@@ -405,11 +407,27 @@ export function createIngest(deps: IngestDeps): Ingest {
         // The key as sent, then decoded (a malformed %-escape fails the decoding: the log still names the key).
         current = { bucket: record.s3?.bucket?.name, key: record.s3?.object?.key };
         current.key = objectRefOf(record).key;
-        await processS3Record(record, undefined, budget);
+        await continueOnQueue(() => processS3Record(record, undefined, budget), record);
       }
     } catch (error) {
       deps.observer?.messageFailed?.(error, { messageId: message.messageId, ...current });
       throw error;
+    }
+  }
+
+  /**
+   * Run `work` on the object of `record`; when it is a reindex out of time that made progress and there is a queue,
+   * put the object's event back on the ingest queue as a continuation (true): a big WARC's records are recomputed
+   * over as many invocations as it takes, without using up the message's receives or the state machine's retries.
+   */
+  async function continueOnQueue(work: () => Promise<unknown>, record: S3EventRecord): Promise<boolean> {
+    try {
+      await work();
+      return false;
+    } catch (error) {
+      if (!(error instanceof ReindexPaused && error.progressed && deps.send)) throw error;
+      await deps.send([JSON.stringify({ Records: [record] } satisfies S3Event)]);
+      return true;
     }
   }
 
@@ -418,7 +436,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     const failed: string[] = [];
     for (const item of event.Items) {
       try {
-        await processS3Record(backfillRecord(event.bucket, item), undefined, budget);
+        const record = backfillRecord(event.bucket, item);
+        await continueOnQueue(() => processS3Record(record, undefined, budget), record);
       } catch (error) {
         failed.push(`${item.Key}: ${(error as Error).message}`);
       }

@@ -8,10 +8,11 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Match } from 'aws-cdk-lib/assertions';
-import type { Context } from 'aws-lambda';
+import type { Context, S3Event } from 'aws-lambda';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FINGERPRINT_VERSION } from '../../functions/core/fingerprint.ts';
 import type { PageAnalysis } from '../../functions/core/types.ts';
+import { BACKFILL_SOURCE, type BackfillEvent } from '../../functions/ingest/events.ts';
 import { createIngest } from '../../functions/ingest/ingest.ts';
 import { createStore, type StoredDocument } from '../../functions/store/index.ts';
 import { runBackfill } from '../../local/cli-backfill.ts';
@@ -19,7 +20,7 @@ import { readCorpusJson, readCorpusBytes, SEED_PAGE } from '../support/corpus.ts
 import { useFreshTables } from '../support/table-fixture.ts';
 import { writeWarc, type WarcRecordSpec } from '../support/warc-writer.ts';
 import { makeTempRoot, onlyLogicalId, stateMachineDefinition, synthStack } from '../infra/cdk-test-app.ts';
-import { sqsEvent, upload } from './s3-events.ts';
+import { sqsEvent, sqsMessage, upload } from './s3-events.ts';
 
 /**
  * A version-1 deployment: the same analysis with the old version number and another SimHash (bits flipped, so pages
@@ -162,6 +163,33 @@ describe('reindex of WARC and JSONL records', () => {
     expect(again).toMatchObject({ listed: 2, processed: 2, failed: [], outcomes: { stale: 2 } });
     expect(legacy.analyzed).toBe(pages); // nothing read again
     expect(await snapshot()).toEqual(settled);
+  });
+});
+
+describe('a reindex out of time, with the ingest queue to send to', () => {
+  it('puts the object\'s event back on the queue as a continuation when it made progress, and fails the batch for a retry when it made none', async () => {
+    const before = await fillWithVersionOne();
+    const pages = before.filter((document) => document.kind !== 'revisit').length;
+    const sent: string[] = [];
+    const ingest = createIngest({ s3: env.servers.s3, dynamo: env.servers.dynamo, tableName: env.table, send: async (bodies) => void sent.push(...bodies) });
+    /** 2 records per invocation, then under the safety margin. */
+    const context = () => {
+      const start = legacy.analyzed;
+      return { getRemainingTimeInMillis: () => (legacy.analyzed - start >= 2 ? 1000 : 60_000) };
+    };
+    const listed = await env.servers.s3.send(new ListObjectsV2Command({ Bucket: 'raw-pages', Prefix: 'raw/' }));
+    const batch: BackfillEvent = { source: BACKFILL_SOURCE, bucket: 'raw-pages', Items: (listed.Contents ?? []).map((object) => ({ Key: object.Key!, Size: object.Size, Etag: object.ETag })) };
+    // The state machine's batch: the WARC pauses after 2 of its 5 records behind and goes back on the queue as its
+    // event; the JSONL, reached with no time left, recomputes nothing, so the batch fails (the state machine retries it).
+    await expect(ingest.processEvent(batch, context())).rejects.toThrow(/^backfill: 1 of 2 objects failed:\nraw\/scrapes\/blog\.jsonl: reindex of \S+ paused after 0 of 4 records: out of time$/);
+    expect(sent.map((body) => (JSON.parse(body) as S3Event).Records.map((record) => record.s3.object.key))).toEqual([[KEYS.warc]]);
+    // The continuation, in an invocation of its own, finishes the WARC and sends nothing more.
+    expect(await ingest.processEvent({ Records: [sqsMessage(JSON.parse(sent[0]!))] }, context())).toEqual({ batchItemFailures: [] });
+    expect(sent).toHaveLength(1);
+    // The batch's retry: the WARC is current (stale), the JSONL recomputed.
+    expect(await ingest.processEvent(batch, context())).toEqual({ batchItemFailures: [] });
+    expect(legacy.analyzed).toBe(pages); // every page record analyzed once, across the invocations
+    await expectCurrent(before);
   });
 });
 
