@@ -166,6 +166,13 @@ describe('dates that are not the page\'s own', () => {
     expect(claimed(html('', `<h1>Regeln</h1>${ARTICLE}<div class="current-date">Current date: 11 February 2020</div>`))).toBeNull();
   });
 
+  it('takes the day a <time> says in words it was published ("Publié le 29 juin 2019") over its datetime of another day', () => {
+    const stated = `<h1>Les grenades</h1><p><time datetime="2019-07-03T10:18:46Z">Publié le 29 juin 2019</time></p>${ARTICLE}`;
+    expect(claimed(html('', stated, 'fr'))).toMatchObject({ value: '2019-06-29', source: 'time-element' });
+    // Without a publication word, or on the same day, the machine value stands.
+    expect(claimed(html('', `<h1>Les grenades</h1><p><time datetime="2019-07-03T10:18:46Z">29 juin 2019</time></p>${ARTICLE}`, 'fr'))).toMatchObject({ value: '2019-07-03' });
+  });
+
   it('takes "January 13, 2020 at 08:45 AM" under a title for a dateline, and not "was released on November 5, 2019" in a sentence', () => {
     const post = `<h2>A journey</h2><small>January 13, 2020 at 08:45 AM | categories: software</small><p>Version 5.2 was released on November 5, 2019. It is the first one.</p>`;
     expect(claimed(html('', post))).toMatchObject({ value: '2020-01-13', source: 'header' });

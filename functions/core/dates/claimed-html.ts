@@ -220,7 +220,7 @@ function timeCandidates(document: Document, options: ParseOptions, out: HtmlCand
     if (isAbbr && !/publish|date|time/.test(label)) continue;
     const raw = attr(el, 'datetime') || attr(el, 'content') || (isAbbr ? attr(el, 'title') || attr(el, 'data-utime') : '') || (el.textContent ?? '');
     if (!raw || raw.length > 200 || isOutsideTheArticle(el)) continue;
-    const candidate = valueCandidate(raw, 'time-element', snippet(`<${el.tagName.toLowerCase()}${label.trim() ? ` ${label.trim()}` : ''}> ${raw}`), options);
+    const candidate = statedPublication(el, raw, options) ?? valueCandidate(raw, 'time-element', snippet(`<${el.tagName.toLowerCase()}${label.trim() ? ` ${label.trim()}` : ''}> ${raw}`), options);
     if (!candidate) continue;
     if (/modif|updat|chang/.test(label)) out.modified.push(candidate);
     else if (el.hasAttribute('pubdate') || /publish|pub-?(?:date|time)|entry-date|post-date|datecreated|created/.test(label)) marked.push(candidate);
@@ -229,6 +229,21 @@ function timeCandidates(document: Document, options: ParseOptions, out: HtmlCand
   // Unmarked <time> elements also date comments and teasers; like htmldate's original_date, take the earliest.
   plain.sort((a, b) => a.date.value.localeCompare(b.date.value));
   out.published.push(...marked, ...plain);
+}
+
+/** Words that say the date after them is the publication ("Publié le", "Published", "Veröffentlicht am"). */
+const PUBLICATION_WORDS = /(?<![\p{L}])(?:published|posted|publi[ée]e?|pubblicato|publicado|veröffentlicht|erschienen)(?![\p{L}])[^\d]{0,12}$/iu;
+
+/**
+ * The day a <time> element's own text states as its publication ("Publié le 29 juin 2019") when its machine value
+ * says another day: CMSs fill `datetime` with the last save, while the text is what the publisher wrote.
+ */
+function statedPublication(el: Element, raw: string, options: ParseOptions): Candidate | null {
+  const text = attr(el, 'datetime') ? textUpTo(el, 200) : null;
+  const match = text ? findDateInText(text, options) : null;
+  if (!text || !match || match.date.precision !== 'day' || !PUBLICATION_WORDS.test(text.slice(0, match.index))) return null;
+  if (parseDateValue(raw, options)?.value === match.date.value) return null;
+  return { date: match.date, source: 'time-element', evidence: snippet(`<time datetime="${raw}"> ${text}`) };
 }
 
 /** Longest text a date, byline or post-metadata element may have; longer ones are article text, not a dateline. */
