@@ -161,6 +161,32 @@ describe('item shapes', () => {
     expect((await store.documentsInCluster(id)).map((doc) => doc.docId)).toEqual([`${BUCKET}/earlier.html`, id, `${BUCKET}/repost.html`]);
   });
 
+  it('a new unique page costs 6 requests and 6 write units: its document, 4 band items, 4 band Queries, and no index entry', async () => {
+    const client = new DynamoDBClient({ endpoint: env.servers.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const sent: { command: string; units: number }[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as Record<string, unknown>;
+        const result = await next({ ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } });
+        const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+        const units = [consumed ?? []].flat().reduce((total, entry) => total + (entry.CapacityUnits ?? 0), 0);
+        sent.push({ command: context.commandName ?? '', units });
+        return result;
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    const metered = createStore({ client, tableName: env.table, config: { maxDistance: 3, minSimilarity: 0.5 }, indexLayout: 'bands4x16' });
+    const page = makeAnalysis({ text: ARTICLE_A, simhash: BASE, claimed: '2018-04-06', dominant: '2018-04' });
+    expect(await metered.recordDocument(ref('unique.html'), page)).toMatchObject({ outcome: 'recorded', isOriginal: true });
+    expect(sent.map((request) => request.command)).toEqual(['PutItemCommand', 'BatchWriteItemCommand', 'QueryCommand', 'QueryCommand', 'QueryCommand', 'QueryCommand']);
+    // Table units as dynalite reports them: the document 2 (between 1 and 2 KB, as a real page's), the 4 band items 1
+    // each; no index holds the page, so no index unit comes on top: 6 in all.
+    expect(sent.filter((request) => request.command !== 'QueryCommand').map((request) => request.units)).toEqual([2, 4]);
+    const stored = (await rawItems(env.servers.dynamo)).find((item) => (item.sk as { S: string }).S === 'DOC')!;
+    for (const index of Object.values(INDEXES)) expect(stored[index.partitionKey], index.indexName).toBeUndefined();
+    client.destroy();
+  });
+
   it('typed document items: a stored value is never taken for another type unchecked', () => {
     const item = readDocumentItem({ pk: `DOC#${BUCKET}/k`, sk: 'DOC', docId: `${BUCKET}/k`, status: 'recorded', sequencerKey: '0A', size: 'large', title: 'T', sketch: new Uint8Array([1, 2, 3]) })!;
     // @ts-expect-error an attribute the type does not name is unknown: it must be checked before use
