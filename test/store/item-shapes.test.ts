@@ -2,7 +2,7 @@
  * What the store writes, item by item (issue 15, the DynamoDB bill): compact attributes, index entries holding only
  * their projections, and items of the shape written before still read the same.
  */
-import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, type ObjectRef, type Store } from '../../functions/store/index.ts';
@@ -31,6 +31,18 @@ function ref(key: string): ObjectRef {
 async function rawItems(client: DynamoDBClient): Promise<Record<string, Record<string, unknown>>[]> {
   const { Items = [] } = await client.send(new ScanCommand({ TableName: env.table, ConsistentRead: true }));
   return Items as unknown as Record<string, Record<string, unknown>>[];
+}
+
+/** The raw entries of one index partition. */
+async function indexEntries(index: (typeof INDEXES)[keyof typeof INDEXES], partition: string): Promise<Record<string, AttributeValue>[]> {
+  const { Items = [] } = await env.servers.dynamo.send(new QueryCommand({
+    TableName: env.table,
+    IndexName: index.indexName,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': index.partitionKey },
+    ExpressionAttributeValues: { ':pk': { S: partition } },
+  }));
+  return Items;
 }
 
 describe('item shapes', () => {
@@ -80,13 +92,7 @@ describe('item shapes', () => {
     await store.recordDocument(ref('a.html'), page);
     await store.recordDocument(ref('b.html'), page);
     for (const index of Object.values(INDEXES)) {
-      const { Items = [] } = await env.servers.dynamo.send(new QueryCommand({
-        TableName: env.table,
-        IndexName: index.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.partitionKey },
-        ExpressionAttributeValues: { ':pk': { S: index === INDEXES.byCluster ? `CLUSTER#${BUCKET}/a.html` : index === INDEXES.byContentHash ? `HASH#${page.contentHash}` : 'MISMATCH' } },
-      }));
+      const Items = await indexEntries(index, index === INDEXES.byCluster ? `CLUSTER#${BUCKET}/a.html` : index === INDEXES.byContentHash ? `HASH#${page.contentHash}` : 'MISMATCH');
       expect(Items.length, index.indexName).toBe(2);
       const allowed = new Set(['pk', 'sk', index.partitionKey, index.sortKey, ...index.projection.attributes]);
       for (const entry of Items) expect(Object.keys(entry).filter((name) => !allowed.has(name)), index.indexName).toEqual([]);
@@ -99,16 +105,7 @@ describe('item shapes', () => {
   });
 
   it('byContentHash holds a page only once it has an exact copy: alone no entry, then both, also when the copies arrive together', async () => {
-    const hashEntries = async (contentHash: string) => {
-      const { Items = [] } = await env.servers.dynamo.send(new QueryCommand({
-        TableName: env.table,
-        IndexName: INDEXES.byContentHash.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': INDEXES.byContentHash.partitionKey },
-        ExpressionAttributeValues: { ':pk': { S: `HASH#${contentHash}` } },
-      }));
-      return Items.map((item) => item.docId?.S).sort();
-    };
+    const hashEntries = async (contentHash: string) => (await indexEntries(INDEXES.byContentHash, `HASH#${contentHash}`)).map((item) => item.docId?.S).sort();
     const page = makeAnalysis({ text: ARTICLE_A, simhash: BASE });
     await store.recordDocument(ref('alone.html'), page);
     expect(await hashEntries(page.contentHash)).toEqual([]);
@@ -126,16 +123,8 @@ describe('item shapes', () => {
   });
 
   it('byCluster: a page alone has no entry; its first copy brings the root record as the original\'s entry; every reader answers as before', async () => {
-    const clusterEntries = async (clusterId: string) => {
-      const { Items = [] } = await env.servers.dynamo.send(new QueryCommand({
-        TableName: env.table,
-        IndexName: INDEXES.byCluster.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': INDEXES.byCluster.partitionKey },
-        ExpressionAttributeValues: { ':pk': { S: `CLUSTER#${clusterId}` } },
-      }));
-      return Items.map((item) => `${item.sk?.S === 'CLUSTER' ? 'root' : 'doc'}:${item.docId?.S}`);
-    };
+    const clusterEntries = async (clusterId: string) =>
+      (await indexEntries(INDEXES.byCluster, `CLUSTER#${clusterId}`)).map((item) => `${item.sk?.S === 'CLUSTER' ? 'root' : 'doc'}:${item.docId?.S}`);
     const original = makeAnalysis({ text: ARTICLE_A, simhash: BASE, claimed: '2018-04-06', dominant: '2018-04' });
     await store.recordDocument(ref('original.html'), original);
     const id = `${BUCKET}/original.html`;
