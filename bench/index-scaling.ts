@@ -135,10 +135,10 @@ function simulationRows(real: RealFingerprints, sizes: number[], bandItemBytes: 
 
 /**
  * Expected per-document units for uniform fingerprints: each table's partition holds N / 2^prefix items; a probing
- * layout queries at most one more partition per table (counted: an upper bound).
+ * layout queries up to probesPerTable more partitions per table (counted: an upper bound).
  */
 function projectedUnits(layout: IndexLayout, documents: number, bandItemBytes: number): { written: number; read: number } {
-  const queriesPerTable = layout.probes ? 2 : 1;
+  const queriesPerTable = 1 + layout.probesPerTable;
   const read = layout.prefixBits.reduce((total, bits) => total + queriesPerTable * queryReadUnits(documents / 2 ** bits, bandItemBytes), 0);
   return { written: layout.tableCount, read };
 }

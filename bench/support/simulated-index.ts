@@ -52,10 +52,10 @@ export class SimulatedIndex {
     };
     this.sorted.forEach((_, table) => query(table, this.layout.prefixOf(table, high, low)));
     this.sorted.forEach((_, table) => {
-      const bit = this.layout.probeBitOf(table, weakBits);
-      if (bit === undefined) return;
-      const flipped = flipBit(high, low, bit);
-      query(table, this.layout.prefixOf(table, flipped.high, flipped.low));
+      for (const bit of this.layout.probeBitsOf(table, weakBits)) {
+        const flipped = flipBit(high, low, bit);
+        query(table, this.layout.prefixOf(table, flipped.high, flipped.low));
+      }
     });
     return { itemsRead: perPartition.reduce((a, b) => a + b, 0), candidates: [...candidates], perPartition };
   }

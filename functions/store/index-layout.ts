@@ -14,10 +14,11 @@
  * partitions written per document.
  *
  * Probing (multi-probe LSH, Lv et al., VLDB 2007, with query-directed probes): a lookup may also query, per table, the
- * partition its fingerprint would have with one bit flipped, the bit of that table nearest its threshold among the
+ * partitions its fingerprint would have with one bit flipped, the bits of that table nearest their threshold among the
  * fingerprint's weak bits (Fingerprint.weakBits: the bits an edit flips first). That finds pairs beyond the guarantee
  * (a differing weak bit in every table) at the price of reads only: a document is still written to one partition per
- * table. The default layout `probed4x16` writes 4 items and queries up to 8 partitions. bench/index-scaling.ts measures the crossover; the README (Index scaling) has the
+ * table. The default layout `probed4x16` writes 4 items and queries up to 8 partitions (one probe per table);
+ * `probed4x16x2` probes two per table (up to 12). bench/index-scaling.ts measures the crossover; the README (Index scaling) has the
  * arithmetic to 10^9 documents.
  *
  * A deployment chooses its layout by name (INDEX_LAYOUT_NAMES; the store's StoreOptions.indexLayout). A table keeps
@@ -38,12 +39,12 @@ export interface IndexLayout {
   writePartitions(simhash: string): string[];
   /** The partitions to query for fingerprints within `distance` bits (default and at most `maxDistance`). */
   queryPartitions(simhash: string, distance?: number): string[];
-  /** Whether a lookup also probes one flipped weak bit per table (probePartitions); false: it never does. */
-  readonly probes: boolean;
-  /** The bit table t's probe flips: the first of `weakBits` inside the table, if any (always none without probes). */
-  probeBitOf(table: number, weakBits: readonly number[]): number | undefined;
+  /** How many flipped weak bits a lookup probes per table (0: none, it queries the written partitions only). */
+  readonly probesPerTable: number;
+  /** The bits table t's probes flip, one probe each: the first probesPerTable of `weakBits` inside the table. */
+  probeBitsOf(table: number, weakBits: readonly number[]): number[];
   /**
-   * Every partition a lookup queries: queryPartitions, then with probes one partition per table with its probe bit
+   * Every partition a lookup queries: queryPartitions, then the probes, table by table, each with one probe bit
    * flipped (tables none of `weakBits` falls in get none). Without weak bits (a fingerprint read back): queryPartitions.
    */
   lookupPartitions(simhash: string, weakBits?: readonly number[]): string[];
@@ -143,7 +144,7 @@ export function permutedTableLayout(
 export function tableLayout(
   maxDistance: number,
   tablesBits: number[][],
-  options: { name?: string; partitionName?: (table: number, prefixHex: string) => string; probes?: boolean } = {},
+  options: { name?: string; partitionName?: (table: number, prefixHex: string) => string; probesPerTable?: number } = {},
 ): IndexLayout {
   const tables = tablesBits.map((positions) => [...positions].sort((a, b) => a - b));
   const prefixBits = tables.map((positions) => positions.length);
@@ -163,8 +164,9 @@ export function tableLayout(
     const { high, low } = splitSimhash(simhash);
     return tables.map((_, table) => partitionOf(table, high, low));
   };
-  const probes = options.probes ?? false;
-  const probeBitOf = (table: number, weakBits: readonly number[]): number | undefined => (probes ? weakBits.find((bit) => tables[table]!.includes(bit)) : undefined);
+  const probesPerTable = options.probesPerTable ?? 0;
+  const probeBitsOf = (table: number, weakBits: readonly number[]): number[] =>
+    probesPerTable === 0 ? [] : weakBits.filter((bit) => tables[table]!.includes(bit)).slice(0, probesPerTable);
   return {
     name,
     maxDistance,
@@ -175,16 +177,16 @@ export function tableLayout(
       if (distance > maxDistance) throw new RangeError(`layout ${name} guarantees candidates within ${maxDistance} bits, not ${distance}`);
       return writePartitions(simhash);
     },
-    probes,
-    probeBitOf,
+    probesPerTable,
+    probeBitsOf,
     lookupPartitions(simhash, weakBits = []) {
       const partitions = writePartitions(simhash);
       const { high, low } = splitSimhash(simhash);
       tables.forEach((_, table) => {
-        const bit = probeBitOf(table, weakBits);
-        if (bit === undefined) return;
-        const flipped = flipBit(high, low, bit);
-        partitions.push(partitionOf(table, flipped.high, flipped.low));
+        for (const bit of probeBitsOf(table, weakBits)) {
+          const flipped = flipBit(high, low, bit);
+          partitions.push(partitionOf(table, flipped.high, flipped.low));
+        }
       });
       return partitions;
     },
@@ -199,7 +201,7 @@ export function flipBit(high: number, low: number, bit: number): { high: number;
 }
 
 /** The names a deployment chooses a layout by (StoreOptions.indexLayout, env INDEX_LAYOUT, CDK option indexLayout). */
-const LAYOUT_NAMES = { bands: 'bands4x16', bands8: 'bands8x16', permuted10: 'p10x25', permuted16: 'p16x28', probed: 'probed4x16' } as const;
+const LAYOUT_NAMES = { bands: 'bands4x16', bands8: 'bands8x16', permuted10: 'p10x25', permuted16: 'p16x28', probed: 'probed4x16', probed2: 'probed4x16x2' } as const;
 export type IndexLayoutName = (typeof LAYOUT_NAMES)[keyof typeof LAYOUT_NAMES];
 export const INDEX_LAYOUT_NAMES: readonly IndexLayoutName[] = Object.values(LAYOUT_NAMES);
 
@@ -218,18 +220,28 @@ export const BANDS_8_LAYOUT = tableLayout(3, [
 ], { name: LAYOUT_NAMES.bands8 });
 /**
  * The default: four interleaved 16-bit bands (bit i in band i mod 4; 3-bit guarantee), 4 items written per document,
- * and a lookup probes each band with its weakest bit flipped as well (up to 8 Queries, 7.6 on average). With balanced
- * bits (fingerprint version 3) it finds more generated reposts than the 8 bands (0.974 vs 0.965 through extraction,
+ * and a lookup probes each band with its weakest bit flipped as well (up to 8 Queries, 8.0 on average). With balanced
+ * bits (fingerprint version 3) it finds more generated reposts than the 8 bands (0.975 vs 0.965 through extraction,
  * test/core/analyze.test.ts) at half their writes: a new unique page stays within issue 15's 6 WRU. Interleaved rather
  * than contiguous: measured a little better on both counts (README, Index scaling).
  */
-export const PROBED_4_LAYOUT = tableLayout(3, [0, 1, 2, 3].map((band) => Array.from({ length: 16 }, (_, i) => 4 * i + band)), { name: LAYOUT_NAMES.probed, probes: true });
+const INTERLEAVED_BANDS = [0, 1, 2, 3].map((band) => Array.from({ length: 16 }, (_, i) => 4 * i + band));
+export const PROBED_4_LAYOUT = tableLayout(3, INTERLEAVED_BANDS, { name: LAYOUT_NAMES.probed, probesPerTable: 1 });
+/**
+ * The same 4 bands and items (same partition names: `probed4x16.<t>#<hex>`, so a table can switch between the two),
+ * probed with two weak bits per band: up to 12 Queries, more reposts found (README, Index scaling).
+ */
+export const PROBED_4_TWICE_LAYOUT = tableLayout(3, INTERLEAVED_BANDS, {
+  name: LAYOUT_NAMES.probed2,
+  partitionName: (table, prefixHex) => `${LAYOUT_NAMES.probed}.${table}#${prefixHex}`,
+  probesPerTable: 2,
+});
 /** Manku et al.'s 10 tables of 25/26-bit prefixes for k = 3. */
 export const PERMUTED_10_LAYOUT = permutedTableLayout(3, [5], { name: LAYOUT_NAMES.permuted10 });
 /** Manku et al.'s 16 tables of 28-bit prefixes for k = 3 (two levels of 4 blocks). */
 export const PERMUTED_16_LAYOUT = permutedTableLayout(3, [4, 4], { name: LAYOUT_NAMES.permuted16 });
 
-export const INDEX_LAYOUTS = { bands: BAND_LAYOUT, bands8: BANDS_8_LAYOUT, permuted10: PERMUTED_10_LAYOUT, permuted16: PERMUTED_16_LAYOUT, probed: PROBED_4_LAYOUT } as const satisfies Record<
+export const INDEX_LAYOUTS = { bands: BAND_LAYOUT, bands8: BANDS_8_LAYOUT, permuted10: PERMUTED_10_LAYOUT, permuted16: PERMUTED_16_LAYOUT, probed: PROBED_4_LAYOUT, probed2: PROBED_4_TWICE_LAYOUT } as const satisfies Record<
   keyof typeof LAYOUT_NAMES,
   IndexLayout
 >;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bandKeys } from '../../functions/core/fingerprint.ts';
 import { seededRandom } from '../support/random.ts';
-import { BAND_LAYOUT, INDEX_LAYOUTS, PERMUTED_10_LAYOUT, PERMUTED_16_LAYOUT, PROBED_4_LAYOUT, permutedTableLayout, splitSimhash, type IndexLayout } from '../../functions/store/index-layout.ts';
+import { BAND_LAYOUT, INDEX_LAYOUTS, PERMUTED_10_LAYOUT, PERMUTED_16_LAYOUT, PROBED_4_LAYOUT, PROBED_4_TWICE_LAYOUT, permutedTableLayout, splitSimhash, type IndexLayout } from '../../functions/store/index-layout.ts';
 
 /** Deterministic 32-bit generator (the tests' seeded mulberry32), so a failure reproduces. */
 function randomSource(seed: number): () => number {
@@ -121,6 +121,13 @@ describe('index layouts', () => {
     expect(PROBED_4_LAYOUT.lookupPartitions(flip(base, [0, 1, 2, 3]), [0, 5, 6, 7]).some((partition) => written.has(partition))).toBe(true);
     expect(PROBED_4_LAYOUT.lookupPartitions(base)).toEqual(PROBED_4_LAYOUT.writePartitions(base));
     for (const layout of [BAND_LAYOUT, PERMUTED_10_LAYOUT]) expect(layout.lookupPartitions(base, [0, 1, 2, 3])).toEqual(layout.writePartitions(base));
+    // Two probes per band: the same partitions written (a table can switch), band 1 now probes 9 and 13.
+    expect(PROBED_4_TWICE_LAYOUT.writePartitions(base)).toEqual(PROBED_4_LAYOUT.writePartitions(base));
+    expect(PROBED_4_TWICE_LAYOUT.lookupPartitions(base, [9, 13, 2, 60, 17])).toEqual([
+      ...lookup.slice(0, 6), // the 4 bands, 60 in band 0, 9 in band 1
+      PROBED_4_LAYOUT.writePartitions(flip(base, [13]))[1], // 17 would be band 1's third
+      ...lookup.slice(6),
+    ]);
   });
 
   it('rejects malformed input with a clear message', () => {
