@@ -18,8 +18,8 @@
  * fingerprint's weak bits (Fingerprint.weakBits: the bits an edit flips first). That finds pairs beyond the guarantee
  * (a differing weak bit in every table) at the price of reads only: a document is still written to one partition per
  * table. The default layout `probed4x16` writes 4 items and queries up to 8 partitions (one probe per table);
- * `probed4x16x2` probes two per table (up to 12). bench/index-scaling.ts measures the crossover; the README (Index scaling) has the
- * arithmetic to 10^9 documents.
+ * `probed4x16x2` probes two per table (up to 12). bench/index-scaling.ts measures the crossover; the README (Index
+ * scaling) has the arithmetic to 10^9 documents.
  *
  * A deployment chooses its layout by name (INDEX_LAYOUT_NAMES; the store's StoreOptions.indexLayout). A table keeps
  * the layout it was filled with: lookups of another layout query other partitions and miss every document indexed
