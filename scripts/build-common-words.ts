@@ -5,7 +5,8 @@
  * the same pages of the share of their remaining words that set it; the SimHash sets a bit above that share, so each
  * bit is set in about half of the pages. Only derived statistics are written (32-bit word hashes, 64 shares), never
  * page text. Both are chosen on htmldate + trafilatura and scored on other pages (the extraction benchmark's article
- * bodies and the Webis texts, test/core/near-duplicates.test.ts and bench/index-scaling.ts), so those figures are held out.
+ * bodies and the Webis texts, test/core/near-duplicates.test.ts and bench/index-scaling.ts), so those figures are
+ * held out.
  *
  *   npx tsx scripts/build-common-words.ts        (about 2 minutes)
  */

@@ -1,7 +1,7 @@
 /**
  * The page fingerprint (public API): a 64-bit SimHash over single words finds candidates through the index
- * (functions/store/index-layout.ts), a bottom-k MinHash sketch of word 4-shingles confirms them, and a SHA-256 of the normalized text finds
- * exact duplicates. The figures behind the design and the thresholds are printed by test/core/near-duplicates.test.ts.
+ * (functions/store/index-layout.ts), a bottom-k MinHash sketch of word 4-shingles confirms them, and a SHA-256 of the
+ * normalized text finds exact duplicates. The figures behind the design and the thresholds are printed by test/core/near-duplicates.test.ts.
  */
 import { hash } from 'node:crypto';
 import { resolveCoreConfig, type CoreConfig } from './config.ts';
