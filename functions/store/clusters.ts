@@ -52,7 +52,7 @@ import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, w
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
 import { indexExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch } from './items.ts';
-import { bandPartitions, clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, keyOf, memberKey, partitionKeyOf, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
+import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, keyOf, lookupBandPartitions, memberKey, partitionKeyOf, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
@@ -63,6 +63,8 @@ export interface Fingerprinted {
   sketch: string;
   /** FINGERPRINT_VERSION of simhash and sketch; candidates of another version are never compared (absent: the current one). */
   fingerprintVersion?: number;
+  /** The SimHash bits nearest their threshold (core Fingerprint.weakBits): the lookup probes them. Absent when read back from the table. */
+  weakBits?: readonly number[];
 }
 
 /** A document as labels and member logs carry it: its fingerprint and what its date verdicts need (verdicts.ts). */
@@ -329,12 +331,12 @@ async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterR
 
 /**
  * Near-duplicate candidates of a fingerprint: one single-partition consistent Query per table of the context's index
- * layout (4 bands by default), judged by the core from the band items alone. Not yet checked against the candidates'
- * documents (see liveCandidates).
+ * layout, plus one per probed weak bit (4 bands and up to 4 probes by default), judged by the core from the band items
+ * alone. Not yet checked against the candidates' documents (see liveCandidates).
  */
 export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
   const bands = await Promise.all(
-    bandPartitions(self.simhash, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
+    lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
   );
   const byDocId = new Map<string, Candidate>();
   for (const item of bands.flat()) {
