@@ -177,6 +177,19 @@ describe('dates that are not the page\'s own', () => {
     const post = `<h2>A journey</h2><small>January 13, 2020 at 08:45 AM | categories: software</small><p>Version 5.2 was released on November 5, 2019. It is the first one.</p>`;
     expect(claimed(html('', post))).toMatchObject({ value: '2020-01-13', source: 'header' });
     const sentenceOnly = '<h2>A journey</h2><p>Version 5.2 was released on November 5, 2019. It is the first one of its kind for years.</p><p>Nothing else is dated here at all.</p>';
-    expect(claimed(html('', sentenceOnly))).toMatchObject({ value: '2019-11-05', evidence: 'November 5, 2019' }); // only the last resort, the most frequent date
+    expect(claimed(html('', sentenceOnly))).toMatchObject({ value: '2019-11-05', evidence: 'November 5, 2019' }); // only the last resort, the first date
+  });
+
+  it('takes the first date of a page without markup, not a day its article discusses more often', () => {
+    const discussed = '<p>Ab 1. Oktober 2022 gilt die neue Umlage.</p>'.repeat(5);
+    expect(claimed(html('', `<h1>Gasumlage</h1><p>Von der Redaktion, 21.11.2022, Berlin</p>${discussed}${ARTICLE}`, 'de'))).toMatchObject({ value: '2022-11-21' });
+  });
+
+  it('does not take a bare date opening a line deep in the page (a teaser list) for the dateline', () => {
+    const longArticle = ARTICLE.repeat(120); // about 12,000 characters of article before the teasers
+    const teasers = '<div class="more"><p>Die Rückkehr des Preisprotestes</p><p>29.11.2022</p></div>';
+    // The only early date stands in a sentence: no dateline, so the last resort (the first date) takes it.
+    const page = html('', `<h1>Hafenfest</h1><p>Das Fest findet seit dem 18.03.2020 jedes Jahr am Hafen statt.</p>${longArticle}${teasers}`, 'de');
+    expect(claimed(page)).toMatchObject({ value: '2020-03-18' });
   });
 });

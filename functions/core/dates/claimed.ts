@@ -1,7 +1,7 @@
 import type { ClaimedDate } from '../types.ts';
 import { readPageMetadata } from '../extract/metadata.ts';
 import { findHtmlCandidates, ownVisibleText, scriptKeyCandidate, type Candidate, type HtmlCandidates } from './claimed-html.ts';
-import { datelineCandidate, frequentDateCandidate, metadataCandidate, urlCandidate, urlFromObjectKey } from './claimed-text.ts';
+import { datelineCandidate, firstDateCandidate, metadataCandidate, urlCandidate, urlFromObjectKey } from './claimed-text.ts';
 import { daysBetween, isPlausibleDate, makePartialDate, partialDateEnd, partialDateStart } from './partial-date.ts';
 import type { ParseOptions } from './parse-date-text.ts';
 import { statedUtcOffset, type StatedOffset } from './time-zone.ts';
@@ -32,7 +32,7 @@ export interface ClaimedDateInput {
  *   9. modification dates (article:modified_time, dateModified, <time class="updated">)
  *  10. a month- or year-precise URL date (/2018/04/)
  *  11. HTML only: publication keys in inline scripts ("published_at": "...", dc:date="...")
- *  12. HTML only: the full date mentioned most often in the visible text
+ *  12. HTML only: the first full date of the visible text
  * The URL is the one given, else the page's own canonical URL or og:url, else the object key when it looks like a
  * URL path (urlFromObjectKey). Visible texts (7, 8, 12) leave out sidebars, teaser lists and comment threads, and
  * dates introduced as updates ("Updated", "last modified on", 更新) are never taken for the publication.
@@ -68,7 +68,7 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
       () => markup().modified,
       () => url,
       () => scriptKeyCandidate(input.text, options, isPlausible),
-      () => frequentDateCandidate(text(), options, isPlausible),
+      () => firstDateCandidate(text(), options, isPlausible),
     );
     // Visible texts are left out: "Today's paper: Sunday, July 19" widgets show the reader's day, not the publisher's.
     localDays = () => [urlDay, ...markup().published.filter((c) => c.source !== 'header')];
