@@ -124,6 +124,11 @@ describe('a UTC timestamp and the publisher\'s local day', () => {
     // 10:04 UTC is the same day from UTC-10 to UTC+13: no doubt to state.
     expect(claimed(html(publishedAt('2020-07-09T10:04:04Z'), ARTICLE))).not.toHaveProperty('confidence');
   });
+  it("takes the day the page states in local terms before converting by an offset found elsewhere", () => {
+    // The UTC value is another instant (a CMS's epoch, 30 minutes earlier) than the local one the <time> states.
+    const page = html(publishedAt('2022-05-04T01:07:19Z'), `<p><time>2022-05-04T00:38:19-03:00</time></p>${ARTICLE}`, 'es');
+    expect(claimed(page)).toMatchObject({ value: '2022-05-04', source: 'meta' });
+  });
 });
 
 describe('the object key as the URL', () => {

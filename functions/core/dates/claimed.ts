@@ -143,10 +143,12 @@ const EUROPEAN_MIDNIGHT_UTC_HOURS = [22, 23];
 /**
  * The publisher's local day for a UTC timestamp (the day is read as written, but a timestamp stored in UTC can fall
  * on the day after a US evening or before an Asian morning). The rule, first that applies:
- *   1. the page states its offset or time zone (statedUtcOffset: offset timestamps, an IANA zone, "10:54 PM EDT"):
+ *   1. a date the page states in local terms (the URL, then dates without a UTC offset in meta, JSON-LD or <time>)
+ *      is the written day or the adjacent day the hour makes possible: that day. First, as the publisher's own
+ *      statement of the day: converting by an offset found elsewhere on the page is an inference, and the UTC value
+ *      may be another instant (an epoch `1651626439` 30 minutes before `<time>2022-05-04T00:38:19-03:00`);
+ *   2. the page states its offset or time zone (statedUtcOffset: offset timestamps, an IANA zone, "10:54 PM EDT"):
  *      the instant is converted to it and that day taken;
- *   2. a date the page states in local terms (the URL, then dates without a UTC offset in meta, JSON-LD or <time>)
- *      is the written day or the adjacent day the hour makes possible: that day;
  *   3. exactly 22:00 or 23:00 UTC: the central European midnight it was converted from (the next day);
  *   4. otherwise the written day is kept, with confidence 'low' when the hour lets the local day differ somewhere
  *      publishers are (before 08:00 UTC: the Americas' previous evening; from 12:00: the next day east of UTC+12).
@@ -156,13 +158,6 @@ function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[],
   if (!utc) return winner;
   const written = partialDateStart(winner.date);
   const instant = new Date(written.getTime() + (utc.hour * 60 + utc.minute) * 60_000);
-  const offset = statedOffset(instant);
-  if (offset) {
-    const local = new Date(instant.getTime() + offset.minutes * 60_000);
-    const date = makePartialDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
-    if (date && date.value !== winner.date.value) return { ...winner, date, evidence: `${winner.evidence}; local day at ${offset.evidence}` };
-    return winner;
-  }
   const witness = others.find((c) => {
     if (!c || c.utc || c.date.precision !== 'day') return false;
     const days = daysBetween(written, partialDateStart(c.date));
@@ -171,6 +166,13 @@ function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[],
   if (witness) {
     if (witness.date.value === winner.date.value) return winner;
     return { ...winner, date: witness.date, evidence: `${winner.evidence}; local day from ${witness.source}: ${witness.evidence}` };
+  }
+  const offset = statedOffset(instant);
+  if (offset) {
+    const local = new Date(instant.getTime() + offset.minutes * 60_000);
+    const date = makePartialDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
+    if (date && date.value !== winner.date.value) return { ...winner, date, evidence: `${winner.evidence}; local day at ${offset.evidence}` };
+    return winner;
   }
   if (utc.wholeHour && EUROPEAN_MIDNIGHT_UTC_HOURS.includes(utc.hour)) {
     const next = new Date(Date.UTC(written.getUTCFullYear(), written.getUTCMonth(), written.getUTCDate() + 1));
