@@ -197,4 +197,13 @@ describe('dates that are not the page\'s own', () => {
     const page = html('', `<h1>Hafenfest</h1><p>Das Fest findet seit dem 18.03.2020 jedes Jahr am Hafen statt.</p>${longArticle}${teasers}`, 'de');
     expect(claimed(page)).toMatchObject({ value: '2020-03-18' });
   });
+  it('takes a visible dateline over a generic <meta name="date"> of another day, and not over a publication meta', () => {
+    const dateline = `<h1>Rüstungskonzern</h1><p>Veröffentlicht am 28.04.2020 18:10 Uhr</p>${ARTICLE}`;
+    expect(claimed(html('<meta name="date" content="2020-04-29T11:52:23">', dateline, 'de'))).toMatchObject({ value: '2020-04-28', source: 'header' });
+    expect(claimed(html('<meta name="DC.date" content="2020-04-29">', dateline, 'de'))).toMatchObject({ value: '2020-04-28', source: 'header' });
+    const specific = '<meta name="date" content="2020-04-29T11:52:23"><meta property="article:published_time" content="2020-04-29T11:52:23+02:00">';
+    expect(claimed(html(specific, dateline, 'de'))).toMatchObject({ value: '2020-04-29', source: 'meta' });
+    // A date in a sentence is no dateline: the generic meta stands.
+    expect(claimed(html('<meta name="date" content="2020-04-29">', `<h1>Rüstungskonzern</h1><p>Die Hauptversammlung am 28.04.2020 beschloss den Verkauf der Sparte an einen Fonds.</p>${ARTICLE}`, 'de'))).toMatchObject({ value: '2020-04-29', source: 'meta' });
+  });
 });

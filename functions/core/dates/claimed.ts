@@ -23,7 +23,8 @@ export interface ClaimedDateInput {
  * date unless nothing else exists. Sources in priority order, the first plausible one wins:
  *   1. S3 object metadata (published, date, ...): the uploader's own statement
  *   2. a day-precise URL date lying more than URL_FIRST_DAY_GAP days before the date of 3 or 4 (see urlBeforeMarkup)
- *   3. publication <meta> tags (article:published_time, citation_publication_date, DC.date.issued, ... date)
+ *   3. publication <meta> tags (article:published_time, citation_publication_date, DC.date.issued, ... date), but
+ *      a visible dateline (8) of another day first when the only ones are generic names (date, dc.date, dcterms.date)
  *   4. JSON-LD datePublished / dateCreated (@graph included)
  *   5. a day-precise date in the URL path (/2018/04/05/)
  *   6. <time datetime> / <abbr> / itemprop=datePublished markup (pubdate and "published" classes first)
@@ -60,7 +61,7 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
     const text = (): string => (visible ??= ownVisibleText(document));
     sources.push(
       () => urlBeforeMarkup(urlDay, markup().published),
-      () => markup().published.filter((c) => c.source === 'meta' || c.source === 'json-ld'),
+      () => datelineOverGenericMeta(markup().published, () => datelineCandidate(text(), options, true), isPlausible),
       () => urlDay,
       () => markup().published.filter((c) => c.source === 'time-element'),
       () => markup().published.filter((c) => c.source === 'header'),
@@ -118,6 +119,20 @@ function redirectTarget(document: Document, html: string): string | undefined {
   }
   const scripted = SCRIPT_REDIRECT.exec(html);
   return scripted?.[1] ?? scripted?.[2];
+}
+
+/**
+ * The publication meta and JSON-LD candidates, unless all of them are generic meta names (`<meta name="date">`,
+ * dc.date, dcterms.date: CMSs fill them with the last save as often as the publication) and the visible dateline the
+ * publisher wrote names another day: then the dateline. Not a <time> or a date-classed element: those date teasers
+ * and comments too. On fold A and trafilatura the dateline was right on all 4 pages where the two differed.
+ */
+function datelineOverGenericMeta(published: Candidate[], dateline: () => Candidate | null, isPlausible: (c: Candidate) => boolean): Candidate[] {
+  const markup = published.filter((c) => c.source === 'meta' || c.source === 'json-ld');
+  const days = markup.filter((c) => c.date.precision === 'day' && isPlausible(c));
+  if (days.length === 0 || !days.every((c) => c.genericMeta)) return markup;
+  const visible = dateline();
+  return visible?.date.precision === 'day' && visible.date.value !== days[0]?.date.value ? [visible] : markup;
 }
 
 /** More days than a time zone or an overnight edit explain between a URL's day and a later markup date. */
