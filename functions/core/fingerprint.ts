@@ -64,14 +64,15 @@ const KEPT_SCRATCH_WORDS = 1 << 18;
 let scratchShingles = new Uint32Array(1 << 14);
 
 /**
- * Hashes of each run of SHINGLE_WORDS consecutive words (order-sensitive), into a reused scratch buffer; a text with
- * fewer words gives one shingle of all of them. The word hashes are already avalanched, so a multiply-rotate chain
+ * Hashes of each run of `shingleWords` (SHINGLE_WORDS) consecutive words (order-sensitive), into a reused scratch
+ * buffer (copy what you keep); a text with fewer words gives one shingle of all of them. Other widths: the feature
+ * study (scripts/near-duplicate-features.ts). The word hashes are already avalanched, so a multiply-rotate chain
  * and one final avalanche suffice.
  */
-function shingleHashes(words: Uint32Array, wordCount: number): { shingles: Uint32Array; count: number } {
+export function shingleHashes(words: Uint32Array, wordCount: number, shingleWords = SHINGLE_WORDS): { shingles: Uint32Array; count: number } {
   const shingles = scratchShingles.length >= wordCount ? scratchShingles : new Uint32Array(wordCount);
   if (wordCount <= KEPT_SCRATCH_WORDS) scratchShingles = shingles;
-  const width = Math.min(wordCount, SHINGLE_WORDS);
+  const width = Math.min(wordCount, shingleWords);
   let count = 0;
   for (let end = Math.max(width, 1); end <= wordCount; end++) {
     let hash = 0x2545f491;

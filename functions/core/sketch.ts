@@ -111,16 +111,20 @@ export interface SketchSimilarity {
 /**
  * Jaccard from the k smallest hashes of the union (taken from the two bottom-k lists) that are in both;
  * containment from Jaccard and the two set sizes: |A ∩ B| = J (|A| + |B|) / (1 + J).
+ * k is read from the sketches: a full sketch (fewer minima than distinct shingles) was kept at k = its length, so two
+ * sketches kept at different k (a stored k = 64 one of fingerprint version 2, say) are compared at the smaller k.
  * Empty documents are similar to nothing (exact duplicates are found by content hash instead).
  */
 export function compareSketches(a: Sketch, b: Sketch): SketchSimilarity {
   if (a.minima.length === 0 || b.minima.length === 0) return { jaccard: 0, containment: 0 };
+  const keptAt = (sketch: Sketch) => (sketch.distinct > sketch.minima.length ? sketch.minima.length : Infinity);
+  const size = Math.min(keptAt(a), keptAt(b), a.minima.length + b.minima.length);
   let i = 0;
   let j = 0;
   let taken = 0;
   let shared = 0;
   // Stops at k union elements: a truncated list is never walked past its end before k are taken.
-  while (taken < SKETCH_SIZE && (i < a.minima.length || j < b.minima.length)) {
+  while (taken < size && (i < a.minima.length || j < b.minima.length)) {
     const x = i < a.minima.length ? a.minima[i]! : Infinity;
     const y = j < b.minima.length ? b.minima[j]! : Infinity;
     if (x === y) {

@@ -2,59 +2,26 @@
  * Quality of the near-duplicate decision on real text: human-judged Webis pairs (precision / recall), synthetic
  * reposts of the extraction benchmark's article bodies (recall), and every pair of different articles (no match).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORE_DEFAULTS } from '../../functions/core/config.ts';
 import { compareFingerprints, fingerprintText, hammingDistance, isNearDuplicate } from '../../functions/core/fingerprint.ts';
 import { DEFAULT_INDEX_LAYOUT } from '../../functions/store/index-layout.ts';
-import type { Comparison, Fingerprint } from '../../functions/core/types.ts';
-import { corpusPath, corpusForTests, readCorpusJson } from '../support/corpus.ts';
-import { firstWords, inHeavyTemplate, makeRepost, REPOST_KINDS, wrapInTemplate } from '../support/reposts.ts';
+import type { Fingerprint } from '../../functions/core/types.ts';
+import { corpusForTests } from '../support/corpus.ts';
+import { articleBodies, generatedTextPairs, webisTextPairs } from '../support/near-duplicate-sets.ts';
+import { makeRepost, REPOST_KINDS, wrapInTemplate } from '../support/reposts.ts';
 import { chooseThresholds, crossValidate, score } from '../support/threshold-search.ts';
-
-interface WebisPair {
-  label: number;
-  left_text: string;
-  right_text: string;
-}
-
-const quantiles = (values: number[]): string => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))]!;
-  return [0.1, 0.25, 0.5, 0.75, 0.9].map((q) => +at(q).toFixed(2)).join('/');
-};
 
 const shareBand = (a: Fingerprint, b: Fingerprint): boolean => {
   const bands = new Set(DEFAULT_INDEX_LAYOUT.writePartitions(a.simhash));
   return DEFAULT_INDEX_LAYOUT.queryPartitions(b.simhash).some((band) => bands.has(band));
 };
 
-function articleBodies(): string[] {
-  const truth = readCorpusJson<Record<string, { articleBody: string }>>('article-extraction-benchmark', 'ground-truth.json');
-  return Object.values(truth).map((entry) => entry.articleBody);
-}
-
 describe.runIf(corpusForTests())('near-duplicate decision', () => {
   it('chooses its thresholds by 5-fold cross-validation on the Webis pairs and generated sets, and reports held-out figures', () => {
-    const folder = corpusPath('webis-near-duplicates');
-    const webisPairs = readFileSync(`${folder}/pairs.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as WebisPair);
-    const labelled = (set: string, group: string, positive: boolean, left: string, right: string) => {
+    const rows = [...webisTextPairs(), ...generatedTextPairs()].map(({ set, group, positive, hard, left, right }) => {
       const comparison = compareFingerprints(fingerprintText(left), fingerprintText(right));
-      return { set, group, positive, hard: set !== 'webis', jaccard: comparison.jaccard, containment: comparison.containment, distance: comparison.distance };
-    };
-    const rows = webisPairs.map((pair, index) =>
-      labelled('webis', `webis:${index}`, pair.label >= 1, readFileSync(`${folder}/${pair.left_text}`, 'utf8'), readFileSync(`${folder}/${pair.right_text}`, 'utf8')),
-    );
-    const bodies = articleBodies();
-    bodies.forEach((body, index) => {
-      const group = `article:${index}`;
-      const next = bodies[(index + 1) % bodies.length]!;
-      for (const kind of REPOST_KINDS) rows.push(labelled('reposts', group, true, body, makeRepost(body, kind, index + 1)));
-      rows.push(labelled('different', group, false, body, next));
-      rows.push(labelled('same-template', group, false, inHeavyTemplate(body, 3), inHeavyTemplate(next, 3)));
-      // A short page that is mostly the site's template, against a long and a short page of the same site.
-      rows.push(labelled('mostly-template', group, false, inHeavyTemplate(firstWords(body, 40), 3), inHeavyTemplate(next, 3)));
-      rows.push(labelled('mostly-template', group, false, inHeavyTemplate(firstWords(body, 40), 3), inHeavyTemplate(firstWords(next, 60), 3)));
+      return { set, group, positive, hard, jaccard: comparison.jaccard, containment: comparison.containment, distance: comparison.distance };
     });
 
     const { heldOut, chosen } = crossValidate(rows);
