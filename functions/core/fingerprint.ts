@@ -19,9 +19,10 @@ export { normalizeText } from './normalize.ts';
  * and shingles mean different things), and a table filled with an older version is recomputed by `archive-dedup
  * reindex` (locally) or the backfill state machine. Raise it whenever normalization, features, weights or the
  * common-word table change. 1: term-frequency SimHash over every word, unsegmented Thai/Lao/Khmer/Myanmar (stored
- * documents without a version are version 1); 2: common words left out, those scripts split into words.
+ * documents without a version are version 1); 2: common words left out, those scripts split into words; 3: the sketch
+ * keeps 96 shingle hashes instead of 64 (the same hashes: sketches of either version still compare, at k = 64).
  */
-export const FINGERPRINT_VERSION = 2;
+export const FINGERPRINT_VERSION = 3;
 
 /** Words per shingle in the sketch: 4 measured best on the Webis pairs (the extraction benchmark also scores 4-grams). */
 export const SHINGLE_WORDS = 4;

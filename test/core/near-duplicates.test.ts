@@ -47,10 +47,11 @@ describe.runIf(corpusForTests())('near-duplicate decision', () => {
     expect(chooseThresholds(rows)).toEqual({ minSimilarity: CORE_DEFAULTS.minSimilarity, minContainment: CORE_DEFAULTS.minContainment, minContainedJaccard: CORE_DEFAULTS.minContainedJaccard });
     expect(heldOut.filter(({ pair, predicted }) => predicted && !pair.positive && (pair as (typeof rows)[number]).set !== 'webis')).toHaveLength(0);
     expect(reposts.recall).toBeGreaterThanOrEqual(0.95);
-    // Measured held out: P 0.946, R 0.691. The target (P >= 0.95 with R >= 0.85) is not met on these pairs: even
-    // exact shingle sets (no sketch) reach R 0.80 at P 0.95 in-sample only (README, Near-duplicate decision).
-    expect(webis.precision).toBeGreaterThanOrEqual(0.94);
-    expect(webis.recall).toBeGreaterThanOrEqual(0.68);
+    // Measured held out: P 0.955, R 0.697 (k = 64 sketches: P 0.946, R 0.691). The target (P >= 0.95 with R >=
+    // 0.85) is not met on these pairs: no text-overlap feature reaches it held out, not even exact shingle sets or a
+    // logistic regression over several (best R 0.72 at P 0.97, scripts/near-duplicate-features.ts; README).
+    expect(webis.precision).toBeGreaterThanOrEqual(0.95);
+    expect(webis.recall).toBeGreaterThanOrEqual(0.69);
   });
 
   it('spreads different articles over the SimHash bits: mean distance >= 29, 1st percentile >= 18 (common-word table built on other pages)', () => {
