@@ -220,14 +220,14 @@ const models: [string, string[]][] = [
 for (const [name, keys] of models) report(name, (draw) => logisticHeldOut(keys, draw));
 
 if (showMisses) {
-  const firstWords = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 70);
+  const opening = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 70);
   console.log(`\nshipped decision (${CORE_DEFAULTS.minSimilarity}/${CORE_DEFAULTS.minContainment}/${CORE_DEFAULTS.minContainedJaccard} chosen per fold), draw 0, Webis pairs it gets wrong:`);
   for (const { pair, predicted } of ruleHeldOut('storedJ', 'storedC', 0)) {
     if (pair.set !== 'webis' || predicted === pair.positive) continue;
     const f = pair.features;
     console.log(
       `${predicted ? 'FALSE MATCH' : 'miss       '} ${pair.group.padEnd(10)} J ${f.storedJ!.toFixed(2)} C ${f.storedC!.toFixed(2)} exact J4 ${f.j4!.toFixed(2)} ` +
-        `len ${f.lengthRatio!.toFixed(2)} bits ${Math.round(f.distance! * 64)}\n    < ${firstWords(pair.left)}\n    > ${firstWords(pair.right)}`,
+        `len ${f.lengthRatio!.toFixed(2)} bits ${Math.round(f.distance! * 64)}\n    < ${opening(pair.left)}\n    > ${opening(pair.right)}`,
     );
   }
 }
