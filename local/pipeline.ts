@@ -10,6 +10,7 @@ import { decodeEventKey } from '../functions/ingest/events.ts';
 import type { EarlierCopyVerdict, MismatchKind } from '../functions/core/types.ts';
 import { createIngest as createRealIngest, type InvocationContext } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
+import type { IndexLayoutName } from '../functions/store/index-layout.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
 import { localDynamoClient, localS3Client } from './servers.ts';
 
@@ -78,6 +79,8 @@ export interface IngestInit {
   memoryMb?: number;
   /** Bytes per range of a big WARC (tests use small ones). */
   rangeBytes?: number;
+  /** Candidate index layout (INDEX_LAYOUT; default: the store's). */
+  indexLayout?: IndexLayoutName;
 }
 
 export interface IngestOptions extends StoreTarget {
@@ -86,6 +89,7 @@ export interface IngestOptions extends StoreTarget {
   bucket?: string;
   config?: Partial<CoreConfig>;
   rangeBytes?: number;
+  indexLayout?: IndexLayoutName;
   /** Messages the function puts on its own queue (ranges of a big object, continuations). */
   send?(bodies: string[]): Promise<void>;
   /** Told of each object handled: its docId and a short outcome (recorded, rejected, ...). */
@@ -104,6 +108,7 @@ export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestO
     config: options.config,
     send: options.send,
     rangeBytes: options.rangeBytes,
+    indexLayout: options.indexLayout,
     observer: {
       outcome: (outcome) => options.onOutcome?.(outcome.docId, outcome.outcome),
       failure: (error, ref) => options.onFailure?.(ref.docId ?? documentIdFor(ref.bucket, ref.key), error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
