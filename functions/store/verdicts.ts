@@ -55,7 +55,7 @@ export function encodeDating(dating: Dating): string {
 }
 
 /** The dating stored in a record (one written before verdicts existed has none: no claim). */
-export function datingOfRecord(item: Item): Dating {
+export function datingOfRecord(item: { dating?: unknown }): Dating {
   if (typeof item.dating !== 'string') return { claimed: null, contentMismatch: false, firstSeen: '' };
   const [claim = '-', content, ...firstSeen] = item.dating.split('|');
   const [value, precision, source] = claim.split('/');
