@@ -50,6 +50,8 @@ interface DocumentAttributes {
   rank?: string;
   clusterId?: string;
   kind?: string;
+  /** A revisit's referred document (revisits.ts). */
+  revisitOf?: string;
   [attribute: string]: unknown;
 }
 
@@ -74,7 +76,7 @@ export interface WrittenDocumentItem extends DocumentAttributes {
 }
 
 const DOCUMENT_STATUSES: readonly string[] = ['recorded', 'rejected', 'deleted'];
-const OPTIONAL_STRINGS = ['firstSeen', 'versionId', 'eTag', 'sequencer', 'simhash', 'contentHash', 'sketch', 'rank', 'clusterId', 'kind'] as const;
+const OPTIONAL_STRINGS = ['firstSeen', 'versionId', 'eTag', 'sequencer', 'simhash', 'contentHash', 'sketch', 'rank', 'clusterId', 'kind', 'revisitOf'] as const;
 const OPTIONAL_NUMBERS = ['size', 'fingerprintVersion'] as const;
 
 /** The typed document of a stored item (undefined: none); a named attribute of another type is left out, never cast. */
@@ -280,4 +282,13 @@ export function readObjectItem(stored: StoredItem): ObjectItem {
   if (typeof stored.sequencer === 'string' || stored.sequencer === null) object.sequencer = stored.sequencer;
   if (stored.finished === true) object.finished = true;
   return object;
+}
+
+/** A capture item (`CAPTURE#<sha256 of url>` / `<capture date>`): the WARC record that captured a URL then. */
+export interface CaptureItem {
+  docId: string;
+}
+
+export function readCaptureItem(stored: StoredItem): CaptureItem {
+  return { docId: requireString(stored, 'docId', 'capture') };
 }
