@@ -108,7 +108,8 @@ function optionalString(item: Record<string, unknown>, name: string): string | u
   return typeof value === 'string' ? value : undefined;
 }
 
-function isMap(value: unknown): value is Record<string, unknown> {
+/** A map attribute as read (not a list, a Binary or a set). */
+export function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Set);
 }
 
