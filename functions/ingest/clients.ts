@@ -11,8 +11,14 @@ export function s3ClientConfig(endpoint?: string): S3ClientConfig {
   return { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' };
 }
 
+/**
+ * The SDK's own endpoint variables (service-specific first, then the general one), read here for a local S3 or
+ * DynamoDB (s3rver, dynalite): not part of the deployed environment contract (environment.ts), which sets none.
+ */
+export const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL'] as const;
+
 /** The handler's clients: the standard credential chain and region; a local endpoint when the environment names one. */
-export function clientsFromEnvironment(env: NodeJS.ProcessEnv): { s3: S3Client; dynamo: DynamoDBClient; sqs: SQSClient } {
+export function clientsFromEnvironment(env: Readonly<Record<string, string | undefined>>): { s3: S3Client; dynamo: DynamoDBClient; sqs: SQSClient } {
   const s3Endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
   const dynamoEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL || undefined;
   const sqsEndpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL || undefined;
