@@ -38,8 +38,11 @@ const observer: IngestObserver = {
     if (outcome.outcome === 'recorded' && outcome.dateMismatch) metrics.addMetric('DateMismatches', MetricUnit.Count, 1);
     if (outcome.outcome === 'rejected') metrics.addMetric('DocumentsRejected', MetricUnit.Count, 1);
   },
-  failure(error, ref) {
-    logger.error('record failed; it will be retried, then dead-lettered', { bucket: ref.bucket, key: ref.key, docId: ref.docId, sequencer: ref.sequencer, error: error as Error });
+  failure(error, ref, messageId) {
+    // A record of an SQS message is logged once, by messageFailed, with the message id; this line is for the rest
+    // (a direct S3 or EventBridge event, a backfill item).
+    if (messageId !== undefined) return;
+    logger.error('record failed; it will be retried, then dead-lettered', { bucket: ref.bucket, key: ref.key, docId: ref.docId, sequencer: ref.sequencer, reason: errorReason(error), error: error as Error });
   },
   messageFailed(error, message) {
     logger.error('message failed; SQS retries it, then dead-letters it', { messageId: message.messageId, bucket: message.bucket, key: message.key, reason: errorReason(error) });
