@@ -114,8 +114,6 @@ export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestO
   });
 }
 
-export { documentIdFor };
-
 /**
  * How the local tools name a document: its docId without the bucket, i.e. its key as uploaded, and for a record of a
  * WARC / JSONL object `<key>#<recordId>`. A docId of another bucket is left whole.

@@ -1,6 +1,7 @@
 /** The `run` report: what the store holds for a set of uploads, as one JSON object or as text for a person. */
 import type { MismatchKind } from '../functions/core/types.ts';
-import { documentIdFor, keyOfDocId, type DocumentView, type StoreView } from './pipeline.ts';
+import { documentIdFor } from '../functions/store/keys.ts';
+import { keyOfDocId, type DocumentView, type StoreView } from './pipeline.ts';
 
 /** A stored document as the report shows it: keys instead of docIds (`original`, `duplicateOf` too). */
 export type ReportDocument = Omit<DocumentView, 'docId' | 'title'>;
