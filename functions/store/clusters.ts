@@ -45,13 +45,13 @@
  *   and on a lower verdictVersion (a label write records the version it judged against), so a late writer never
  *   puts back an older verdict, and a member whose label write raced a CAS is caught by that same validation.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts';
 import type { Comparison } from '../core/types.ts';
-import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
-import { ClusterContention, ClusterRootMissing, isConditionFailed, StoreError } from './errors.ts';
-import { bandPartitions, clusterKey, clusterPartition, documentKey, memberKey } from './keys.ts';
-import { KEY_PREFIXES } from './schema.ts';
+import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
+import { bandPartitions, clusterKey, clusterPartition, documentKey, ITEM_ABSENT, ITEM_EXISTS, memberKey, partitionQuery, sortKeyOf } from './keys.ts';
+import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
@@ -102,9 +102,9 @@ export function clusterRootItem(root: ClusterRoot): Item {
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
 async function readRoot(ctx: StoreContext, clusterId: string): Promise<Item> {
   const found = await batchGetConsistent(ctx, [clusterKey(clusterId), documentKey(clusterId)]);
-  const root = found.find((item) => item.sk === KEY_PREFIXES.clusterSort);
+  const root = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.clusterSort);
   if (root) return root;
-  const doc = found.find((item) => item.sk === KEY_PREFIXES.documentSort);
+  const doc = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
   if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string') {
     throw new ClusterRootMissing(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
@@ -147,13 +147,8 @@ export async function resolveCluster(ctx: StoreContext, clusterId: string): Prom
 
 /** Before an unmerged cluster gains its first other member: its root record, so that the cluster outlives its original. */
 async function materializeRoot(ctx: StoreContext, root: ClusterRoot): Promise<void> {
-  try {
-    await attempt('PutItem root', () =>
-      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: clusterRootItem(root), ConditionExpression: 'attribute_not_exists(pk)' })),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error; // written meanwhile, maybe with its redirect: never overwritten
-  }
+  // Not written: written meanwhile, maybe with its redirect, and never overwritten.
+  await writeIf(ctx, 'PutItem root', { put: { Item: clusterRootItem(root), ConditionExpression: ITEM_ABSENT } });
 }
 
 function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Pick<Comparison, 'distance' | 'similarity'> {
@@ -197,43 +192,35 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
   const against = judgedAgainst(root);
   const verdict = verdictUpdate(member, verdictInCluster(member, against, ctx.config), against.version);
   const remove = [...(isOriginal ? ['duplicateOf'] : []), ...verdict.remove];
-  try {
-    await attempt('UpdateItem label', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: documentKey(member.docId),
-          UpdateExpression:
-            'SET clusterId = :clusterId, clusterRank = :clusterRank, clusterPk = :clusterPk, clusterSk = #rank, isOriginal = :isOriginal, ' +
-            'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
-            [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
-            (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
-          // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
-          // A document still in its own first cluster has no clusterRank: its own rank stands for it.
-          ConditionExpression:
-            '#status = :recorded AND simhash = :simhash AND (clusterRank > :clusterRank OR ' +
-            '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))',
-          ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
-          ExpressionAttributeValues: {
-            ':clusterId': root.clusterId,
-            ':clusterRank': root.rank,
-            ':clusterPk': clusterPartition(root.clusterId),
-            ':isOriginal': isOriginal,
-            ':distance': distance,
-            ':similarity': similarity,
-            ':now': ctx.now(),
-            ':recorded': 'recorded',
-            ':simhash': member.simhash,
-            ...verdict.values,
-          },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    return false; // already in this or a lower cluster, or the document was overwritten / deleted meanwhile
-  }
+  const label = await writeIf(ctx, 'UpdateItem label', {
+    update: {
+      Key: documentKey(member.docId),
+      UpdateExpression:
+        `SET clusterId = :clusterId, clusterRank = :clusterRank, ${INDEXES.byCluster.partitionKey} = :clusterPk, ${INDEXES.byCluster.sortKey} = #rank, isOriginal = :isOriginal, ` +
+        'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
+        [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
+        (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
+      // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
+      // A document still in its own first cluster has no clusterRank: its own rank stands for it.
+      ConditionExpression:
+        '#status = :recorded AND simhash = :simhash AND (clusterRank > :clusterRank OR ' +
+        '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))',
+      ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
+      ExpressionAttributeValues: {
+        ':clusterId': root.clusterId,
+        ':clusterRank': root.rank,
+        ':clusterPk': clusterPartition(root.clusterId),
+        ':isOriginal': isOriginal,
+        ':distance': distance,
+        ':similarity': similarity,
+        ':now': ctx.now(),
+        ':recorded': 'recorded',
+        ':simhash': member.simhash,
+        ...verdict.values,
+      },
+    },
+  });
+  return label.written; // not written: already in this or a lower cluster, or the document was overwritten / deleted meanwhile
 }
 
 /** Merge the clusters of `a` and `b` into the lower-ranked root; returns the merged cluster's root. */
@@ -242,36 +229,29 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
     const [rootA, rootB] = await Promise.all([resolveCluster(ctx, a), resolveCluster(ctx, b)]);
     if (rootA.clusterId === rootB.clusterId) return rootA;
     const [lower, higher] = rootA.rank < rootB.rank ? [rootA, rootB] : [rootB, rootA];
-    try {
-      await attempt('UpdateItem redirect', () =>
-        ctx.db.send(
-          new UpdateCommand({
-            TableName: ctx.table,
-            Key: clusterKey(higher.clusterId),
-            // Creates the root record when the cluster had none (unmerged): write-once either way.
-            UpdateExpression:
-              'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
-              '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
-              'dating = if_not_exists(dating, :dating)',
-            ConditionExpression: 'attribute_not_exists(mergedInto)',
-            ExpressionAttributeNames: { '#rank': 'rank' },
-            ExpressionAttributeValues: {
-              ':lower': lower.clusterId,
-              ':lowerRank': lower.rank,
-              ':now': ctx.now(),
-              ':higher': higher.clusterId,
-              ':higherRank': higher.rank,
-              ':simhash': higher.simhash,
-              ':sketch': higher.sketch,
-              ':dating': encodeDating(higher.dating),
-            },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      continue; // someone merged `higher` meanwhile: resolve again
-    }
+    const redirect = await writeIf(ctx, 'UpdateItem redirect', {
+      update: {
+        Key: clusterKey(higher.clusterId),
+        // Creates the root record when the cluster had none (unmerged): write-once either way.
+        UpdateExpression:
+          'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
+          '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
+          'dating = if_not_exists(dating, :dating)',
+        ConditionExpression: 'attribute_not_exists(mergedInto)',
+        ExpressionAttributeNames: { '#rank': 'rank' },
+        ExpressionAttributeValues: {
+          ':lower': lower.clusterId,
+          ':lowerRank': lower.rank,
+          ':now': ctx.now(),
+          ':higher': higher.clusterId,
+          ':higherRank': higher.rank,
+          ':simhash': higher.simhash,
+          ':sketch': higher.sketch,
+          ':dating': encodeDating(higher.dating),
+        },
+      },
+    });
+    if (!redirect.written) continue; // someone merged `higher` meanwhile: resolve again
     // Materialized once here rather than by each member's label.
     if (lower.virtual) await materializeRoot(ctx, lower);
     await relabelMembers(ctx, higher, { ...lower, virtual: false });
@@ -282,11 +262,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
 
 /** A cluster's logged members and its original (an implicit member: it never logs itself), by a consistent Query. */
 async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]> {
-  const logged = await queryAll(ctx, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :member)',
-    ExpressionAttributeValues: { ':pk': clusterPartition(root.clusterId), ':member': KEY_PREFIXES.member },
-    ConsistentRead: true,
-  });
+  const logged = await queryAll(ctx, { ...partitionQuery(clusterPartition(root.clusterId), KEY_PREFIXES.member), ConsistentRead: true });
   const original: Member = { docId: root.docId, simhash: root.simhash, sketch: root.sketch, dating: root.dating };
   const members = logged
     .filter((item) => item.docId !== original.docId)
@@ -312,9 +288,7 @@ async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterR
  */
 export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
   const bands = await Promise.all(
-    bandPartitions(self.simhash, ctx.indexLayout).map((pk) =>
-      queryAll(ctx, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }),
-    ),
+    bandPartitions(self.simhash, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
   );
   const byDocId = new Map<string, Candidate>();
   for (const item of bands.flat()) {
@@ -418,43 +392,31 @@ export async function memberLeft(ctx: StoreContext, clusterId: string, docId: st
 
 /** Compare-and-set the cluster's verdict reference from version `from` to `from + 1`; does nothing when someone else moved it. */
 async function moveReference(ctx: StoreContext, clusterId: string, from: number, reference: Omit<VerdictReference, 'version'>): Promise<void> {
-  try {
-    await attempt('UpdateItem reference', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: clusterKey(clusterId),
-          UpdateExpression: 'SET #reference = :reference, referenceVersion = :to',
-          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(mergedInto) AND ${from === 0 ? 'attribute_not_exists(referenceVersion)' : 'referenceVersion = :from'}`,
-          ExpressionAttributeNames: { '#reference': 'reference' },
-          ExpressionAttributeValues: { ':reference': { ...reference, dating: encodeDating(reference.dating) }, ':to': from + 1, ...(from === 0 ? {} : { ':from': from }) },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  // Not written: someone else moved it (or the cluster was merged) meanwhile.
+  await writeIf(ctx, 'UpdateItem reference', {
+    update: {
+      Key: clusterKey(clusterId),
+      UpdateExpression: 'SET #reference = :reference, referenceVersion = :to',
+      ConditionExpression: `${ITEM_EXISTS} AND attribute_not_exists(mergedInto) AND ${from === 0 ? 'attribute_not_exists(referenceVersion)' : 'referenceVersion = :from'}`,
+      ExpressionAttributeNames: { '#reference': 'reference' },
+      ExpressionAttributeValues: { ':reference': { ...reference, dating: encodeDating(reference.dating) }, ':to': from + 1, ...(from === 0 ? {} : { ':from': from }) },
+    },
+  });
 }
 
 /** The verdict of a member still labelled with `clusterId`, against `reference`, unless it was judged against a newer one. */
 async function rewriteVerdict(ctx: StoreContext, member: Member, clusterId: string, reference: VerdictReference): Promise<void> {
   const verdict = verdictUpdate(member, verdictInCluster(member, reference, ctx.config), reference.version);
-  try {
-    await attempt('UpdateItem verdict', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: documentKey(member.docId),
-          UpdateExpression: `SET ${verdict.set.join(', ')}${verdict.remove.length > 0 ? ` REMOVE ${verdict.remove.join(', ')}` : ''}`,
-          ConditionExpression: '#status = :recorded AND clusterId = :clusterId AND simhash = :simhash AND (attribute_not_exists(verdictVersion) OR verdictVersion < :verdictVersion)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ...verdict.values, ':verdictVersion': reference.version },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error; // moved on, deleted, or judged against a newer reference meanwhile
-  }
+  // Not written: moved on, deleted, or judged against a newer reference meanwhile.
+  await writeIf(ctx, 'UpdateItem verdict', {
+    update: {
+      Key: documentKey(member.docId),
+      UpdateExpression: `SET ${verdict.set.join(', ')}${verdict.remove.length > 0 ? ` REMOVE ${verdict.remove.join(', ')}` : ''}`,
+      ConditionExpression: '#status = :recorded AND clusterId = :clusterId AND simhash = :simhash AND (attribute_not_exists(verdictVersion) OR verdictVersion < :verdictVersion)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ...verdict.values, ':verdictVersion': reference.version },
+    },
+  });
 }
 
 /**

@@ -1,14 +1,29 @@
 /** The write verbs for one S3 object: record (analyzed), reject (never analyzable), delete. Ordered by S3 sequencer. */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { assignCluster, clusterRootItem, judgedAgainst, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
-import { attempt, batchGetConsistent, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
-import { isConditionFailed } from './errors.ts';
-import { BAND_LAYOUT } from './index-layout.ts';
-import { bandKeys, clusterKey, clusterPartition, contentHashPartition, documentIdFor, documentKey, mismatchSortKey, rankOf, sequencerKey } from './keys.ts';
+import { batchGetConsistent, batchWrite, getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { BAND_LAYOUT, type IndexLayout } from './index-layout.ts';
+import {
+  bandKeys,
+  clusterKey,
+  clusterPartition,
+  contentHashPartition,
+  documentIdFor,
+  documentKey,
+  INDEX_KEY_ATTRIBUTES,
+  indexKeyAttributes,
+  ITEM_ABSENT,
+  keyOf,
+  type ItemKey,
+  mismatchSortKey,
+  partitionKeyOf,
+  rankOf,
+  sequencerKey,
+  sortKeyOf,
+} from './keys.ts';
 import { fitItem } from './limits.ts';
-import { KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
 import { datingOfItem, verdictInCluster } from './verdicts.ts';
 
@@ -32,11 +47,21 @@ export function objectAttributes(ref: ObjectRef, docId: string): Item {
 }
 
 /** Newer-event guard for writes that replace the document. */
-const NEWER_EVENT = 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey';
+const NEWER_EVENT = `${ITEM_ABSENT} OR sequencerKey < :sequencerKey`;
 
-async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<void> {
-  if (prior?.status !== 'recorded' || typeof prior.simhash !== 'string') return;
-  await batchWrite(ctx, bandKeys(prior.simhash, prior.docId, ctx.indexLayout).map((key) => ({ delete: key })));
+/**
+ * Deletes of the band items a stored document has in `layouts`. None for a document that is not an indexed page: not
+ * recorded, or a revisit (it carries its original's simhash but never has band items of its own).
+ */
+function bandDeletes(prior: Item | undefined, layouts: IndexLayout[]): { delete: ItemKey }[] {
+  if (prior?.status !== 'recorded' || prior.kind === 'revisit' || typeof prior.simhash !== 'string') return [];
+  const { simhash, docId } = prior;
+  return layouts.flatMap((layout) => bandKeys(simhash, docId, layout).map((key) => ({ delete: key })));
+}
+
+/** The document `prior` was replaced (overwritten, rejected, deleted, turned into a revisit): its band items must not match anything any more. */
+export async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<void> {
+  await batchWrite(ctx, bandDeletes(prior, [ctx.indexLayout]));
 }
 
 function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | null, outcome: 'recorded' | 'unchanged' | 'reindexed'): RecordOutcome {
@@ -74,29 +99,22 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     firstSeen,
     updatedAt: now,
     clusterId: docId,
-    clusterPk: clusterPartition(docId),
-    clusterSk: rank,
+    ...indexKeyAttributes(INDEXES.byCluster, clusterPartition(docId), rank),
     isOriginal: true,
     distance: 0,
     similarity: 1,
-    hashPk: contentHashPartition(analysis.contentHash),
-    hashSk: rank,
+    ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(analysis.contentHash), rank),
     // Its own cluster: only the `content` kind can hold yet (an `earlier-copy` verdict comes with a label, verdicts.ts).
-    ...(analysis.dateMismatch ? { mismatchKinds: ['content'], mismatchPk: KEY_PREFIXES.mismatch, mismatchSk: mismatchSortKey(firstSeen, docId) } : {}),
+    ...(analysis.dateMismatch ? { mismatchKinds: ['content'], ...indexKeyAttributes(INDEXES.mismatches, KEY_PREFIXES.mismatch, mismatchSortKey(firstSeen, docId)) } : {}),
   };
 }
 
 /** Put `item` under `condition`; false when the condition failed. */
 async function putDocument(ctx: StoreContext, item: Item, condition: string, values?: Item): Promise<boolean> {
-  try {
-    await attempt('PutItem document', () =>
-      ctx.db.send(new PutCommand({ TableName: ctx.table, Item: fitItem(item, ctx.limits.maxItemBytes), ConditionExpression: condition, ExpressionAttributeValues: values })),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  const put = await writeIf(ctx, 'PutItem document', {
+    put: { Item: fitItem(item, ctx.limits.maxItemBytes), ConditionExpression: condition, ExpressionAttributeValues: values },
+  });
+  return put.written;
 }
 
 export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome> {
@@ -110,7 +128,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   // A key never seen (the common case): one conditional Put, no read first. Only when the key exists is it read, to
   // tell a redelivery, a re-upload of the same bytes, an overwrite and an older event apart.
   const fresh = documentItem(ref, analysis, docId, ref.eventTime ?? now, now);
-  if (await putDocument(ctx, fresh, 'attribute_not_exists(pk)')) {
+  if (await putDocument(ctx, fresh, ITEM_ABSENT)) {
     // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
     const self = member(fresh);
     await batchWrite(ctx, bandItems(ctx, self, fresh.rank as string));
@@ -140,31 +158,24 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
 
   if (sameContent) {
     // The same bytes uploaded again: only the object's version attributes move, the fingerprint and cluster stay.
-    try {
-      await attempt('UpdateItem version', () =>
-        ctx.db.send(
-          new UpdateCommand({
-            TableName: ctx.table,
-            Key: documentKey(docId),
-            UpdateExpression: 'SET sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, versionId = :versionId, #size = :size, updatedAt = :now',
-            ConditionExpression: 'sequencerKey = :priorKey',
-            ExpressionAttributeNames: { '#size': 'size' },
-            ExpressionAttributeValues: {
-              ':sequencer': ref.sequencer ?? null,
-              ':sequencerKey': seqKey,
-              ':eTag': ref.eTag ?? null,
-              ':versionId': ref.versionId ?? null,
-              ':size': ref.size ?? null,
-              ':now': now,
-              ':priorKey': prior.sequencerKey,
-            },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) return { docId, outcome: 'stale' };
-      throw error;
-    }
+    const moved = await writeIf(ctx, 'UpdateItem version', {
+      update: {
+        Key: documentKey(docId),
+        UpdateExpression: 'SET sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, versionId = :versionId, #size = :size, updatedAt = :now',
+        ConditionExpression: 'sequencerKey = :priorKey',
+        ExpressionAttributeNames: { '#size': 'size' },
+        ExpressionAttributeValues: {
+          ':sequencer': ref.sequencer ?? null,
+          ':sequencerKey': seqKey,
+          ':eTag': ref.eTag ?? null,
+          ':versionId': ref.versionId ?? null,
+          ':size': ref.size ?? null,
+          ':now': now,
+          ':priorKey': prior.sequencerKey,
+        },
+      },
+    });
+    if (!moved.written) return { docId, outcome: 'stale' };
     // The event that recorded these bytes may have failed after its document write (and been dead-lettered).
     await repairIndex(ctx, self, prior.rank as string);
     return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
@@ -209,10 +220,7 @@ async function reindexDocument(ctx: StoreContext, prior: Item, ref: ObjectRef, a
   if (!replaced) return { docId, outcome: 'stale' };
   const self: Member = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion, dating: datingOfItem(item) };
   const layouts = ctx.indexLayout === BAND_LAYOUT ? [BAND_LAYOUT] : [ctx.indexLayout, BAND_LAYOUT];
-  await batchWrite(ctx, [
-    ...layouts.flatMap((layout) => bandKeys(prior.simhash as string, docId, layout).map((key) => ({ delete: key }))),
-    { delete: clusterKey(docId) },
-  ]);
+  await batchWrite(ctx, [...bandDeletes(prior, layouts), { delete: clusterKey(docId) }]);
   await batchWrite(ctx, bandItems(ctx, self, item.rank as string));
   return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: item.rank as string }), 'reindexed');
 }
@@ -233,27 +241,17 @@ function bandItems(ctx: StoreContext, self: Fingerprinted, rank: string): { put:
 export async function repairIndex(ctx: StoreContext, self: Member, rank: string): Promise<void> {
   const wanted = bandItems(ctx, self, rank);
   const rootKey = clusterKey(self.docId);
-  const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => ({ pk: put.pk, sk: put.sk }))]);
-  const keyOf = (item: Item): string => `${item.pk}\u0000${item.sk}`;
-  if (found.some((item) => keyOf(item) === keyOf(rootKey) && item.simhash !== self.simhash)) {
+  const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => keyOf(put))]);
+  const identity = (item: Item): string => `${partitionKeyOf(item)}\u0000${sortKeyOf(item)}`;
+  if (found.some((item) => identity(item) === identity(rootKey) && item.simhash !== self.simhash)) {
     // A root of older content: replaced by an unmerged root of this content (its own cluster, as the Put labelled it).
-    try {
-      await attempt('PutItem root', () =>
-        ctx.db.send(
-          new PutCommand({
-            TableName: ctx.table,
-            Item: clusterRootItem({ clusterId: self.docId, ...self, rank }),
-            ConditionExpression: 'simhash <> :simhash',
-            ExpressionAttributeValues: { ':simhash': self.simhash },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error; // rewritten meanwhile for this content: leave it as it is
-    }
+    // Not written: rewritten meanwhile for this content, left as it is.
+    await writeIf(ctx, 'PutItem root', {
+      put: { Item: clusterRootItem({ clusterId: self.docId, ...self, rank }), ConditionExpression: 'simhash <> :simhash', ExpressionAttributeValues: { ':simhash': self.simhash } },
+    });
   }
-  const present = new Set(found.filter((item) => item.simhash === self.simhash).map(keyOf));
-  const missing = wanted.filter(({ put }) => !present.has(keyOf(put)));
+  const present = new Set(found.filter((item) => item.simhash === self.simhash).map(identity));
+  const missing = wanted.filter(({ put }) => !present.has(identity(put)));
   if (missing.length > 0) await batchWrite(ctx, missing);
 }
 
@@ -276,16 +274,7 @@ export async function recordRejected(ctx: StoreContext, ref: ObjectRef, rejectio
     firstSeen: (prior?.firstSeen as string | undefined) ?? ref.eventTime ?? now,
     updatedAt: now,
   };
-  try {
-    await attempt('PutItem rejected', () =>
-      ctx.db.send(
-        new PutCommand({ TableName: ctx.table, Item: fitItem(item, ctx.limits.maxItemBytes), ConditionExpression: NEWER_EVENT, ExpressionAttributeValues: { ':sequencerKey': seqKey } }),
-      ),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return { docId, outcome: 'stale' };
-    throw error;
-  }
+  if (!(await putDocument(ctx, item, NEWER_EVENT, { ':sequencerKey': seqKey }))) return { docId, outcome: 'stale' };
   await removeBands(ctx, prior);
   if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);
   return { docId, outcome: 'rejected', reasonCode: rejection.code };
@@ -296,43 +285,37 @@ export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<Re
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
   const now = ctx.now();
-  let prior: Item | undefined;
-  try {
-    const result = await attempt('UpdateItem delete', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: documentKey(docId),
-          UpdateExpression:
-            'SET #status = :deleted, docId = :docId, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, ' +
-            'versionId = :versionId, firstSeen = if_not_exists(firstSeen, :firstSeen), updatedAt = :now ' +
-            'REMOVE clusterPk, clusterSk, hashPk, hashSk, mismatchPk, mismatchSk',
-          ConditionExpression: NEWER_EVENT,
-          ExpressionAttributeNames: { '#status': 'status', '#key': 'key', '#bucket': 'bucket' },
-          ExpressionAttributeValues: {
-            ':deleted': 'deleted',
-            ':docId': docId,
-            ':bucket': ref.bucket,
-            ':key': ref.key,
-            ':sequencer': ref.sequencer ?? null,
-            ':sequencerKey': seqKey,
-            ':versionId': ref.versionId ?? null,
-            ':firstSeen': ref.eventTime ?? now,
-            ':now': now,
-          },
-          ReturnValues: 'ALL_OLD',
-        }),
-      ),
-    );
-    prior = result.Attributes;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
+  const tombstone = await writeIf(ctx, 'UpdateItem delete', {
+    update: {
+      Key: documentKey(docId),
+      UpdateExpression:
+        'SET #status = :deleted, docId = :docId, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, ' +
+        'versionId = :versionId, firstSeen = if_not_exists(firstSeen, :firstSeen), updatedAt = :now ' +
+        `REMOVE ${INDEX_KEY_ATTRIBUTES.join(', ')}`,
+      ConditionExpression: NEWER_EVENT,
+      ExpressionAttributeNames: { '#status': 'status', '#key': 'key', '#bucket': 'bucket' },
+      ExpressionAttributeValues: {
+        ':deleted': 'deleted',
+        ':docId': docId,
+        ':bucket': ref.bucket,
+        ':key': ref.key,
+        ':sequencer': ref.sequencer ?? null,
+        ':sequencerKey': seqKey,
+        ':versionId': ref.versionId ?? null,
+        ':firstSeen': ref.eventTime ?? now,
+        ':now': now,
+      },
+      ReturnValues: 'ALL_OLD',
+    },
+  });
+  if (!tombstone.written) {
     const current = await getConsistent(ctx, documentKey(docId));
     const redelivered = current?.sequencerKey === seqKey && current.status === 'deleted';
     // The first run may have died before its cluster took note (idempotent; the tombstone keeps its last clusterId).
     if (redelivered && typeof current.clusterId === 'string') await memberLeft(ctx, current.clusterId, docId);
     return { docId, outcome: redelivered ? 'deleted' : 'stale' };
   }
+  const prior = tombstone.attributes;
   await removeBands(ctx, prior);
   // Members judged against it (it was their original) are judged against the earliest remaining one instead.
   if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);

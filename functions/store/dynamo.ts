@@ -5,12 +5,16 @@ import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
+  UpdateCommand,
   type NativeAttributeValue,
+  type PutCommandInput,
   type QueryCommandInput,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
-import { StoreError, toStoreError } from './errors.ts';
+import { isConditionFailed, StoreError, toStoreError } from './errors.ts';
 import { DEFAULT_INDEX_LAYOUT_NAME, indexLayoutNamed, type IndexLayout, type IndexLayoutName } from './index-layout.ts';
 import type { ItemKey } from './keys.ts';
 import { DEFAULT_MAX_ITEM_BYTES } from './limits.ts';
@@ -73,13 +77,41 @@ export function createContext(options: StoreOptions): StoreContext {
   };
 }
 
-/** Run one SDK call, turning SDK failures into StoreError (ConditionalCheckFailed is left for the caller to translate). */
+/** Run one SDK call, turning SDK failures into StoreError (ConditionalCheckFailed is left for writeIf to turn into an outcome). */
 export async function attempt<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') throw error;
     throw toStoreError(operation, error);
+  }
+}
+
+/**
+ * A conditional write: its condition is required (an unconditional write has no outcome to tell apart). Put and
+ * Update only: the store deletes with BatchWriteItem, and the ingest role is granted no dynamodb:DeleteItem
+ * (test/infra/synth.test.ts checks the bundle sends no command the role lacks).
+ */
+type Conditional<T> = Omit<T, 'TableName' | 'ConditionExpression'> & { ConditionExpression: string };
+export type ConditionalWrite = { put: Conditional<PutCommandInput> } | { update: Conditional<UpdateCommandInput> };
+
+/** What a conditional write did: `attributes` are the ones its ReturnValues asked for (none asked: undefined). */
+export type WriteOutcome = { written: true; attributes: Item | undefined } | { written: false };
+
+/**
+ * Run one conditional Put or Update on the table: a failed condition is an outcome (`written: false`) for the
+ * caller to turn into its domain answer (stale, already there, moved on), never an exception; other failures are
+ * StoreErrors. One request, as the SDK call alone.
+ */
+export async function writeIf(ctx: StoreContext, operation: string, write: ConditionalWrite): Promise<WriteOutcome> {
+  const send = (): Promise<{ Attributes?: Item }> =>
+    'put' in write ? ctx.db.send(new PutCommand({ ...write.put, TableName: ctx.table })) : ctx.db.send(new UpdateCommand({ ...write.update, TableName: ctx.table }));
+  try {
+    const result = await attempt(operation, send);
+    return { written: true, attributes: result.Attributes };
+  } catch (error) {
+    if (isConditionFailed(error)) return { written: false };
+    throw error;
   }
 }
 
@@ -114,21 +146,29 @@ async function backoff(ctx: StoreContext, retry: number, operation: string): Pro
   await new Promise((resolve) => setTimeout(resolve, ctx.limits.batchRetryBaseMs * 2 ** retry));
 }
 
-/** Strongly consistent BatchGet, retrying unprocessed keys. */
-export async function batchGetConsistent(ctx: StoreContext, keys: ItemKey[]): Promise<Item[]> {
+/**
+ * BatchGet of any number of keys (100 per request), asking unprocessed keys (throttling) again with a bounded
+ * exponential backoff: a StoreError once `batchRetries` retries left some unread. The one batch read of the store.
+ */
+export async function batchGet(ctx: StoreContext, keys: ItemKey[], options: { consistentRead: boolean }): Promise<Item[]> {
   const found: Item[] = [];
   for (const chunk of chunks(keys, BATCH_GET_MAX)) {
     let pending: Record<string, NativeAttributeValue>[] = chunk;
     for (let retry = 0; pending.length > 0; retry++) {
       if (retry > 0) await backoff(ctx, retry - 1, 'BatchGetItem');
       const result = await attempt('BatchGetItem', () =>
-        ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } })),
+        ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: options.consistentRead } } })),
       );
       found.push(...(result.Responses?.[ctx.table] ?? []));
       pending = result.UnprocessedKeys?.[ctx.table]?.Keys ?? [];
     }
   }
   return found;
+}
+
+/** Strongly consistent BatchGet (what the write path reads before it decides). */
+export function batchGetConsistent(ctx: StoreContext, keys: ItemKey[]): Promise<Item[]> {
+  return batchGet(ctx, keys, { consistentRead: true });
 }
 
 /** BatchWrite puts and deletes, retrying unprocessed items. */

@@ -11,12 +11,67 @@ import { createHash } from 'node:crypto';
 import { partialDateEnd, partialDateStart } from '../core/dates/partial-date.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { DEFAULT_INDEX_LAYOUT, type IndexLayout } from './index-layout.ts';
-import { KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES, TABLE_KEYS, type IndexDefinition } from './schema.ts';
 
-export interface ItemKey {
-  pk: string;
-  sk: string;
+/** The table key of an item: its partition and sort key, under the attribute names of schema.ts TABLE_KEYS. */
+export type ItemKey = { [name in (typeof TABLE_KEYS)[keyof typeof TABLE_KEYS]]: string };
+
+export function itemKey(partition: string, sort: string): ItemKey {
+  return { [TABLE_KEYS.partitionKey]: partition, [TABLE_KEYS.sortKey]: sort };
 }
+
+/** The key of a stored item (or of a key object), for items read back from the table. */
+export function keyOf(item: Record<string, unknown>): ItemKey {
+  return itemKey(partitionKeyOf(item), sortKeyOf(item));
+}
+
+export function partitionKeyOf(item: Record<string, unknown>): string {
+  return String(item[TABLE_KEYS.partitionKey]);
+}
+
+export function sortKeyOf(item: Record<string, unknown>): string {
+  return String(item[TABLE_KEYS.sortKey]);
+}
+
+/**
+ * Conditions on whether an item exists, for conditional writes (the key attribute names are no DynamoDB reserved
+ * words, so they stand in expressions as they are).
+ */
+export const ITEM_ABSENT = `attribute_not_exists(${TABLE_KEYS.partitionKey})`;
+export const ITEM_EXISTS = `attribute_exists(${TABLE_KEYS.partitionKey})`;
+
+/** A key condition for a Query, with its attribute names and values (names as placeholders: #pk, #sk). */
+export interface KeyCondition {
+  IndexName?: string;
+  KeyConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, string>;
+}
+
+/** Every item of one table partition, or (with `sortPrefix`) those whose sort key begins with it. */
+export function partitionQuery(partition: string, sortPrefix?: string): KeyCondition {
+  if (sortPrefix === undefined) {
+    return { KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey }, ExpressionAttributeValues: { ':pk': partition } };
+  }
+  return {
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sortPrefix)',
+    ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey, '#sk': TABLE_KEYS.sortKey },
+    ExpressionAttributeValues: { ':pk': partition, ':sortPrefix': sortPrefix },
+  };
+}
+
+/** Every item of one partition of a GSI (schema.ts INDEXES). */
+export function indexQuery(index: IndexDefinition, partition: string): KeyCondition {
+  return { IndexName: index.indexName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': index.partitionKey }, ExpressionAttributeValues: { ':pk': partition } };
+}
+
+/** The attributes that put an item into a GSI, under the index's key names. */
+export function indexKeyAttributes<I extends IndexDefinition>(index: I, partition: string, sort: string): { [name in I['partitionKey'] | I['sortKey']]: string } {
+  return { [index.partitionKey]: partition, [index.sortKey]: sort } as { [name in I['partitionKey'] | I['sortKey']]: string };
+}
+
+/** Every GSI key attribute of the table (what takes an item out of every index when removed). */
+export const INDEX_KEY_ATTRIBUTES: readonly string[] = Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]);
 
 /** DynamoDB's key size limits, in UTF-8 bytes (the table's keys and every GSI key attribute alike). */
 export const KEY_LIMITS = { partitionKeyBytes: 2048, sortKeyBytes: 1024 } as const;
@@ -63,7 +118,7 @@ export function recordDocumentId(bucket: string, key: string, recordId: string):
 }
 
 export function documentKey(docId: string): ItemKey {
-  return { pk: `${KEY_PREFIXES.document}${docId}`, sk: KEY_PREFIXES.documentSort };
+  return itemKey(`${KEY_PREFIXES.document}${docId}`, KEY_PREFIXES.documentSort);
 }
 
 /**
@@ -76,7 +131,7 @@ export function bandPartitions(simhash: string, layout: IndexLayout = DEFAULT_IN
 }
 
 export function bandKeys(simhash: string, docId: string, layout: IndexLayout = DEFAULT_INDEX_LAYOUT): ItemKey[] {
-  return bandPartitions(simhash, layout).map((pk) => ({ pk, sk: sortKey(docId) }));
+  return bandPartitions(simhash, layout).map((partition) => itemKey(partition, sortKey(docId)));
 }
 
 export function clusterPartition(clusterId: string): string {
@@ -84,11 +139,11 @@ export function clusterPartition(clusterId: string): string {
 }
 
 export function clusterKey(clusterId: string): ItemKey {
-  return { pk: clusterPartition(clusterId), sk: KEY_PREFIXES.clusterSort };
+  return itemKey(clusterPartition(clusterId), KEY_PREFIXES.clusterSort);
 }
 
 export function memberKey(clusterId: string, docId: string): ItemKey {
-  return { pk: clusterPartition(clusterId), sk: sortKey(`${KEY_PREFIXES.member}${docId}`) };
+  return itemKey(clusterPartition(clusterId), sortKey(`${KEY_PREFIXES.member}${docId}`));
 }
 
 export function objectPartition(bucket: string, key: string): string {
@@ -96,22 +151,22 @@ export function objectPartition(bucket: string, key: string): string {
 }
 
 export function objectKey(bucket: string, key: string): ItemKey {
-  return { pk: objectPartition(bucket, key), sk: KEY_PREFIXES.objectSort };
+  return itemKey(objectPartition(bucket, key), KEY_PREFIXES.objectSort);
 }
 
 /** One record of a container object (its item also carries recordId and docId). */
 export function recordKey(bucket: string, key: string, recordId: string): ItemKey {
-  return { pk: objectPartition(bucket, key), sk: sortKey(`${KEY_PREFIXES.record}${recordId}`) };
+  return itemKey(objectPartition(bucket, key), sortKey(`${KEY_PREFIXES.record}${recordId}`));
 }
 
 /** A record of a container object that is no page (its item carries recordId and the reason it was skipped). */
 export function skippedKey(bucket: string, key: string, recordId: string): ItemKey {
-  return { pk: objectPartition(bucket, key), sk: sortKey(`${KEY_PREFIXES.skipped}${recordId}`) };
+  return itemKey(objectPartition(bucket, key), sortKey(`${KEY_PREFIXES.skipped}${recordId}`));
 }
 
 /** URLs can be longer than a DynamoDB key allows: the partition holds their SHA-256 (the item also carries captureDate). */
 export function captureKey(url: string, captureDate: string): ItemKey {
-  return { pk: `${KEY_PREFIXES.capture}${createHash('sha256').update(url).digest('hex')}`, sk: sortKey(captureDate) };
+  return itemKey(`${KEY_PREFIXES.capture}${createHash('sha256').update(url).digest('hex')}`, sortKey(captureDate));
 }
 
 export function contentHashPartition(contentHash: string): string {

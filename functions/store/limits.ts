@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Item } from './dynamo.ts';
-import { utf8Bytes, utf8Prefix } from './keys.ts';
+import { partitionKeyOf, sortKeyOf, utf8Bytes, utf8Prefix } from './keys.ts';
 
 /** DynamoDB's maximum item size: 400 KB, attribute names and values in UTF-8. */
 export const DYNAMODB_MAX_ITEM_BYTES = 400 * 1024;
@@ -141,5 +141,5 @@ export function fitItem(item: Item, maxItemBytes: number = DEFAULT_MAX_ITEM_BYTE
     size = itemSizeBytes(withNote());
     if (size <= maxItemBytes) return withNote();
   }
-  throw new RangeError(`item ${String(item.pk)} / ${String(item.sk)} is ${size} bytes with every droppable attribute left out, over the ${maxItemBytes}-byte budget`);
+  throw new RangeError(`item ${partitionKeyOf(item)} / ${sortKeyOf(item)} is ${size} bytes with every droppable attribute left out, over the ${maxItemBytes}-byte budget`);
 }

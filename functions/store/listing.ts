@@ -4,11 +4,11 @@
  * consistent and not a snapshot: documents written during the export may or may not appear.
  * Not part of createStore: the Lambda never scans, and its role has no dynamodb:Scan.
  */
-import { BatchGetCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { attempt, createContext, type Item, type StoreOptions } from './dynamo.ts';
+import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { attempt, batchGet, createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentKey } from './keys.ts';
 import { toStoredDocument } from './queries.ts';
-import { INDEXES, KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES, TABLE_KEYS } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 export interface DocumentReader {
@@ -33,9 +33,6 @@ export interface DocumentReader {
   objectsInProgress(): Promise<number>;
 }
 
-const BATCH_GET_MAX = 100;
-const UNPROCESSED_RETRY_MS = 100;
-
 export function createDocumentReader(options: StoreOptions): DocumentReader {
   const ctx = createContext(options);
   async function* scan(input: Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<StoredDocument[]> {
@@ -51,12 +48,12 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
     recordedPages: () => scan({ IndexName: INDEXES.byCluster.indexName }),
     unrecordedPages: () =>
       scan({
-        FilterExpression: `sk = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
+        FilterExpression: `${TABLE_KEYS.sortKey} = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
         ExpressionAttributeNames: { '#status': 'status', '#clusterPk': INDEXES.byCluster.partitionKey },
         ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort, ':recorded': 'recorded' },
       }),
     pages: () =>
-      scan({ FilterExpression: 'sk = :document', ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
+      scan({ FilterExpression: `${TABLE_KEYS.sortKey} = :document`, ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
     async objectsInProgress() {
       let count = 0;
       let startKey: Item | undefined;
@@ -67,7 +64,7 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
               TableName: ctx.table,
               Select: 'COUNT',
               // rangesTotal is set when an object is cut into ranges; finished when its last range is done (objects.ts).
-              FilterExpression: 'sk = :object AND attribute_exists(rangesTotal) AND attribute_not_exists(finished) AND #status <> :deleted',
+              FilterExpression: `${TABLE_KEYS.sortKey} = :object AND attribute_exists(rangesTotal) AND attribute_not_exists(finished) AND #status <> :deleted`,
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: { ':object': KEY_PREFIXES.objectSort, ':deleted': 'deleted' },
               ExclusiveStartKey: startKey,
@@ -80,18 +77,8 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
       return count;
     },
     async getMany(docIds) {
-      const found: StoredDocument[] = [];
-      for (let start = 0; start < docIds.length; start += BATCH_GET_MAX) {
-        let keys: Item[] = docIds.slice(start, start + BATCH_GET_MAX).map(documentKey);
-        // Unprocessed keys (throttling) are asked again; an export can afford to wait.
-        while (keys.length > 0) {
-          const result = await attempt('BatchGetItem', () => ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: keys } } })));
-          found.push(...(result.Responses?.[ctx.table] ?? []).map(toStoredDocument));
-          keys = result.UnprocessedKeys?.[ctx.table]?.Keys ?? [];
-          if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_RETRY_MS));
-        }
-      }
-      return found;
+      // Eventually consistent (half the read units): originals looked up for an export were recorded long before.
+      return (await batchGet(ctx, docIds.map(documentKey), { consistentRead: false })).map(toStoredDocument);
     },
   };
 }

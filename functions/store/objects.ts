@@ -24,12 +24,24 @@
  * object item, writes each record item and THEN, at the end, re-reads the object item and the tombstone. Either the
  * remover's list sees the record, or the creator sees the deletion and marks its records deleted itself.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { markDeleted } from './documents.ts';
-import { attempt, batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
-import { isConditionFailed } from './errors.ts';
+import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { fitItem } from './limits.ts';
-import { captureKey, documentIdFor, documentKey, objectKey, objectPartition, recordDocumentId, recordKey, sequencerKey, skippedKey } from './keys.ts';
+import {
+  captureKey,
+  documentIdFor,
+  documentKey,
+  ITEM_ABSENT,
+  itemKey,
+  objectKey,
+  objectPartition,
+  partitionQuery,
+  recordDocumentId,
+  recordKey,
+  sequencerKey,
+  skippedKey,
+  sortKeyOf,
+} from './keys.ts';
 import { KEY_PREFIXES } from './schema.ts';
 import { toStoredDocument } from './queries.ts';
 import type { ObjectRef, RecordOutcome, StoredDocument } from './types.ts';
@@ -93,36 +105,28 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef, rangeCount 
   if (tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey) return 'stale';
   if (current && current.sequencerKey > seqKey) return 'stale';
   if (current?.sequencerKey === seqKey) return current.status === 'deleted' ? 'stale' : 'redelivery';
-  try {
-    await attempt('UpdateItem object', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: objectKey(ref.bucket, ref.key),
-          UpdateExpression:
-            'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now, ' +
-            'ranges = :ranges, rangesTotal = :rangesTotal REMOVE finished',
-          ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey < :sequencerKey',
-          ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
-          ExpressionAttributeValues: {
-            ':recorded': 'recorded',
-            ':bucket': ref.bucket,
-            ':key': ref.key,
-            ':sequencer': ref.sequencer ?? null,
-            ':sequencerKey': seqKey,
-            ':eTag': ref.eTag ?? null,
-            ':now': ctx.now(),
-            ':ranges': Object.fromEntries(Array.from({ length: rangeCount }, (_, index) => [String(index), { r: 0, d: false } satisfies StoredRange])),
-            ':rangesTotal': rangeCount,
-          },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return 'stale'; // a newer event claimed it between our read and write
-    throw error;
-  }
-  return 'new';
+  const claim = await writeIf(ctx, 'UpdateItem object', {
+    update: {
+      Key: objectKey(ref.bucket, ref.key),
+      UpdateExpression:
+        'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now, ' +
+        'ranges = :ranges, rangesTotal = :rangesTotal REMOVE finished',
+      ConditionExpression: `${ITEM_ABSENT} OR sequencerKey < :sequencerKey`,
+      ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
+      ExpressionAttributeValues: {
+        ':recorded': 'recorded',
+        ':bucket': ref.bucket,
+        ':key': ref.key,
+        ':sequencer': ref.sequencer ?? null,
+        ':sequencerKey': seqKey,
+        ':eTag': ref.eTag ?? null,
+        ':now': ctx.now(),
+        ':ranges': Object.fromEntries(Array.from({ length: rangeCount }, (_, index) => [String(index), { r: 0, d: false } satisfies StoredRange])),
+        ':rangesTotal': rangeCount,
+      },
+    },
+  });
+  return claim.written ? 'new' : 'stale'; // not written: a newer event claimed it between our read and write
 }
 
 /** List the record (and its capture, for revisits elsewhere) before its document is written. */
@@ -160,32 +164,28 @@ const fileOrder = new Intl.Collator('en', { numeric: true }).compare;
 /** The skipped records listed for the object (in file order), with a consistent Query of its partition. */
 export async function skippedRecordsOf(ctx: StoreContext, bucket: string, key: string): Promise<SkippedRecord[]> {
   const { skipped } = await listedRecords(ctx, { bucket, key });
-  return skipped.map(({ sk, ...record }) => record).sort((a, b) => fileOrder(a.recordId, b.recordId));
+  return skipped.map(({ itemSortKey, ...record }) => record).sort((a, b) => fileOrder(a.recordId, b.recordId));
 }
 
 /** docIds of every record listed for the object, with a consistent Query of its partition. */
 async function listedRecords(
   ctx: StoreContext,
   ref: ObjectRef,
-): Promise<{ object: Item | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { sk: string; sequencerKey?: string })[] }> {
-  const items = await queryAll(ctx, {
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': objectPartition(ref.bucket, ref.key) },
-    ConsistentRead: true,
-  });
-  const object = items.find((item) => item.sk === KEY_PREFIXES.objectSort);
+): Promise<{ object: Item | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { itemSortKey: string; sequencerKey?: string })[] }> {
+  const items = await queryAll(ctx, { ...partitionQuery(objectPartition(ref.bucket, ref.key)), ConsistentRead: true });
+  const object = items.find((item) => sortKeyOf(item) === KEY_PREFIXES.objectSort);
   const records = items
-    .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.record))
+    .filter((item) => sortKeyOf(item).startsWith(KEY_PREFIXES.record))
     // recordId is an attribute since record sort keys may be shortened (keys.ts); older items only had it in the key.
     .map((item) => ({
-      recordId: (item.recordId as string | undefined) ?? (item.sk as string).slice(KEY_PREFIXES.record.length),
+      recordId: (item.recordId as string | undefined) ?? sortKeyOf(item).slice(KEY_PREFIXES.record.length),
       docId: item.docId as string,
       sequencerKey: item.sequencerKey as string | undefined,
     }));
   const skipped = items
-    .filter((item) => (item.sk as string).startsWith(KEY_PREFIXES.skipped))
+    .filter((item) => sortKeyOf(item).startsWith(KEY_PREFIXES.skipped))
     .map((item) => ({
-      sk: item.sk as string,
+      itemSortKey: sortKeyOf(item),
       recordId: item.recordId as string,
       reason: item.reason as string,
       sequencerKey: item.sequencerKey as string | undefined,
@@ -230,23 +230,17 @@ export async function finishObject(ctx: StoreContext, ref: ObjectRef): Promise<R
   if (object && object.sequencerKey !== seqKey) return []; // a newer version is being written: its own finish cleans up
   // Skipped records an older version listed and no range of this one did: nothing points at them, so they just go.
   const staleSkipped = skipped.filter((record) => (record.sequencerKey ?? '') < seqKey);
-  if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
+  if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: itemKey(objectPartition(ref.bucket, ref.key), record.itemSortKey) })));
   const outcomes = await markRecordsDeleted(ctx, ref, records.filter((record) => (record.sequencerKey ?? '') < seqKey).map((record) => record.docId));
-  try {
-    await attempt('UpdateItem object finished', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: objectKey(ref.bucket, ref.key),
-          UpdateExpression: 'SET finished = :true, updatedAt = :now',
-          ConditionExpression: 'sequencerKey = :sequencerKey',
-          ExpressionAttributeValues: { ':true': true, ':sequencerKey': seqKey, ':now': ctx.now() },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error; // overtaken meanwhile: the newer version's finish or the removal cleans up
-  }
+  // Not written: overtaken meanwhile, the newer version's finish or the removal cleans up.
+  await writeIf(ctx, 'UpdateItem object finished', {
+    update: {
+      Key: objectKey(ref.bucket, ref.key),
+      UpdateExpression: 'SET finished = :true, updatedAt = :now',
+      ConditionExpression: 'sequencerKey = :sequencerKey',
+      ExpressionAttributeValues: { ':true': true, ':sequencerKey': seqKey, ':now': ctx.now() },
+    },
+  });
   return outcomes;
 }
 
@@ -275,24 +269,17 @@ export async function rangeState(ctx: StoreContext, ref: ObjectRef, index: numbe
  */
 export async function checkpointRange(ctx: StoreContext, ref: ObjectRef, index: number, progress: RangeProgress): Promise<CheckpointResult> {
   const stored: StoredRange = { r: progress.records, d: progress.done, ...(progress.cursor ? { c: progress.cursor } : {}), ...(progress.unlinked ? { u: progress.unlinked } : {}) };
-  try {
-    const result = await attempt('UpdateItem object range', () =>
-      ctx.db.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: objectKey(ref.bucket, ref.key),
-          UpdateExpression: 'SET ranges.#index = :range, updatedAt = :now',
-          ConditionExpression: 'sequencerKey = :sequencerKey AND #status = :recorded',
-          ExpressionAttributeNames: { '#index': String(index), '#status': 'status' },
-          ExpressionAttributeValues: { ':range': stored, ':sequencerKey': sequencerKey(ref.sequencer), ':recorded': 'recorded', ':now': ctx.now() },
-          ReturnValues: progress.done ? 'ALL_NEW' : 'NONE',
-        }),
-      ),
-    );
-    return { status: 'saved', allDone: progress.done && result.Attributes !== undefined && allRangesDone(result.Attributes) };
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  const saved = await writeIf(ctx, 'UpdateItem object range', {
+    update: {
+      Key: objectKey(ref.bucket, ref.key),
+      UpdateExpression: 'SET ranges.#index = :range, updatedAt = :now',
+      ConditionExpression: 'sequencerKey = :sequencerKey AND #status = :recorded',
+      ExpressionAttributeNames: { '#index': String(index), '#status': 'status' },
+      ExpressionAttributeValues: { ':range': stored, ':sequencerKey': sequencerKey(ref.sequencer), ':recorded': 'recorded', ':now': ctx.now() },
+      ReturnValues: progress.done ? 'ALL_NEW' : 'NONE',
+    },
+  });
+  if (saved.written) return { status: 'saved', allDone: progress.done && saved.attributes !== undefined && allRangesDone(saved.attributes) };
   const current = await getConsistent(ctx, objectKey(ref.bucket, ref.key));
   const tombstone = current ? undefined : await getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)));
   return { status: 'overtaken', sequencer: (current ?? tombstone)?.sequencer ?? undefined };
@@ -327,26 +314,19 @@ export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<R
   if (!current) return [];
   if (current.sequencerKey > seqKey) return [];
   if (current.sequencerKey < seqKey) {
-    try {
-      await attempt('UpdateItem object delete', () =>
-        ctx.db.send(
-          new UpdateCommand({
-            TableName: ctx.table,
-            Key: objectKey(ref.bucket, ref.key),
-            UpdateExpression: 'SET #status = :deleted, sequencer = :sequencer, sequencerKey = :sequencerKey, updatedAt = :now',
-            ConditionExpression: 'sequencerKey < :sequencerKey',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':deleted': 'deleted', ':sequencer': ref.sequencer ?? null, ':sequencerKey': seqKey, ':now': ctx.now() },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) return []; // a newer event got there first
-      throw error;
-    }
+    const removal = await writeIf(ctx, 'UpdateItem object delete', {
+      update: {
+        Key: objectKey(ref.bucket, ref.key),
+        UpdateExpression: 'SET #status = :deleted, sequencer = :sequencer, sequencerKey = :sequencerKey, updatedAt = :now',
+        ConditionExpression: 'sequencerKey < :sequencerKey',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':deleted': 'deleted', ':sequencer': ref.sequencer ?? null, ':sequencerKey': seqKey, ':now': ctx.now() },
+      },
+    });
+    if (!removal.written) return []; // a newer event got there first
   }
   const { records, skipped } = await listedRecords(ctx, ref);
   // Skipped records have no document: their listing just goes with the object.
-  if (skipped.length > 0) await batchWrite(ctx, skipped.map((record) => ({ delete: { pk: objectPartition(ref.bucket, ref.key), sk: record.sk } })));
+  if (skipped.length > 0) await batchWrite(ctx, skipped.map((record) => ({ delete: itemKey(objectPartition(ref.bucket, ref.key), record.itemSortKey) })));
   return markRecordsDeleted(ctx, ref, records.map((record) => record.docId));
 }

@@ -10,13 +10,12 @@
  * - Unknown referred record (in a WARC not ingested yet): status 'recorded', kind 'revisit', `refersTo` kept, no
  *   cluster. A later redelivery or backfill of the same event links it once the referred record is known.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
-import { attempt, batchWrite, getConsistent, type Item, type StoreContext } from './dynamo.ts';
-import { objectAttributes } from './documents.ts';
-import { isConditionFailed } from './errors.ts';
+import { getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { objectAttributes, removeBands } from './documents.ts';
 import { fitItem } from './limits.ts';
-import { bandKeys, captureKey, contentHashPartition, documentIdFor, documentKey, revisitRank, sequencerKey } from './keys.ts';
+import { captureKey, contentHashPartition, documentIdFor, documentKey, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
+import { INDEXES } from './schema.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
 import { datingOfItem } from './verdicts.ts';
 
@@ -80,30 +79,20 @@ export async function recordRevisit(
       contentHash: referred.contentHash,
       claimedDate: referred.claimedDate ?? null,
       rank,
-      hashPk: contentHashPartition(referred.contentHash as string),
-      hashSk: rank,
+      ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(referred.contentHash as string), rank),
     });
   }
-  try {
-    await attempt('PutItem revisit', () =>
-      ctx.db.send(
-        new PutCommand({
-          TableName: ctx.table,
-          Item: fitItem(item, ctx.limits.maxItemBytes),
-          // Equal sequencer allowed: the same event linking a revisit whose referred record has arrived since.
-          ConditionExpression: 'attribute_not_exists(pk) OR sequencerKey <= :sequencerKey',
-          ExpressionAttributeValues: { ':sequencerKey': seqKey },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return { docId, outcome: 'stale', revisitOf: null, clusterId: null };
-    throw error;
-  }
+  const put = await writeIf(ctx, 'PutItem revisit', {
+    put: {
+      Item: fitItem(item, ctx.limits.maxItemBytes),
+      // Equal sequencer allowed: the same event linking a revisit whose referred record has arrived since.
+      ConditionExpression: `${ITEM_ABSENT} OR sequencerKey <= :sequencerKey`,
+      ExpressionAttributeValues: { ':sequencerKey': seqKey },
+    },
+  });
+  if (!put.written) return { docId, outcome: 'stale', revisitOf: null, clusterId: null };
   // The record held a page before (an overwritten object): its band items must not match anything any more.
-  if (prior?.status === 'recorded' && prior.kind !== 'revisit' && typeof prior.simhash === 'string') {
-    await batchWrite(ctx, bandKeys(prior.simhash, docId, ctx.indexLayout).map((key) => ({ delete: key })));
-  }
+  await removeBands(ctx, prior);
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
   const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId as string));
   if (root.reference) await rejudgeCluster(ctx, root.clusterId); // its original is gone: the revisit may be the earliest left

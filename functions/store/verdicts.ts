@@ -21,7 +21,7 @@ import type { CoreConfig } from '../core/config.ts';
 import type { CitedDate, EarlierCopyVerdict, MismatchKind } from '../core/types.ts';
 import type { Item } from './dynamo.ts';
 import { mismatchSortKey } from './keys.ts';
-import { KEY_PREFIXES } from './schema.ts';
+import { INDEXES, KEY_PREFIXES } from './schema.ts';
 
 /** What a page contributes to date verdicts: carried by member log items and cluster roots, so relabelling reads nothing more. */
 export interface Dating {
@@ -95,10 +95,10 @@ export function verdictUpdate(member: { docId: string; dating: Dating }, verdict
     remove.push('verdictVersion');
   }
   if (verdict.kinds.length > 0) {
-    set.push('mismatchKinds = :mismatchKinds', 'mismatchPk = :mismatchPk', 'mismatchSk = :mismatchSk');
+    set.push('mismatchKinds = :mismatchKinds', `${INDEXES.mismatches.partitionKey} = :mismatchPk`, `${INDEXES.mismatches.sortKey} = :mismatchSk`);
     Object.assign(values, { ':mismatchKinds': verdict.kinds, ':mismatchPk': KEY_PREFIXES.mismatch, ':mismatchSk': mismatchSortKey(member.dating.firstSeen, member.docId) });
   } else {
-    remove.push('mismatchKinds', 'mismatchPk', 'mismatchSk');
+    remove.push('mismatchKinds', INDEXES.mismatches.partitionKey, INDEXES.mismatches.sortKey);
   }
   if (verdict.earlierCopy) {
     set.push('earlierCopy = :earlierCopy');

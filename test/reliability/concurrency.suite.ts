@@ -1,7 +1,9 @@
 /**
  * Concurrency: 200 uploads through the embedded stack (s3rver events -> bridge -> LocalQueue -> 8 concurrent handler
  * invocations), 50 of them near-duplicates of one invented page, the other 150 different articles of the extraction
- * benchmark (as HTML or text). Exactly one cluster with one original for the 50; every other page alone.
+ * benchmark (as HTML or text). Exactly one cluster for the 50, whose one original is their lowest rank; every other page
+ * alone. (The store-level case with date verdicts is test/store/concurrency.test.ts; the Lambda entry's own, smaller,
+ * test/ingest/handler.test.ts.)
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +71,10 @@ export function concurrencySuite(): void {
         expect(family).toHaveLength(NEAR_DUPLICATES);
         expect(clusters.size).toBe(1);
         expect(originals).toHaveLength(1);
+        // The original is the family's lowest rank (believed date, then first seen, then docId), whatever the order of arrival.
+        const lowestRank = family.reduce((best, doc) => (String(doc.rank) < String(best.rank) ? doc : best));
+        expect(originals[0]?.docId).toBe(lowestRank.docId);
+        expect([...clusters]).toEqual([lowestRank.docId]);
         expect(audit.problems).toEqual([]);
       } finally {
         await stack.stop();

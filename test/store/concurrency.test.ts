@@ -1,3 +1,8 @@
+/**
+ * Store-level convergence under concurrent writers: clusters AND date verdicts (earlier-copy against the original
+ * with the earliest believed claim), over 3 shuffled rounds. The same many-writers ground through the embedded stack
+ * (bridge, queue, invoker) is test/reliability/concurrency.suite.ts, through the Lambda entry test/ingest/handler.test.ts.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type ObjectRef } from '../../functions/store/index.ts';
 import type { PageAnalysis } from '../../functions/core/types.ts';
