@@ -12,7 +12,7 @@ import type { CoreConfig } from '../functions/core/config.ts';
 import { decodeEventKey } from '../functions/ingest/events.ts';
 import type { EarlierCopyVerdict, MismatchKind } from '../functions/core/types.ts';
 import { createIngest as createRealIngest, type InvocationContext } from '../functions/ingest/ingest.ts';
-import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
+import { createStore, documentIdFor, ensureTable as ensureStoreTable, recordDocumentId, type StoredDocument } from '../functions/store/index.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
 import { localDynamoClient, localS3Client } from './servers.ts';
 
@@ -123,8 +123,10 @@ export function keyOfDocId(docId: string, bucket: string): string {
   return docId.startsWith(bucketPrefix) ? docId.slice(bucketPrefix.length) : docId;
 }
 
-export function keyOfDocument(stored: Pick<StoredDocument, 'docId' | 'bucket'>): string {
-  return keyOfDocId(stored.docId, stored.bucket);
+/** The same name from a stored document's object and record (the attributes every reader of the table has). */
+export function keyOfDocument(stored: Pick<StoredDocument, 'bucket' | 'key' | 'recordId'>): string {
+  const docId = stored.recordId ? recordDocumentId(stored.bucket, stored.key, stored.recordId) : documentIdFor(stored.bucket, stored.key);
+  return keyOfDocId(docId, stored.bucket);
 }
 
 /** The objects a queued message is about: an S3 event's (keys decoded), or a range work item's. */

@@ -39,7 +39,8 @@ describe('the local gateway', () => {
   it('names a document by its key as uploaded, a record of a crawl file by <key>#<recordId>, from the store docId', () => {
     expect(keyOfDocId(documentIdFor('raw-pages', 'pages/a b.html'), 'raw-pages')).toBe('pages/a b.html');
     expect(keyOfDocId(recordDocumentId('raw-pages', 'crawl/x.warc.gz', '@1024'), 'raw-pages')).toBe('crawl/x.warc.gz#@1024');
-    expect(keyOfDocument({ docId: recordDocumentId('raw-pages', 'x.jsonl', 'L3'), bucket: 'raw-pages' })).toBe('x.jsonl#L3');
+    expect(keyOfDocument({ bucket: 'raw-pages', key: 'x.jsonl', recordId: 'L3' })).toBe('x.jsonl#L3');
+    expect(keyOfDocument({ bucket: 'raw-pages', key: 'pages/a.html' })).toBe('pages/a.html');
     // A docId of another bucket is not shortened into a key of this one.
     expect(keyOfDocId(documentIdFor('other', 'pages/a.html'), 'raw-pages')).toBe('other/pages/a.html');
   });
