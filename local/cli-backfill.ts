@@ -54,10 +54,16 @@ export async function runBackfill(target: BackfillTarget, progressStream: Progre
     onOutcome: (_docId, outcome) => {
       // The object-level line of a container repeats what its records said.
       if (outcome !== 'container') summary.outcomes[outcome] = (summary.outcomes[outcome] ?? 0) + 1;
+      // Records of a big WARC or JSONL are reindexed one by one: the line moves with them, not only per object.
+      if (outcome === 'reindexed') progress.update(state());
     },
   });
   let final = false;
-  const state = () => ({ done: summary.processed + summary.failed.length, total: summary.listed, final, detail: summary.failed.length ? `${summary.failed.length} failed` : undefined });
+  const state = () => {
+    const reindexed = summary.outcomes.reindexed ? `${summary.outcomes.reindexed} documents reindexed` : undefined;
+    const failed = summary.failed.length ? `${summary.failed.length} failed` : undefined;
+    return { done: summary.processed + summary.failed.length, total: summary.listed, final, detail: [reindexed, failed].filter(Boolean).join(', ') || undefined };
+  };
   const queue = new LocalQueue(
     async (event) => {
       const response = await ingest.processEvent(event);

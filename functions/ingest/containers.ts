@@ -247,3 +247,52 @@ function append(window: Uint8Array, chunk: Uint8Array): Uint8Array {
   joined.set(chunk, window.length);
   return joined;
 }
+
+export type ReindexResult = { status: 'done'; records: number } | { status: 'stale' } | { status: 'paused'; records: number };
+
+/**
+ * Reindex (issue 13): read the records `recordIds` of an object again, from the earliest one's offset (a WARC record
+ * id is its offset: `@<offset>`, `@<member>+<n>`; a JSONL file is read from its first line, whose number the ids
+ * are), and hand each one to the same ingestRecord a range uses, with the object as recorded (its sequencer): the
+ * store recomputes a document of an older fingerprint version (`reindexed`) and leaves a current one alone, so a rerun,
+ * or a retry after the time ran out, only does what is left. Records of the object not named are passed over unread
+ * (parsed, not analyzed); the read stops once every named record was seen.
+ */
+export async function reindexRecords(deps: RangeDeps, object: ObjectRef, container: RangeWorkItem['container'], recordIds: ReadonlySet<string>, budget: TimeBudget): Promise<ReindexResult> {
+  const wanted = new Set(recordIds);
+  const offsets = [...wanted].map((recordId) => /^@(\d+)/.exec(recordId)).map((match) => (match ? Number(match[1]) : 0));
+  const from = container.kind === 'warc' && offsets.length > 0 ? Math.min(...offsets) : 0;
+  const body = await getFrom(deps.s3, object, from);
+  if (!body) return { status: 'stale' }; // overwritten since: the newer version's event records it afresh
+  let inFlight: Promise<unknown>[] = [];
+  const drain = async (): Promise<void> => {
+    const results = await Promise.allSettled(inFlight);
+    inFlight = [];
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  };
+  let records = 0;
+  try {
+    const hints = { fileName: object.key, contentType: container.contentType };
+    for await (const record of splitRecords(body.chunks, hints, deps.config, { offset: from, line: 1, kind: container.kind, compressed: container.compressed })) {
+      if (!wanted.delete(record.recordId)) continue;
+      if (record.kind === 'revisit') await drain(); // its referred record first, as in a range
+      const release = await budget.slots.acquire();
+      if (budget.remainingMs() < budget.marginMs) {
+        release();
+        await drain();
+        return { status: 'paused', records };
+      }
+      records += 1;
+      const task = deps.ingestRecord(object, record).finally(release);
+      task.catch(() => {}); // observed by drain()
+      inFlight.push(task);
+      if (wanted.size === 0) break;
+    }
+    await drain();
+    return { status: 'done', records };
+  } finally {
+    await Promise.allSettled(inFlight); // no write of this invocation outlives it
+    body.discard();
+  }
+}

@@ -16,6 +16,20 @@ export class OutOfTime extends IngestError {
   override name = 'OutOfTime';
 }
 
+/**
+ * A reindex of a WARC or JSONL object's records stopped for time. `progressed`: it recomputed records before stopping,
+ * so a continuation (the object's event again, on the ingest queue) goes on; without progress the message fails.
+ */
+export class ReindexPaused extends OutOfTime {
+  override name = 'ReindexPaused';
+  constructor(
+    message: string,
+    readonly progressed: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** A work item on the ingest queue that is not one (a poison message: it can never succeed). */
 export class MalformedWorkItem extends IngestError {
   override name = 'MalformedWorkItem';

@@ -23,14 +23,15 @@ import { GetObjectCommand, ListObjectsV2Command, type GetObjectCommandOutput, ty
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { analyzePage } from '../core/analyze.ts';
+import { FINGERPRINT_VERSION } from '../core/fingerprint.ts';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
 import { peekHead } from '../core/records/stream.ts';
-import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
+import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type StoredDocument } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
-import { processRange, type TimeBudget } from './containers.ts';
-import { ObjectReadFailed, OutOfTime } from './errors.ts';
+import { processRange, reindexRecords, type TimeBudget } from './containers.ts';
+import { ObjectReadFailed, OutOfTime, ReindexPaused } from './errors.ts';
 import {
   actionOf,
   backfillRecord,
@@ -264,7 +265,7 @@ export function createIngest(deps: IngestDeps): Ingest {
    */
   async function ingestContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
     const ranges = planRanges(ref.size ?? 0, container, rangeBytes);
-    if ((await store.beginObject(ref, ranges.length)) === 'stale') return { docId, outcome: 'stale' };
+    if ((await store.beginObject(ref, ranges.length)) === 'stale') return reindexContainer(ref, docId, container, budget);
     const items = ranges.map((range): RangeWorkItem => ({ source: RANGE_SOURCE, object: withoutRecord(ref), container, range }));
     if (items.length > 1 && deps.send) {
       await deps.send(items.map((item) => JSON.stringify(item)));
@@ -279,6 +280,36 @@ export function createIngest(deps: IngestDeps): Ingest {
       skipped += 'skipped' in outcome ? (outcome.skipped ?? 0) : 0;
     }
     return { docId, outcome: 'container', records, skipped };
+  }
+
+  /**
+   * An event no newer than the one recorded (a backfill's or reindex's, sequencer 0) for a WARC or JSONL object: its
+   * records fingerprinted with an older version are read again by their record ids and recomputed (reindexRecords),
+   * with the object as recorded; revisits of them take their new fingerprint. Nothing older: `stale`, as before.
+   * Out of time: what is done stays done (the store recomputes each record once). With a queue to send to, the
+   * object's event goes back on it as a continuation (continueOnQueue), as a range does; without one, or when nothing
+   * was done, the message or backfill batch fails, and its retry reads only the records still behind.
+   */
+  async function reindexContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
+    const live = (await store.documentsOfObject(ref.bucket, ref.key)).filter((document) => document.status === 'recorded' && document.recordId !== undefined);
+    const byId = new Map(live.map((document) => [document.docId, document]));
+    const isOld = (document: StoredDocument): boolean => document.kind !== 'revisit' && (document.fingerprintVersion ?? 1) < FINGERPRINT_VERSION;
+    // A revisit carries its original's fingerprint: it is behind when its original (in this object) is old or was recomputed since.
+    const isBehind = (document: StoredDocument): boolean => {
+      const original = document.kind === 'revisit' && document.revisitOf ? byId.get(document.revisitOf) : undefined;
+      return isOld(document) || (original !== undefined && (isOld(original) || original.simhash !== document.simhash));
+    };
+    const behind = live.filter(isBehind);
+    if (behind.length === 0) return { docId, outcome: 'stale' };
+    // The version the records were recorded from (the newest, should an overwrite be in flight): read by its ETag / version id.
+    const sequencerOrder = (document: StoredDocument): string => (document.sequencer ?? '').padStart(64, '0');
+    const recorded = behind.reduce((newest, document) => (sequencerOrder(document) > sequencerOrder(newest) ? document : newest));
+    const recordIds = new Set(behind.filter((document) => document.sequencer === recorded.sequencer).map((document) => document.recordId!));
+    const object: ObjectRef = { bucket: ref.bucket, key: ref.key, versionId: recorded.versionId, eTag: recorded.eTag, sequencer: recorded.sequencer, size: recorded.size };
+    const result = await reindexRecords(rangeDeps, object, container, recordIds, budget);
+    if (result.status === 'stale') return { docId, outcome: 'stale' };
+    if (result.status === 'paused') throw new ReindexPaused(`reindex of s3://${ref.bucket}/${ref.key} paused after ${result.records} of ${recordIds.size} records: out of time`, result.records > 0);
+    return { docId, outcome: 'container', records: result.records };
   }
 
   /** One range: done, stale, or out of time (continued through the queue; without one, failed for a redelivery). */
@@ -340,7 +371,8 @@ export function createIngest(deps: IngestDeps): Ingest {
       report(outcome, ref);
       return outcome;
     } catch (error) {
-      deps.observer?.failure?.(error, ref, messageId);
+      // A reindex out of time that made progress is continued through the queue (continueOnQueue): not a failure.
+      if (!(error instanceof ReindexPaused && error.progressed && deps.send)) deps.observer?.failure?.(error, ref, messageId);
       throw error;
     }
   }
@@ -376,7 +408,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         // The key as sent, then decoded (a malformed %-escape fails the decoding: the log still names the key).
         current = { bucket: record.s3?.bucket?.name, key: record.s3?.object?.key };
         current.key = objectRefOf(record).key;
-        await processS3Record(record, undefined, budget, message.messageId);
+        await continueOnQueue(() => processS3Record(record, undefined, budget, message.messageId), record);
       }
     } catch (error) {
       deps.observer?.messageFailed?.(error, { messageId: message.messageId, ...current });
@@ -384,12 +416,29 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
+  /**
+   * Run `work` on the object of `record`; when it is a reindex out of time that made progress and there is a queue,
+   * put the object's event back on the ingest queue as a continuation (true): a big WARC's records are recomputed
+   * over as many invocations as it takes, without using up the message's receives or the state machine's retries.
+   */
+  async function continueOnQueue(work: () => Promise<unknown>, record: S3EventRecord): Promise<boolean> {
+    try {
+      await work();
+      return false;
+    } catch (error) {
+      if (!(error instanceof ReindexPaused && error.progressed && deps.send)) throw error;
+      await deps.send([JSON.stringify({ Records: [record] } satisfies S3Event)]);
+      return true;
+    }
+  }
+
   /** Every item is tried; then any failure fails the invocation, so Step Functions retries the batch (done items are then 'unchanged'). */
-  async function processBackfill(event: BackfillEvent): Promise<SQSBatchResponse> {
+  async function processBackfill(event: BackfillEvent, budget: TimeBudget): Promise<SQSBatchResponse> {
     const failed: string[] = [];
     for (const item of event.Items) {
       try {
-        await processS3Record(backfillRecord(event.bucket, item));
+        const record = backfillRecord(event.bucket, item);
+        await continueOnQueue(() => processS3Record(record, undefined, budget), record);
       } catch (error) {
         failed.push(`${item.Key}: ${(error as Error).message}`);
       }
@@ -400,7 +449,7 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   async function processEvent(event: IngestEvent, context?: InvocationContext): Promise<SQSBatchResponse> {
     const budget = budgetOf(context, concurrency);
-    if (isBackfillEvent(event)) return processBackfill(event);
+    if (isBackfillEvent(event)) return processBackfill(event, budget);
     const direct = directS3Records(event);
     if (direct) {
       // A direct invocation (S3 notification, EventBridge rule, s3:TestEvent) has no partial-batch contract: any failure fails (and retries) the whole event.

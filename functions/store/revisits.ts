@@ -51,8 +51,9 @@ export async function recordRevisit(
   const fingerprint = referred ? { docId, simhash: referred.simhash as string, sketch: referred.sketch as string } : null;
 
   if (prior && prior.sequencerKey > seqKey) return { docId, outcome: 'stale', revisitOf: null, clusterId: null };
-  if (prior && prior.sequencerKey === seqKey && prior.kind === 'revisit' && (prior.revisitOf || !referred)) {
-    // A redelivery: finish the labelling in case the first run died (idempotent), write nothing else.
+  if (prior && prior.sequencerKey === seqKey && prior.kind === 'revisit' && (!referred || (prior.revisitOf && prior.simhash === referred.simhash))) {
+    // A redelivery: finish the labelling in case the first run died (idempotent), write nothing else. (A referred
+    // document fingerprinted anew since, by a reindex, is copied again below.)
     if (!prior.revisitOf || !fingerprint) return { docId, outcome: 'unchanged', revisitOf: null, clusterId: null };
     const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(prior) }, await resolveCluster(ctx, prior.clusterId ?? referred?.clusterId));
     return { docId, outcome: 'unchanged', revisitOf: prior.revisitOf as string, clusterId: root.clusterId };

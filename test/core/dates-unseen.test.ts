@@ -148,4 +148,35 @@ describe('the object key as the URL', () => {
     expect(claimed(html('<link rel="canonical" href="https://blog.example.net/2014/05/18/spring/">', ARTICLE))).toMatchObject({ value: '2014-05-18', source: 'url' });
     expect(claimed(html('<meta property="og:url" content="https://example.cl/sport/2020/08/24/670291/story.aspx">', ARTICLE))).toMatchObject({ value: '2020-08-24', source: 'url' });
   });
+
+  it('reads the URL a redirect stub sends the reader to (meta refresh, location.href), and not the links of a real page', () => {
+    const stub = '<p>You will be connected to <b>news.example.se</b> in a moment...</p><script>document.cookie="x=1";location.href="https://news.example.se/20200428/a-story?attempt=1";</script>';
+    expect(claimed(html('', stub))).toMatchObject({ value: '2020-04-28', source: 'url' });
+    expect(claimed(html('<meta http-equiv="Refresh" content="0; URL=https://example.org/2019/03/07/moved.html">', '<p>Moved.</p>'))).toMatchObject({ value: '2019-03-07', source: 'url' });
+    // A page with its own text that merely scripts a link elsewhere is not a stub.
+    const page = `${ARTICLE.repeat(4)}<script>function go(){location.href="https://other.example/2011/01/02/x";}</script>`;
+    expect(claimed(html('', page))).toBeNull();
+  });
+});
+
+describe('dates that are not the page\'s own', () => {
+  it('skips a current-date widget ("Aktuelles Datum und Uhrzeit", class current-time)', () => {
+    const forum = `<h1>Forenregeln</h1><div class="post-date">26.10.2013</div>${ARTICLE}<div class="current-time">Aktuelles Datum und Uhrzeit: 11.02.2020, 19:22</div>`;
+    expect(claimed(html('', forum, 'de'))).toMatchObject({ value: '2013-10-26' });
+    expect(claimed(html('', `<h1>Regeln</h1>${ARTICLE}<div class="current-date">Current date: 11 February 2020</div>`))).toBeNull();
+  });
+
+  it('takes the day a <time> says in words it was published ("Publié le 29 juin 2019") over its datetime of another day', () => {
+    const stated = `<h1>Les grenades</h1><p><time datetime="2019-07-03T10:18:46Z">Publié le 29 juin 2019</time></p>${ARTICLE}`;
+    expect(claimed(html('', stated, 'fr'))).toMatchObject({ value: '2019-06-29', source: 'time-element' });
+    // Without a publication word, or on the same day, the machine value stands.
+    expect(claimed(html('', `<h1>Les grenades</h1><p><time datetime="2019-07-03T10:18:46Z">29 juin 2019</time></p>${ARTICLE}`, 'fr'))).toMatchObject({ value: '2019-07-03' });
+  });
+
+  it('takes "January 13, 2020 at 08:45 AM" under a title for a dateline, and not "was released on November 5, 2019" in a sentence', () => {
+    const post = `<h2>A journey</h2><small>January 13, 2020 at 08:45 AM | categories: software</small><p>Version 5.2 was released on November 5, 2019. It is the first one.</p>`;
+    expect(claimed(html('', post))).toMatchObject({ value: '2020-01-13', source: 'header' });
+    const sentenceOnly = '<h2>A journey</h2><p>Version 5.2 was released on November 5, 2019. It is the first one of its kind for years.</p><p>Nothing else is dated here at all.</p>';
+    expect(claimed(html('', sentenceOnly))).toMatchObject({ value: '2019-11-05', evidence: 'November 5, 2019' }); // only the last resort, the most frequent date
+  });
 });

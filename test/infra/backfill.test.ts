@@ -1,10 +1,10 @@
 /** The backfill state machine: off by default; when on, a Distributed Map over the bucket prefix invoking the ingest function, least privilege. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { BACKFILL_SOURCE, backfillRecord, isBackfillEvent } from '../../functions/ingest/events.ts';
 import { optionsFromContext } from '../../infra/context.ts';
 import { resolveSettings, settingsProblems } from '../../infra/settings.ts';
-import { asList, makeTempRoot, onlyLogicalId, roleStatements, synthStack } from './cdk-test-app.ts';
+import { asList, makeTempRoot, onlyLogicalId, roleStatements, stateMachineDefinition, synthStack } from './cdk-test-app.ts';
 
 process.env.CDK_VALIDATION = 'false';
 const root = makeTempRoot('backfill');
@@ -14,17 +14,6 @@ const { template } = synthStack(root, { pipeline: { options: { backfill: true, b
 const bucketId = onlyLogicalId(template, 'AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
 const functionId = onlyLogicalId(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('analyze raw pages') });
 const stateMachineId = onlyLogicalId(template, 'AWS::StepFunctions::StateMachine');
-
-/** The state machine's ASL, with every CloudFormation reference replaced by `<LogicalId>`. */
-function definition(from: Template): { States: Record<string, Record<string, unknown>> } {
-  const machine = Object.values(from.findResources('AWS::StepFunctions::StateMachine'))[0] as { Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } };
-  const parts = machine.Properties.DefinitionString['Fn::Join'][1].map((part) => {
-    if (typeof part === 'string') return part;
-    const reference = part as { Ref?: string; 'Fn::GetAtt'?: string[] };
-    return `<${reference.Ref ?? reference['Fn::GetAtt']?.[0]}>`;
-  });
-  return JSON.parse(parts.join('')) as { States: Record<string, Record<string, unknown>> };
-}
 
 describe('backfill state machine', () => {
   it('is not created by default', () => {
@@ -39,7 +28,7 @@ describe('backfill state machine', () => {
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
       TracingConfiguration: { Enabled: true },
     });
-    const map = definition(template).States.BackfillMap as Record<string, Record<string, unknown>>;
+    const map = stateMachineDefinition(template).States.BackfillMap as Record<string, Record<string, unknown>>;
     expect(map.ItemReader).toEqual({ Resource: 'arn:<AWS::Partition>:states:::s3:listObjectsV2', Parameters: { Bucket: `<${bucketId}>`, Prefix: 'raw/2024/' } });
     expect(map.ItemBatcher).toEqual({ MaxItemsPerBatch: 5 });
     expect(map.MaxConcurrency).toBe(4);

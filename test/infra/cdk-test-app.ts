@@ -56,3 +56,14 @@ export function onlyLogicalId(template: Template, type: string, properties?: Rec
   if (found.length !== 1) throw new Error(`expected one ${type}${properties ? ` with ${JSON.stringify(properties)}` : ''}${idPattern ? ` and id ${idPattern}` : ''}, found ${found.length}`);
   return found[0] as string;
 }
+
+/** The (only) state machine's ASL, with every CloudFormation reference replaced by `<LogicalId>`. */
+export function stateMachineDefinition(from: Template): { States: Record<string, Record<string, unknown>> } {
+  const machine = Object.values(from.findResources('AWS::StepFunctions::StateMachine'))[0] as { Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } };
+  const parts = machine.Properties.DefinitionString['Fn::Join'][1].map((part) => {
+    if (typeof part === 'string') return part;
+    const reference = part as { Ref?: string; 'Fn::GetAtt'?: string[] };
+    return `<${reference.Ref ?? reference['Fn::GetAtt']?.[0]}>`;
+  });
+  return JSON.parse(parts.join('')) as { States: Record<string, Record<string, unknown>> };
+}

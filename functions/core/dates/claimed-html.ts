@@ -50,18 +50,18 @@ const MODIFIED_META = new Set([
 /** Class or id fragments of elements that hold a visible date or byline (htmldate's DATE_EXPRESSIONS, abridged). */
 const DATE_CONTAINER = /date|datum|fecha|data-pub|time|publish|posted|byline|dateline|post-?meta|entry-?meta|article-?meta|subline|submitted|meta-info|^meta$|^info$/i;
 /** ...but not these: updates, comments and lists of other articles carry other dates. */
-const NOT_THE_ARTICLE = /modif|update|comment|related|teaser|sidebar|widget|footer|copyright|archive|calendar|event|recent|popular|timeline|runtime|timer/i;
+const NOT_THE_ARTICLE = /modif|update|comment|related|teaser|sidebar|widget|footer|copyright|archive|calendar|event|recent|popular|timeline|runtime|timer|current/i;
 
-/** Page parts whose dates belong to other content (htmldate's discard_unwanted): sidebars, comments, embeds, menus. */
+/** Page parts whose dates belong to other content (htmldate's discard_unwanted): sidebars, comments, embeds, menus, the reader's current date. */
 const OUTSIDE_TAGS = new Set(['nav', 'blockquote']);
-const OUTSIDE_CLASS_TOKEN = /^(?:aside|comments?|related|navbar|menu)(?:[-_]|$)/i;
+const OUTSIDE_CLASS_TOKEN = /^(?:aside|comments?|related|navbar|menu|current[-_]?(?:time|date))(?:[-_]|$)/i;
 /**
  * ...and lists of other articles, named so at the end of a class or id ("widget_recent_entries", "related-posts",
  * "most-read"); not wrappers that merely mention them. "sidebar" is not among them: pages name their main column so.
  */
 const OTHER_ARTICLES_TOKEN = /(?:^|[-_])(?:recent(?:[-_]?(?:posts|entries|articles|news))?|popular(?:[-_]?posts)?|most-?read|related(?:[-_]?(?:posts|articles|stories|news|content|items?))?|more-?stories)$/i;
 /** Widgets that show the reader's current date ("Aktuelle Zeit: ...", "Today's Paper"), not the page's. */
-const CURRENT_DATE_WIDGET = /aktuelle zeit|current time|heute ist|today is|today['’]s/i;
+const CURRENT_DATE_WIDGET = /aktuelle(?:s)? (?:zeit|datum)|current (?:time|date)|heute ist|today is|today['’]s/i;
 
 /** True when the element itself is a sidebar, comment thread, embedded post, menu or list of other articles. */
 function marksOutside(node: Element): boolean {
@@ -220,7 +220,7 @@ function timeCandidates(document: Document, options: ParseOptions, out: HtmlCand
     if (isAbbr && !/publish|date|time/.test(label)) continue;
     const raw = attr(el, 'datetime') || attr(el, 'content') || (isAbbr ? attr(el, 'title') || attr(el, 'data-utime') : '') || (el.textContent ?? '');
     if (!raw || raw.length > 200 || isOutsideTheArticle(el)) continue;
-    const candidate = valueCandidate(raw, 'time-element', snippet(`<${el.tagName.toLowerCase()}${label.trim() ? ` ${label.trim()}` : ''}> ${raw}`), options);
+    const candidate = statedPublication(el, raw, options) ?? valueCandidate(raw, 'time-element', snippet(`<${el.tagName.toLowerCase()}${label.trim() ? ` ${label.trim()}` : ''}> ${raw}`), options);
     if (!candidate) continue;
     if (/modif|updat|chang/.test(label)) out.modified.push(candidate);
     else if (el.hasAttribute('pubdate') || /publish|pub-?(?:date|time)|entry-date|post-date|datecreated|created/.test(label)) marked.push(candidate);
@@ -229,6 +229,21 @@ function timeCandidates(document: Document, options: ParseOptions, out: HtmlCand
   // Unmarked <time> elements also date comments and teasers; like htmldate's original_date, take the earliest.
   plain.sort((a, b) => a.date.value.localeCompare(b.date.value));
   out.published.push(...marked, ...plain);
+}
+
+/** Words that say the date after them is the publication ("Publié le", "Published", "Veröffentlicht am"). */
+const PUBLICATION_WORDS = /(?<![\p{L}])(?:published|posted|publi[ée]e?|pubblicato|publicado|veröffentlicht|erschienen)(?![\p{L}])[^\d]{0,12}$/iu;
+
+/**
+ * The day a <time> element's own text states as its publication ("Publié le 29 juin 2019") when its machine value
+ * says another day: CMSs fill `datetime` with the last save, while the text is what the publisher wrote.
+ */
+function statedPublication(el: Element, raw: string, options: ParseOptions): Candidate | null {
+  const text = attr(el, 'datetime') ? textUpTo(el, 200) : null;
+  const match = text ? findDateInText(text, options) : null;
+  if (!text || !match || match.date.precision !== 'day' || !PUBLICATION_WORDS.test(text.slice(0, match.index))) return null;
+  if (parseDateValue(raw, options)?.value === match.date.value) return null;
+  return { date: match.date, source: 'time-element', evidence: snippet(`<time datetime="${raw}"> ${text}`) };
 }
 
 /** Longest text a date, byline or post-metadata element may have; longer ones are article text, not a dateline. */

@@ -77,6 +77,8 @@ const STRONG_PREFIX =
   /(?:(?<![\p{L}])(?:posted|published|publi[ée]e?|pubblicato|publicado|veröffentlicht|erschienen|erstellt|geschrieben|written|datum|stand|zuletzt)(?![\p{L}])|发布|發布|发表|發表|公開日?|公开|掲載|投稿日?|作成日|작성일?|입력|등록일?|게재)[^\n\d]{0,25}$/iu;
 /** Weaker introductions ("on", "date"), trusted only near the top of the text. */
 const WEAK_PREFIX = /(?<![\p{L}])(?:on|date|dated|le)(?![\p{L}])[^\n\d]{0,6}$/iu;
+/** ...unless the line so far is a sentence whose verb the date completes ("Mercurial 5.2 was released on"): an event. */
+const SENTENCE_BEFORE_WEAK_PREFIX = /(?<![\p{L}])(?:was|were|is|are|been|will|has|had|wurde|wird|ist|sind|été|est|fue|fu)(?![\p{L}])[^\n]*$/iu;
 /** Words that introduce an update ("Updated", "Last update", "last modified on", 更新, 수정): never the publication date. */
 const MODIFIED_PREFIX =
   /(?:(?<![\p{L}])(?:updated?|modified|edited|revised|aktualisiert|geändert|mis à jour|mise à jour|actualizado|actualización|aggiornato|bijgewerkt)(?![\p{L}])|更新|修改|修正|最終|수정|업데이트)[^\n\d]{0,25}$/iu;
@@ -84,8 +86,8 @@ const HEAD_CHARS = 4000;
 const WEB_PAGE_CHARS = 200_000;
 /** A dateline opens a line: a date, maybe after a place and a comma ("Karlsruhe, (12.11.2021).", "02.02.2022 10:16 Uhr"). */
 const LINE_OPENING_PLACE = /(?:^|\n)[ \t]*(?:\p{Lu}[\p{L}.'-]*(?:[ /-]\p{Lu}[\p{L}.'-]*){0,2}\s*,\s*\(?)?$/u;
-/** ...and the date ends the line, is closed by a parenthesis or followed by a clock time, not continued as a sentence. */
-const DATELINE_CLOSE = /^(?:\)|,?\s*\d{1,2}[:.h]\d{2}(?!\d)|[ \t]*(?:\n|$))/u;
+/** ...and the date ends the line, is closed by a parenthesis or followed by a clock time ("at 08:45 AM"), not continued as a sentence. */
+const DATELINE_CLOSE = /^(?:\)|,?\s*(?:(?:at|um|à|a las|alle|om)\s+)?\d{1,2}[:.h]\d{2}(?!\d)|[ \t]*(?:\n|$))/u;
 
 /** Weekday names (en, de, fr): "Tuesday, (08 Dec 2020)" is a calendar widget, not a place. */
 const WEEKDAY = /(?<![\p{L}])(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|diens|donners|frei|sams|sonn)tag|mittwoch|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(?![\p{L}])/iu;
@@ -127,7 +129,8 @@ export function datelineCandidate(text: string, options: ParseOptions, isWebPage
     if (MODIFIED_PREFIX.test(before)) continue;
     if (match.date.precision !== 'day') continue;
     const opensLine = LINE_OPENING_PLACE.test(before) && !WEEKDAY.test(before.slice(before.lastIndexOf('\n') + 1)) && DATELINE_CLOSE.test(searched.slice(match.index + match.text.length, match.index + match.text.length + 12));
-    if (!opensLine && !STRONG_PREFIX.test(before) && !(match.index < HEAD_CHARS && WEAK_PREFIX.test(before))) continue;
+    const weak = match.index < HEAD_CHARS && WEAK_PREFIX.test(before) && !SENTENCE_BEFORE_WEAK_PREFIX.test(before.slice(before.lastIndexOf('\n') + 1));
+    if (!opensLine && !STRONG_PREFIX.test(before) && !weak) continue;
     const evidence = searched.slice(Math.max(0, match.index - 40), match.index + match.text.length).replace(/\s+/g, ' ').trim();
     return { date: match.date, source: 'header', evidence };
   }

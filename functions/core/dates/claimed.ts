@@ -91,10 +91,33 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
   return best ? toClaimedDate(best) : null;
 }
 
-/** The page's own canonical URL or og:url, else the object key read as a URL: for pages uploaded without a URL. */
+/**
+ * The page's own canonical URL or og:url, else where a redirect stub sends the reader, else the object key read as a
+ * URL: for pages uploaded without a URL.
+ */
 function pageUrlCandidate(input: ClaimedDateInput): Candidate | null {
   const canonical = input.document ? readPageMetadata(input.document, undefined).canonicalUrl : null;
-  return urlCandidate(canonical ?? undefined) ?? urlCandidate(urlFromObjectKey(input.objectKey));
+  return urlCandidate(canonical ?? undefined) ?? urlCandidate(input.document ? redirectTarget(input.document, input.text) : undefined) ?? urlCandidate(urlFromObjectKey(input.objectKey));
+}
+
+/** Most visible characters a page may have and still be a redirect stub rather than a page that links elsewhere. */
+const REDIRECT_STUB_CHARS = 300;
+const SCRIPT_REDIRECT = /location(?:\.href)?\s*=\s*["'](https?:\/\/[^"'\s]+)["']|location\.(?:replace|assign)\(\s*["'](https?:\/\/[^"'\s]+)["']/;
+
+/**
+ * A saved page that only redirects (`<meta http-equiv="refresh" content="0;url=...">`, `location.href = "..."`, as
+ * cookie walls and URL shorteners leave behind) names the article's URL: the page is that URL's, not its own.
+ */
+function redirectTarget(document: Document, html: string): string | undefined {
+  if (!/refresh|location/i.test(html)) return undefined; // no redirect: spare the walk over the page
+  if (ownVisibleText(document).replace(/\s+/g, ' ').trim().length > REDIRECT_STUB_CHARS) return undefined;
+  for (const meta of document.querySelectorAll('meta')) {
+    if ((meta.getAttribute('http-equiv') ?? '').toLowerCase() !== 'refresh') continue;
+    const target = /url\s*=\s*['"]?(https?:\/\/[^'"\s;]+)/i.exec(meta.getAttribute('content') ?? '')?.[1];
+    if (target) return target;
+  }
+  const scripted = SCRIPT_REDIRECT.exec(html);
+  return scripted?.[1] ?? scripted?.[2];
 }
 
 /** More days than a time zone or an overnight edit explain between a URL's day and a later markup date. */
