@@ -10,7 +10,7 @@
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { BAND_LAYOUT, DEFAULT_INDEX_LAYOUT, INDEX_LAYOUTS, PERMUTED_16_LAYOUT, type IndexLayout } from '../functions/store/index-layout.ts';
 import { createStore, ensureTable } from '../functions/store/index.ts';
-import { bandPartitions } from '../functions/store/keys.ts';
+import { bandPartitions, lookupBandPartitions } from '../functions/store/keys.ts';
 import { startLocalServers } from '../local/servers.ts';
 import { DynamoMeter } from './support/dynamo-meter.ts';
 import { population, realFingerprints, simhashAt, type Distribution, type FingerprintSet, type RealFingerprints } from './support/fingerprint-sets.ts';
@@ -74,16 +74,17 @@ async function dynaliteCheck(real: RealFingerprints, layout: IndexLayout, docume
     for (let index = 0; index < lookups; index++) {
       const simhash = simhashAt(set, index);
       const before = meter.mark();
+      const weakBits = real.weakBits[index]!;
       if (layout === DEFAULT_INDEX_LAYOUT) {
-        // The store's own lookup (default layout): the same Queries a new document makes.
-        await store.findCandidates({ docId: docIdOf(index), simhash, sketch: real.sketches[index % real.count]! });
+        // The store's own lookup (default layout): the same Queries a new document makes, probes included.
+        await store.findCandidates({ docId: docIdOf(index), simhash, sketch: real.sketches[index % real.count]!, weakBits });
       } else {
-        for (const pk of bandPartitions(simhash, layout)) {
+        for (const pk of lookupBandPartitions(simhash, weakBits, layout)) {
           await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
         }
       }
       const returned = meter.since(before).reduce((total, record) => total + record.itemsReturned, 0);
-      if (returned !== simulation.lookup(set.high[index]!, set.low[index]!, index).itemsRead) matches = false;
+      if (returned !== simulation.lookup(set.high[index]!, set.low[index]!, index, weakBits).itemsRead) matches = false;
     }
     const records = meter.since(mark);
     return {
@@ -103,20 +104,24 @@ async function dynaliteCheck(real: RealFingerprints, layout: IndexLayout, docume
 function simulationRows(real: RealFingerprints, sizes: number[], bandItemBytes: number): Row[] {
   const rows: Row[] = [];
   const lookups = real.count;
+  const uniformItems = new Map<string, number>();
   for (const documents of sizes) {
     for (const distribution of ['uniform', 'corpus-biased'] as Distribution[]) {
       const set: FingerprintSet = population(real, documents, distribution, documents);
       for (const layout of Object.values(INDEX_LAYOUTS)) {
         const index = new SimulatedIndex(layout, set);
-        const results = Array.from({ length: lookups }, (_, doc) => index.lookup(set.high[doc]!, set.low[doc]!, doc));
+        const results = Array.from({ length: lookups }, (_, doc) => index.lookup(set.high[doc]!, set.low[doc]!, doc, real.weakBits[doc]));
         const items = results.map((result) => result.itemsRead);
+        if (distribution === 'uniform') uniformItems.set(`${documents} ${layout.name}`, mean(items));
         const readUnits = results.map((result) => result.perPartition.reduce((total, count) => total + queryReadUnits(count, bandItemBytes), 0));
         rows.push({
           documents,
           fingerprints: distribution,
           layout: layout.name,
           'items written/doc': layout.tableCount,
+          'Queries/lookup': mean(results.map((result) => result.perPartition.length)),
           'items read/lookup': mean(items),
+          'vs uniform': distribution === 'uniform' ? 1 : mean(items) / uniformItems.get(`${documents} ${layout.name}`)!,
           'p99 items read': quantile(items, 0.99),
           'candidates/lookup': mean(results.map((result) => result.candidates.length)),
           'RRU/lookup': mean(readUnits),
@@ -128,9 +133,13 @@ function simulationRows(real: RealFingerprints, sizes: number[], bandItemBytes: 
   return rows;
 }
 
-/** Expected per-document units for uniform fingerprints: each table's partition holds N / 2^prefix items. */
+/**
+ * Expected per-document units for uniform fingerprints: each table's partition holds N / 2^prefix items; a probing
+ * layout queries up to probesPerTable more partitions per table (counted: an upper bound).
+ */
 function projectedUnits(layout: IndexLayout, documents: number, bandItemBytes: number): { written: number; read: number } {
-  const read = layout.prefixBits.reduce((total, bits) => total + queryReadUnits(documents / 2 ** bits, bandItemBytes), 0);
+  const queriesPerTable = 1 + layout.probesPerTable;
+  const read = layout.prefixBits.reduce((total, bits) => total + queriesPerTable * queryReadUnits(documents / 2 ** bits, bandItemBytes), 0);
   return { written: layout.tableCount, read };
 }
 
@@ -187,12 +196,12 @@ export async function benchIndexScaling(options: { quick?: boolean } = {}): Prom
   const sizes = options.quick ? [1e4, 1e5] : [1e4, 1e5, 1e6];
   printTable(`Index scaling, simulated (lookups: the ${real.count} real fingerprints; RRU = strongly consistent Query units of ${bandItemBytes}-byte band items; baseline: ${BAND_LAYOUT.name})`, simulationRows(real, sizes, bandItemBytes));
   printTable('Projection per new document, uniform fingerprints (expected partition sizes; on paper in the README, Index scaling)', projectionRows(bandItemBytes));
-  const lines = [INDEX_LAYOUTS.permuted10, INDEX_LAYOUTS.permuted16].map((layout) => ({
+  const lines = [DEFAULT_INDEX_LAYOUT, BAND_LAYOUT].flatMap((incumbent) => [INDEX_LAYOUTS.permuted10, INDEX_LAYOUTS.permuted16].map((layout) => ({
     challenger: layout.name,
-    incumbent: BAND_LAYOUT.name,
-    'cheaper from N (WRU+RRU)': crossover(BAND_LAYOUT, layout, bandItemBytes, 1),
-    'cheaper from N (price: 5*WRU+RRU)': crossover(BAND_LAYOUT, layout, bandItemBytes, WRITE_TO_READ_PRICE),
-  }));
+    incumbent: incumbent.name,
+    'cheaper from N (WRU+RRU)': crossover(incumbent, layout, bandItemBytes, 1),
+    'cheaper from N (price: 5*WRU+RRU)': crossover(incumbent, layout, bandItemBytes, WRITE_TO_READ_PRICE),
+  })));
   lines.push({ challenger: INDEX_LAYOUTS.permuted16.name, incumbent: INDEX_LAYOUTS.permuted10.name, 'cheaper from N (WRU+RRU)': crossover(INDEX_LAYOUTS.permuted10, INDEX_LAYOUTS.permuted16, bandItemBytes, 1), 'cheaper from N (price: 5*WRU+RRU)': crossover(INDEX_LAYOUTS.permuted10, INDEX_LAYOUTS.permuted16, bandItemBytes, WRITE_TO_READ_PRICE) });
   printTable('Crossover, uniform fingerprints: stored documents from which the challenger costs less per new document', lines);
 }

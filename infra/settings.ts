@@ -28,8 +28,8 @@ export interface ArchiveDedupSettings extends DeployedThresholds {
   removalPolicy: RemovalMode;
   noncurrentVersionExpirationDays: number;
   /**
-   * Candidate index layout (INDEX_LAYOUT): `bands8x16` (the default: 8 queries per lookup), `bands4x16` (4), `p10x25` (10; far fewer items read from
-   * ~10^5 documents on), `p16x28` (16). Fixed for the life of a table: switching needs a fresh table.
+   * Candidate index layout (INDEX_LAYOUT): `probed4x16` (the default: 4 items written per page, up to 8 queries per lookup), `bands8x16` (8 and 8),
+   * `bands4x16` (4 and 4), `p10x25` (10; far fewer items read from ~10^5 documents on), `p16x28` (16). Fixed for the life of a table: switching needs a fresh table.
    */
   indexLayout: IndexLayoutName;
   memoryMb: number;

@@ -103,8 +103,10 @@ export function revisitRow(copy: StoredDocument, original: Referable): RevisitRo
     'WARC-Profile': exact ? IDENTICAL_PAYLOAD_PROFILE : NEAR_DUPLICATE_PROFILE,
     docId: copy.docId,
     refersToDocId: original.docId,
-    distance: copy.distance ?? null,
-    similarity: copy.similarity ?? null,
+    // A WARC revisit refers to the record it revisits (the same payload), not to its cluster's original, which its
+    // stored distance and similarity are measured against.
+    distance: copy.kind === 'revisit' ? 0 : (copy.distance ?? null),
+    similarity: copy.kind === 'revisit' ? 1 : (copy.similarity ?? null),
   };
 }
 

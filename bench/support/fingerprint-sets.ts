@@ -20,6 +20,8 @@ export interface RealFingerprints extends FingerprintSet {
   sketches: string[];
   /** Share of fingerprints with each bit set, bit 0 = most significant. */
   bitFrequency: Float64Array;
+  /** Each fingerprint's weak bits (what a lookup of a probing layout probes). */
+  weakBits: (readonly number[])[];
 }
 
 export function realFingerprints(): RealFingerprints {
@@ -37,7 +39,7 @@ export function realFingerprints(): RealFingerprints {
       bitFrequency[bit]! += ((word >>> (31 - (bit % 32))) & 1) / fingerprints.length;
     }
   });
-  return { high, low, count: fingerprints.length, simhashes: fingerprints.map((f) => f.simhash), sketches: fingerprints.map((f) => f.sketch), bitFrequency };
+  return { high, low, count: fingerprints.length, simhashes: fingerprints.map((f) => f.simhash), sketches: fingerprints.map((f) => f.sketch), bitFrequency, weakBits: fingerprints.map((f) => f.weakBits ?? []) };
 }
 
 export type Distribution = 'uniform' | 'corpus-biased';

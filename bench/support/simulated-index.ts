@@ -4,7 +4,7 @@
  * (layout.prefixOf is what layout.writePartitions names), and a lookup returns exactly the items a Query of each
  * partition would: the bench checks this against dynalite.
  */
-import type { IndexLayout } from '../../functions/store/index-layout.ts';
+import { flipBit, type IndexLayout } from '../../functions/store/index-layout.ts';
 import type { FingerprintSet } from './fingerprint-sets.ts';
 
 /** Document index bits packed under the prefix in one float64 sort key (prefix <= 32 bits + 20 index bits < 2^53). */
@@ -16,7 +16,7 @@ export interface LookupResult {
   itemsRead: number;
   /** Distinct other documents among them: the candidates the store compares. */
   candidates: number[];
-  /** Items per queried partition, in table order. */
+  /** Items per queried partition: one per table in table order, then the probes (layout.lookupPartitions' order). */
   perPartition: number[];
 }
 
@@ -36,18 +36,25 @@ export class SimulatedIndex {
     });
   }
 
-  /** The items of every partition the document `doc` of the set queries. */
-  lookup(high: number, low: number, self = -1): LookupResult {
+  /** The items of every partition the document `doc` of the set queries (with `weakBits`, its probes too). */
+  lookup(high: number, low: number, self = -1, weakBits: readonly number[] = []): LookupResult {
     const perPartition: number[] = [];
     const candidates = new Set<number>();
-    this.sorted.forEach((keys, table) => {
-      const prefix = this.layout.prefixOf(table, high, low);
+    const query = (table: number, prefix: number) => {
+      const keys = this.sorted[table]!;
       const from = lowerBound(keys, prefix * INDEX_SPAN);
       const to = lowerBound(keys, (prefix + 1) * INDEX_SPAN);
       perPartition.push(to - from);
       for (let at = from; at < to; at++) {
         const doc = keys[at]! % INDEX_SPAN;
         if (doc !== self) candidates.add(doc);
+      }
+    };
+    this.sorted.forEach((_, table) => query(table, this.layout.prefixOf(table, high, low)));
+    this.sorted.forEach((_, table) => {
+      for (const bit of this.layout.probeBitsOf(table, weakBits)) {
+        const flipped = flipBit(high, low, bit);
+        query(table, this.layout.prefixOf(table, flipped.high, flipped.low));
       }
     });
     return { itemsRead: perPartition.reduce((a, b) => a + b, 0), candidates: [...candidates], perPartition };

@@ -1,13 +1,14 @@
 /**
- * The page fingerprint (public API): a 64-bit SimHash over single words finds candidates through its four 16-bit
- * bands, a bottom-k MinHash sketch of word 4-shingles confirms them, and a SHA-256 of the normalized text finds
- * exact duplicates. The figures behind the design and the thresholds are printed by test/core/near-duplicates.test.ts.
+ * The page fingerprint (public API): a 64-bit SimHash over single words finds candidates through the index
+ * (functions/store/index-layout.ts), a bottom-k MinHash sketch of word 4-shingles confirms them, and a SHA-256 of the
+ * normalized text finds exact duplicates. The figures behind the design and the thresholds are printed by test/core/near-duplicates.test.ts.
  */
 import { hash } from 'node:crypto';
 import { resolveCoreConfig, type CoreConfig } from './config.ts';
 import { fmix32 } from './hash64.ts';
 import { normalizeWords } from './normalize.ts';
-import { hammingDistanceHex, simhashOf } from './simhash.ts';
+import { balancedSimhashOf, hammingDistanceHex } from './simhash.ts';
+import { BIT_THRESHOLDS } from './bit-thresholds.ts';
 import { COMMON_WORD_HASHES } from './common-words.ts';
 import { compareSketches, decodeSketch, encodeSketch, sketchOf } from './sketch.ts';
 import type { Comparison, Fingerprint, SimHashHex } from './types.ts';
@@ -19,9 +20,17 @@ export { normalizeText } from './normalize.ts';
  * and shingles mean different things), and a table filled with an older version is recomputed by `archive-dedup
  * reindex` (locally) or the backfill state machine. Raise it whenever normalization, features, weights or the
  * common-word table change. 1: term-frequency SimHash over every word, unsegmented Thai/Lao/Khmer/Myanmar (stored
- * documents without a version are version 1); 2: common words left out, those scripts split into words.
+ * documents without a version are version 1); 2: common words left out, those scripts split into words; 3: each bit
+ * set above its own threshold (bit-thresholds.ts), so bits are balanced on real pages.
  */
-export const FINGERPRINT_VERSION = 2;
+export const FINGERPRINT_VERSION = 3;
+
+/**
+ * How many of the SimHash bits nearest their threshold a fingerprint names (`weakBits`): a lookup also probes the
+ * index partitions with one of them flipped (index-layout.ts). 16: enough for two probes in most of the 4 bands; one
+ * probe per band measured the same with 8 as with all 64.
+ */
+export const WEAK_BIT_COUNT = 16;
 
 /** Words per shingle in the sketch: 4 measured best on the Webis pairs (the extraction benchmark also scores 4-grams). */
 export const SHINGLE_WORDS = 4;
@@ -83,18 +92,21 @@ function shingleHashes(words: Uint32Array, wordCount: number): { shingles: Uint3
 
 /**
  * Fingerprint of an article's main text: the SimHash of its words but the common ones (weight 1 per occurrence, i.e.
- * term frequency: it measured more robust to edits than log-tf, IDF or length weights), the sketch of its word shingles, and the SHA-256 of
- * its normalized UTF-8 text. Empty text (nothing left after normalization) is defined as: simhash "0000000000000000",
- * the SHA-256 of "", and an empty sketch that is similar to nothing.
+ * term frequency: it measured more robust to edits than log-tf, IDF or length weights), each bit set where more than
+ * its shipped threshold of the words set it (BIT_THRESHOLDS: the median share on reference pages, so bits are
+ * balanced: the index partitions fill evenly), the WEAK_BIT_COUNT bits nearest their threshold, the sketch of its word
+ * shingles, and the SHA-256 of its normalized UTF-8 text. Empty text (nothing left after normalization) is defined
+ * as: simhash "0000000000000000", no weak bits, the SHA-256 of "", and an empty sketch that is similar to nothing.
  */
 export function fingerprintText(mainText: string): Fingerprint {
   const { bytes, byteLength, wordHashes, wordCount } = normalizeWords(mainText);
   const { topical, count: topicalCount } = topicalWords(wordHashes, wordCount);
-  const simhash = simhashOf(topical, topicalCount);
+  const { simhash, weakBits } = balancedSimhashOf(topical, topicalCount, BIT_THRESHOLDS, WEAK_BIT_COUNT);
   const { shingles, count } = shingleHashes(wordHashes, wordCount);
   return {
     fingerprintVersion: FINGERPRINT_VERSION,
     simhash,
+    weakBits,
     contentHash: hash('sha256', bytes.subarray(0, byteLength), 'hex'),
     sketch: encodeSketch(sketchOf(shingles, count)),
   };

@@ -51,6 +51,11 @@ export interface Fingerprint {
   fingerprintVersion: number;
   /** 64-bit SimHash of the main text, 16 lowercase hex digits. */
   simhash: SimHashHex;
+  /**
+   * The SimHash bits nearest their threshold, nearest first (positions, 0 = most significant): the ones an edit flips
+   * first, which a lookup also probes (index-layout.ts). Not stored; absent on fingerprints read back from the table.
+   */
+  weakBits?: readonly number[];
   /** SHA-256 of the normalized main text, 64 lowercase hex digits: equal for exact duplicates. */
   contentHash: string;
   /** Compact similarity sketch (MinHash of word shingles), encoded as a string so it can be stored as is. */

@@ -50,7 +50,7 @@ import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
-import { bandPartitions, clusterKey, clusterPartition, documentKey, ITEM_ABSENT, ITEM_EXISTS, memberKey, partitionQuery, sortKeyOf } from './keys.ts';
+import { clusterKey, clusterPartition, documentKey, ITEM_ABSENT, ITEM_EXISTS, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
@@ -61,6 +61,8 @@ export interface Fingerprinted {
   sketch: string;
   /** FINGERPRINT_VERSION of simhash and sketch; candidates of another version are never compared (absent: the current one). */
   fingerprintVersion?: number;
+  /** The SimHash bits nearest their threshold (core Fingerprint.weakBits): the lookup probes them. Absent when read back from the table. */
+  weakBits?: readonly number[];
 }
 
 /** A document as labels and member logs carry it: its fingerprint and what its date verdicts need (verdicts.ts). */
@@ -283,12 +285,12 @@ async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterR
 
 /**
  * Near-duplicate candidates of a fingerprint: one single-partition consistent Query per table of the context's index
- * layout (4 bands by default), judged by the core from the band items alone. Not yet checked against the candidates'
- * documents (see liveCandidates).
+ * layout, plus one per probed weak bit (4 bands and up to 4 probes by default), judged by the core from the band items
+ * alone. Not yet checked against the candidates' documents (see liveCandidates).
  */
 export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
   const bands = await Promise.all(
-    bandPartitions(self.simhash, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
+    lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
   );
   const byDocId = new Map<string, Candidate>();
   for (const item of bands.flat()) {

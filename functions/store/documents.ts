@@ -3,7 +3,7 @@ import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { assignCluster, clusterRootItem, judgedAgainst, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
 import { batchGetConsistent, batchWrite, getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { BAND_LAYOUT, type IndexLayout } from './index-layout.ts';
+import { BAND_LAYOUT, BANDS_8_LAYOUT, type IndexLayout } from './index-layout.ts';
 import {
   bandKeys,
   clusterKey,
@@ -120,7 +120,7 @@ async function putDocument(ctx: StoreContext, item: Item, condition: string, val
 export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome> {
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
-  const fingerprint = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion };
+  const fingerprint = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion, weakBits: analysis.weakBits };
   /** The document as `item` (written by this run, or stored by the run that recorded the same content) has it. */
   const member = (item: Item): Member => ({ ...fingerprint, dating: datingOfItem(item) });
   const now = ctx.now();
@@ -218,8 +218,10 @@ async function reindexDocument(ctx: StoreContext, prior: Item, ref: ObjectRef, a
     ':version': analysis.fingerprintVersion,
   });
   if (!replaced) return { docId, outcome: 'stale' };
-  const self: Member = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion, dating: datingOfItem(item) };
-  const layouts = ctx.indexLayout === BAND_LAYOUT ? [BAND_LAYOUT] : [ctx.indexLayout, BAND_LAYOUT];
+  const self: Member = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion, weakBits: analysis.weakBits, dating: datingOfItem(item) };
+  // The prior fingerprint's band items: under this layout, and under the defaults its version was written with
+  // (bands4x16 for version 1, bands8x16 for version 2), which would otherwise stay behind as orphans.
+  const layouts = [...new Set([ctx.indexLayout, BAND_LAYOUT, BANDS_8_LAYOUT])];
   await batchWrite(ctx, [...bandDeletes(prior, layouts), { delete: clusterKey(docId) }]);
   await batchWrite(ctx, bandItems(ctx, self, item.rank as string));
   return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: item.rank as string }), 'reindexed');

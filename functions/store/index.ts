@@ -47,7 +47,7 @@ export interface Store {
   recordRejected(ref: ObjectRef, rejection: Pick<InputRejected, 'code' | 'message'>): Promise<RecordOutcome>;
   markDeleted(ref: ObjectRef): Promise<RecordOutcome>;
   /** Band-sharing near-duplicates of a fingerprint, judged from the band items (not checked against their documents). */
-  findCandidates(fingerprint: { docId?: string; simhash: string; sketch: string; fingerprintVersion?: number }): Promise<Candidate[]>;
+  findCandidates(fingerprint: { docId?: string; simhash: string; sketch: string; fingerprintVersion?: number; weakBits?: readonly number[] }): Promise<Candidate[]>;
   /** Re-write a recorded document's index items and re-run its clustering (idempotent repair); null when it is not recorded. */
   assignCluster(docId: string): Promise<ClusterRoot | null>;
   getDocument(docId: string): Promise<StoredDocument | null>;
@@ -87,7 +87,7 @@ export function createStore(options: StoreOptions): Store {
     recordDocument: (ref, analysis) => recordDocument(ctx, ref, analysis),
     recordRejected: (ref, rejection) => recordRejected(ctx, ref, rejection),
     markDeleted: (ref) => markDeleted(ctx, ref),
-    findCandidates: (fingerprint) => findCandidates(ctx, { docId: fingerprint.docId ?? '', simhash: fingerprint.simhash, sketch: fingerprint.sketch, fingerprintVersion: fingerprint.fingerprintVersion }),
+    findCandidates: (fingerprint) => findCandidates(ctx, { docId: fingerprint.docId ?? '', simhash: fingerprint.simhash, sketch: fingerprint.sketch, fingerprintVersion: fingerprint.fingerprintVersion, weakBits: fingerprint.weakBits }),
     async assignCluster(docId) {
       const document = await getDocument(ctx, docId);
       if (document?.status !== 'recorded' || !document.simhash || !document.sketch) return null;

@@ -130,6 +130,11 @@ export function bandPartitions(simhash: string, layout: IndexLayout = DEFAULT_IN
   return layout.writePartitions(simhash).map((partition) => `${KEY_PREFIXES.band}${partition}`);
 }
 
+/** The partitions a lookup queries, `BAND#<partition>`: the written ones, plus the layout's probes of the fingerprint's weak bits. */
+export function lookupBandPartitions(simhash: string, weakBits: readonly number[] | undefined, layout: IndexLayout = DEFAULT_INDEX_LAYOUT): string[] {
+  return layout.lookupPartitions(simhash, weakBits).map((partition) => `${KEY_PREFIXES.band}${partition}`);
+}
+
 export function bandKeys(simhash: string, docId: string, layout: IndexLayout = DEFAULT_INDEX_LAYOUT): ItemKey[] {
   return bandPartitions(simhash, layout).map((partition) => itemKey(partition, sortKey(docId)));
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bandKeys, compareFingerprints, FINGERPRINT_VERSION, fingerprintText, hammingDistance, normalizeText } from '../../functions/core/fingerprint.ts';
 import { lowHalfOf } from '../../functions/core/hash64.ts';
 import { normalizeWords } from '../../functions/core/normalize.ts';
-import { simhashOf } from '../../functions/core/simhash.ts';
+import { balancedSimhashOf, bitShares, simhashOf } from '../../functions/core/simhash.ts';
 import { compareSketches, decodeSketch, encodeSketch, SKETCH_SIZE, sketchOf } from '../../functions/core/sketch.ts';
 import { seededRandom } from '../support/random.ts';
 
@@ -92,6 +92,32 @@ describe('simhashOf', () => {
       expect(simhashOf(repeated, count)).toBe(reference(repeated));
     }
     expect(simhashOf(Uint32Array.from([0xffffffff, 0]), 2)).toBe(reference(Uint32Array.from([0xffffffff, 0])));
+  });
+});
+
+describe('balancedSimhashOf', () => {
+  const features = Uint32Array.from({ length: 301 }, () => Math.floor(random() * 2 ** 32));
+  const shares = bitShares(features, features.length);
+  const bitAt = (simhash: string, position: number): number => (BigInt(`0x${simhash}`) >> BigInt(63 - position)) & 1n ? 1 : 0;
+
+  it('is the textbook SimHash at thresholds of one half, and sets each bit where its share passes its own threshold', () => {
+    expect(balancedSimhashOf(features, features.length, new Array(64).fill(0.5), 0).simhash).toBe(simhashOf(features, features.length));
+    // Thresholds just under / at each bit's share: every bit set / none set.
+    expect(balancedSimhashOf(features, features.length, Array.from(shares, (share) => share - 1e-9), 0).simhash).toBe('ffffffffffffffff');
+    expect(balancedSimhashOf(features, features.length, shares, 0).simhash).toBe('0000000000000000');
+    const thresholds = Array.from({ length: 64 }, (_, position) => (position % 2 === 0 ? 0.3 : 0.7));
+    const { simhash } = balancedSimhashOf(features, features.length, thresholds, 0);
+    for (let position = 0; position < 64; position++) expect(bitAt(simhash, position), `bit ${position}`).toBe(shares[position]! > thresholds[position]! ? 1 : 0);
+  });
+
+  it('names the bits nearest their threshold, nearest first, and none without features', () => {
+    const { weakBits } = balancedSimhashOf(features, features.length, new Array(64).fill(0.5), 8);
+    const margin = (position: number) => Math.round(Math.abs(shares[position]! - 0.5) * features.length * 1e6); // in features: ties are exact
+    const byNearness = Array.from({ length: 64 }, (_, position) => position).sort((a, b) => margin(a) - margin(b) || a - b);
+    expect(weakBits).toEqual(byNearness.slice(0, 8));
+    expect(balancedSimhashOf(features, 0, new Array(64).fill(0.5), 8)).toEqual({ simhash: '0000000000000000', weakBits: [] });
+    expect(fingerprintText('').weakBits).toEqual([]);
+    expect(fingerprintText('some words of a page, enough of them to set bits').weakBits).toHaveLength(16);
   });
 });
 

@@ -41,8 +41,8 @@ describe('indexLayout option', () => {
     try { synthWithContext({ indexLayout: 'bands8x8' }); } catch (caught) { error = caught; }
     expect(error).toBeInstanceOf(ArchiveDedupPropsError);
     expect((error as ArchiveDedupPropsError).problems).toEqual([`indexLayout must be one of ${INDEX_LAYOUT_NAMES.join(', ')}, got "bands8x8"`]);
-    expect(INDEX_LAYOUT_NAMES).toEqual(['bands4x16', 'bands8x16', 'p10x25', 'p16x28']);
+    expect(INDEX_LAYOUT_NAMES).toEqual(['bands4x16', 'bands8x16', 'p10x25', 'p16x28', 'probed4x16', 'probed4x16x2']);
 
-    expect(() => indexLayoutFromEnvironment({ INDEX_LAYOUT: 'bands8x8' })).toThrow('INDEX_LAYOUT "bands8x8" is not an index layout: valid layouts are bands4x16, bands8x16, p10x25, p16x28');
+    expect(() => indexLayoutFromEnvironment({ INDEX_LAYOUT: 'bands8x8' })).toThrow('INDEX_LAYOUT "bands8x8" is not an index layout: valid layouts are bands4x16, bands8x16, p10x25, p16x28, probed4x16, probed4x16x2');
   });
 });

@@ -56,7 +56,7 @@ function expectedDocuments(input: BadInput): { docId: string; expect: BadInputEx
 
 function expectationOf(docId: string, wanted: BadInputExpectation, doc: StoredDocument | null): Expectation {
   if (wanted.status === 'rejected') return { docId, status: 'rejected', reasonCode: wanted.reasonCode };
-  if (wanted.status === 'recorded') return { docId, status: 'recorded' };
+  if (wanted.status === 'recorded') return { docId, status: 'recorded', ...(wanted.group ? { group: wanted.group } : {}) };
   return { docId, status: doc?.status === 'recorded' ? 'recorded' : 'rejected' };
 }
 

@@ -6,6 +6,8 @@ export interface AnalysisSpec {
   text: string;
   /** Override the text's SimHash (16 hex) to place the page exactly in Hamming space. */
   simhash?: string;
+  /** The bits a lookup probes (Fingerprint.weakBits); with `simhash` given, none unless set here (the text's would be meaningless). */
+  weakBits?: number[];
   claimed?: string;
   /** Dominant content date, `YYYY[-MM[-DD]]`. */
   dominant?: string;
@@ -31,6 +33,7 @@ export function makeAnalysis(spec: AnalysisSpec): PageAnalysis {
     boilerplateCut: 0,
     ...fingerprint,
     simhash: spec.simhash ?? fingerprint.simhash,
+    weakBits: spec.simhash === undefined ? fingerprint.weakBits : (spec.weakBits ?? []),
     claimedDate: spec.claimed ? { ...partial(spec.claimed), source: 'header' } : null,
     contentDates: spec.dominant
       ? { earliest: partial(spec.dominant), latest: partial(spec.dominant), dominant: partial(spec.dominant), mentions: 1, from: 'article' }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bandKeys } from '../../functions/core/fingerprint.ts';
 import { seededRandom } from '../support/random.ts';
-import { BAND_LAYOUT, INDEX_LAYOUTS, PERMUTED_10_LAYOUT, PERMUTED_16_LAYOUT, permutedTableLayout, splitSimhash, type IndexLayout } from '../../functions/store/index-layout.ts';
+import { BAND_LAYOUT, INDEX_LAYOUTS, PERMUTED_10_LAYOUT, PERMUTED_16_LAYOUT, PROBED_4_LAYOUT, PROBED_4_TWICE_LAYOUT, permutedTableLayout, splitSimhash, type IndexLayout } from '../../functions/store/index-layout.ts';
 
 /** Deterministic 32-bit generator (the tests' seeded mulberry32), so a failure reproduces. */
 function randomSource(seed: number): () => number {
@@ -107,6 +107,27 @@ describe('index layouts', () => {
         names.forEach((name, table) => expect(Number.parseInt(name.split('#')[1]!, 16)).toBe(layout.prefixOf(table, high, low)));
       }
     }
+  });
+
+  it('probes one weak bit per table, the first listed inside it, and only in a layout that probes', () => {
+    const base = randomSimhash(randomSource(23));
+    // PROBED_4_LAYOUT's bands are interleaved: bit i is in band i mod 4. 9 and 13 are both in band 1: 9 comes first.
+    const lookup = PROBED_4_LAYOUT.lookupPartitions(base, [9, 13, 2, 60]);
+    expect(lookup.slice(0, 4)).toEqual(PROBED_4_LAYOUT.writePartitions(base));
+    // In table order: band 0 probes 60, band 1 probes 9, band 2 probes 2, band 3 has no weak bit listed.
+    expect(lookup.slice(4)).toEqual([[60, 0], [9, 1], [2, 2]].map(([bit, band]) => PROBED_4_LAYOUT.writePartitions(flip(base, [bit!]))[band!]));
+    expect(sharesPartition(PROBED_4_LAYOUT, base, flip(base, [0, 1, 2, 3]))).toBe(false);
+    const written = new Set(PROBED_4_LAYOUT.writePartitions(base));
+    expect(PROBED_4_LAYOUT.lookupPartitions(flip(base, [0, 1, 2, 3]), [0, 5, 6, 7]).some((partition) => written.has(partition))).toBe(true);
+    expect(PROBED_4_LAYOUT.lookupPartitions(base)).toEqual(PROBED_4_LAYOUT.writePartitions(base));
+    for (const layout of [BAND_LAYOUT, PERMUTED_10_LAYOUT]) expect(layout.lookupPartitions(base, [0, 1, 2, 3])).toEqual(layout.writePartitions(base));
+    // Two probes per band: the same partitions written (a table can switch), band 1 now probes 9 and 13.
+    expect(PROBED_4_TWICE_LAYOUT.writePartitions(base)).toEqual(PROBED_4_LAYOUT.writePartitions(base));
+    expect(PROBED_4_TWICE_LAYOUT.lookupPartitions(base, [9, 13, 2, 60, 17])).toEqual([
+      ...lookup.slice(0, 6), // the 4 bands, 60 in band 0, 9 in band 1
+      PROBED_4_LAYOUT.writePartitions(flip(base, [13]))[1], // 17 would be band 1's third
+      ...lookup.slice(6),
+    ]);
   });
 
   it('rejects malformed input with a clear message', () => {

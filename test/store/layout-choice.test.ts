@@ -79,7 +79,7 @@ describe(`store with the ${LAYOUT} index layout`, () => {
   });
 
   it('resolves every deployable name to the layout of that name, and refuses an unknown one, listing the valid ones', () => {
-    expect(INDEX_LAYOUT_NAMES.map((name) => indexLayoutNamed(name).name)).toEqual(['bands4x16', 'bands8x16', 'p10x25', 'p16x28']);
+    expect(INDEX_LAYOUT_NAMES.map((name) => indexLayoutNamed(name).name)).toEqual(['bands4x16', 'bands8x16', 'p10x25', 'p16x28', 'probed4x16', 'probed4x16x2']);
     expect(() => createStore({ client: env.servers.dynamo, tableName: env.table, indexLayout: 'bands8x8' as IndexLayoutName })).toThrow(
       `unknown index layout "bands8x8": valid layouts are ${INDEX_LAYOUT_NAMES.join(', ')}`,
     );
