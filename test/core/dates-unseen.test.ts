@@ -124,6 +124,11 @@ describe('a UTC timestamp and the publisher\'s local day', () => {
     // 10:04 UTC is the same day from UTC-10 to UTC+13: no doubt to state.
     expect(claimed(html(publishedAt('2020-07-09T10:04:04Z'), ARTICLE))).not.toHaveProperty('confidence');
   });
+  it("takes the day the page states in local terms before converting by an offset found elsewhere", () => {
+    // The UTC value is another instant (a CMS's epoch, 30 minutes earlier) than the local one the <time> states.
+    const page = html(publishedAt('2022-05-04T01:07:19Z'), `<p><time>2022-05-04T00:38:19-03:00</time></p>${ARTICLE}`, 'es');
+    expect(claimed(page)).toMatchObject({ value: '2022-05-04', source: 'meta' });
+  });
 });
 
 describe('the object key as the URL', () => {
@@ -177,6 +182,28 @@ describe('dates that are not the page\'s own', () => {
     const post = `<h2>A journey</h2><small>January 13, 2020 at 08:45 AM | categories: software</small><p>Version 5.2 was released on November 5, 2019. It is the first one.</p>`;
     expect(claimed(html('', post))).toMatchObject({ value: '2020-01-13', source: 'header' });
     const sentenceOnly = '<h2>A journey</h2><p>Version 5.2 was released on November 5, 2019. It is the first one of its kind for years.</p><p>Nothing else is dated here at all.</p>';
-    expect(claimed(html('', sentenceOnly))).toMatchObject({ value: '2019-11-05', evidence: 'November 5, 2019' }); // only the last resort, the most frequent date
+    expect(claimed(html('', sentenceOnly))).toMatchObject({ value: '2019-11-05', evidence: 'November 5, 2019' }); // only the last resort, the first date
+  });
+
+  it('takes the first date of a page without markup, not a day its article discusses more often', () => {
+    const discussed = '<p>Ab 1. Oktober 2022 gilt die neue Umlage.</p>'.repeat(5);
+    expect(claimed(html('', `<h1>Gasumlage</h1><p>Von der Redaktion, 21.11.2022, Berlin</p>${discussed}${ARTICLE}`, 'de'))).toMatchObject({ value: '2022-11-21' });
+  });
+
+  it('does not take a bare date opening a line deep in the page (a teaser list) for the dateline', () => {
+    const longArticle = ARTICLE.repeat(120); // about 12,000 characters of article before the teasers
+    const teasers = '<div class="more"><p>Die Rückkehr des Preisprotestes</p><p>29.11.2022</p></div>';
+    // The only early date stands in a sentence: no dateline, so the last resort (the first date) takes it.
+    const page = html('', `<h1>Hafenfest</h1><p>Das Fest findet seit dem 18.03.2020 jedes Jahr am Hafen statt.</p>${longArticle}${teasers}`, 'de');
+    expect(claimed(page)).toMatchObject({ value: '2020-03-18' });
+  });
+  it('takes a visible dateline over a generic <meta name="date"> of another day, and not over a publication meta', () => {
+    const dateline = `<h1>Rüstungskonzern</h1><p>Veröffentlicht am 28.04.2020 18:10 Uhr</p>${ARTICLE}`;
+    expect(claimed(html('<meta name="date" content="2020-04-29T11:52:23">', dateline, 'de'))).toMatchObject({ value: '2020-04-28', source: 'header' });
+    expect(claimed(html('<meta name="DC.date" content="2020-04-29">', dateline, 'de'))).toMatchObject({ value: '2020-04-28', source: 'header' });
+    const specific = '<meta name="date" content="2020-04-29T11:52:23"><meta property="article:published_time" content="2020-04-29T11:52:23+02:00">';
+    expect(claimed(html(specific, dateline, 'de'))).toMatchObject({ value: '2020-04-29', source: 'meta' });
+    // A date in a sentence is no dateline: the generic meta stands.
+    expect(claimed(html('<meta name="date" content="2020-04-29">', `<h1>Rüstungskonzern</h1><p>Die Hauptversammlung am 28.04.2020 beschloss den Verkauf der Sparte an einen Fonds.</p>${ARTICLE}`, 'de'))).toMatchObject({ value: '2020-04-29', source: 'meta' });
   });
 });

@@ -15,6 +15,8 @@ export interface Candidate {
   utc?: UtcTime;
   /** 'low': a UTC day whose local day the page does not tell (see ClaimedDate.confidence). */
   confidence?: 'low';
+  /** A meta name that does not say which date it is (GENERIC_DATE_META): CMSs fill it with the last save as often as the publication. */
+  genericMeta?: true;
 }
 
 /** A candidate from a machine-written value (meta content, JSON-LD, datetime attribute), or null when unreadable. */
@@ -42,6 +44,8 @@ const PUBLISHED_META = new Set([
   'content_create_date', 'release_date', 'video:release_date', 'rbpubdate', 'created', 'dc.date', 'dcterms.date',
   'dc:date', 'dc:created', 'date', 'og:pubdate', 'pub_date', 'article_date', 'nitf.pubdate', 'coverage:date',
 ]);
+/** Publication meta names that do not say which date they hold: a visible dateline of another day wins over them (see claimed.ts). */
+const GENERIC_DATE_META = new Set(['date', 'dc.date', 'dcterms.date', 'dc:date']);
 const MODIFIED_META = new Set([
   'article:modified_time', 'og:updated_time', 'og:modified_time', 'datemodified', 'dc.date.modified', 'dcterms.modified',
   'dc.modified', 'last-modified', 'lastmodified', 'modified_time', 'date_modified', 'revised', 'updated_time', 'lastmod',
@@ -159,6 +163,7 @@ function metaCandidates(document: Document, options: ParseOptions, out: HtmlCand
     if (!isPublished && !MODIFIED_META.has(key)) continue;
     const candidate = valueCandidate(content, 'meta', snippet(`<meta ${key}="${content}">`), options);
     if (!candidate) continue;
+    if (isPublished && GENERIC_DATE_META.has(key)) candidate.genericMeta = true;
     if (isPublished) published.push({ rank: publishedOrder.indexOf(key), candidate });
     else out.modified.push(candidate);
   }

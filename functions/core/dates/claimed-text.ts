@@ -84,6 +84,12 @@ const MODIFIED_PREFIX =
   /(?:(?<![\p{L}])(?:updated?|modified|edited|revised|aktualisiert|geändert|mis à jour|mise à jour|actualizado|actualización|aggiornato|bijgewerkt)(?![\p{L}])|更新|修改|修正|最終|수정|업데이트)[^\n\d]{0,25}$/iu;
 const HEAD_CHARS = 4000;
 const WEB_PAGE_CHARS = 200_000;
+/**
+ * A bare date opening its line counts as the page's dateline only this far into the visible text: deeper down it
+ * dates an item of a teaser list or a footer ("Die Rückkehr des Preisprotestes\n29.11.2022"). On fold A and trafilatura
+ * the right ones stood within the first 6,000 characters, the wrong ones past 15,000 (85% into their pages).
+ */
+const LINE_OPENING_DATE_CHARS = 10_000;
 /** A dateline opens a line: a date, maybe after a place and a comma ("Karlsruhe, (12.11.2021).", "02.02.2022 10:16 Uhr"). */
 const LINE_OPENING_PLACE = /(?:^|\n)[ \t]*(?:\p{Lu}[\p{L}.'-]*(?:[ /-]\p{Lu}[\p{L}.'-]*){0,2}\s*,\s*\(?)?$/u;
 /** ...and the date ends the line, is closed by a parenthesis or followed by a clock time ("at 08:45 AM"), not continued as a sentence. */
@@ -128,7 +134,7 @@ export function datelineCandidate(text: string, options: ParseOptions, isWebPage
     const before = searched.slice(Math.max(0, match.index - 40), match.index);
     if (MODIFIED_PREFIX.test(before)) continue;
     if (match.date.precision !== 'day') continue;
-    const opensLine = LINE_OPENING_PLACE.test(before) && !WEEKDAY.test(before.slice(before.lastIndexOf('\n') + 1)) && DATELINE_CLOSE.test(searched.slice(match.index + match.text.length, match.index + match.text.length + 12));
+    const opensLine = match.index < LINE_OPENING_DATE_CHARS && LINE_OPENING_PLACE.test(before) && !WEEKDAY.test(before.slice(before.lastIndexOf('\n') + 1)) && DATELINE_CLOSE.test(searched.slice(match.index + match.text.length, match.index + match.text.length + 12));
     const weak = match.index < HEAD_CHARS && WEAK_PREFIX.test(before) && !SENTENCE_BEFORE_WEAK_PREFIX.test(before.slice(before.lastIndexOf('\n') + 1));
     if (!opensLine && !STRONG_PREFIX.test(before) && !weak) continue;
     const evidence = searched.slice(Math.max(0, match.index - 40), match.index + match.text.length).replace(/\s+/g, ' ').trim();
@@ -138,20 +144,16 @@ export function datelineCandidate(text: string, options: ParseOptions, isWebPage
 }
 
 /**
- * Last resort for pages without date markup: the full date that occurs most often in the visible text
- * (ties: the first in document order). Month- and year-only mentions are not counted here, nor update dates.
+ * Last resort for pages without date markup: the first full date of the visible text, as a publication date stands
+ * above the article. Not the date mentioned most often (as before): that is the article's subject when it discusses a
+ * day ("ab 1. Oktober 2022" six times below the page's "21.11.2022"). Month- and year-only mentions and update dates
+ * are skipped.
  */
-export function frequentDateCandidate(text: string, options: ParseOptions, isPlausible: (c: Candidate) => boolean): Candidate | null {
-  const counts = new Map<string, { count: number; candidate: Candidate }>();
+export function firstDateCandidate(text: string, options: ParseOptions, isPlausible: (c: Candidate) => boolean): Candidate | null {
   for (const match of findDatesInText(text, options)) {
     if (match.date.precision !== 'day') continue;
     const candidate: Candidate = { date: match.date, source: 'header', evidence: match.text };
-    if (!isPlausible(candidate) || MODIFIED_PREFIX.test(text.slice(Math.max(0, match.index - 40), match.index))) continue;
-    const entry = counts.get(match.date.value);
-    if (entry) entry.count += 1;
-    else counts.set(match.date.value, { count: 1, candidate });
+    if (isPlausible(candidate) && !MODIFIED_PREFIX.test(text.slice(Math.max(0, match.index - 40), match.index))) return candidate;
   }
-  let best: { count: number; candidate: Candidate } | null = null;
-  for (const entry of counts.values()) if (!best || entry.count > best.count) best = entry;
-  return best?.candidate ?? null;
+  return null;
 }

@@ -1,7 +1,7 @@
 import type { ClaimedDate } from '../types.ts';
 import { readPageMetadata } from '../extract/metadata.ts';
 import { findHtmlCandidates, ownVisibleText, scriptKeyCandidate, type Candidate, type HtmlCandidates } from './claimed-html.ts';
-import { datelineCandidate, frequentDateCandidate, metadataCandidate, urlCandidate, urlFromObjectKey } from './claimed-text.ts';
+import { datelineCandidate, firstDateCandidate, metadataCandidate, urlCandidate, urlFromObjectKey } from './claimed-text.ts';
 import { daysBetween, isPlausibleDate, makePartialDate, partialDateEnd, partialDateStart } from './partial-date.ts';
 import type { ParseOptions } from './parse-date-text.ts';
 import { statedUtcOffset, type StatedOffset } from './time-zone.ts';
@@ -23,7 +23,8 @@ export interface ClaimedDateInput {
  * date unless nothing else exists. Sources in priority order, the first plausible one wins:
  *   1. S3 object metadata (published, date, ...): the uploader's own statement
  *   2. a day-precise URL date lying more than URL_FIRST_DAY_GAP days before the date of 3 or 4 (see urlBeforeMarkup)
- *   3. publication <meta> tags (article:published_time, citation_publication_date, DC.date.issued, ... date)
+ *   3. publication <meta> tags (article:published_time, citation_publication_date, DC.date.issued, ... date), but
+ *      a visible dateline (8) of another day first when the only ones are generic names (date, dc.date, dcterms.date)
  *   4. JSON-LD datePublished / dateCreated (@graph included)
  *   5. a day-precise date in the URL path (/2018/04/05/)
  *   6. <time datetime> / <abbr> / itemprop=datePublished markup (pubdate and "published" classes first)
@@ -32,7 +33,7 @@ export interface ClaimedDateInput {
  *   9. modification dates (article:modified_time, dateModified, <time class="updated">)
  *  10. a month- or year-precise URL date (/2018/04/)
  *  11. HTML only: publication keys in inline scripts ("published_at": "...", dc:date="...")
- *  12. HTML only: the full date mentioned most often in the visible text
+ *  12. HTML only: the first full date of the visible text
  * The URL is the one given, else the page's own canonical URL or og:url, else the object key when it looks like a
  * URL path (urlFromObjectKey). Visible texts (7, 8, 12) leave out sidebars, teaser lists and comment threads, and
  * dates introduced as updates ("Updated", "last modified on", 更新) are never taken for the publication.
@@ -60,7 +61,7 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
     const text = (): string => (visible ??= ownVisibleText(document));
     sources.push(
       () => urlBeforeMarkup(urlDay, markup().published),
-      () => markup().published.filter((c) => c.source === 'meta' || c.source === 'json-ld'),
+      () => datelineOverGenericMeta(markup().published, () => datelineCandidate(text(), options, true), isPlausible),
       () => urlDay,
       () => markup().published.filter((c) => c.source === 'time-element'),
       () => markup().published.filter((c) => c.source === 'header'),
@@ -68,7 +69,7 @@ export function findClaimedDate(input: ClaimedDateInput, now: Date = new Date())
       () => markup().modified,
       () => url,
       () => scriptKeyCandidate(input.text, options, isPlausible),
-      () => frequentDateCandidate(text(), options, isPlausible),
+      () => firstDateCandidate(text(), options, isPlausible),
     );
     // Visible texts are left out: "Today's paper: Sunday, July 19" widgets show the reader's day, not the publisher's.
     localDays = () => [urlDay, ...markup().published.filter((c) => c.source !== 'header')];
@@ -120,6 +121,20 @@ function redirectTarget(document: Document, html: string): string | undefined {
   return scripted?.[1] ?? scripted?.[2];
 }
 
+/**
+ * The publication meta and JSON-LD candidates, unless all of them are generic meta names (`<meta name="date">`,
+ * dc.date, dcterms.date: CMSs fill them with the last save as often as the publication) and the visible dateline the
+ * publisher wrote names another day: then the dateline. Not a <time> or a date-classed element: those date teasers
+ * and comments too. On fold A and trafilatura the dateline was right on all 4 pages where the two differed.
+ */
+function datelineOverGenericMeta(published: Candidate[], dateline: () => Candidate | null, isPlausible: (c: Candidate) => boolean): Candidate[] {
+  const markup = published.filter((c) => c.source === 'meta' || c.source === 'json-ld');
+  const days = markup.filter((c) => c.date.precision === 'day' && isPlausible(c));
+  if (days.length === 0 || !days.every((c) => c.genericMeta)) return markup;
+  const visible = dateline();
+  return visible?.date.precision === 'day' && visible.date.value !== days[0]?.date.value ? [visible] : markup;
+}
+
 /** More days than a time zone or an overnight edit explain between a URL's day and a later markup date. */
 const URL_FIRST_DAY_GAP = 2;
 
@@ -143,10 +158,12 @@ const EUROPEAN_MIDNIGHT_UTC_HOURS = [22, 23];
 /**
  * The publisher's local day for a UTC timestamp (the day is read as written, but a timestamp stored in UTC can fall
  * on the day after a US evening or before an Asian morning). The rule, first that applies:
- *   1. the page states its offset or time zone (statedUtcOffset: offset timestamps, an IANA zone, "10:54 PM EDT"):
+ *   1. a date the page states in local terms (the URL, then dates without a UTC offset in meta, JSON-LD or <time>)
+ *      is the written day or the adjacent day the hour makes possible: that day. First, as the publisher's own
+ *      statement of the day: converting by an offset found elsewhere on the page is an inference, and the UTC value
+ *      may be another instant (an epoch `1651626439` 30 minutes before `<time>2022-05-04T00:38:19-03:00`);
+ *   2. the page states its offset or time zone (statedUtcOffset: offset timestamps, an IANA zone, "10:54 PM EDT"):
  *      the instant is converted to it and that day taken;
- *   2. a date the page states in local terms (the URL, then dates without a UTC offset in meta, JSON-LD or <time>)
- *      is the written day or the adjacent day the hour makes possible: that day;
  *   3. exactly 22:00 or 23:00 UTC: the central European midnight it was converted from (the next day);
  *   4. otherwise the written day is kept, with confidence 'low' when the hour lets the local day differ somewhere
  *      publishers are (before 08:00 UTC: the Americas' previous evening; from 12:00: the next day east of UTC+12).
@@ -156,13 +173,6 @@ function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[],
   if (!utc) return winner;
   const written = partialDateStart(winner.date);
   const instant = new Date(written.getTime() + (utc.hour * 60 + utc.minute) * 60_000);
-  const offset = statedOffset(instant);
-  if (offset) {
-    const local = new Date(instant.getTime() + offset.minutes * 60_000);
-    const date = makePartialDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
-    if (date && date.value !== winner.date.value) return { ...winner, date, evidence: `${winner.evidence}; local day at ${offset.evidence}` };
-    return winner;
-  }
   const witness = others.find((c) => {
     if (!c || c.utc || c.date.precision !== 'day') return false;
     const days = daysBetween(written, partialDateStart(c.date));
@@ -171,6 +181,13 @@ function localDayOfUtcCandidate(winner: Candidate, others: (Candidate | null)[],
   if (witness) {
     if (witness.date.value === winner.date.value) return winner;
     return { ...winner, date: witness.date, evidence: `${winner.evidence}; local day from ${witness.source}: ${witness.evidence}` };
+  }
+  const offset = statedOffset(instant);
+  if (offset) {
+    const local = new Date(instant.getTime() + offset.minutes * 60_000);
+    const date = makePartialDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
+    if (date && date.value !== winner.date.value) return { ...winner, date, evidence: `${winner.evidence}; local day at ${offset.evidence}` };
+    return winner;
   }
   if (utc.wholeHour && EUROPEAN_MIDNIGHT_UTC_HOURS.includes(utc.hour)) {
     const next = new Date(Date.UTC(written.getUTCFullYear(), written.getUTCMonth(), written.getUTCDate() + 1));
