@@ -18,11 +18,11 @@ export const CORE_DEFAULTS = {
    * minContainedJaccard by 5-fold cross-validation (test/core/near-duplicates.test.ts prints held-out figures and
    * checks these are the values the same search picks on all the data).
    */
-  minSimilarity: 0.75,
+  minSimilarity: 0.7,
   /** ...or when the smaller document's shingles are at least this contained in the larger (a cut ending, appended text)... */
   minContainment: 0.9,
   /** ...and their Jaccard is still at least this: a short page that is mostly a shared site template is not a copy. */
-  minContainedJaccard: 0.45,
+  minContainedJaccard: 0.5,
   /** A claimed date more than this many days after the content's period is a mismatched-date copy. */
   mismatchGapDays: 180,
   /**

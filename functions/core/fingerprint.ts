@@ -21,7 +21,8 @@ export { normalizeText } from './normalize.ts';
  * reindex` (locally) or the backfill state machine. Raise it whenever normalization, features, weights or the
  * common-word table change. 1: term-frequency SimHash over every word, unsegmented Thai/Lao/Khmer/Myanmar (stored
  * documents without a version are version 1); 2: common words left out, those scripts split into words; 3: each bit
- * set above its own threshold (bit-thresholds.ts), so bits are balanced on real pages.
+ * set above its own threshold (bit-thresholds.ts), so bits are balanced on real pages, and the sketch keeps 96 shingle
+ * hashes instead of 64 (the same hashes: sketches of either version still compare, at k = 64).
  */
 export const FINGERPRINT_VERSION = 3;
 
@@ -73,14 +74,15 @@ const KEPT_SCRATCH_WORDS = 1 << 18;
 let scratchShingles = new Uint32Array(1 << 14);
 
 /**
- * Hashes of each run of SHINGLE_WORDS consecutive words (order-sensitive), into a reused scratch buffer; a text with
- * fewer words gives one shingle of all of them. The word hashes are already avalanched, so a multiply-rotate chain
+ * Hashes of each run of `shingleWords` (SHINGLE_WORDS) consecutive words (order-sensitive), into a reused scratch
+ * buffer (copy what you keep); a text with fewer words gives one shingle of all of them. Other widths: the feature
+ * study (scripts/near-duplicate-features.ts). The word hashes are already avalanched, so a multiply-rotate chain
  * and one final avalanche suffice.
  */
-function shingleHashes(words: Uint32Array, wordCount: number): { shingles: Uint32Array; count: number } {
+export function shingleHashes(words: Uint32Array, wordCount: number, shingleWords = SHINGLE_WORDS): { shingles: Uint32Array; count: number } {
   const shingles = scratchShingles.length >= wordCount ? scratchShingles : new Uint32Array(wordCount);
   if (wordCount <= KEPT_SCRATCH_WORDS) scratchShingles = shingles;
-  const width = Math.min(wordCount, SHINGLE_WORDS);
+  const width = Math.min(wordCount, shingleWords);
   let count = 0;
   for (let end = Math.max(width, 1); end <= wordCount; end++) {
     let hash = 0x2545f491;

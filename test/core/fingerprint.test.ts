@@ -218,4 +218,18 @@ describe('sketch', () => {
     const small = compareSketches(sketchOf(set(0, 40)), sketchOf(set(20, 60))); // exact below k: J = 20/60
     expect(small.jaccard).toBeCloseTo(1 / 3, 10);
   });
+  it('stays within 512 bytes, and compares a sketch kept at k = 64 (fingerprint version 2) with one at 96 at k = 64', () => {
+    const set = (from: number, to: number) => Uint32Array.from({ length: to - from }, (_, i) => Math.imul(from + i, 0x9e3779b1) >>> 0);
+    const full = sketchOf(set(0, 5000));
+    expect(full.minima.length).toBe(SKETCH_SIZE);
+    expect(Buffer.from(encodeSketch(full), 'base64').length).toBeLessThanOrEqual(512);
+    const other = sketchOf(set(2500, 7500)); // J = 1/3
+    const kept64 = { distinct: other.distinct, minima: other.minima.slice(0, 64) };
+    // At k = 64 exactly: the bottom 64 of the union, read from both lists. Walking on to 96 would count the 64-list's
+    // missing values as absent from it, and pull the estimate towards 0.
+    const union = [...new Set([...full.minima, ...kept64.minima])].sort((a, b) => a - b).slice(0, 64);
+    const inBoth = union.filter((value) => full.minima.includes(value) && kept64.minima.includes(value)).length;
+    expect(compareSketches(full, kept64).jaccard).toBe(inBoth / 64);
+    expect(compareSketches(kept64, full)).toEqual(compareSketches(full, kept64));
+  });
 });

@@ -2,27 +2,15 @@
  * Quality of the near-duplicate decision on real text: human-judged Webis pairs (precision / recall), synthetic
  * reposts of the extraction benchmark's article bodies (recall), and every pair of different articles (no match).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORE_DEFAULTS } from '../../functions/core/config.ts';
 import { compareFingerprints, fingerprintText, hammingDistance, isNearDuplicate } from '../../functions/core/fingerprint.ts';
 import { BANDS_8_LAYOUT, DEFAULT_INDEX_LAYOUT, type IndexLayout } from '../../functions/store/index-layout.ts';
-import type { Comparison, Fingerprint } from '../../functions/core/types.ts';
-import { corpusPath, corpusForTests, readCorpusJson } from '../support/corpus.ts';
-import { firstWords, inHeavyTemplate, makeRepost, REPOST_KINDS, wrapInTemplate } from '../support/reposts.ts';
+import type { Fingerprint } from '../../functions/core/types.ts';
+import { corpusForTests } from '../support/corpus.ts';
+import { articleBodies, generatedTextPairs, webisTextPairs } from '../support/near-duplicate-sets.ts';
+import { makeRepost, REPOST_KINDS, wrapInTemplate } from '../support/reposts.ts';
 import { chooseThresholds, crossValidate, score } from '../support/threshold-search.ts';
-
-interface WebisPair {
-  label: number;
-  left_text: string;
-  right_text: string;
-}
-
-const quantiles = (values: number[]): string => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))]!;
-  return [0.1, 0.25, 0.5, 0.75, 0.9].map((q) => +at(q).toFixed(2)).join('/');
-};
 
 /** Whether a lookup of b (with its probes) queries a partition a was written to. */
 const shareBand = (a: Fingerprint, b: Fingerprint, layout: IndexLayout = DEFAULT_INDEX_LAYOUT): boolean => {
@@ -30,32 +18,11 @@ const shareBand = (a: Fingerprint, b: Fingerprint, layout: IndexLayout = DEFAULT
   return layout.lookupPartitions(b.simhash, b.weakBits).some((band) => bands.has(band));
 };
 
-function articleBodies(): string[] {
-  const truth = readCorpusJson<Record<string, { articleBody: string }>>('article-extraction-benchmark', 'ground-truth.json');
-  return Object.values(truth).map((entry) => entry.articleBody);
-}
-
 describe.runIf(corpusForTests())('near-duplicate decision', () => {
   it('chooses its thresholds by 5-fold cross-validation on the Webis pairs and generated sets, and reports held-out figures', () => {
-    const folder = corpusPath('webis-near-duplicates');
-    const webisPairs = readFileSync(`${folder}/pairs.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as WebisPair);
-    const labelled = (set: string, group: string, positive: boolean, left: string, right: string) => {
+    const rows = [...webisTextPairs(), ...generatedTextPairs()].map(({ set, group, positive, hard, left, right }) => {
       const comparison = compareFingerprints(fingerprintText(left), fingerprintText(right));
-      return { set, group, positive, hard: set !== 'webis', jaccard: comparison.jaccard, containment: comparison.containment, distance: comparison.distance };
-    };
-    const rows = webisPairs.map((pair, index) =>
-      labelled('webis', `webis:${index}`, pair.label >= 1, readFileSync(`${folder}/${pair.left_text}`, 'utf8'), readFileSync(`${folder}/${pair.right_text}`, 'utf8')),
-    );
-    const bodies = articleBodies();
-    bodies.forEach((body, index) => {
-      const group = `article:${index}`;
-      const next = bodies[(index + 1) % bodies.length]!;
-      for (const kind of REPOST_KINDS) rows.push(labelled('reposts', group, true, body, makeRepost(body, kind, index + 1)));
-      rows.push(labelled('different', group, false, body, next));
-      rows.push(labelled('same-template', group, false, inHeavyTemplate(body, 3), inHeavyTemplate(next, 3)));
-      // A short page that is mostly the site's template, against a long and a short page of the same site.
-      rows.push(labelled('mostly-template', group, false, inHeavyTemplate(firstWords(body, 40), 3), inHeavyTemplate(next, 3)));
-      rows.push(labelled('mostly-template', group, false, inHeavyTemplate(firstWords(body, 40), 3), inHeavyTemplate(firstWords(next, 60), 3)));
+      return { set, group, positive, hard, jaccard: comparison.jaccard, containment: comparison.containment, distance: comparison.distance };
     });
 
     const { heldOut, chosen } = crossValidate(rows);
@@ -81,10 +48,11 @@ describe.runIf(corpusForTests())('near-duplicate decision', () => {
     expect(chooseThresholds(rows)).toEqual({ minSimilarity: CORE_DEFAULTS.minSimilarity, minContainment: CORE_DEFAULTS.minContainment, minContainedJaccard: CORE_DEFAULTS.minContainedJaccard });
     expect(heldOut.filter(({ pair, predicted }) => predicted && !pair.positive && (pair as (typeof rows)[number]).set !== 'webis')).toHaveLength(0);
     expect(reposts.recall).toBeGreaterThanOrEqual(0.95);
-    // Measured held out: P 0.946, R 0.691. The issue's target (P >= 0.95 with R >= 0.85) is not met on these pairs: even
-    // exact shingle sets (no sketch) reach R 0.80 at P 0.95 in-sample only (README, Near-duplicate decision).
-    expect(webis.precision).toBeGreaterThanOrEqual(0.94);
-    expect(webis.recall).toBeGreaterThanOrEqual(0.68);
+    // Measured held out: P 0.955, R 0.697 (k = 64 sketches: P 0.946, R 0.691). The issue's target (P >= 0.95 with R >=
+    // 0.85) is not met on these pairs: no text-overlap feature reaches it held out, not even exact shingle sets or a
+    // logistic regression over several (best R 0.72 at P 0.97, scripts/near-duplicate-features.ts; README).
+    expect(webis.precision).toBeGreaterThanOrEqual(0.95);
+    expect(webis.recall).toBeGreaterThanOrEqual(0.69);
   });
 
   it('spreads different articles over the SimHash bits: mean distance >= 29, 1st percentile >= 18 (common-word table built on other pages)', () => {

@@ -82,14 +82,18 @@ export function foldOf(group: string, folds: number): number {
   return (hash >>> 0) % folds;
 }
 
-/** Each fold's pairs scored with the thresholds chosen on the other folds. */
-export function crossValidate(pairs: LabelledPair[], folds = 5): { heldOut: { pair: LabelledPair; predicted: boolean }[]; chosen: Thresholds[] } {
-  const heldOut: { pair: LabelledPair; predicted: boolean }[] = [];
+/**
+ * Each fold's pairs scored with the thresholds chosen on the other folds. `draw` salts the fold of each group: draw 0
+ * is the fold assignment the test reports; others are further random splits, to see how much a figure owes to one split.
+ */
+export function crossValidate<Pair extends LabelledPair>(pairs: Pair[], folds = 5, draw = 0): { heldOut: { pair: Pair; predicted: boolean }[]; chosen: Thresholds[] } {
+  const heldOut: { pair: Pair; predicted: boolean }[] = [];
   const chosen: Thresholds[] = [];
+  const foldOfPair = (pair: Pair) => foldOf(draw === 0 ? pair.group : `${pair.group}#${draw}`, folds);
   for (let fold = 0; fold < folds; fold++) {
-    const thresholds = chooseThresholds(pairs.filter((pair) => foldOf(pair.group, folds) !== fold));
+    const thresholds = chooseThresholds(pairs.filter((pair) => foldOfPair(pair) !== fold));
     chosen.push(thresholds);
-    for (const pair of pairs.filter((candidate) => foldOf(candidate.group, folds) === fold)) {
+    for (const pair of pairs.filter((candidate) => foldOfPair(candidate) === fold)) {
       heldOut.push({ pair, predicted: isNearDuplicate(pair.jaccard, pair.containment, thresholds) });
     }
   }
