@@ -38,7 +38,8 @@ export function createDedupTable(scope: Construct, settings: ArchiveDedupSetting
       indexName: index.indexName,
       partitionKey: { name: index.partitionKey, type: KEY_TYPE },
       sortKey: { name: index.sortKey, type: KEY_TYPE },
-      projectionType: ProjectionType.ALL,
+      projectionType: ProjectionType[index.projection.type],
+      nonKeyAttributes: [...index.projection.attributes],
     });
   }
   return table;

@@ -13,6 +13,7 @@ import { decodeEventKey } from '../functions/ingest/events.ts';
 import type { EarlierCopyVerdict, MismatchKind } from '../functions/core/types.ts';
 import { createIngest as createRealIngest, type InvocationContext } from '../functions/ingest/ingest.ts';
 import { createStore, documentIdFor, ensureTable as ensureStoreTable, recordDocumentId, type StoredDocument } from '../functions/store/index.ts';
+import type { IndexLayoutName } from '../functions/store/index-layout.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
 import { localDynamoClient, localS3Client } from './servers.ts';
 
@@ -81,6 +82,8 @@ export interface IngestInit {
   memoryMb?: number;
   /** Bytes per range of a big WARC (tests use small ones). */
   rangeBytes?: number;
+  /** Candidate index layout (INDEX_LAYOUT; default: the store's). */
+  indexLayout?: IndexLayoutName;
 }
 
 export interface IngestOptions extends StoreTarget {
@@ -89,6 +92,7 @@ export interface IngestOptions extends StoreTarget {
   bucket?: string;
   config?: Partial<CoreConfig>;
   rangeBytes?: number;
+  indexLayout?: IndexLayoutName;
   /** Messages the function puts on its own queue (ranges of a big object, continuations). */
   send?(bodies: string[]): Promise<void>;
   /** Told of each document or object handled: its docId, a short outcome (recorded, rejected, ...), and the docId of the object it came from. */
@@ -107,6 +111,7 @@ export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestO
     config: options.config,
     send: options.send,
     rangeBytes: options.rangeBytes,
+    indexLayout: options.indexLayout,
     observer: {
       outcome: (outcome, ref) => options.onOutcome?.(outcome.docId, outcome.outcome, documentIdFor(ref.bucket, ref.key)),
       failure: (error, ref) => options.onFailure?.(ref.docId ?? documentIdFor(ref.bucket, ref.key), error instanceof Error ? `${error.name}: ${error.message}` : String(error)),

@@ -4,6 +4,7 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { FUNCTION_DEFAULTS } from '../functions/ingest/function-limits.ts';
+import type { IndexLayoutName } from '../functions/store/index-layout.ts';
 import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
 import { bridgeS3Events, tagMultipartRequests } from './bridge.ts';
 import { FunctionInvoker, type InvokerStats } from './invoker.ts';
@@ -27,6 +28,8 @@ export interface StackOptions {
   maxReceiveCount?: number;
   /** Bytes per range of a big WARC (default: the ingest's). */
   rangeBytes?: number;
+  /** Candidate index layout of the ingest (default: the store's). */
+  indexLayout?: IndexLayoutName;
   /** How long after its receive a message not deleted comes back (default 1 s; the deployed queue waits 6x the timeout). */
   visibilityTimeoutSeconds?: number;
   /**
@@ -85,10 +88,10 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
       queue.send(body);
     };
     if (options.isolate === false) {
-      const ingest = createIngest({ s3: servers.s3, ...target, bucket, rangeBytes: options.rangeBytes, onOutcome: options.onOutcome, onFailure, send: async (bodies) => bodies.forEach(send) });
+      const ingest = createIngest({ s3: servers.s3, ...target, bucket, rangeBytes: options.rangeBytes, indexLayout: options.indexLayout, onOutcome: options.onOutcome, onFailure, send: async (bodies) => bodies.forEach(send) });
       invoke = (event) => ingest.processEvent(event);
     } else {
-      const init: IngestInit = { s3Endpoint: servers.s3Endpoint, dynamoEndpoint: servers.dynamoEndpoint, tableName, bucket, memoryMb: options.functionMemoryMb, rangeBytes: options.rangeBytes };
+      const init: IngestInit = { s3Endpoint: servers.s3Endpoint, dynamoEndpoint: servers.dynamoEndpoint, tableName, bucket, memoryMb: options.functionMemoryMb, rangeBytes: options.rangeBytes, indexLayout: options.indexLayout };
       const functionInvoker = new FunctionInvoker({
         entry: new URL('./invocation-worker.ts', import.meta.url),
         init,

@@ -9,13 +9,15 @@
  * - What dynalite does not return is added here from item sizes (computed as DynamoDB does: attribute name bytes +
  *   value bytes in UTF-8, the store's own itemSizeBytes; dynalite's itemSize counts UTF-16 code units, which
  *   undercounts multibyte text): a write whose condition fails still costs ceil(existing item / 1 KB), at
- *   least 1 WRU; and every write to an item in a global secondary index (projection ALL) costs ceil(item / 1 KB) per
- *   index, twice when it changes that index's key (delete + put). Item sizes are taken from the table after the run.
+ *   least 1 WRU; and every write to an item in a global secondary index costs ceil(index entry / 1 KB) per index,
+ *   twice when it changes that index's key (delete + put). An index entry is what the index projects (schema.ts
+ *   projectedAttributes: the table's and the index's keys and the INCLUDEd attributes); an UpdateItem that touches
+ *   none of those attributes writes no entry. Item sizes are taken from the table after the run.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { itemSizeBytes } from '../../functions/store/limits.ts';
-import { INDEXES } from '../../functions/store/schema.ts';
+import { INDEXES, projectedAttributes } from '../../functions/store/schema.ts';
 
 const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
 
@@ -31,6 +33,12 @@ export interface RequestRecord {
   key?: { pk: string; sk: string };
   /** Update expression, to tell which index keys a write sets. */
   updateExpression?: string;
+  /** The attribute names the update expression touches (placeholders resolved). */
+  updatedAttributes?: string[];
+  /** The index partition keys the item had before this write, as far as the meter saw it written (index name -> value). */
+  indexKeysBefore?: Record<string, string>;
+  /** ... and after it. */
+  indexKeysAfter?: Record<string, string>;
 }
 
 export interface CommandSummary {
@@ -56,6 +64,8 @@ type Handler = (args: { input: Record<string, unknown> }) => Promise<{ output: R
 export class DynamoMeter {
   private records: RequestRecord[] = [];
   private enabled = true;
+  /** Index partition keys of every item written so far, to tell an index entry that moves from a new one. */
+  private indexKeys = new Map<string, Record<string, string>>();
 
   constructor(client: DynamoDBClient) {
     const meter = (next: Handler, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
@@ -65,11 +75,20 @@ export class DynamoMeter {
         const record: RequestRecord = { command, ok: false, conditionFailed: false, tableUnits: 0, itemsReturned: 0 };
         const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
         if (key) record.key = { pk: stringAttribute(key, 'pk'), sk: stringAttribute(key, 'sk') };
-        if (typeof input.UpdateExpression === 'string') record.updateExpression = input.UpdateExpression;
+        if (typeof input.UpdateExpression === 'string') {
+          record.updateExpression = input.UpdateExpression;
+          record.updatedAttributes = attributesOf(input.UpdateExpression, input.ExpressionAttributeNames as Record<string, string> | undefined);
+        }
+        const itemId = record.key && `${record.key.pk}\u0000${record.key.sk}`;
+        if (itemId) record.indexKeysBefore = this.indexKeys.get(itemId) ?? {};
         this.records.push(record);
         try {
           const result = await next({ ...args, input });
           record.ok = true;
+          if (itemId) {
+            record.indexKeysAfter = indexKeysAfter(command, input, record.indexKeysBefore ?? {});
+            this.indexKeys.set(itemId, record.indexKeysAfter);
+          }
           record.tableUnits = consumedUnits(result.output.ConsumedCapacity);
           record.itemsReturned = itemsIn(result.output);
           return result;
@@ -152,17 +171,41 @@ function itemsIn(output: Record<string, unknown>): number {
   return responses ? Object.values(responses).reduce((total, items) => total + items.length, 0) : 0;
 }
 
+/** The attribute names an update expression sets or removes (the first name of each path). */
+function attributesOf(expression: string, names: Record<string, string> = {}): string[] {
+  const paths = expression.replace(/\b(SET|REMOVE|ADD|DELETE)\b/g, ',').split(',').map((clause) => clause.trim().split(/[\s=.[]/)[0] ?? '');
+  return paths.filter((path) => path.length > 0).map((path) => names[path] ?? path);
+}
+
+/** The index partition keys an item has after a successful write (Put: those it carries; Update: SET / REMOVE applied). */
+function indexKeysAfter(command: string, input: Record<string, unknown>, before: Record<string, string>): Record<string, string> {
+  const after: Record<string, string> = command === 'PutItemCommand' ? {} : { ...before };
+  const item = input.Item as Record<string, unknown> | undefined;
+  const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+  const expression = typeof input.UpdateExpression === 'string' ? input.UpdateExpression : '';
+  const removed = new Set(/\bREMOVE\b(.*)$/.exec(expression)?.[1]?.split(',').map((name) => names[name.trim()] ?? name.trim()) ?? []);
+  const assigned = new Map([...expression.matchAll(/([#\w]+)\s*=\s*(:\w+)/g)].map((match) => [names[match[1]!] ?? match[1]!, stringAttribute(values, match[2]!)]));
+  for (const index of Object.values(INDEXES)) {
+    if (item && item[index.partitionKey] !== undefined) after[index.indexName] = stringAttribute(item, index.partitionKey);
+    if (assigned.has(index.partitionKey)) after[index.indexName] = assigned.get(index.partitionKey)!;
+    if (removed.has(index.partitionKey)) delete after[index.indexName];
+  }
+  return after;
+}
+
 /** Item sizes (bytes, as DynamoDB counts them) and index membership of every item in the table. */
 export interface ItemSizes {
   of(key: { pk: string; sk: string } | undefined): number | undefined;
-  indexesOf(key: { pk: string; sk: string }): string[];
+  /** The indexes the item is in, with the size of its entry in each. */
+  indexesOf(key: { pk: string; sk: string }): { indexName: string; bytes: number }[];
   count: number;
   /** Sizes by item kind (DOC, BAND, CLUSTER, MEMBER), for the report. */
   byKind: Map<string, number[]>;
 }
 
 export async function readItemSizes(client: DynamoDBClient, tableName: string): Promise<ItemSizes> {
-  const sizes = new Map<string, { bytes: number; indexes: string[] }>();
+  const sizes = new Map<string, { bytes: number; indexes: { indexName: string; bytes: number }[] }>();
   const byKind = new Map<string, number[]>();
   // Unmarshalled items (numbers, Uint8Array, Sets), as itemSizeBytes measures them.
   const documents = DynamoDBDocumentClient.from(client);
@@ -173,7 +216,9 @@ export async function readItemSizes(client: DynamoDBClient, tableName: string): 
       const pk = typeof item.pk === 'string' ? item.pk : '';
       const sk = typeof item.sk === 'string' ? item.sk : '';
       const bytes = itemSizeBytes(item);
-      const indexes = Object.values(INDEXES).filter((index) => item[index.partitionKey] !== undefined).map((index) => index.indexName);
+      const indexes = Object.values(INDEXES)
+        .filter((index) => item[index.partitionKey] !== undefined && item[index.sortKey] !== undefined)
+        .map((index) => ({ indexName: index.indexName, bytes: itemSizeBytes(Object.fromEntries(projectedAttributes(index).map((name) => [name, item[name]]))) }));
       sizes.set(`${pk}\u0000${sk}`, { bytes, indexes });
       const kind = sk.startsWith('MEMBER#') ? 'MEMBER' : pk.split('#')[0]!;
       byKind.set(kind, [...(byKind.get(kind) ?? []), bytes]);
@@ -188,17 +233,22 @@ export async function readItemSizes(client: DynamoDBClient, tableName: string): 
   };
 }
 
-/** GSI write units of one successful single-item write: per index the item is in, 2x when the write sets that index's key. */
+/** GSI write units of one successful single-item write: per index it enters, leaves or changes in; 2x when its key there moves. */
 function gsiWriteUnitsOf(record: RequestRecord, sizes: ItemSizes): number {
   if (!record.key) return 0;
-  const bytes = sizes.of(record.key) ?? 0;
-  const perIndex = Math.max(1, Math.ceil(bytes / 1024));
   let units = 0;
-  for (const indexName of sizes.indexesOf(record.key)) {
-    const index = Object.values(INDEXES).find((candidate) => candidate.indexName === indexName)!;
-    // A label update sets clusterPk to another cluster: the index entry moves (delete + put).
-    const movesKey = record.command === 'UpdateItemCommand' && new RegExp(`\\b${index.partitionKey}\\s*=`).test(record.updateExpression ?? '');
-    units += movesKey ? 2 * perIndex : perIndex;
+  const before = record.indexKeysBefore ?? {};
+  const after = record.indexKeysAfter ?? {};
+  for (const index of Object.values(INDEXES)) {
+    const wasIn = before[index.indexName] !== undefined;
+    const isIn = after[index.indexName] !== undefined;
+    if (!wasIn && !isIn) continue;
+    const entry = sizes.indexesOf(record.key).find((candidate) => candidate.indexName === index.indexName);
+    const perIndex = Math.max(1, Math.ceil((entry?.bytes ?? 0) / 1024));
+    if (wasIn && isIn && before[index.indexName] !== after[index.indexName]) units += 2 * perIndex; // the entry moves: delete + put
+    else if (wasIn !== isIn) units += perIndex; // a new entry, or one deleted
+    else if (record.command !== 'UpdateItemCommand' || projectedAttributes(index).some((name) => (record.updatedAttributes ?? []).includes(name))) units += perIndex;
+    // else: an update that changes nothing the index holds writes no entry
   }
   return units;
 }

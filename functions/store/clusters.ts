@@ -50,7 +50,9 @@ import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
-import { clusterKey, clusterPartition, documentKey, ITEM_ABSENT, ITEM_EXISTS, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf } from './keys.ts';
+import { indexExactCopies } from './exact-copies.ts';
+import { encodeStoredSketch } from './items.ts';
+import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, keyOf, lookupBandPartitions, memberKey, partitionKeyOf, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
@@ -96,14 +98,42 @@ export interface Candidate extends Fingerprinted {
   comparison: Comparison;
 }
 
-/** A cluster's root record, as the first label towards the cluster writes it. */
+/** A cluster's root record, as the first label towards the cluster writes it: also its original's byCluster entry. */
 export function clusterRootItem(root: ClusterRoot): Item {
-  return { ...clusterKey(root.clusterId), clusterId: root.clusterId, docId: root.docId, rank: root.rank, simhash: root.simhash, sketch: root.sketch, dating: encodeDating(root.dating) };
+  return {
+    ...clusterKey(root.clusterId),
+    ...indexKeyAttributes(INDEXES.byCluster, clusterPartition(root.clusterId), root.rank),
+    clusterId: root.clusterId,
+    docId: root.docId,
+    simhash: root.simhash,
+    sketch: encodeStoredSketch(root.sketch),
+    dating: encodeDating(root.dating),
+  };
+}
+
+/**
+ * Items the caller has just read consistently, by key (`null`: read, and missing), so that a root or document whose
+ * answer is already known is not read again (assignCluster reads its candidates' roots with their documents).
+ */
+export type KnownItems = Map<string, Item | null>;
+
+function itemId(key: ItemKey): string {
+  return `${partitionKeyOf(key)}\u0000${sortKeyOf(key)}`;
+}
+
+/** The items of a consistent BatchGet of `keys`, as KnownItems (a key not returned is missing). */
+function knownItems(keys: ItemKey[], found: Item[]): KnownItems {
+  const known: KnownItems = new Map(keys.map((key) => [itemId(key), null]));
+  for (const item of found) known.set(itemId(keyOf(item)), item);
+  return known;
 }
 
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
-async function readRoot(ctx: StoreContext, clusterId: string): Promise<Item> {
-  const found = await batchGetConsistent(ctx, [clusterKey(clusterId), documentKey(clusterId)]);
+async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems): Promise<Item> {
+  const keys = [clusterKey(clusterId), documentKey(clusterId)];
+  const knownRoot = known?.get(itemId(keys[0]!));
+  const needed = knownRoot ? [] : keys.filter((key) => !known?.has(itemId(key)));
+  const found = [...keys.flatMap((key) => known?.get(itemId(key)) ?? []), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
   const root = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.clusterSort);
   if (root) return root;
   const doc = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
@@ -131,23 +161,28 @@ export function judgedAgainst(root: ClusterRoot): VerdictReference {
 }
 
 /** Follow redirects from a cluster: the roots merged away on the way (the first is the cluster itself, if merged), and the current root. */
-async function redirectChain(ctx: StoreContext, clusterId: string): Promise<{ mergedAway: ClusterRoot[]; root: ClusterRoot }> {
+async function redirectChain(ctx: StoreContext, clusterId: string, known?: KnownItems): Promise<{ mergedAway: ClusterRoot[]; root: ClusterRoot }> {
   const mergedAway: ClusterRoot[] = [];
-  let item = await readRoot(ctx, clusterId);
+  let item = await readRoot(ctx, clusterId, known);
   for (let hop = 0; item.mergedInto !== undefined; hop++) {
     if (hop >= ctx.limits.maxRedirectHops) throw new StoreError(`cluster ${clusterId}: redirect chain longer than ${hop} hops`);
     mergedAway.push(toRoot(item));
-    item = await readRoot(ctx, item.mergedInto as string);
+    item = await readRoot(ctx, item.mergedInto as string, known);
   }
   return { mergedAway, root: toRoot(item) };
 }
 
 /** Follow redirects to the cluster's current root. */
-export async function resolveCluster(ctx: StoreContext, clusterId: string): Promise<ClusterRoot> {
-  return (await redirectChain(ctx, clusterId)).root;
+export async function resolveCluster(ctx: StoreContext, clusterId: string, known?: KnownItems): Promise<ClusterRoot> {
+  return (await redirectChain(ctx, clusterId, known)).root;
 }
 
-/** Before an unmerged cluster gains its first other member: its root record, so that the cluster outlives its original. */
+/**
+ * Before an unmerged cluster gains its first other member: its root record, so that the cluster outlives its original.
+ * The root is also the original's entry in byCluster (clusterPk, and the original's rank as sort key): a page alone
+ * is in no byCluster entry (one index write less per unique page), and the original's document is not rewritten when
+ * a first copy joins. A merge takes the root out of byCluster (its original is then labelled into the other cluster).
+ */
 async function materializeRoot(ctx: StoreContext, root: ClusterRoot): Promise<void> {
   // Not written: written meanwhile, maybe with its redirect, and never overwritten.
   await writeIf(ctx, 'PutItem root', { put: { Item: clusterRootItem(root), ConditionExpression: ITEM_ABSENT } });
@@ -183,7 +218,7 @@ function putMember(ctx: StoreContext, clusterId: string, member: Member): Update
     TableName: ctx.table,
     Key: key,
     UpdateExpression: 'SET docId = :docId, simhash = :simhash, sketch = :sketch, dating = :dating',
-    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': member.sketch, ':dating': encodeDating(member.dating) },
+    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': encodeStoredSketch(member.sketch), ':dating': encodeDating(member.dating) },
   });
 }
 
@@ -198,7 +233,8 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
     update: {
       Key: documentKey(member.docId),
       UpdateExpression:
-        `SET clusterId = :clusterId, clusterRank = :clusterRank, ${INDEXES.byCluster.partitionKey} = :clusterPk, ${INDEXES.byCluster.sortKey} = #rank, isOriginal = :isOriginal, ` +
+        // The index's sort key is the document's own rank (schema.ts): only the partition moves.
+        `SET clusterId = :clusterId, clusterRank = :clusterRank, ${INDEXES.byCluster.partitionKey} = :clusterPk, isOriginal = :isOriginal, ` +
         'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
         [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
         (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
@@ -225,10 +261,16 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
   return label.written; // not written: already in this or a lower cluster, or the document was overwritten / deleted meanwhile
 }
 
-/** Merge the clusters of `a` and `b` into the lower-ranked root; returns the merged cluster's root. */
-export async function mergeClusters(ctx: StoreContext, a: string, b: string): Promise<ClusterRoot> {
+/**
+ * Merge the clusters of `a` and `b` into the lower-ranked root; returns that root as the merge found it (a later
+ * redirect is followed by whoever labels into it: labelDocument's step (3)). `labelled`: where the relabelled members'
+ * labels ended, so that the caller does not label one of them again (a conditional write that fails costs units).
+ * `known`: what the caller just read, for the first attempt (one that lost a race reads again).
+ */
+export async function mergeClusters(ctx: StoreContext, a: string, b: string, labelled?: Map<string, ClusterRoot>, known?: KnownItems): Promise<ClusterRoot> {
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
-    const [rootA, rootB] = await Promise.all([resolveCluster(ctx, a), resolveCluster(ctx, b)]);
+    const fresh = attemptNo === 0 ? known : undefined;
+    const [rootA, rootB] = await Promise.all([resolveCluster(ctx, a, fresh), resolveCluster(ctx, b, fresh)]);
     if (rootA.clusterId === rootB.clusterId) return rootA;
     const [lower, higher] = rootA.rank < rootB.rank ? [rootA, rootB] : [rootB, rootA];
     const redirect = await writeIf(ctx, 'UpdateItem redirect', {
@@ -238,7 +280,8 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
         UpdateExpression:
           'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
           '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
-          'dating = if_not_exists(dating, :dating)',
+          // Merged, it is no longer its original's byCluster entry (materializeRoot).
+          `dating = if_not_exists(dating, :dating) REMOVE ${INDEXES.byCluster.partitionKey}`,
         ConditionExpression: 'attribute_not_exists(mergedInto)',
         ExpressionAttributeNames: { '#rank': 'rank' },
         ExpressionAttributeValues: {
@@ -248,7 +291,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
           ':higher': higher.clusterId,
           ':higherRank': higher.rank,
           ':simhash': higher.simhash,
-          ':sketch': higher.sketch,
+          ':sketch': encodeStoredSketch(higher.sketch),
           ':dating': encodeDating(higher.dating),
         },
       },
@@ -256,8 +299,9 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string): Pr
     if (!redirect.written) continue; // someone merged `higher` meanwhile: resolve again
     // Materialized once here rather than by each member's label.
     if (lower.virtual) await materializeRoot(ctx, lower);
-    await relabelMembers(ctx, higher, { ...lower, virtual: false });
-    return resolveCluster(ctx, lower.clusterId);
+    const merged = { ...lower, virtual: false };
+    await relabelMembers(ctx, higher, merged, labelled);
+    return merged;
   }
   throw new ClusterContention(`merging clusters ${a} and ${b} did not settle after ${ctx.limits.maxMergeAttempts} attempts`);
 }
@@ -272,15 +316,17 @@ async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]
   return [original, ...members];
 }
 
-async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot): Promise<void> {
+/** Label every member with `to`; `labelled` learns where each label ended (the root labelDocument returned). */
+async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot, labelled?: Map<string, ClusterRoot>): Promise<void> {
   await forEachLimited(members, ctx.limits.relabelConcurrency, async (member) => {
-    await labelDocument(ctx, member, to);
+    const root = await labelDocument(ctx, member, to);
+    labelled?.set(member.docId, root);
   });
 }
 
 /** Relabel the merged cluster's members. */
-async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot): Promise<void> {
-  await relabelAll(ctx, await membersOf(ctx, from), to);
+async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot, labelled?: Map<string, ClusterRoot>): Promise<void> {
+  await relabelAll(ctx, await membersOf(ctx, from), to, labelled);
 }
 
 /**
@@ -320,17 +366,26 @@ function liveCandidates(candidates: Candidate[], documents: Item[]): Item[] {
 export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { rank: string }): Promise<ClusterRoot | null> {
   const candidates = await findCandidates(ctx, self);
   if (fresh && candidates.length === 0) return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
-  // The document itself is read in the same consistent BatchGet as its candidates.
-  const documents = await batchGetConsistent(ctx, [self, ...candidates].map((entry) => documentKey(entry.docId)));
+  // The document itself is read in the same consistent BatchGet as its candidates, and so are the root records of
+  // their own clusters (most pages are the originals of theirs), which the merge below would read next.
+  const documentKeys = [self, ...candidates].map((entry) => documentKey(entry.docId));
+  const rootKeys = [self, ...candidates].map((entry) => clusterKey(entry.docId));
+  const found = await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]);
+  const known = knownItems([...documentKeys, ...rootKeys], found);
+  const documents = found.filter((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
   const doc = documents.find((item) => item.docId === self.docId);
   if (!doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
   const live = liveCandidates(candidates, documents.filter((item) => item !== doc));
+  await indexExactCopies(ctx, [doc, ...live]);
 
   const [first, ...others] = [...new Set([doc.clusterId as string, ...live.map((candidate) => candidate.clusterId as string)])] as [string, ...string[]];
-  // mergeClusters resolves both sides itself: resolve here only when there is nothing to merge.
-  let root = others.length === 0 ? await resolveCluster(ctx, first) : null;
-  for (const clusterId of others) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId);
-  const final = await labelDocument(ctx, self, root as ClusterRoot);
+  // mergeClusters resolves both sides itself: resolve here only when there is nothing to merge. What was read above
+  // serves until the first merge writes.
+  let root = others.length === 0 ? await resolveCluster(ctx, first, known) : null;
+  const labelled = new Map<string, ClusterRoot>();
+  for (const [index, clusterId] of others.entries()) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId, labelled, index === 0 ? known : undefined);
+  // A merge of its own cluster has labelled the document already (it is that cluster's original, an implicit member).
+  const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root as ClusterRoot));
   if (!fresh) await finishMerges(ctx, [first, ...others, self.docId, ...live.map((candidate) => candidate.docId as string)], final);
   // A cluster whose original is gone: this document (or the members merged in) may be its new earliest live member.
   if (final.reference) await rejudgeCluster(ctx, final.clusterId);

@@ -22,13 +22,14 @@ import {
   sequencerKey,
   sortKeyOf,
 } from './keys.ts';
+import { encodeStoredSketch, readDocumentItem, type DocumentItem, type WrittenDocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
 import { datingOfItem, verdictInCluster } from './verdicts.ts';
 
 /** Attributes every document item of an object carries, whatever its status or kind (page, rejected, revisit). */
-export function objectAttributes(ref: ObjectRef, docId: string): Item {
+export function objectAttributes(ref: ObjectRef, docId: string): Required<Pick<ObjectRef, 'bucket' | 'key'>> & Omit<ObjectRef, 'bucket' | 'key' | 'docId' | 'eventTime'> & { docId: string; sequencerKey: string } {
   return {
     docId,
     bucket: ref.bucket,
@@ -73,8 +74,12 @@ function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | nu
   return { docId, outcome, clusterId: root.clusterId, isOriginal, duplicateOf: isOriginal ? undefined : root.clusterId, dateMismatch: kinds.length > 0, mismatchKinds: kinds };
 }
 
-/** The recorded document item: its own cluster until clustering says otherwise (no clusterRank: its rank stands for it). */
-function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, firstSeen: string, now: string): Item {
+/**
+ * The recorded document item: its own cluster until clustering says otherwise (no clusterRank: its rank stands for it).
+ * Alone it is in no byCluster entry (its cluster's root record stands for it there once a copy joins, clusters.ts
+ * materializeRoot) and in no byContentHash entry (until an exact copy is found: exact-copies.ts).
+ */
+function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, firstSeen: string, now: string): WrittenDocumentItem & ItemKey {
   const rank = rankOf(analysis, firstSeen, docId);
   return {
     ...documentKey(docId),
@@ -89,7 +94,7 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     extraction: analysis.extraction,
     simhash: analysis.simhash,
     contentHash: analysis.contentHash,
-    sketch: analysis.sketch,
+    sketch: encodeStoredSketch(analysis.sketch),
     claimedDate: analysis.claimedDate,
     contentDates: analysis.contentDates,
     dateMismatch: analysis.dateMismatch,
@@ -99,11 +104,9 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     firstSeen,
     updatedAt: now,
     clusterId: docId,
-    ...indexKeyAttributes(INDEXES.byCluster, clusterPartition(docId), rank),
     isOriginal: true,
     distance: 0,
     similarity: 1,
-    ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(analysis.contentHash), rank),
     // Its own cluster: only the `content` kind can hold yet (an `earlier-copy` verdict comes with a label, verdicts.ts).
     ...(analysis.dateMismatch ? { mismatchKinds: ['content'], ...indexKeyAttributes(INDEXES.mismatches, KEY_PREFIXES.mismatch, mismatchSortKey(firstSeen, docId)) } : {}),
   };
@@ -131,11 +134,11 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   if (await putDocument(ctx, fresh, ITEM_ABSENT)) {
     // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
     const self = member(fresh);
-    await batchWrite(ctx, bandItems(ctx, self, fresh.rank as string));
-    return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: fresh.rank as string }), 'recorded');
+    await batchWrite(ctx, bandItems(ctx, self, fresh.rank));
+    return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: fresh.rank }), 'recorded');
   }
 
-  const prior = await getConsistent(ctx, documentKey(docId));
+  const prior = readDocumentItem(await getConsistent(ctx, documentKey(docId)));
   if (!prior) return { docId, outcome: 'stale' }; // removed between our Put and Get: a delete is a newer event
   const sameContent =
     prior.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash && storedVersion(prior) === analysis.fingerprintVersion;
@@ -150,7 +153,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
     // A redelivery of the event already recorded: finish its indexing and clustering (idempotent) in case the first run
     // died or failed after the document write.
     if (prior.sequencerKey === seqKey && sameContent) {
-      await repairIndex(ctx, self, prior.rank as string);
+      await repairIndex(ctx, self, prior.rank ?? '');
       return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
     }
     return { docId, outcome: 'stale' };
@@ -177,18 +180,18 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
     });
     if (!moved.written) return { docId, outcome: 'stale' };
     // The event that recorded these bytes may have failed after its document write (and been dead-lettered).
-    await repairIndex(ctx, self, prior.rank as string);
+    await repairIndex(ctx, self, prior.rank ?? '');
     return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
   }
 
-  const item = documentItem(ref, analysis, docId, (prior.firstSeen as string | undefined) ?? ref.eventTime ?? now, now);
+  const item = documentItem(ref, analysis, docId, prior.firstSeen ?? ref.eventTime ?? now, now);
   if (!(await putDocument(ctx, item, NEWER_EVENT, { ':sequencerKey': seqKey }))) return { docId, outcome: 'stale' };
   await removeBands(ctx, prior);
   const overwritten = member(item);
   // Overwriting a key starts its cluster afresh: a root record of the old content goes (limitation: duplicates of the
   // old content keep this clusterId). One batch after the document, repaired by a redelivery (repairIndex).
-  await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(ctx, overwritten, item.rank as string)]);
-  return recordedOutcome(ctx, overwritten, await assignCluster(ctx, overwritten, { rank: item.rank as string }), 'recorded');
+  await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(ctx, overwritten, item.rank)]);
+  return recordedOutcome(ctx, overwritten, await assignCluster(ctx, overwritten, { rank: item.rank }), 'recorded');
 }
 
 /** The fingerprint version of a stored document or band item (none stored: version 1, from before versions). */
@@ -203,16 +206,10 @@ export function storedVersion(item: Item): number {
  * root, and is clustered afresh among documents of the new version. Idempotent: the conditional Put only replaces a
  * document still of an older version, so a second run, or a concurrent one, is `stale` and changes nothing.
  */
-async function reindexDocument(ctx: StoreContext, prior: Item, ref: ObjectRef, analysis: PageAnalysis, now: string): Promise<RecordOutcome> {
-  const docId = prior.docId as string;
-  const objectAsRecorded: ObjectRef = {
-    ...ref,
-    versionId: prior.versionId as string | undefined,
-    eTag: prior.eTag as string | undefined,
-    sequencer: prior.sequencer as string | undefined,
-    size: prior.size as number | undefined,
-  };
-  const item: Item = { ...documentItem(objectAsRecorded, analysis, docId, (prior.firstSeen as string | undefined) ?? now, now), sequencerKey: prior.sequencerKey };
+async function reindexDocument(ctx: StoreContext, prior: DocumentItem, ref: ObjectRef, analysis: PageAnalysis, now: string): Promise<RecordOutcome> {
+  const docId = prior.docId;
+  const objectAsRecorded: ObjectRef = { ...ref, versionId: prior.versionId, eTag: prior.eTag, sequencer: prior.sequencer, size: prior.size };
+  const item = { ...documentItem(objectAsRecorded, analysis, docId, prior.firstSeen ?? now, now), sequencerKey: prior.sequencerKey };
   const replaced = await putDocument(ctx, item, 'sequencerKey = :priorKey AND (attribute_not_exists(fingerprintVersion) OR fingerprintVersion < :version)', {
     ':priorKey': prior.sequencerKey,
     ':version': analysis.fingerprintVersion,
@@ -223,13 +220,13 @@ async function reindexDocument(ctx: StoreContext, prior: Item, ref: ObjectRef, a
   // (bands4x16 for version 1, bands8x16 for version 2), which would otherwise stay behind as orphans.
   const layouts = [...new Set([ctx.indexLayout, BAND_LAYOUT, BANDS_8_LAYOUT])];
   await batchWrite(ctx, [...bandDeletes(prior, layouts), { delete: clusterKey(docId) }]);
-  await batchWrite(ctx, bandItems(ctx, self, item.rank as string));
-  return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: item.rank as string }), 'reindexed');
+  await batchWrite(ctx, bandItems(ctx, self, item.rank));
+  return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: item.rank }), 'reindexed');
 }
 
 /** The band items that make a recorded document findable (a singleton cluster has no other index item). */
 function bandItems(ctx: StoreContext, self: Fingerprinted, rank: string): { put: Item }[] {
-  const band = { docId: self.docId, simhash: self.simhash, sketch: self.sketch, fingerprintVersion: self.fingerprintVersion, rank };
+  const band = { docId: self.docId, simhash: self.simhash, sketch: encodeStoredSketch(self.sketch), fingerprintVersion: self.fingerprintVersion, rank };
   return bandKeys(self.simhash, self.docId, ctx.indexLayout).map((key) => ({ put: { ...key, ...band } }));
 }
 
@@ -261,7 +258,7 @@ export async function repairIndex(ctx: StoreContext, self: Member, rank: string)
 export async function recordRejected(ctx: StoreContext, ref: ObjectRef, rejection: Pick<InputRejected, 'code' | 'message'>): Promise<RecordOutcome> {
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
-  const prior = await getConsistent(ctx, documentKey(docId));
+  const prior = readDocumentItem(await getConsistent(ctx, documentKey(docId)));
   if (prior && prior.sequencerKey >= seqKey) {
     if (prior.sequencerKey === seqKey && prior.status === 'rejected') return { docId, outcome: 'rejected', reasonCode: rejection.code };
     return { docId, outcome: 'stale' };
@@ -273,7 +270,7 @@ export async function recordRejected(ctx: StoreContext, ref: ObjectRef, rejectio
     status: 'rejected',
     reason: rejection.message,
     reasonCode: rejection.code,
-    firstSeen: (prior?.firstSeen as string | undefined) ?? ref.eventTime ?? now,
+    firstSeen: prior?.firstSeen ?? ref.eventTime ?? now,
     updatedAt: now,
   };
   if (!(await putDocument(ctx, item, NEWER_EVENT, { ':sequencerKey': seqKey }))) return { docId, outcome: 'stale' };

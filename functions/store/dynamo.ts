@@ -17,6 +17,7 @@ import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { isConditionFailed, StoreError, toStoreError } from './errors.ts';
 import { DEFAULT_INDEX_LAYOUT_NAME, indexLayoutNamed, type IndexLayout, type IndexLayoutName } from './index-layout.ts';
 import type { ItemKey } from './keys.ts';
+import { decodeStoredItem } from './items.ts';
 import { DEFAULT_MAX_ITEM_BYTES } from './limits.ts';
 
 export type Item = Record<string, NativeAttributeValue>;
@@ -117,7 +118,7 @@ export async function writeIf(ctx: StoreContext, operation: string, write: Condi
 
 export async function getConsistent(ctx: StoreContext, key: ItemKey): Promise<Item | undefined> {
   const result = await attempt('GetItem', () => ctx.db.send(new GetCommand({ TableName: ctx.table, Key: key, ConsistentRead: true })));
-  return result.Item;
+  return result.Item && decodeStoredItem(result.Item);
 }
 
 /** All pages of a Query. */
@@ -126,7 +127,7 @@ export async function queryAll(ctx: StoreContext, input: Omit<QueryCommandInput,
   let startKey: Record<string, NativeAttributeValue> | undefined;
   do {
     const page = await attempt('Query', () => ctx.db.send(new QueryCommand({ ...input, TableName: ctx.table, ExclusiveStartKey: startKey })));
-    items.push(...(page.Items ?? []));
+    items.push(...(page.Items ?? []).map(decodeStoredItem));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
@@ -159,7 +160,7 @@ export async function batchGet(ctx: StoreContext, keys: ItemKey[], options: { co
       const result = await attempt('BatchGetItem', () =>
         ctx.db.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: options.consistentRead } } })),
       );
-      found.push(...(result.Responses?.[ctx.table] ?? []));
+      found.push(...(result.Responses?.[ctx.table] ?? []).map(decodeStoredItem));
       pending = result.UnprocessedKeys?.[ctx.table]?.Keys ?? [];
     }
   }

@@ -1,12 +1,13 @@
 /**
  * The DynamoDB store: the only code that speaks DynamoDB or knows the key design (schema.ts has it in full).
  *
- *   DOC#<docId> / DOC                 the document: object version, fingerprint, dates, status, cluster label
+ *   DOC#<docId> / DOC                 the document: object version, fingerprint (sketch as Binary, items.ts), dates, status, cluster label
  *   BAND#<i>#<4 hex> / <docId>        4 band items per recorded document (simhash, sketch, rank): candidate lookup
  *                                     (StoreOptions.indexLayout may choose another layout: one item per table, index-layout.ts)
  *   CLUSTER#<id> / CLUSTER            a cluster's root record, once it has two members; `mergedInto` redirects a merged cluster (write-once)
  *   CLUSTER#<id> / MEMBER#<docId>     every other document ever labelled with the cluster (consistent relabel on merge)
- *   GSIs: byCluster (members, original first), byContentHash (exact duplicates), mismatches (sparse)
+ *   GSIs (sparse, INCLUDE projections sized to their readers): byCluster (pages in clusters of two or more, original
+ *   first: the root record is the original's entry), byContentHash (pages that have an exact copy), mismatches
  *   Sort keys embedding a docId are shortened when over DynamoDB's 1,024 bytes (keys.ts sortKey); items keep docId.
  *
  * clusterId = docId of the cluster's original = the member with the lowest rank (believed date, then first seen,

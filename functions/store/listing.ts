@@ -7,7 +7,7 @@
 import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { attempt, batchGet, createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentKey } from './keys.ts';
-import { toStoredDocument } from './queries.ts';
+import { documentsOfEntries, isClusterRoot, toStoredDocument } from './queries.ts';
 import { INDEXES, KEY_PREFIXES, TABLE_KEYS } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
@@ -17,13 +17,14 @@ export interface DocumentReader {
   /** The documents with these docIds that exist (eventually consistent, for looking up originals). */
   getMany(docIds: string[]): Promise<StoredDocument[]>;
   /**
-   * Every recorded document, with its cluster label, one page at a time: a Scan of the byCluster index, which holds
-   * exactly the recorded documents (no band, member, object or tombstone items), so it reads a fraction of the table.
+   * The recorded documents labelled into another page's cluster, one page at a time: a Scan of the byCluster index
+   * (small entries, no band, member, object or tombstone items: a fraction of the table), then their documents by key.
    */
   recordedPages(): AsyncGenerator<StoredDocument[]>;
   /**
-   * The documents the byCluster index does not hold (rejected, deleted, and revisits whose original is not known
-   * yet): no index holds them, so this is a Scan of the table filtered to those document items (it reads every item).
+   * The documents no byCluster entry of their own names (pages alone and the originals of clusters, whose entry is
+   * their cluster's root; rejected, deleted, and revisits whose original is not known yet): a Scan of the table
+   * filtered to those document items (it reads every item).
    */
   unrecordedPages(): AsyncGenerator<StoredDocument[]>;
   /**
@@ -45,7 +46,17 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
     } while (startKey);
   }
   return {
-    recordedPages: () => scan({ IndexName: INDEXES.byCluster.indexName }),
+    // The index holds what its readers project (schema.ts): the documents themselves are read by key, a page at a time.
+    async *recordedPages() {
+      let startKey: Item | undefined;
+      do {
+        const page = await attempt('Scan', () => ctx.db.send(new ScanCommand({ IndexName: INDEXES.byCluster.indexName, TableName: ctx.table, ExclusiveStartKey: startKey })));
+        // A cluster root's original has no entry of its own: unrecordedPages reads it (no clusterPk), so it comes once.
+        const documents = await documentsOfEntries(ctx, INDEXES.byCluster, (page.Items ?? []).filter((entry) => !isClusterRoot(entry)));
+        if (documents.length > 0) yield documents;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    },
     unrecordedPages: () =>
       scan({
         FilterExpression: `${TABLE_KEYS.sortKey} = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,

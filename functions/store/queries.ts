@@ -1,15 +1,16 @@
 /** The read verbs: one GetItem or one (paginated) index Query each. */
 import { resolveCluster } from './clusters.ts';
-import { getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
-import { clusterPartition, contentHashPartition, documentKey, INDEX_KEY_ATTRIBUTES, indexQuery } from './keys.ts';
-import { INDEXES, KEY_PREFIXES, TABLE_KEYS } from './schema.ts';
+import { batchGet, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
+import { decodeStoredItem } from './items.ts';
+import { clusterPartition, contentHashPartition, documentKey, INDEX_KEY_ATTRIBUTES, indexQuery, sortKeyOf } from './keys.ts';
+import { INDEXES, KEY_PREFIXES, TABLE_KEYS, type IndexDefinition } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 /** Key, index and bookkeeping attributes that are not part of a document's public shape. */
 const INTERNAL_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_KEY_ATTRIBUTES, 'sequencerKey', 'clusterRank', 'verdictVersion'];
 
 export function toStoredDocument(item: Item): StoredDocument {
-  const document: Item = { ...item };
+  const document: Item = decodeStoredItem({ ...item });
   for (const name of INTERNAL_ATTRIBUTES) delete document[name];
   // mismatchKinds is sparse in the table (absent: none); a document written by the Put alone has at most `content`.
   if (document.status === 'recorded' && !Array.isArray(document.mismatchKinds)) document.mismatchKinds = document.dateMismatch === true ? ['content'] : [];
@@ -21,21 +22,52 @@ export async function getDocument(ctx: StoreContext, docId: string): Promise<Sto
   return item ? toStoredDocument(item) : null;
 }
 
+/**
+ * The whole documents an index Query names, in the index's order. Index entries hold only what their readers project
+ * (schema.ts), so the documents are read by key: one BatchGet per 100, eventually consistent like the index itself.
+ */
+export async function documentsOfEntries(ctx: StoreContext, index: IndexDefinition, entries: Item[]): Promise<StoredDocument[]> {
+  const documents = await batchGet(ctx, entries.map((entry) => documentKey(entry.docId as string)), { consistentRead: false });
+  const byDocId = new Map(documents.map((item) => [item.docId as string, item]));
+  return entries.flatMap((entry) => {
+    const document = byDocId.get(entry.docId as string);
+    // Moved out of this partition (relabelled, deleted) since the index entry was read: no longer an answer.
+    return document && stillIn(entry, document, index) ? [toStoredDocument(document)] : [];
+  });
+}
+
+/** The document an index entry names is still in the entry's partition (a cluster root stands for its original, clusters.ts). */
+function stillIn(entry: Item, document: Item, index: IndexDefinition): boolean {
+  if (isClusterRoot(entry)) return document.status === 'recorded' && document.clusterId === entry.clusterId;
+  return document[index.partitionKey] === entry[index.partitionKey];
+}
+
+/** A cluster's root record (in byCluster as its original's entry), not a document's entry. */
+export function isClusterRoot(entry: Item): boolean {
+  return sortKeyOf(entry) === KEY_PREFIXES.clusterSort;
+}
+
+async function queryIndex(ctx: StoreContext, index: IndexDefinition, partition: string): Promise<StoredDocument[]> {
+  return documentsOfEntries(ctx, index, await queryAll(ctx, indexQuery(index, partition)));
+}
+
 /** The recorded members of a cluster (following a merge to the current cluster), the original first. */
 export async function documentsInCluster(ctx: StoreContext, clusterId: string): Promise<StoredDocument[]> {
   const root = await resolveCluster(ctx, clusterId);
-  const items = await queryAll(ctx, indexQuery(INDEXES.byCluster, clusterPartition(root.clusterId)));
-  return items.map(toStoredDocument);
+  const members = await queryIndex(ctx, INDEXES.byCluster, clusterPartition(root.clusterId));
+  if (!root.virtual || members.some((member) => member.docId === root.clusterId)) return members;
+  // No root record: its original is in no byCluster entry (a page alone, clusters.ts materializeRoot), read it by key.
+  const original = await getDocument(ctx, root.clusterId);
+  if (original?.status !== 'recorded' || original.clusterId !== root.clusterId) return members;
+  return [original, ...members].sort((a, b) => ((a.rank ?? '') < (b.rank ?? '') ? -1 : (a.rank ?? '') > (b.rank ?? '') ? 1 : 0));
 }
 
-/** Recorded documents with exactly this normalized text, earliest rank first. */
+/** Recorded documents with exactly this normalized text, earliest rank first (only pages that have an exact copy). */
 export async function exactDuplicates(ctx: StoreContext, contentHash: string): Promise<StoredDocument[]> {
-  const items = await queryAll(ctx, indexQuery(INDEXES.byContentHash, contentHashPartition(contentHash)));
-  return items.map(toStoredDocument);
+  return queryIndex(ctx, INDEXES.byContentHash, contentHashPartition(contentHash));
 }
 
 /** Mismatched-date copies of either kind (mismatchKinds says which), in the order they were first seen. */
 export async function listMismatches(ctx: StoreContext): Promise<StoredDocument[]> {
-  const items = await queryAll(ctx, indexQuery(INDEXES.mismatches, KEY_PREFIXES.mismatch));
-  return items.map(toStoredDocument);
+  return queryIndex(ctx, INDEXES.mismatches, KEY_PREFIXES.mismatch);
 }

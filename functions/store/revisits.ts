@@ -13,6 +13,8 @@
 import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
 import { getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { objectAttributes, removeBands } from './documents.ts';
+import { indexExactCopies } from './exact-copies.ts';
+import { encodeStoredSketch } from './items.ts';
 import { fitItem } from './limits.ts';
 import { captureKey, contentHashPartition, documentIdFor, documentKey, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
 import { INDEXES } from './schema.ts';
@@ -76,10 +78,9 @@ export async function recordRevisit(
       revisitOf: referred.docId,
       title: referred.title ?? null,
       simhash: referred.simhash,
-      sketch: referred.sketch,
+      sketch: encodeStoredSketch(referred.sketch as string),
       contentHash: referred.contentHash,
       claimedDate: referred.claimedDate ?? null,
-      rank,
       ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(referred.contentHash as string), rank),
     });
   }
@@ -96,6 +97,7 @@ export async function recordRevisit(
   await removeBands(ctx, prior);
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
   const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId as string));
+  await indexExactCopies(ctx, [item, referred]); // the revisit is in byContentHash already; its original may not be yet
   if (root.reference) await rejudgeCluster(ctx, root.clusterId); // its original is gone: the revisit may be the earliest left
   return { docId, outcome: 'revisit', revisitOf: referred.docId as string, clusterId: root.clusterId };
 }

@@ -19,28 +19,60 @@
  *   capture    pk = CAPTURE#<sha256 of url> sk = <capture date>  docId of the WARC record that captured <url> then: a revisit in another
  *                                                               WARC file finds its original by WARC-Refers-To-Target-URI + -Date with one GetItem
  * Indexes (sparse: only items with the attributes appear):
- *   byCluster      clusterPk = CLUSTER#<clusterId>  clusterSk = <rank>      members of a cluster, original first
- *   byContentHash  hashPk = HASH#<sha256>           hashSk = <rank>         exact duplicates
+ *   byCluster      clusterPk = CLUSTER#<clusterId>  rank                    members of a cluster, original first
+ *   byContentHash  hashPk = HASH#<sha256>           rank                    exact duplicates
  *   mismatches     mismatchPk = MISMATCH            mismatchSk = <firstSeen>#<docId>   mismatched-date copies of both kinds (`mismatchKinds`)
- * (<rank> = <believed day>#<firstSeen>#<docId>; a revisit's rank is <referred rank>#<docId>.)
+ * (<rank> = <believed day>#<firstSeen>#<docId>; a revisit's rank is <referred rank>#<docId>. The document's own `rank`
+ * is the sort key of both: documents written before carry the same value again as clusterSk / hashSk, now unused.)
+ * Projections are sized to their readers (an index entry costs a write unit per started KB on every change): each
+ * carries what the README's `aws dynamodb query` examples project, and the store's readers fetch whole documents by
+ * key (one BatchGet) after the Query. Only the documents' own attributes are projected, never the sketch.
  *
  * Key sizes (DynamoDB, UTF-8 bytes; GSI key attributes alike): partition keys <= 2,048, sort keys <= 1,024. A docId
  * is up to 63 (bucket) + 1 + 1,024 (S3 key) + 1 + recordId bytes, so partition keys embedding one (DOC#, CLUSTER#,
  * OBJECT#) always fit, but sort keys embedding one may not. Rule: every sort key and GSI sort-key attribute (band sk,
- * MEMBER#, RECORD#, capture date, rank / clusterSk / hashSk, mismatchSk) is built by keys.ts `sortKey`: the value
+ * MEMBER#, RECORD#, capture date, rank, mismatchSk) is built by keys.ts `sortKey`: the value
  * itself when it fits in 1,024 bytes, else its longest prefix within 959 bytes + '~' + the SHA-256 hex of the whole
  * value (at most 1,024 bytes; the prefix keeps the sort order of the leading fields). Items with such keys carry the
  * docId (and recordId, captureDate) as plain attributes, which is what readers use: no reader decodes a key.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
+/** A document's sort order inside a cluster and among exact copies: the sort key of byCluster and byContentHash. */
+export const RANK_ATTRIBUTE = 'rank';
+
+/** Index keys the store wrote before issue 15 (copies of `rank`): never written now, removed with the index keys. */
+export const FORMER_INDEX_KEYS = ['clusterSk', 'hashSk'] as const;
+
 export const INDEXES = {
-  byCluster: { indexName: 'byCluster', partitionKey: 'clusterPk', sortKey: 'clusterSk' },
-  byContentHash: { indexName: 'byContentHash', partitionKey: 'hashPk', sortKey: 'hashSk' },
-  mismatches: { indexName: 'mismatches', partitionKey: 'mismatchPk', sortKey: 'mismatchSk' },
+  byCluster: {
+    indexName: 'byCluster',
+    partitionKey: 'clusterPk',
+    sortKey: RANK_ATTRIBUTE,
+    // `duplicates` and the README's cluster query; the report's Scan reads the rest by key.
+    projection: { type: 'INCLUDE', attributes: ['docId', 'clusterId', 'isOriginal', 'distance', 'claimedDate', 'dateMismatch'] },
+  },
+  byContentHash: { indexName: 'byContentHash', partitionKey: 'hashPk', sortKey: RANK_ATTRIBUTE, projection: { type: 'INCLUDE', attributes: ['docId'] } },
+  mismatches: {
+    indexName: 'mismatches',
+    partitionKey: 'mismatchPk',
+    sortKey: 'mismatchSk',
+    projection: { type: 'INCLUDE', attributes: ['docId', 'mismatchKinds', 'dateEvidence', 'earlierCopy'] },
+  },
 } as const;
 
 export type IndexDefinition = (typeof INDEXES)[keyof typeof INDEXES];
+export type IndexProjection = IndexDefinition['projection'];
+
+/** The attributes an index entry holds: the table's keys, the index's keys, and what it projects. */
+export function projectedAttributes(index: IndexDefinition): string[] {
+  return [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, index.partitionKey, index.sortKey, ...index.projection.attributes];
+}
+
+/** Every attribute some index keys on (declared once in a CreateTable / CloudFormation template). */
+export function indexKeyAttributeNames(): string[] {
+  return [...new Set(Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]))];
+}
 
 /** Key prefixes and fixed sort keys of the item kinds above. */
 export const KEY_PREFIXES = {

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import { toStoreError } from './errors.ts';
-import { INDEXES, TABLE_KEYS, type IndexDefinition } from './schema.ts';
+import { INDEXES, indexKeyAttributeNames, TABLE_KEYS, type IndexDefinition } from './schema.ts';
 
 const TABLE_WAIT = { attempts: 60, delayMs: 500 } as const;
 
@@ -11,7 +11,7 @@ function indexDefinition(index: IndexDefinition): GlobalSecondaryIndex {
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
       { AttributeName: index.sortKey, KeyType: 'RANGE' },
     ],
-    Projection: { ProjectionType: 'ALL' },
+    Projection: { ProjectionType: index.projection.type, NonKeyAttributes: [...index.projection.attributes] },
   };
 }
 
@@ -32,7 +32,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
 
 async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const indexes = Object.values(INDEXES);
-  const attributeNames = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+  const attributeNames = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...indexKeyAttributeNames()];
   try {
     await client.send(
       new CreateTableCommand({

@@ -154,7 +154,7 @@ describe('ingest function', () => {
 });
 
 describe('dedup table', () => {
-  it('has the keys and the three ALL-projection indexes of schema.ts, on demand, with PITR, encryption and deletion protection', () => {
+  it('has the keys and the three indexes of schema.ts with their projections, on demand, with PITR, encryption and deletion protection', () => {
     const keySchema = (partition: string, sort: string) => [{ AttributeName: partition, KeyType: 'HASH' }, { AttributeName: sort, KeyType: 'RANGE' }];
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
@@ -166,11 +166,27 @@ describe('dedup table', () => {
         GlobalSecondaryIndexes: Object.values(INDEXES).map((index) => ({
           IndexName: index.indexName,
           KeySchema: keySchema(index.partitionKey, index.sortKey),
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] },
         })),
       },
       DeletionPolicy: 'Retain',
     });
+  });
+
+  it('projects into no index the whole document nor its sketch, and declares each key attribute once', () => {
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0]!.Properties as {
+      GlobalSecondaryIndexes: { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[];
+      AttributeDefinitions: { AttributeName: string }[];
+    };
+    // An entry is rewritten (1 WRU per started KB) on every change of what it holds: ALL would copy the 2 KB document.
+    expect(table.GlobalSecondaryIndexes.map((index) => index.Projection.ProjectionType)).not.toContain('ALL');
+    for (const index of table.GlobalSecondaryIndexes) expect(index.Projection.NonKeyAttributes ?? []).not.toContain('sketch');
+    const names = table.AttributeDefinitions.map((definition) => definition.AttributeName);
+    expect(names).toEqual([...new Set(names)]);
+    // byCluster and byContentHash sort on the document's own rank (no copy of it under another name).
+    expect(names).toContain('rank');
+    expect(names).not.toContain('clusterSk');
+    expect(names).not.toContain('hashSk');
   });
 });
 

@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INDEXES, TABLE_KEYS } from '../../functions/store/schema.ts';
+import { INDEX_KEY_ATTRIBUTES } from '../../functions/store/keys.ts';
+import { TABLE_KEYS } from '../../functions/store/schema.ts';
 
 const FUNCTIONS = join(import.meta.dirname, '../../functions');
 /** The two files allowed to spell key attribute names: the key design and the key builders. */
@@ -19,7 +20,9 @@ function withoutComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, '')).replace(/(^|[^:])\/\/.*$/gm, '$1');
 }
 
-const KEY_NAMES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey])];
+// The attributes that only key the table or an index (and the former ones); a document's own `rank`, which also sorts
+// two indexes (schema.ts RANK_ATTRIBUTE), is one of its attributes like any other.
+const KEY_NAMES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_KEY_ATTRIBUTES];
 // A name as an attribute (not an expression placeholder like :pk or #clusterPk, not part of a longer identifier).
 const NAMED = new RegExp(`(?<![\\w:#$])(${KEY_NAMES.join('|')})(?![\\w])`, 'g');
 
