@@ -9,7 +9,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { analyzePage } from '../functions/core/analyze.ts';
-import { indexLayoutFromEnvironment } from '../functions/ingest/handler.ts';
+import { indexLayoutFromEnvironment } from '../functions/ingest/environment.ts';
 import { createIngest } from '../functions/ingest/ingest.ts';
 import { documentIdFor } from '../functions/store/index.ts';
 import { toRealS3Event } from '../local/bridge.ts';

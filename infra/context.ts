@@ -1,11 +1,12 @@
 /** Reads deployment options from CDK context (cdk.json `context`, or `-c name=value`, which arrives as a string). */
+import { THRESHOLD_NAMES } from '../functions/ingest/environment.ts';
 import type { ArchiveDedupOptions, ArchiveDedupSettings } from './settings.ts';
 
 type ContextReader = (key: string) => unknown;
 
 const STRING_KEYS = ['bucketName', 'watchPrefix', 'encryption', 'removalPolicy', 'backfillPrefix', 'indexLayout'] as const satisfies readonly (keyof ArchiveDedupSettings)[];
 const NUMBER_KEYS = [
-  'noncurrentVersionExpirationDays', 'maxDistance', 'minSimilarity', 'mismatchGapDays', 'memoryMb', 'timeoutSeconds',
+  ...THRESHOLD_NAMES, 'noncurrentVersionExpirationDays', 'memoryMb', 'timeoutSeconds',
   'reservedConcurrency', 'maxConcurrency', 'batchSize', 'maxBatchingWindowSeconds', 'maxReceiveCount', 'logRetentionDays',
   'oldestMessageAlarmSeconds', 'backfillBatchSize', 'backfillConcurrency',
 ] as const satisfies readonly (keyof ArchiveDedupSettings)[];

@@ -13,7 +13,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
-import { DEFAULT_INDEX_LAYOUT_NAME } from '../functions/store/index-layout.ts';
+import { ingestEnvironmentVariables } from '../functions/ingest/environment.ts';
 import { INDEXES } from '../functions/store/schema.ts';
 import { alarmAbove } from './alarms.ts';
 import { removalPolicyOf } from './raw-pages-bucket.ts';
@@ -22,8 +22,6 @@ import type { ArchiveDedupSettings } from './settings.ts';
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const INGEST_ENTRY = join(PROJECT_ROOT, 'functions/ingest/handler.ts');
 export const INGEST_RUNTIME = Runtime.NODEJS_24_X;
-export const POWERTOOLS_SERVICE_NAME = 'archive-dedup-ingest';
-export const POWERTOOLS_METRICS_NAMESPACE = 'ArchiveDedup';
 
 /**
  * Exactly the DynamoDB calls functions/store makes (Get, BatchGet, Query, Put, Update, BatchWrite); the synth test
@@ -51,7 +49,7 @@ export const INGEST_LIST_ACTIONS = ['s3:ListBucket'] as const;
 /** esbuild's ESM output calls `require` for Node built-ins used by CommonJS dependencies; give it one. */
 export const REQUIRE_BANNER = "import { createRequire as __archiveDedupCreateRequire } from 'node:module'; const require = __archiveDedupCreateRequire(import.meta.url);";
 
-/** The deployed function's NODE_OPTIONS (source-mapped stack traces); the cold-start bench starts its processes with it too. */
+/** The deployed function's NODE_OPTIONS (source-mapped stack traces), read by Node, beside the handler's own variables; the cold-start bench starts its processes with it too. */
 export const INGEST_NODE_OPTIONS = '--enable-source-maps';
 
 /**
@@ -156,17 +154,7 @@ export function createIngestFunction(scope: Construct, settings: ArchiveDedupSet
     role,
     logGroup,
     environment: {
-      TABLE_NAME: table.tableName,
-      INGEST_QUEUE_URL: queue.queueUrl,
-      WATCH_PREFIX: settings.watchPrefix,
-      BUCKET_NAME: bucket.bucketName,
-      MAX_DISTANCE: String(settings.maxDistance),
-      MIN_SIMILARITY: String(settings.minSimilarity),
-      MISMATCH_GAP_DAYS: String(settings.mismatchGapDays),
-      // Only a non-default layout is named: the handler's default is the same, and default stacks keep their environment.
-      ...(settings.indexLayout === DEFAULT_INDEX_LAYOUT_NAME ? {} : { INDEX_LAYOUT: settings.indexLayout }),
-      POWERTOOLS_SERVICE_NAME,
-      POWERTOOLS_METRICS_NAMESPACE,
+      ...ingestEnvironmentVariables({ ...settings, tableName: table.tableName, queueUrl: queue.queueUrl, bucketName: bucket.bucketName }),
       NODE_OPTIONS: INGEST_NODE_OPTIONS,
     },
     bundling: INGEST_BUNDLING,

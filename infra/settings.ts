@@ -11,12 +11,14 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CORE_DEFAULTS } from '../functions/core/config.ts';
 import { DEFAULT_INDEX_LAYOUT_NAME, INDEX_LAYOUT_NAMES, isIndexLayoutName, type IndexLayoutName } from '../functions/store/index-layout.ts';
+import { thresholdsOf, type DeployedThresholds } from '../functions/ingest/environment.ts';
 import { FUNCTION_DEFAULTS } from '../functions/ingest/function-limits.ts';
 
 export type RemovalMode = 'retain' | 'destroy';
 export type BucketEncryptionMode = 's3-managed' | 'kms';
 
-export interface ArchiveDedupSettings {
+/** The core thresholds (maxDistance, minSimilarity, mismatchGapDays) are those of the function's environment contract. */
+export interface ArchiveDedupSettings extends DeployedThresholds {
   /** Name of the raw-pages bucket; CloudFormation generates one when absent. */
   bucketName?: string;
   /** Key prefix the pipeline watches, e.g. `raw/`. The function can read under it and never write to the bucket. */
@@ -25,12 +27,6 @@ export interface ArchiveDedupSettings {
   /** `retain` (production: buckets, table and logs survive a stack delete; table deletion protection on) or `destroy`. */
   removalPolicy: RemovalMode;
   noncurrentVersionExpirationDays: number;
-  /** Hamming distance k (MAX_DISTANCE). */
-  maxDistance: number;
-  /** Confirming similarity (MIN_SIMILARITY). */
-  minSimilarity: number;
-  /** Days a claimed date may follow the content before it is a mismatch (MISMATCH_GAP_DAYS). */
-  mismatchGapDays: number;
   /**
    * Candidate index layout (INDEX_LAYOUT): `probed4x16` (the default: 4 items written per page, up to 8 queries per lookup), `bands8x16` (8 and 8),
    * `bands4x16` (4 and 4), `p10x25` (10; far fewer items read from ~10^5 documents on), `p16x28` (16). Fixed for the life of a table: switching needs a fresh table.
@@ -77,9 +73,7 @@ export const SECURE_DEFAULTS: ArchiveDedupSettings = {
   encryption: 's3-managed',
   removalPolicy: 'retain',
   noncurrentVersionExpirationDays: 30,
-  maxDistance: CORE_DEFAULTS.maxDistance,
-  minSimilarity: CORE_DEFAULTS.minSimilarity,
-  mismatchGapDays: CORE_DEFAULTS.mismatchGapDays,
+  ...thresholdsOf(CORE_DEFAULTS),
   indexLayout: DEFAULT_INDEX_LAYOUT_NAME,
   // One definition with the embedded stack, which runs each invocation under the same limits (local/invoker.ts).
   memoryMb: FUNCTION_DEFAULTS.memoryMb,

@@ -12,7 +12,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { encodeEventKey } from '../functions/ingest/events.ts';
+import { s3EventRecord } from '../functions/ingest/events.ts';
 import { LOCAL_DEFAULTS } from './servers.ts';
 
 /** The shape s3rver emits (lib/models/event.js): close to S3's, with the differences listed above. */
@@ -36,9 +36,6 @@ const requestContext = new AsyncLocalStorage<{ completesMultipart: boolean }>();
  */
 export const tagMultipartRequests: S3rverMiddleware = (ctx, next) =>
   requestContext.run({ completesMultipart: ctx.method === 'POST' && ctx.query.uploadId !== undefined }, next);
-
-// The key encoding real S3 uses in events lives with the ingest that decodes it (one place for both directions).
-export { decodeEventKey, encodeEventKey } from '../functions/ingest/events.ts';
 
 let lastSequencerTime = 0n;
 let sequencerCounter = 0n;
@@ -64,29 +61,26 @@ export function toRealS3Event(emitted: S3rverEvent, completesMultipart = request
   return {
     Records: emitted.Records.map((record): S3EventRecord => {
       const { bucket, object } = record.s3;
+      // Real delete records carry no size or eTag.
       const removed = record.eventName.startsWith('ObjectRemoved');
-      return {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: LOCAL_DEFAULTS.region,
-        eventTime: record.eventTime,
+      return s3EventRecord({
+        bucket: bucket.name,
+        key: object.key,
         eventName: realEventName(record.eventName, completesMultipart),
-        userIdentity: { principalId: `AWS:${hex(10)}` },
-        requestParameters: { sourceIPAddress: record.requestParameters?.sourceIPAddress ?? '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': hex(8), 'x-amz-id-2': randomBytes(48).toString('base64') },
-        s3: {
-          s3SchemaVersion: '1.0',
+        eventTime: record.eventTime,
+        sequencer: nextSequencer(),
+        ...(removed ? {} : { size: object.size ?? 0, eTag: object.eTag ?? '' }),
+        versionId: object.versionId,
+        awsRegion: LOCAL_DEFAULTS.region,
+        origin: {
+          principalId: `AWS:${hex(10)}`,
+          ownerPrincipalId: hex(7),
+          sourceIPAddress: record.requestParameters?.sourceIPAddress ?? '127.0.0.1',
+          requestId: hex(8),
+          hostId: randomBytes(48).toString('base64'),
           configurationId: 'archive-dedup-local',
-          bucket: { name: bucket.name, ownerIdentity: { principalId: hex(7) }, arn: `arn:aws:s3:::${bucket.name}` },
-          // Real delete records carry no size or eTag; the type insists, so they are left out at run time only.
-          object: {
-            key: encodeEventKey(object.key),
-            ...(removed ? {} : { size: object.size ?? 0, eTag: object.eTag ?? '' }),
-            ...(object.versionId ? { versionId: object.versionId } : {}),
-            sequencer: nextSequencer(),
-          } as S3EventRecord['s3']['object'],
         },
-      };
+      });
     }),
   };
 }

@@ -11,7 +11,7 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { backfillRecord } from '../functions/ingest/events.ts';
 import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
-import { createIngest } from './pipeline.ts';
+import { createIngest, objectsOfMessage } from './pipeline.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { LocalQueue } from './queue.ts';
 import { LOCAL_DEFAULTS, localDynamoClient, localS3Client } from './servers.ts';
@@ -96,8 +96,7 @@ export async function runBackfill(target: BackfillTarget, progressStream: Progre
     queue.close();
   }
   for (const letter of queue.deadLetters) {
-    const key = (JSON.parse(letter.body) as S3Event).Records[0]?.s3.object.key ?? '?';
-    summary.failed.push({ key: decodeURIComponent(key.replace(/\+/g, ' ')), error: letter.lastError });
+    summary.failed.push({ key: objectsOfMessage(letter.body)[0]?.key ?? '?', error: letter.lastError });
   }
   progress.finish(state());
   return summary;

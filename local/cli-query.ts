@@ -25,9 +25,10 @@ const flag = (document: DocumentView) => `${document.dateMismatch ? '  [date mis
 export async function duplicatesCommand(key: string, options: QueryOptions, write: Write): Promise<number> {
   const bucket = options.bucket ?? LOCAL_DEFAULTS.bucket;
   return withStore(options, async (store) => {
-    const document = await store.getDocument(documentIdFor(bucket, key));
+    const docId = documentIdFor(bucket, key);
+    const document = await store.getDocument(docId);
     if (!document) {
-      write(options.json ? JSON.stringify({ key, error: 'not found' }) : `${bucket}/${key}: not found in the store`);
+      write(options.json ? JSON.stringify({ key, error: 'not found' }) : `${docId}: not found in the store`);
       return 1;
     }
     const members = document.clusterId ? await store.documentsInCluster(document.clusterId) : [document];

@@ -152,13 +152,6 @@ export interface RunOptions extends StackOptions {
   html?: string;
 }
 
-/** The docId of the object a document came from: `<bucket>/<key>`, without a record's `#<recordId>`. */
-function objectOf(docId: string, uploaded: ReadonlySet<string>): string {
-  if (uploaded.has(docId)) return docId;
-  const hash = docId.lastIndexOf('#');
-  return hash > 0 ? docId.slice(0, hash) : docId;
-}
-
 /** Upload every file under the folders (the bundled samples without folders), wait for processing, report. */
 export async function runCommand(options: RunOptions, write: Write, progressStream: ProgressStream = process.stderr): Promise<number> {
   const samples = options.dirs.length === 0 ? buildSamples() : null;
@@ -168,12 +161,10 @@ export async function runCommand(options: RunOptions, write: Write, progressStre
   const uploads = dirs.flatMap((dir) => filesUnder(dir).map((file) => ({ file, key: keyFor(dir, file, dirs.length > 1) })));
   // Progress counts objects handled by the ingest (an object's records report one by one; the object counts once).
   const progress = progressCounter('run', { unit: 'files', total: uploads.length, stream: progressStream });
-  const uploaded = new Set<string>();
   const handled = new Set<string>();
-  const onOutcome = (docId: string) => {
-    const object = objectOf(docId, uploaded);
-    if (handled.has(object)) return;
-    handled.add(object);
+  const onOutcome = (_docId: string, _outcome: string, objectId: string) => {
+    if (handled.has(objectId)) return;
+    handled.add(objectId);
     progress.add();
   };
   // Free ports unless given: a run must not collide with a `local` stack on the default ports.
@@ -181,7 +172,6 @@ export async function runCommand(options: RunOptions, write: Write, progressStre
   try {
     const keys: string[] = [];
     for (const { file, key } of uploads) {
-      uploaded.add(`${stack.bucket}/${key}`);
       await stack.servers.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: readFileSync(file) }));
       keys.push(key);
     }

@@ -7,6 +7,7 @@
  *                                                  same normalized text), NEAR_DUPLICATE_PROFILE for near-duplicates
  */
 import type { StoredDocument } from '../functions/store/index.ts';
+import { keyOfDocument } from './pipeline.ts';
 
 export const IDENTICAL_PAYLOAD_PROFILE = 'http://netpreserve.org/warc/1.1/revisit/identical-payload-digest';
 /** This project's profile: the payload differs, but its main text is within the SimHash distance and sketch similarity thresholds. */
@@ -33,7 +34,8 @@ export interface Referable {
 }
 
 export function referableOf(document: StoredDocument): Referable {
-  const s3Uri = `s3://${document.bucket}/${document.key}${document.recordId ? `#${document.recordId}` : ''}`;
+  // A record of a crawl file: its object's URI with `#<recordId>`, as the local tools name it.
+  const s3Uri = `s3://${document.bucket}/${keyOfDocument(document)}`;
   return {
     docId: document.docId,
     uri: document.url ?? document.canonicalUrl ?? s3Uri,

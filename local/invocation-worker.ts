@@ -13,7 +13,7 @@ const init = (workerData as { init: IngestInit }).init;
 
 const ingest = createIngest({
   ...init,
-  onOutcome: (docId, outcome) => post({ type: 'outcome', docId, outcome }),
+  onOutcome: (docId, outcome, objectId) => post({ type: 'outcome', docId, outcome, objectId }),
   onFailure: (docId, message) => post({ type: 'failure', docId, message }),
   send: async (bodies) => post({ type: 'send', bodies }),
 });

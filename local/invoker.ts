@@ -14,7 +14,7 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'result'; id: number; response: SQSBatchResponse }
   | { type: 'error'; id: number; name: string; message: string }
-  | { type: 'outcome'; docId: string; outcome: string }
+  | { type: 'outcome'; docId: string; outcome: string; objectId: string }
   | { type: 'failure'; docId: string; message: string }
   | { type: 'send'; bodies: string[] };
 
@@ -34,7 +34,7 @@ export interface InvokerOptions<Init> {
   init: Init;
   timeoutSeconds?: number;
   memoryMb?: number;
-  onOutcome?(docId: string, outcome: string): void;
+  onOutcome?(docId: string, outcome: string, objectId: string): void;
   onFailure?(docId: string, message: string): void;
   /** Messages the function sends to its own queue (continuations, ranges of a big object). */
   onSend?(body: string): void;
@@ -134,7 +134,7 @@ export class FunctionInvoker<Init> {
           return;
         }
         case 'outcome':
-          return this.options.onOutcome?.(message.docId, message.outcome);
+          return this.options.onOutcome?.(message.docId, message.outcome, message.objectId);
         case 'failure':
           return this.options.onFailure?.(message.docId, message.message);
         case 'send':

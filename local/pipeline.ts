@@ -1,6 +1,9 @@
 /**
- * The one place where the local tools meet the ingest and store code (functions/ingest, functions/store).
- * Everything else in local/ talks to these few functions, so a change of those modules' API is fixed here only.
+ * Where the local tools run the functions: the ingest (createIngest), the store views the local commands read
+ * (openStore, openDocumentReader, ensureTable), and how they name a document (keyOfDocId). No other local/ file
+ * builds an ingest or a store (test/local/gateway.test.ts checks it); they may import pure parts of functions/
+ * directly (core analysis for `fingerprint`, types, constants, the store's key and the ingest's event-key functions).
+ * No local/ file builds or parses a docId by hand: documentIdFor (the store's) and keyOfDocId (below) do.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -9,7 +12,7 @@ import type { CoreConfig } from '../functions/core/config.ts';
 import { decodeEventKey } from '../functions/ingest/events.ts';
 import type { EarlierCopyVerdict, MismatchKind } from '../functions/core/types.ts';
 import { createIngest as createRealIngest, type InvocationContext } from '../functions/ingest/ingest.ts';
-import { createStore, documentIdFor, ensureTable as ensureStoreTable, type StoredDocument } from '../functions/store/index.ts';
+import { createStore, documentIdFor, ensureTable as ensureStoreTable, recordDocumentId, type StoredDocument } from '../functions/store/index.ts';
 import type { IndexLayoutName } from '../functions/store/index-layout.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
 import { localDynamoClient, localS3Client } from './servers.ts';
@@ -92,8 +95,8 @@ export interface IngestOptions extends StoreTarget {
   indexLayout?: IndexLayoutName;
   /** Messages the function puts on its own queue (ranges of a big object, continuations). */
   send?(bodies: string[]): Promise<void>;
-  /** Told of each object handled: its docId and a short outcome (recorded, rejected, ...). */
-  onOutcome?(docId: string, outcome: string): void;
+  /** Told of each document or object handled: its docId, a short outcome (recorded, rejected, ...), and the docId of the object it came from. */
+  onOutcome?(docId: string, outcome: string, objectId: string): void;
   /** Told of each failure that makes a record retried (the queue only learns that it failed, not why). */
   onFailure?(docId: string, message: string): void;
 }
@@ -110,15 +113,25 @@ export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestO
     rangeBytes: options.rangeBytes,
     indexLayout: options.indexLayout,
     observer: {
-      outcome: (outcome) => options.onOutcome?.(outcome.docId, outcome.outcome),
+      outcome: (outcome, ref) => options.onOutcome?.(outcome.docId, outcome.outcome, documentIdFor(ref.bucket, ref.key)),
       failure: (error, ref) => options.onFailure?.(ref.docId ?? documentIdFor(ref.bucket, ref.key), error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
     },
   });
 }
 
-/** How the local tools name a document: its key, and a record of a WARC / JSONL object `<key>#<recordId>`, the way its docId ends. */
-export function keyOfDocument(stored: Pick<StoredDocument, 'key' | 'recordId'>): string {
-  return stored.recordId ? `${stored.key}#${stored.recordId}` : stored.key;
+/**
+ * How the local tools name a document: its docId without the bucket, i.e. its key as uploaded, and for a record of a
+ * WARC / JSONL object `<key>#<recordId>`. A docId of another bucket is left whole.
+ */
+export function keyOfDocId(docId: string, bucket: string): string {
+  const bucketPrefix = documentIdFor(bucket, '');
+  return docId.startsWith(bucketPrefix) ? docId.slice(bucketPrefix.length) : docId;
+}
+
+/** The same name from a stored document's object and record (the attributes every reader of the table has). */
+export function keyOfDocument(stored: Pick<StoredDocument, 'bucket' | 'key' | 'recordId'>): string {
+  const docId = stored.recordId ? recordDocumentId(stored.bucket, stored.key, stored.recordId) : documentIdFor(stored.bucket, stored.key);
+  return keyOfDocId(docId, stored.bucket);
 }
 
 /** The objects a queued message is about: an S3 event's (keys decoded), or a range work item's. */

@@ -1,6 +1,7 @@
 /** The `run` report: what the store holds for a set of uploads, as one JSON object or as text for a person. */
 import type { MismatchKind } from '../functions/core/types.ts';
-import type { DocumentView, StoreView } from './pipeline.ts';
+import { documentIdFor } from '../functions/store/keys.ts';
+import { keyOfDocId, type DocumentView, type StoreView } from './pipeline.ts';
 
 /** A stored document as the report shows it: keys instead of docIds (`original`, `duplicateOf` too). */
 export type ReportDocument = Omit<DocumentView, 'docId' | 'title'>;
@@ -37,18 +38,13 @@ export interface RunReport {
   objects?: ReportObject[];
 }
 
-/** docIds are `<bucket>/<key>` (`#<recordId>` for a record of a WARC / JSONL file): the report speaks in keys, as uploaded. */
-function keyOfDocId(docId: string | null, bucket: string): string | null {
-  if (docId === null) return null;
-  return docId.startsWith(`${bucket}/`) ? docId.slice(bucket.length + 1) : docId;
-}
-
 function toReportDocument(view: DocumentView, bucket: string): ReportDocument {
   return {
     key: view.key,
     clusterId: view.clusterId,
-    original: keyOfDocId(view.original, bucket),
-    duplicateOf: keyOfDocId(view.duplicateOf, bucket),
+    // The report speaks in keys, as uploaded.
+    original: view.original === null ? null : keyOfDocId(view.original, bucket),
+    duplicateOf: view.duplicateOf === null ? null : keyOfDocId(view.duplicateOf, bucket),
     distance: view.distance,
     dateMismatch: view.dateMismatch,
     mismatchKinds: view.mismatchKinds,
@@ -96,7 +92,7 @@ export async function collectReport(
       documents.push({ ...failedDocument(key, reason), status: 'no-pages' });
       continue;
     }
-    const reason = lastFailure(`${bucket}/${key}`) ?? (deadLettered.has(key) ? 'dead-lettered after every retry' : 'not recorded by the ingest');
+    const reason = lastFailure(documentIdFor(bucket, key)) ?? (deadLettered.has(key) ? 'dead-lettered after every retry' : 'not recorded by the ingest');
     documents.push(failedDocument(key, reason));
   }
 

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoClientFor, s3ClientFor, type ClientTarget } from '../functions/ingest/clients.ts';
 import { enforceDynamoLimits } from './dynamo-limits.ts';
 
 const require = createRequire(import.meta.url);
@@ -48,20 +49,17 @@ export interface LocalServers {
   stop(): Promise<void>;
 }
 
-/** S3 client settings that s3rver needs: path-style URLs, and no streamed-checksum chunk framing stored into objects. */
-export function localS3Client(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: LOCAL_DEFAULTS.region,
-    credentials: LOCAL_DEFAULTS.credentials,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+/** A client target on the local servers: their endpoint, the local region, and the key pair s3rver accepts. */
+export function localTarget(endpoint: string, region: string = LOCAL_DEFAULTS.region): ClientTarget {
+  return { endpoint, region, credentials: LOCAL_DEFAULTS.credentials };
 }
 
-export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
+export function localS3Client(endpoint: string): S3Client {
+  return s3ClientFor(localTarget(endpoint));
+}
+
+export function localDynamoClient(endpoint: string, region?: string): DynamoDBClient {
+  return dynamoClientFor(localTarget(endpoint, region));
 }
 
 interface S3rverInstance extends EventEmitter {

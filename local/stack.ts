@@ -37,8 +37,8 @@ export interface StackOptions {
    * limits (only for code that must reach the ingest's internals, e.g. a fault injected into its clients).
    */
   isolate?: boolean;
-  /** Told of each object handled (the `local` command prints these). */
-  onOutcome?(docId: string, outcome: string): void;
+  /** Told of each document or object handled, with the docId of its object (the `local` command prints these). */
+  onOutcome?(docId: string, outcome: string, objectId: string): void;
 }
 
 export interface EmbeddedStack {

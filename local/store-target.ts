@@ -3,8 +3,9 @@
  * a person when it does not answer as a DynamoDB table should: which endpoint and region were tried, whether the
  * local stack answers on its default port, that a port is not a DynamoDB endpoint, which table is missing.
  */
-import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { LOCAL_DEFAULTS } from './servers.ts';
+import { DescribeTableCommand, ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoClientFor } from '../functions/ingest/clients.ts';
+import { LOCAL_DEFAULTS, localDynamoClient, localTarget } from './servers.ts';
 
 export interface StoreTargetOptions {
   /** A DynamoDB endpoint (the local stack's); without it, real AWS through the standard credential chain. */
@@ -21,22 +22,13 @@ export class CommandFailure extends Error {
 export const LOCAL_DYNAMO_ENDPOINT = `http://${LOCAL_DEFAULTS.host}:${LOCAL_DEFAULTS.dynamoPort}`;
 
 export function dynamoFor(options: StoreTargetOptions): DynamoDBClient {
-  if (options.endpointUrl) {
-    // The local servers accept any credentials; the signer still needs some.
-    return new DynamoDBClient({ endpoint: options.endpointUrl, region: options.region ?? LOCAL_DEFAULTS.region, credentials: LOCAL_DEFAULTS.credentials });
-  }
-  return new DynamoDBClient(options.region ? { region: options.region } : {});
+  // The local servers accept any credentials; the signer still needs some.
+  return options.endpointUrl ? localDynamoClient(options.endpointUrl, options.region) : dynamoClientFor({ region: options.region });
 }
 
 /** Does a DynamoDB API answer at `endpoint`? One ListTables, one attempt, 1 s at most. */
 export async function dynamoAnswers(endpoint: string): Promise<boolean> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_DEFAULTS.region,
-    credentials: LOCAL_DEFAULTS.credentials,
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 500, requestTimeout: 1000 },
-  });
+  const client = dynamoClientFor(localTarget(endpoint), { maxAttempts: 1, requestHandler: { connectionTimeout: 500, requestTimeout: 1000 } });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }));
     return true;

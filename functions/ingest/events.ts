@@ -134,22 +134,18 @@ function eventNameOfEventBridge(event: EventBridgeS3Event): string {
 /** An EventBridge S3 event as the S3 notification record of the same change (key form-encoded as S3 sends it). */
 export function s3RecordOfEventBridge(event: EventBridgeS3Event): S3EventRecord {
   const { bucket, object } = event.detail;
-  return {
-    eventVersion: '2.1',
-    eventSource: 'aws:s3',
-    awsRegion: event.region ?? '',
-    eventTime: event.time,
+  return s3EventRecord({
+    bucket: bucket.name,
+    key: object.key,
     eventName: eventNameOfEventBridge(event),
-    userIdentity: { principalId: 'EventBridge' },
-    requestParameters: { sourceIPAddress: '' },
-    responseElements: { 'x-amz-request-id': event.id ?? '', 'x-amz-id-2': '' },
-    s3: {
-      s3SchemaVersion: '1.0',
-      configurationId: 'EventBridge',
-      bucket: { name: bucket.name, ownerIdentity: { principalId: '' }, arn: `arn:aws:s3:::${bucket.name}` },
-      object: { key: encodeEventKey(object.key), size: object.size ?? 0, eTag: object.etag ?? '', versionId: object['version-id'], sequencer: object.sequencer ?? '' },
-    },
-  };
+    eventTime: event.time,
+    sequencer: object.sequencer ?? '',
+    size: object.size ?? 0,
+    eTag: object.etag ?? '',
+    versionId: object['version-id'],
+    awsRegion: event.region,
+    origin: { principalId: 'EventBridge', requestId: event.id, configurationId: 'EventBridge' },
+  });
 }
 
 /**
@@ -172,6 +168,63 @@ export function encodeEventKey(key: string): string {
     .replace(FORM_RESERVED, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+')
     .replace(/%2F/g, '/');
+}
+
+/** Who a record says made the change: the principals, source IP and request ids S3 fills in, and the notification configuration. */
+export interface S3RecordOrigin {
+  principalId: string;
+  ownerPrincipalId: string;
+  sourceIPAddress: string;
+  requestId: string;
+  hostId: string;
+  configurationId: string;
+}
+
+/** What one S3 event record says of a change; the rest is the fixed shape S3 sends (eventVersion 2.1). */
+export interface S3RecordSpec {
+  bucket: string;
+  /** The object key as stored: the record carries it form-encoded, as S3 sends it (encodeEventKey). */
+  key: string;
+  eventName: string;
+  eventTime: string;
+  sequencer: string;
+  /** Left out when absent, as in S3's removal records. */
+  size?: number;
+  eTag?: string;
+  versionId?: string;
+  awsRegion?: string;
+  origin?: Partial<S3RecordOrigin>;
+}
+
+/**
+ * The one builder of S3 event notification records: EventBridge events and backfill items here, the local bridge's
+ * records of s3rver uploads, and the tests' events all take this shape.
+ */
+export function s3EventRecord(spec: S3RecordSpec): S3EventRecord {
+  const origin = spec.origin ?? {};
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: spec.awsRegion ?? '',
+    eventTime: spec.eventTime,
+    eventName: spec.eventName,
+    userIdentity: { principalId: origin.principalId ?? '' },
+    requestParameters: { sourceIPAddress: origin.sourceIPAddress ?? '' },
+    responseElements: { 'x-amz-request-id': origin.requestId ?? '', 'x-amz-id-2': origin.hostId ?? '' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: origin.configurationId ?? '',
+      bucket: { name: spec.bucket, ownerIdentity: { principalId: origin.ownerPrincipalId ?? '' }, arn: `arn:aws:s3:::${spec.bucket}` },
+      // The type insists on size and eTag; real removal records carry neither, so they are left out at run time only.
+      object: {
+        key: encodeEventKey(spec.key),
+        ...(spec.size === undefined ? {} : { size: spec.size }),
+        ...(spec.eTag === undefined ? {} : { eTag: spec.eTag }),
+        ...(spec.versionId ? { versionId: spec.versionId } : {}),
+        sequencer: spec.sequencer,
+      } as S3EventRecord['s3']['object'],
+    },
+  };
 }
 
 /**
@@ -222,25 +275,22 @@ function isoTime(lastModified: ListedObject['LastModified']): string {
 /** A listed object as the ObjectCreated:Put record S3 would have sent for it, with the backfill sequencer and LastModified as eventTime. */
 export function backfillRecord(bucket: string, object: ListedObject): S3EventRecord {
   if (typeof object.Key !== 'string' || object.Key === '') throw new MalformedMessage(`backfill item has no Key: ${JSON.stringify(object)}`);
-  return {
-    eventVersion: '2.1',
-    eventSource: 'aws:s3',
-    awsRegion: process.env.AWS_REGION ?? '',
-    eventTime: isoTime(object.LastModified),
+  return s3EventRecord({
+    bucket,
+    key: object.Key,
     eventName: 'ObjectCreated:Put',
-    userIdentity: { principalId: BACKFILL_SOURCE },
-    requestParameters: { sourceIPAddress: '127.0.0.1' },
-    responseElements: { 'x-amz-request-id': BACKFILL_SOURCE, 'x-amz-id-2': BACKFILL_SOURCE },
-    s3: {
-      s3SchemaVersion: '1.0',
+    eventTime: isoTime(object.LastModified),
+    sequencer: BACKFILL_SEQUENCER,
+    size: object.Size ?? 0,
+    eTag: (object.ETag ?? object.Etag ?? '').replace(/"/g, ''),
+    awsRegion: process.env.AWS_REGION,
+    origin: {
+      principalId: BACKFILL_SOURCE,
+      ownerPrincipalId: BACKFILL_SOURCE,
+      sourceIPAddress: '127.0.0.1',
+      requestId: BACKFILL_SOURCE,
+      hostId: BACKFILL_SOURCE,
       configurationId: BACKFILL_SOURCE,
-      bucket: { name: bucket, ownerIdentity: { principalId: BACKFILL_SOURCE }, arn: `arn:aws:s3:::${bucket}` },
-      object: {
-        key: encodeEventKey(object.Key),
-        size: object.Size ?? 0,
-        eTag: (object.ETag ?? object.Etag ?? '').replace(/"/g, ''),
-        sequencer: BACKFILL_SEQUENCER,
-      },
     },
-  };
+  });
 }

@@ -68,7 +68,8 @@ export type IngestOutcome =
 
 export interface IngestObserver {
   outcome?(outcome: IngestOutcome, ref: ObjectRef): void;
-  failure?(error: unknown, ref: ObjectRef): void;
+  /** A record failed (it will be retried); `messageId`: the SQS message it came in, when any, which messageFailed then reports too. */
+  failure?(error: unknown, ref: ObjectRef, messageId?: string): void;
   /** An SQS message failed (it will be retried, then dead-lettered): its id, the object it was about when known, why. */
   messageFailed?(error: unknown, message: { messageId: string; bucket?: string; key?: string }): void;
 }
@@ -350,7 +351,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     return { unlinkedRevisit: outcome.outcome === 'revisit' && !('revisitOf' in outcome && outcome.revisitOf) };
   }
 
-  async function processS3Record(record: S3EventRecord, context?: InvocationContext, budget = budgetOf(context, concurrency)): Promise<IngestOutcome> {
+  async function processS3Record(record: S3EventRecord, context?: InvocationContext, budget = budgetOf(context, concurrency), messageId?: string): Promise<IngestOutcome> {
     const ref = objectRefOf(record);
     const docId = documentIdFor(ref.bucket, ref.key);
     try {
@@ -371,17 +372,17 @@ export function createIngest(deps: IngestDeps): Ingest {
       return outcome;
     } catch (error) {
       // A reindex out of time that made progress is continued through the queue (continueOnQueue): not a failure.
-      if (!(error instanceof ReindexPaused && error.progressed && deps.send)) deps.observer?.failure?.(error, ref);
+      if (!(error instanceof ReindexPaused && error.progressed && deps.send)) deps.observer?.failure?.(error, ref, messageId);
       throw error;
     }
   }
 
-  async function processWorkItem(item: RangeWorkItem, budget: TimeBudget): Promise<void> {
+  async function processWorkItem(item: RangeWorkItem, budget: TimeBudget, messageId: string): Promise<void> {
     try {
       // A range streams its records: it holds about one page at a time (a few in flight), as a single page does.
       report(await byteBudget.run(config.maxInputBytes, () => ingestRange(item, budget)), item.object);
     } catch (error) {
-      deps.observer?.failure?.(error, item.object);
+      deps.observer?.failure?.(error, item.object, messageId);
       throw error;
     }
   }
@@ -401,13 +402,13 @@ export function createIngest(deps: IngestDeps): Ingest {
           return;
         }
         invocation.ranges += 1;
-        return await processWorkItem(item, budget);
+        return await processWorkItem(item, budget, message.messageId);
       }
       for (const record of s3RecordsOfMessage(message)) {
         // The key as sent, then decoded (a malformed %-escape fails the decoding: the log still names the key).
         current = { bucket: record.s3?.bucket?.name, key: record.s3?.object?.key };
         current.key = objectRefOf(record).key;
-        await continueOnQueue(() => processS3Record(record, undefined, budget), record);
+        await continueOnQueue(() => processS3Record(record, undefined, budget, message.messageId), record);
       }
     } catch (error) {
       deps.observer?.messageFailed?.(error, { messageId: message.messageId, ...current });

@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ArchiveDedupPropsError } from '../../infra/archive-dedup-construct.ts';
 import { ArchiveDedupStack } from '../../infra/archive-dedup-stack.ts';
 import { optionsFromContext } from '../../infra/context.ts';
-import { indexLayoutFromEnvironment } from '../../functions/ingest/handler.ts';
+import { indexLayoutFromEnvironment } from '../../functions/ingest/environment.ts';
 import { INDEX_LAYOUT_NAMES } from '../../functions/store/index-layout.ts';
 import { makeTempRoot, testApp } from './cdk-test-app.ts';
 

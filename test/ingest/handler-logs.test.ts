@@ -69,7 +69,17 @@ describe('handler logs', () => {
       expect.objectContaining({ level: 'ERROR', messageId: '00000000-0000-4000-8000-0000000000a3', reason: expect.stringContaining('not JSON') }),
     ]));
     expect(failed).toHaveLength(2);
+    // Each failure is one line: the record inside the message is not logged a second time.
+    expect(lines.filter((line) => String(line.message).startsWith('record failed'))).toEqual([]);
     expect(lines.find((line) => line.message === 'batch had failures')).toMatchObject({ failed: 2, total: 3, messageIds: expect.arrayContaining(['00000000-0000-4000-8000-0000000000a2']) });
+  });
+
+  it('logs a failed record of a direct S3 event (no SQS message) once, with its key and reason', async () => {
+    const handler = await freshHandler('');
+    const broken = s3Record({ bucket: 'raw-pages-typo', key: 'logs/direct page.txt' });
+    await expect(handler({ Records: [broken] })).rejects.toThrow();
+    const failed = lines.filter((line) => line.level === 'ERROR');
+    expect(failed).toEqual([expect.objectContaining({ message: 'record failed; it will be retried, then dead-lettered', bucket: 'raw-pages-typo', key: 'logs/direct page.txt', reason: expect.stringContaining('raw-pages-typo') })]);
   });
 
   it('logs an event for another bucket as ignored, with the reason, and writes nothing', async () => {

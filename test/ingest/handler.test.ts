@@ -79,7 +79,7 @@ describe('Lambda handler', () => {
   });
 
   it('rejects a non-numeric threshold in the environment with a clear message', async () => {
-    const { configFromEnvironment } = await import('../../functions/ingest/handler.ts');
+    const { configFromEnvironment } = await import('../../functions/ingest/environment.ts');
     expect(configFromEnvironment({ MAX_DISTANCE: '4', MIN_SIMILARITY: '0.8' })).toEqual({ maxDistance: 4, minSimilarity: 0.8 });
     expect(() => configFromEnvironment({ MAX_DISTANCE: 'four' })).toThrow('MAX_DISTANCE must be a number, got "four"');
   });

@@ -2,11 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
-
-/** S3 event keys are form-encoded: space -> `+`, reserved and non-ASCII bytes -> %XX (the `/` separators kept). */
-export function encodeEventKey(key: string): string {
-  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
-}
+import { s3EventRecord } from '../../functions/ingest/events.ts';
 
 let sequencerCounter = 0x5f000000;
 export function nextSequencer(): string {
@@ -26,22 +22,18 @@ export interface EventSpec {
 }
 
 export function s3Record(spec: EventSpec): S3EventRecord {
-  return {
-    eventVersion: '2.1',
-    eventSource: 'aws:s3',
-    awsRegion: 'us-east-1',
-    eventTime: spec.eventTime ?? new Date().toISOString(),
+  return s3EventRecord({
+    bucket: spec.bucket ?? 'raw-pages',
+    key: spec.key,
     eventName: spec.eventName ?? 'ObjectCreated:Put',
-    userIdentity: { principalId: 'AWS:EXAMPLE' },
-    requestParameters: { sourceIPAddress: '127.0.0.1' },
-    responseElements: { 'x-amz-request-id': 'EXAMPLE', 'x-amz-id-2': 'EXAMPLE' },
-    s3: {
-      s3SchemaVersion: '1.0',
-      configurationId: 'archive-dedup',
-      bucket: { name: spec.bucket ?? 'raw-pages', ownerIdentity: { principalId: 'EXAMPLE' }, arn: `arn:aws:s3:::${spec.bucket ?? 'raw-pages'}` },
-      object: { key: encodeEventKey(spec.key), size: spec.size ?? 0, eTag: spec.eTag ?? '', sequencer: spec.sequencer ?? nextSequencer(), ...(spec.versionId ? { versionId: spec.versionId } : {}) },
-    },
-  };
+    eventTime: spec.eventTime ?? new Date().toISOString(),
+    sequencer: spec.sequencer ?? nextSequencer(),
+    size: spec.size ?? 0,
+    eTag: spec.eTag ?? '',
+    versionId: spec.versionId,
+    awsRegion: 'us-east-1',
+    origin: { principalId: 'AWS:EXAMPLE', ownerPrincipalId: 'EXAMPLE', sourceIPAddress: '127.0.0.1', requestId: 'EXAMPLE', hostId: 'EXAMPLE', configurationId: 'archive-dedup' },
+  });
 }
 
 export function sqsMessage(body: unknown, messageId = randomUUID()): SQSRecord {

@@ -1,7 +1,8 @@
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bridgeS3Events, decodeEventKey, encodeEventKey, tagMultipartRequests } from '../../local/bridge.ts';
+import { decodeEventKey, encodeEventKey } from '../../functions/ingest/events.ts';
+import { bridgeS3Events, tagMultipartRequests } from '../../local/bridge.ts';
 import { LocalQueue } from '../../local/queue.ts';
 import { LOCAL_DEFAULTS, startLocalServers, type LocalServers } from '../../local/servers.ts';
 
