@@ -139,8 +139,10 @@ function sizeRows(sizes: ItemSizes): Row[] {
 
 /** The one line a check can grep: capacity units of a new unique page, a new near-duplicate (each alone) and the mixed run's mean per page. */
 export function dynamoSummaryLine(unique: MeterSummary, nearDuplicate: MeterSummary, mixed: MeterSummary, mixedPages: number): string {
-  const units = (writeUnits: number, readUnits: number, digits: number) => `${writeUnits.toFixed(digits)} WRU ${readUnits.toFixed(digits)} RRU`;
-  return `dynamo per page: unique ${units(unique.writeUnits, unique.readUnits, 0)}; near-duplicate ${units(nearDuplicate.writeUnits, nearDuplicate.readUnits, 0)}; mixed ${units(mixed.writeUnits / mixedPages, mixed.readUnits / mixedPages, 1)}`;
+  // Whole units where they are whole (eventually consistent reads bill halves), else one decimal.
+  const figure = (value: number, digits: number) => (Number.isInteger(value) ? String(value) : value.toFixed(digits));
+  const units = (writeUnits: number, readUnits: number, digits: number) => `${figure(writeUnits, digits)} WRU ${figure(readUnits, digits)} RRU`;
+  return `dynamo per page: unique ${units(unique.writeUnits, unique.readUnits, 1)}; near-duplicate ${units(nearDuplicate.writeUnits, nearDuplicate.readUnits, 1)}; mixed ${units(mixed.writeUnits / mixedPages, mixed.readUnits / mixedPages, 1)}`;
 }
 
 export interface EndToEndResult {

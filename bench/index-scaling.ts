@@ -92,7 +92,7 @@ async function dynaliteCheck(real: RealFingerprints, layout: IndexLayout, docume
       documents,
       lookups,
       itemsPerLookup: records.reduce((total, record) => total + record.itemsReturned, 0) / lookups,
-      readUnitsPerLookup: records.reduce((total, record) => total + record.tableUnits, 0) / lookups,
+      readUnitsPerLookup: records.reduce((total, record) => total + record.readUnits, 0) / lookups,
       requestsPerLookup: records.length / lookups,
       matchesSimulation: matches,
     };

@@ -5,7 +5,12 @@
  * Capacity method (documented in the README, Performance):
  * - Table units: the middleware adds ReturnConsumedCapacity=TOTAL to every request and adds up what dynalite returns.
  *   dynalite computes them as DynamoDB does: writes 1 WRU per started 1 KB of the larger of the old and new item,
- *   strongly consistent reads 1 RRU per started 4 KB (Query: of the items' total size; Get / BatchGet: per item).
+ *   strongly consistent reads 1 RRU per started 4 KB (Query: of the items' total size; Get / BatchGet: per item),
+ *   eventually consistent reads half that.
+ * - Read units as DynamoDB bills them (RequestRecord.readUnits): dynalite returns 0 for a Query that finds nothing,
+ *   where DynamoDB bills every Query and GetItem at least 1 RRU strongly consistent / 0.5 RRU eventually consistent,
+ *   and BatchGetItem that per key requested. The meter takes the larger of what dynalite returned and that floor
+ *   (test/store/dynamo-meter.test.ts pins the rule on dynalite).
  * - What dynalite does not return is added here from item sizes (computed as DynamoDB does: attribute name bytes +
  *   value bytes in UTF-8, the store's own itemSizeBytes; dynalite's itemSize counts UTF-16 code units, which
  *   undercounts multibyte text): a write whose condition fails still costs ceil(existing item / 1 KB), at
@@ -20,6 +25,8 @@ import { itemSizeBytes } from '../../functions/store/limits.ts';
 import { INDEXES, projectedAttributes } from '../../functions/store/schema.ts';
 
 const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
+/** Read commands DynamoDB bills at least one read per request (Query, Scan, GetItem) or per key (BatchGetItem). */
+const READ_COMMANDS = new Set(['QueryCommand', 'ScanCommand', 'GetItemCommand', 'BatchGetItemCommand']);
 
 export interface RequestRecord {
   command: string;
@@ -27,6 +34,8 @@ export interface RequestRecord {
   conditionFailed: boolean;
   /** What dynalite returned (0 when it returned none: failed requests). */
   tableUnits: number;
+  /** Read units as DynamoDB bills them: tableUnits, at least the per-request (per-key for BatchGet) minimum. 0 for writes. */
+  readUnits: number;
   /** Items the request returned (Query Count, Get 0/1, BatchGet responses). */
   itemsReturned: number;
   /** Key of the single item written (Put / Update / Delete), marshalled. */
@@ -72,7 +81,7 @@ export class DynamoMeter {
         if (!this.enabled) return next(args);
         const command = context.commandName ?? 'unknown';
         const input: Record<string, unknown> = { ...args.input, ReturnConsumedCapacity: 'TOTAL' };
-        const record: RequestRecord = { command, ok: false, conditionFailed: false, tableUnits: 0, itemsReturned: 0 };
+        const record: RequestRecord = { command, ok: false, conditionFailed: false, tableUnits: 0, readUnits: 0, itemsReturned: 0 };
         const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
         if (key) record.key = { pk: stringAttribute(key, 'pk'), sk: stringAttribute(key, 'sk') };
         if (typeof input.UpdateExpression === 'string') {
@@ -90,6 +99,7 @@ export class DynamoMeter {
             this.indexKeys.set(itemId, record.indexKeysAfter);
           }
           record.tableUnits = consumedUnits(result.output.ConsumedCapacity);
+          record.readUnits = READ_COMMANDS.has(command) ? Math.max(record.tableUnits, minimumReadUnits(command, input)) : 0;
           record.itemsReturned = itemsIn(result.output);
           return result;
         } catch (error) {
@@ -126,7 +136,7 @@ export class DynamoMeter {
       byCommand.set(record.command, row);
       row.requests++;
       const isWrite = WRITE_COMMANDS.has(record.command);
-      let units = record.tableUnits;
+      let units = isWrite ? record.tableUnits : record.readUnits;
       if (record.conditionFailed) {
         row.conditionFailed++;
         const failedUnits = Math.max(1, Math.ceil((sizes.of(record.key) ?? 0) / 1024));
@@ -162,6 +172,14 @@ function stringAttribute(key: Record<string, unknown>, name: string): string {
 function consumedUnits(consumed: unknown): number {
   const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
   return list.reduce((total: number, entry: { CapacityUnits?: number }) => total + (entry.CapacityUnits ?? 0), 0);
+}
+
+/** DynamoDB's floor for a read: 1 RRU strongly consistent, 0.5 eventually consistent, per request or, for BatchGet, per key. */
+function minimumReadUnits(command: string, input: Record<string, unknown>): number {
+  const perRead = (consistent: unknown) => (consistent === true ? 1 : 0.5);
+  if (command !== 'BatchGetItemCommand') return perRead(input.ConsistentRead);
+  const tables = Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }>);
+  return tables.reduce((total, table) => total + (table.Keys?.length ?? 0) * perRead(table.ConsistentRead), 0);
 }
 
 function itemsIn(output: Record<string, unknown>): number {

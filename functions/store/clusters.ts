@@ -51,7 +51,7 @@ import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
 import { indexExactCopies } from './exact-copies.ts';
-import { encodeStoredSketch } from './items.ts';
+import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
 import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, keyOf, lookupBandPartitions, memberKey, partitionKeyOf, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
@@ -129,26 +129,27 @@ function knownItems(keys: ItemKey[], found: Item[]): KnownItems {
 }
 
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
-async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems): Promise<Item> {
+async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems): Promise<ClusterRootItem> {
   const keys = [clusterKey(clusterId), documentKey(clusterId)];
   const knownRoot = known?.get(itemId(keys[0]!));
   const needed = knownRoot ? [] : keys.filter((key) => !known?.has(itemId(key)));
   const found = [...keys.flatMap((key) => known?.get(itemId(key)) ?? []), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
   const root = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.clusterSort);
-  if (root) return root;
-  const doc = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
-  if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string') {
+  if (root) return readClusterRootItem(root);
+  const foundDocument = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
+  const doc = readDocumentItem(foundDocument);
+  if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string' || typeof doc.sketch !== 'string') {
     throw new ClusterRootMissing(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
-  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(doc)), virtual: true };
+  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(foundDocument!)), virtual: true };
 }
 
-function referenceOf(item: Item | undefined): VerdictReference | undefined {
-  const reference = item?.reference as { docId: string; rank: string; dating: string } | undefined;
-  return reference ? { docId: reference.docId, rank: reference.rank, dating: datingOfRecord(reference), version: Number(item?.referenceVersion ?? 0) } : undefined;
+function referenceOf(item: ClusterRootItem | undefined): VerdictReference | undefined {
+  const reference = item?.reference;
+  return reference ? { docId: reference.docId, rank: reference.rank, dating: datingOfRecord(reference), version: item.referenceVersion ?? 0 } : undefined;
 }
 
-function toRoot(item: Item): ClusterRoot {
+function toRoot(item: ClusterRootItem): ClusterRoot {
   const root: ClusterRoot = { clusterId: item.clusterId, docId: item.docId, rank: item.rank, simhash: item.simhash, sketch: item.sketch, dating: datingOfRecord(item) };
   const reference = referenceOf(item);
   if (reference) root.reference = reference;
@@ -167,7 +168,7 @@ async function redirectChain(ctx: StoreContext, clusterId: string, known?: Known
   for (let hop = 0; item.mergedInto !== undefined; hop++) {
     if (hop >= ctx.limits.maxRedirectHops) throw new StoreError(`cluster ${clusterId}: redirect chain longer than ${hop} hops`);
     mergedAway.push(toRoot(item));
-    item = await readRoot(ctx, item.mergedInto as string, known);
+    item = await readRoot(ctx, item.mergedInto, known);
   }
   return { mergedAway, root: toRoot(item) };
 }
@@ -202,8 +203,9 @@ export async function labelDocument(ctx: StoreContext, member: Member, root: Clu
     if (!(await setLabel(ctx, member, target))) return target;
     await attempt('PutItem member', () => ctx.db.send(putMember(ctx, target.clusterId, member)));
     // A missing root record is a root without a redirect (a merge creates it with its redirect).
-    const rootItem = await getConsistent(ctx, clusterKey(target.clusterId));
-    const redirect = rootItem?.mergedInto as string | undefined;
+    const stored = await getConsistent(ctx, clusterKey(target.clusterId));
+    const rootItem = stored && readClusterRootItem(stored);
+    const redirect = rootItem?.mergedInto;
     // Its verdict reference as of now: the caller re-judges the cluster if its original is gone (rejudgeCluster).
     if (redirect === undefined) return referenceOf(rootItem) ? { ...target, reference: referenceOf(rootItem) } : target;
     target = await resolveCluster(ctx, redirect);
@@ -311,6 +313,7 @@ async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]
   const logged = await queryAll(ctx, { ...partitionQuery(clusterPartition(root.clusterId), KEY_PREFIXES.member), ConsistentRead: true });
   const original: Member = { docId: root.docId, simhash: root.simhash, sketch: root.sketch, dating: root.dating };
   const members = logged
+    .map(readMemberItem)
     .filter((item) => item.docId !== original.docId)
     .map((item): Member => ({ docId: item.docId, simhash: item.simhash, sketch: item.sketch, dating: datingOfRecord(item) }));
   return [original, ...members];
@@ -339,11 +342,11 @@ export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Pr
     lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
   );
   const byDocId = new Map<string, Candidate>();
-  for (const item of bands.flat()) {
+  for (const item of bands.flat().map(readBandItem)) {
     const docId = item.docId; // an attribute: the band's sort key may be a shortened docId (keys.ts)
-    if (typeof docId !== 'string' || docId === self.docId || byDocId.has(docId)) continue;
+    if (docId === self.docId || byDocId.has(docId)) continue;
     // A band item of another fingerprint version (none stored: version 1) means other features: never compared.
-    if ((typeof item.fingerprintVersion === 'number' ? item.fingerprintVersion : 1) !== (self.fingerprintVersion ?? FINGERPRINT_VERSION)) continue;
+    if ((item.fingerprintVersion ?? 1) !== (self.fingerprintVersion ?? FINGERPRINT_VERSION)) continue;
     const comparison = compareFingerprints(self, { simhash: item.simhash, sketch: item.sketch }, ctx.config);
     if (comparison.nearDuplicate) byDocId.set(docId, { docId, simhash: item.simhash, sketch: item.sketch, rank: item.rank, comparison });
   }
@@ -351,9 +354,21 @@ export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Pr
 }
 
 /** Candidates whose document is still recorded with the fingerprint of the band item (orphan bands never match). */
-function liveCandidates(candidates: Candidate[], documents: Item[]): Item[] {
+function liveCandidates(candidates: Candidate[], documents: Item[]): LabelledDocument[] {
   const bandSimhash = new Map(candidates.map((candidate) => [candidate.docId, candidate.simhash]));
-  return documents.filter((doc) => doc.status === 'recorded' && doc.simhash === bandSimhash.get(doc.docId) && typeof doc.clusterId === 'string');
+  return documents.flatMap((item) => {
+    const doc = readLabelledDocument(item);
+    return doc && doc.status === 'recorded' && doc.simhash === bandSimhash.get(doc.docId) ? [doc] : [];
+  });
+}
+
+/** A document item that names its cluster (every recorded page does), typed. */
+type LabelledDocument = DocumentItem & { clusterId: string };
+
+function readLabelledDocument(stored: Item): LabelledDocument | undefined {
+  const doc = readDocumentItem(stored);
+  const clusterId = doc?.clusterId;
+  return doc && clusterId !== undefined ? { ...doc, clusterId } : undefined;
 }
 
 /**
@@ -373,20 +388,24 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   const found = await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]);
   const known = knownItems([...documentKeys, ...rootKeys], found);
   const documents = found.filter((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
-  const doc = documents.find((item) => item.docId === self.docId);
-  if (!doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
-  const live = liveCandidates(candidates, documents.filter((item) => item !== doc));
-  await indexExactCopies(ctx, [doc, ...live]);
+  const stored = documents.find((item) => item.docId === self.docId);
+  const doc = stored && readDocumentItem(stored);
+  if (!stored || !doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
+  if (doc.clusterId === undefined) throw new StoreError(`document ${self.docId} is recorded without a cluster`);
+  const live = liveCandidates(candidates, documents.filter((item) => item !== stored));
+  await indexExactCopies(ctx, [stored, ...live]);
 
-  const [first, ...others] = [...new Set([doc.clusterId as string, ...live.map((candidate) => candidate.clusterId as string)])] as [string, ...string[]];
+  // The document's own cluster first (a Set keeps insertion order), then the others to merge with it.
+  const [, ...others] = [...new Set([doc.clusterId, ...live.map((candidate) => candidate.clusterId)])];
   // mergeClusters resolves both sides itself: resolve here only when there is nothing to merge. What was read above
   // serves until the first merge writes.
-  let root = others.length === 0 ? await resolveCluster(ctx, first, known) : null;
   const labelled = new Map<string, ClusterRoot>();
-  for (const [index, clusterId] of others.entries()) root = await mergeClusters(ctx, root?.clusterId ?? first, clusterId, labelled, index === 0 ? known : undefined);
+  const [firstOther, ...moreOthers] = others;
+  let root = firstOther === undefined ? await resolveCluster(ctx, doc.clusterId, known) : await mergeClusters(ctx, doc.clusterId, firstOther, labelled, known);
+  for (const clusterId of moreOthers) root = await mergeClusters(ctx, root.clusterId, clusterId, labelled);
   // A merge of its own cluster has labelled the document already (it is that cluster's original, an implicit member).
-  const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root as ClusterRoot));
-  if (!fresh) await finishMerges(ctx, [first, ...others, self.docId, ...live.map((candidate) => candidate.docId as string)], final);
+  const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root));
+  if (!fresh) await finishMerges(ctx, [doc.clusterId, ...others, self.docId, ...live.map((candidate) => candidate.docId)], final);
   // A cluster whose original is gone: this document (or the members merged in) may be its new earliest live member.
   if (final.reference) await rejudgeCluster(ctx, final.clusterId);
   return final;
@@ -404,7 +423,8 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
  */
 export async function rejudgeCluster(ctx: StoreContext, clusterId: string): Promise<void> {
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
-    const rootItem = await getConsistent(ctx, clusterKey(clusterId));
+    const stored = await getConsistent(ctx, clusterKey(clusterId));
+    const rootItem = stored && readClusterRootItem(stored);
     // No record: an unmerged cluster judged against its own original. Merged: its members move, and are judged, there.
     if (!rootItem || rootItem.mergedInto !== undefined) return;
     const root = toRoot(rootItem);
@@ -433,7 +453,8 @@ export async function rejudgeCluster(ctx: StoreContext, clusterId: string): Prom
  * when the document was alone (no root record) or not the reference.
  */
 export async function memberLeft(ctx: StoreContext, clusterId: string, docId: string): Promise<void> {
-  const rootItem = await getConsistent(ctx, clusterKey(clusterId));
+  const stored = await getConsistent(ctx, clusterKey(clusterId));
+  const rootItem = stored && readClusterRootItem(stored);
   if (!rootItem) return; // a lone document: nobody was judged against it
   let root: ClusterRoot;
   try {
@@ -486,9 +507,9 @@ async function rewriteVerdict(ctx: StoreContext, member: Member, clusterId: stri
  */
 async function finishMerges(ctx: StoreContext, clusterIds: string[], final: ClusterRoot): Promise<void> {
   const roots = await batchGetConsistent(ctx, [...new Set(clusterIds)].map((clusterId) => clusterKey(clusterId)));
-  for (const root of roots) {
+  for (const root of roots.map(readClusterRootItem)) {
     if (root.mergedInto === undefined) continue;
-    for (const merged of (await redirectChain(ctx, root.clusterId as string)).mergedAway) {
+    for (const merged of (await redirectChain(ctx, root.clusterId)).mergedAway) {
       const members = await membersOf(ctx, merged);
       const documents = await batchGetConsistent(ctx, members.map((member) => documentKey(member.docId)));
       const behind = new Set(documents.filter((doc) => doc.status === 'recorded' && doc.clusterId !== final.clusterId).map((doc) => doc.docId));

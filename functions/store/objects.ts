@@ -26,6 +26,7 @@
  */
 import { markDeleted } from './documents.ts';
 import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { readObjectItem, readRecordItem, readSkippedItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
 import { fitItem } from './limits.ts';
 import {
   captureKey,
@@ -51,12 +52,7 @@ const DELETE_CONCURRENCY = 8;
 
 export type ObjectStart = 'new' | 'redelivery' | 'stale';
 
-/** Where a range resumes: `skip` records are passed over after reading from byte `offset` (`line`: the JSONL line number there). */
-export interface RangeCursor {
-  offset: number;
-  skip: number;
-  line?: number;
-}
+export type { RangeCursor } from './items.ts';
 
 export interface RangeProgress {
   /** The first record not done yet (absent: the range's start). */
@@ -88,20 +84,13 @@ export interface ObjectProgress {
   finished: boolean;
 }
 
-interface StoredRange {
-  c?: RangeCursor;
-  r: number;
-  u?: number;
-  d: boolean;
-}
-
 /**
  * Claim the object for this event before its records are written: 'stale' when a newer event (or a removal, whose
  * tombstone is the object's own document `<bucket>/<key>`) was applied already; 'redelivery' for the same event.
  */
 export async function beginObject(ctx: StoreContext, ref: ObjectRef, rangeCount = 1): Promise<ObjectStart> {
   const seqKey = sequencerKey(ref.sequencer);
-  const [current, tombstone] = await Promise.all([getConsistent(ctx, objectKey(ref.bucket, ref.key)), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
+  const [current, tombstone] = await Promise.all([getObjectItem(ctx, ref.bucket, ref.key), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
   if (tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey) return 'stale';
   if (current && current.sequencerKey > seqKey) return 'stale';
   if (current?.sequencerKey === seqKey) return current.status === 'deleted' ? 'stale' : 'redelivery';
@@ -171,26 +160,17 @@ export async function skippedRecordsOf(ctx: StoreContext, bucket: string, key: s
 async function listedRecords(
   ctx: StoreContext,
   ref: ObjectRef,
-): Promise<{ object: Item | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { itemSortKey: string; sequencerKey?: string })[] }> {
+): Promise<{ object: ObjectItem | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { itemSortKey: string; sequencerKey?: string })[] }> {
   const items = await queryAll(ctx, { ...partitionQuery(objectPartition(ref.bucket, ref.key)), ConsistentRead: true });
-  const object = items.find((item) => sortKeyOf(item) === KEY_PREFIXES.objectSort);
+  const stored = items.find((item) => sortKeyOf(item) === KEY_PREFIXES.objectSort);
+  const object = stored && readObjectItem(stored);
   const records = items
     .filter((item) => sortKeyOf(item).startsWith(KEY_PREFIXES.record))
     // recordId is an attribute since record sort keys may be shortened (keys.ts); older items only had it in the key.
-    .map((item) => ({
-      recordId: (item.recordId as string | undefined) ?? sortKeyOf(item).slice(KEY_PREFIXES.record.length),
-      docId: item.docId as string,
-      sequencerKey: item.sequencerKey as string | undefined,
-    }));
+    .map((item) => readRecordItem(item, sortKeyOf(item).slice(KEY_PREFIXES.record.length)));
   const skipped = items
     .filter((item) => sortKeyOf(item).startsWith(KEY_PREFIXES.skipped))
-    .map((item) => ({
-      itemSortKey: sortKeyOf(item),
-      recordId: item.recordId as string,
-      reason: item.reason as string,
-      sequencerKey: item.sequencerKey as string | undefined,
-      ...(item.url ? { url: item.url as string } : {}),
-    }));
+    .map((item) => ({ itemSortKey: sortKeyOf(item), ...readSkippedItem(item) }));
   return { object, records, skipped };
 }
 
@@ -244,17 +224,23 @@ export async function finishObject(ctx: StoreContext, ref: ObjectRef): Promise<R
   return outcomes;
 }
 
-function rangeOf(object: Item | undefined, index: number): StoredRange | undefined {
-  return (object?.ranges as Record<string, StoredRange> | undefined)?.[String(index)];
+function rangeOf(object: ObjectItem | undefined, index: number): StoredRange | undefined {
+  return object?.ranges[String(index)];
 }
 
-function allRangesDone(object: Item): boolean {
-  return Object.values((object.ranges as Record<string, StoredRange> | undefined) ?? {}).every((range) => range.d);
+function allRangesDone(object: ObjectItem): boolean {
+  return Object.values(object.ranges).every((range) => range.d);
+}
+
+/** The object item, typed (undefined: none), with one consistent read. */
+async function getObjectItem(ctx: StoreContext, bucket: string, key: string): Promise<ObjectItem | undefined> {
+  const stored = await getConsistent(ctx, objectKey(bucket, key));
+  return stored && readObjectItem(stored);
 }
 
 /** Where a range of this version stands: one consistent read of the object item. */
 export async function rangeState(ctx: StoreContext, ref: ObjectRef, index: number): Promise<RangeState> {
-  const object = await getConsistent(ctx, objectKey(ref.bucket, ref.key));
+  const object = await getObjectItem(ctx, ref.bucket, ref.key);
   const range = rangeOf(object, index);
   if (!object || object.sequencerKey !== sequencerKey(ref.sequencer) || object.status !== 'recorded' || !range) return { status: 'stale' };
   // Done, unless revisits of it wait for their originals: then read again (what is done is 'unchanged'), to link them.
@@ -279,8 +265,8 @@ export async function checkpointRange(ctx: StoreContext, ref: ObjectRef, index: 
       ReturnValues: progress.done ? 'ALL_NEW' : 'NONE',
     },
   });
-  if (saved.written) return { status: 'saved', allDone: progress.done && saved.attributes !== undefined && allRangesDone(saved.attributes) };
-  const current = await getConsistent(ctx, objectKey(ref.bucket, ref.key));
+  if (saved.written) return { status: 'saved', allDone: progress.done && saved.attributes !== undefined && allRangesDone(readObjectItem(saved.attributes)) };
+  const current = await getObjectItem(ctx, ref.bucket, ref.key);
   const tombstone = current ? undefined : await getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)));
   return { status: 'overtaken', sequencer: (current ?? tombstone)?.sequencer ?? undefined };
 }
@@ -292,11 +278,11 @@ export async function abandonRecords(ctx: StoreContext, ref: ObjectRef, newerSeq
 
 /** How far an object is (one read); null when it has no object item (a single page, or never seen). */
 export async function objectProgress(ctx: StoreContext, bucket: string, key: string): Promise<ObjectProgress | null> {
-  const object = await getConsistent(ctx, objectKey(bucket, key));
+  const object = await getObjectItem(ctx, bucket, key);
   if (!object) return null;
-  const ranges = Object.values((object.ranges as Record<string, StoredRange> | undefined) ?? {});
+  const ranges = Object.values(object.ranges);
   return {
-    status: object.status as string,
+    status: object.status,
     recordsDone: ranges.reduce((sum, range) => sum + range.r, 0),
     rangesDone: ranges.filter((range) => range.d).length,
     rangesTotal: ranges.length,
@@ -310,7 +296,7 @@ export async function objectProgress(ctx: StoreContext, bucket: string, key: str
  */
 export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<RecordOutcome[]> {
   const seqKey = sequencerKey(ref.sequencer);
-  const current = await getConsistent(ctx, objectKey(ref.bucket, ref.key));
+  const current = await getObjectItem(ctx, ref.bucket, ref.key);
   if (!current) return [];
   if (current.sequencerKey > seqKey) return [];
   if (current.sequencerKey < seqKey) {

@@ -12,9 +12,10 @@
  */
 import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
 import { getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { StoreError } from './errors.ts';
 import { objectAttributes, removeBands } from './documents.ts';
 import { indexExactCopies } from './exact-copies.ts';
-import { encodeStoredSketch } from './items.ts';
+import { encodeStoredSketch, readCaptureItem, readDocumentItem, type DocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
 import { captureKey, contentHashPartition, documentIdFor, documentKey, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
 import { INDEXES } from './schema.ts';
@@ -31,14 +32,23 @@ export interface RevisitOutcome {
   clusterId: string | null;
 }
 
+/** A recorded page a revisit can refer to: what the revisit copies from it, all there. */
+type ReferredDocument = DocumentItem & { simhash: string; sketch: string; rank: string; contentHash: string; clusterId: string };
+
 /** Same-object docId from the splitter, else the capture index; the document only if it is a recorded page. */
-async function findReferred(ctx: StoreContext, refersTo: RevisitReference, sameObjectDocId: string | undefined): Promise<Item | null> {
+async function findReferred(ctx: StoreContext, refersTo: RevisitReference, sameObjectDocId: string | undefined): Promise<ReferredDocument | null> {
   let docId = sameObjectDocId;
-  if (!docId && refersTo.uri && refersTo.date) docId = (await getConsistent(ctx, captureKey(refersTo.uri, refersTo.date)))?.docId as string | undefined;
+  if (!docId && refersTo.uri && refersTo.date) {
+    const capture = await getConsistent(ctx, captureKey(refersTo.uri, refersTo.date));
+    docId = capture && readCaptureItem(capture).docId;
+  }
   if (!docId) return null;
-  const referred = await getConsistent(ctx, documentKey(docId));
-  const usable = referred?.status === 'recorded' && referred.kind !== 'revisit' && typeof referred.simhash === 'string' && typeof referred.clusterId === 'string';
-  return usable ? (referred ?? null) : null;
+  const referred = readDocumentItem(await getConsistent(ctx, documentKey(docId)));
+  if (referred?.status !== 'recorded' || referred.kind === 'revisit' || referred.simhash === undefined || referred.clusterId === undefined) return null;
+  const { simhash, sketch, rank, contentHash, clusterId } = referred;
+  // Every recorded page is written with these (documents.ts WrittenDocumentItem): one without is a broken item.
+  if (sketch === undefined || rank === undefined || contentHash === undefined) throw new StoreError(`document ${docId} is recorded without its fingerprint`);
+  return { ...referred, simhash, sketch, rank, contentHash, clusterId };
 }
 
 export async function recordRevisit(
@@ -49,16 +59,17 @@ export async function recordRevisit(
 ): Promise<RevisitOutcome> {
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
-  const [prior, referred] = await Promise.all([getConsistent(ctx, documentKey(docId)), findReferred(ctx, refersTo, sameObjectDocId)]);
-  const fingerprint = referred ? { docId, simhash: referred.simhash as string, sketch: referred.sketch as string } : null;
+  const [stored, referred] = await Promise.all([getConsistent(ctx, documentKey(docId)), findReferred(ctx, refersTo, sameObjectDocId)]);
+  const prior = readDocumentItem(stored);
+  const fingerprint = referred ? { docId, simhash: referred.simhash, sketch: referred.sketch } : null;
 
   if (prior && prior.sequencerKey > seqKey) return { docId, outcome: 'stale', revisitOf: null, clusterId: null };
   if (prior && prior.sequencerKey === seqKey && prior.kind === 'revisit' && (!referred || (prior.revisitOf && prior.simhash === referred.simhash))) {
     // A redelivery: finish the labelling in case the first run died (idempotent), write nothing else. (A referred
     // document fingerprinted anew since, by a reindex, is copied again below.)
-    if (!prior.revisitOf || !fingerprint) return { docId, outcome: 'unchanged', revisitOf: null, clusterId: null };
-    const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(prior) }, await resolveCluster(ctx, prior.clusterId ?? referred?.clusterId));
-    return { docId, outcome: 'unchanged', revisitOf: prior.revisitOf as string, clusterId: root.clusterId };
+    if (!prior.revisitOf || !fingerprint || !referred) return { docId, outcome: 'unchanged', revisitOf: null, clusterId: null };
+    const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(prior) }, await resolveCluster(ctx, prior.clusterId ?? referred.clusterId));
+    return { docId, outcome: 'unchanged', revisitOf: prior.revisitOf, clusterId: root.clusterId };
   }
 
   const now = ctx.now();
@@ -69,19 +80,19 @@ export async function recordRevisit(
     kind: 'revisit',
     refersTo,
     canonicalUrl: ref.url ?? null,
-    firstSeen: (prior?.firstSeen as string | undefined) ?? ref.eventTime ?? now,
+    firstSeen: prior?.firstSeen ?? ref.eventTime ?? now,
     updatedAt: now,
   };
   if (referred) {
-    const rank = revisitRank(referred.rank as string, docId);
+    const rank = revisitRank(referred.rank, docId);
     Object.assign(item, {
       revisitOf: referred.docId,
       title: referred.title ?? null,
       simhash: referred.simhash,
-      sketch: encodeStoredSketch(referred.sketch as string),
+      sketch: encodeStoredSketch(referred.sketch),
       contentHash: referred.contentHash,
       claimedDate: referred.claimedDate ?? null,
-      ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(referred.contentHash as string), rank),
+      ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(referred.contentHash), rank),
     });
   }
   const put = await writeIf(ctx, 'PutItem revisit', {
@@ -96,8 +107,8 @@ export async function recordRevisit(
   // The record held a page before (an overwritten object): its band items must not match anything any more.
   await removeBands(ctx, prior);
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
-  const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId as string));
+  const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId));
   await indexExactCopies(ctx, [item, referred]); // the revisit is in byContentHash already; its original may not be yet
   if (root.reference) await rejudgeCluster(ctx, root.clusterId); // its original is gone: the revisit may be the earliest left
-  return { docId, outcome: 'revisit', revisitOf: referred.docId as string, clusterId: root.clusterId };
+  return { docId, outcome: 'revisit', revisitOf: referred.docId, clusterId: root.clusterId };
 }

@@ -18,8 +18,9 @@
  */
 import { citedDate, judgeEarlierCopy, mismatchKinds } from '../core/dates/verdict.ts';
 import type { CoreConfig } from '../core/config.ts';
-import type { CitedDate, EarlierCopyVerdict, MismatchKind } from '../core/types.ts';
+import type { CitedDate, ClaimedDateSource, DatePrecision, EarlierCopyVerdict, MismatchKind } from '../core/types.ts';
 import type { Item } from './dynamo.ts';
+import { isMap } from './items.ts';
 import { mismatchSortKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 
@@ -40,8 +41,27 @@ function contentKindOf(item: Item): boolean {
 
 /** Dating of a stored document item (or a StoredDocument). */
 export function datingOfItem(item: Item): Dating {
-  const claimed = item.claimedDate as CitedDate | null | undefined;
-  return { claimed: claimed ? citedDate(claimed) : null, contentMismatch: contentKindOf(item), firstSeen: String(item.firstSeen ?? '') };
+  const claimed: unknown = item.claimedDate;
+  if (claimed === null || claimed === undefined) return { claimed: null, contentMismatch: contentKindOf(item), firstSeen: String(item.firstSeen ?? '') };
+  if (!isMap(claimed)) throw new TypeError(`not a claimed date: ${typeof claimed}`);
+  const { value, precision, source } = claimed;
+  return { claimed: citedDate(storedClaim(value, precision, source)), contentMismatch: contentKindOf(item), firstSeen: String(item.firstSeen ?? '') };
+}
+
+// Every precision and source of the core's types (the compiler checks the lists are complete), to check stored claims.
+const DATE_PRECISIONS: Record<DatePrecision, true> = { day: true, month: true, year: true };
+const CLAIM_SOURCES: Record<ClaimedDateSource, true> = { metadata: true, meta: true, 'json-ld': true, 'time-element': true, url: true, header: true };
+
+function isOneOf<T extends string>(table: Record<T, true>, value: unknown): value is T {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(table, value);
+}
+
+/** A claim as stored (a document's claimedDate map, or the fields of a dating string), checked. */
+function storedClaim(value: unknown, precision: unknown, source: unknown): CitedDate {
+  if (typeof value !== 'string' || !isOneOf(DATE_PRECISIONS, precision) || !isOneOf(CLAIM_SOURCES, source)) {
+    throw new TypeError(`not a claimed date: ${JSON.stringify({ value, precision, source })}`);
+  }
+  return { value, precision, source };
 }
 
 /**
@@ -55,11 +75,11 @@ export function encodeDating(dating: Dating): string {
 }
 
 /** The dating stored in a record (one written before verdicts existed has none: no claim). */
-export function datingOfRecord(item: Item): Dating {
+export function datingOfRecord(item: { dating?: unknown }): Dating {
   if (typeof item.dating !== 'string') return { claimed: null, contentMismatch: false, firstSeen: '' };
   const [claim = '-', content, ...firstSeen] = item.dating.split('|');
   const [value, precision, source] = claim.split('/');
-  const claimed = claim === '-' ? null : ({ value, precision, source } as CitedDate);
+  const claimed = claim === '-' ? null : storedClaim(value, precision, source);
   return { claimed, contentMismatch: content === '1', firstSeen: firstSeen.join('|') };
 }
 
