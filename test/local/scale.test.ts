@@ -30,8 +30,9 @@ describe('a crawl file through the embedded stack under the function timeout', (
       expect(documents).toHaveLength(pages.length);
       expect(new Set(documents.map((document) => document.docId)).size).toBe(pages.length);
       expect(documents.every((document) => document.status === 'recorded')).toBe(true);
-      // More invocations than ranges: a 10 s invocation cannot do a range, so ranges were continued.
-      expect(stack.invocations.invocations).toBeGreaterThan(progress!.rangesTotal + 1);
+      // At least one invocation per range. Whether a range also needs a continuation depends on the machine's speed
+      // (wall time), so it is not asserted here: test/ingest/ranges.test.ts proves continuations with a deterministic kill.
+      expect(stack.invocations.invocations).toBeGreaterThanOrEqual(progress!.rangesTotal);
     } finally {
       await stack.stop();
     }
