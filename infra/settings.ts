@@ -63,8 +63,8 @@ export type ArchiveDedupOptions = Partial<ArchiveDedupSettings>;
 /**
  * Default bound on concurrent batches (the SQS event source's maxConcurrency). 20 batches of 10 pages use 2% of an
  * account's default 1,000 concurrent executions, so a bulk upload cannot starve the account's other functions, and
- * keep about 200 pages in flight: at about 100 ms of function time per page, 200 pages/s x 19.4 WRU (README, cost)
- * = 3,900 WRU/s, under the 4,000 WRU/s a new on-demand table sustains without throttling. Raise it for bigger backlogs.
+ * keep about 200 pages in flight: at about 100 ms of function time per page, 200 pages/s x 11.9 WRU (README, cost)
+ * = 2,400 WRU/s, under the 4,000 WRU/s a new on-demand table sustains without throttling. Raise it for bigger backlogs.
  */
 export const DEFAULT_MAX_CONCURRENCY = 20;
 
