@@ -28,11 +28,9 @@ interface CrawlRun {
   seconds: number;
   requests: number;
   ranges: number;
-  stack: EmbeddedStack;
 }
 
 async function ingestCrawl(stack: EmbeddedStack, key: string, specs: WarcRecordSpec[]): Promise<CrawlRun> {
-  const pages = specs;
   // A few hundred records at a time: warcio's digests instantiate WebAssembly per record, and 20,000 at once run out.
   const parts: Uint8Array[] = [];
   for (let at = 0; at < specs.length; at += 200) parts.push((await writeWarc(specs.slice(at, at + 200), true)).bytes);
@@ -43,8 +41,8 @@ async function ingestCrawl(stack: EmbeddedStack, key: string, specs: WarcRecordS
   await stack.whenIdle();
   const seconds = (performance.now() - start) / 1000;
   const progress = await stack.store.objectProgress(stack.bucket, key);
-  if (!progress?.finished || progress.recordsDone !== pages.length) throw new Error(`crawl not complete: ${JSON.stringify(progress)}, dead letters ${stack.deadLetters.length}`);
-  return { records: pages.length, bytes: bytes.length, seconds, requests: stack.servers.dynamoRequests() - requestsBefore, ranges: progress.rangesTotal, stack };
+  if (!progress?.finished || progress.recordsDone !== specs.length) throw new Error(`crawl not complete: ${JSON.stringify(progress)}, dead letters ${stack.deadLetters.length}`);
+  return { records: specs.length, bytes: bytes.length, seconds, requests: stack.servers.dynamoRequests() - requestsBefore, ranges: progress.rangesTotal };
 }
 
 /** The object's S3 event again (the first message sent for it): requests until the stack is idle. */

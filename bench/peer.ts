@@ -9,14 +9,14 @@
  *   scored on the held-out fold (the same 5 folds as test/core/near-duplicates.test.ts), beside the project's decision.
  * Run directly: `npx tsx bench/peer.ts` (`--quick`: one timed round).
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Readability } from '@mozilla/readability';
 import { analyzePage } from '../functions/core/analyze.ts';
 import { compareFingerprints, fingerprintText } from '../functions/core/fingerprint.ts';
-import { corpusPath } from '../test/support/corpus.ts';
+import { popcount32 } from '../functions/core/simhash.ts';
+import { webisTextPairs } from '../test/support/near-duplicate-sets.ts';
 import { foldOf, MIN_TRAIN_PRECISION } from '../test/support/threshold-search.ts';
 import { loadSimHashJs } from './fingerprint.ts';
 import { extractionBenchmarkPages } from './support/corpus-pages.ts';
@@ -39,13 +39,6 @@ function loadJsdom(): { JSDOM: JsdomConstructor; virtualConsole: unknown } {
 
 const SIMHASH_JS_BITS = 32;
 const FOLDS = 5;
-
-export function popcount32(value: number): number {
-  let v = value >>> 0;
-  v -= (v >>> 1) & 0x55555555;
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
-}
 
 interface PairScore {
   precision: number;
@@ -112,23 +105,17 @@ export interface PeerQuality {
 
 export function peerQuality(): PeerQuality {
   const simhash = loadSimHashJs();
-  const folder = corpusPath('webis-near-duplicates');
-  const pairs = readFileSync(`${folder}/pairs.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { label: number; left_text: string; right_text: string });
   const peer: Labelled[] = [];
   let projectTruePositives = 0;
   let projectFalsePositives = 0;
   let positives = 0;
-  pairs.forEach((pair, index) => {
-    const left = readFileSync(`${folder}/${pair.left_text}`, 'utf8');
-    const right = readFileSync(`${folder}/${pair.right_text}`, 'utf8');
-    const positive = pair.label >= 1;
-    // Groups named as in test/core/near-duplicates.test.ts, so each pair falls in the same fold there and here.
-    peer.push({ distance: popcount32((simhash.hash(left) ?? 0) ^ (simhash.hash(right) ?? 0)), positive, group: `webis:${index}` });
+  for (const { left, right, positive, group } of webisTextPairs()) {
+    peer.push({ distance: popcount32((simhash.hash(left) ?? 0) ^ (simhash.hash(right) ?? 0)), positive, group });
     const matched = compareFingerprints(fingerprintText(left), fingerprintText(right)).nearDuplicate;
     if (positive) positives++;
     if (matched && positive) projectTruePositives++;
     else if (matched) projectFalsePositives++;
-  });
+  }
   const rows: PeerQuality['rows'] = [];
   for (const [rule, choose] of Object.entries(RULES)) {
     const k = choose(peer);
@@ -139,7 +126,7 @@ export function peerQuality(): PeerQuality {
   const precision = projectTruePositives / Math.max(1, projectTruePositives + projectFalsePositives);
   const recall = projectTruePositives / Math.max(1, positives);
   rows.push({ method: 'project (compareFingerprints, shipped thresholds), in-sample', k: '', precision, recall, f1: (2 * precision * recall) / (precision + recall) });
-  return { pairs: pairs.length, positiveShare: positives / pairs.length, rows };
+  return { pairs: peer.length, positiveShare: positives / peer.length, rows };
 }
 
 export interface PeerThroughput {

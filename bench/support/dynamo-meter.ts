@@ -40,8 +40,6 @@ export interface RequestRecord {
   itemsReturned: number;
   /** Key of the single item written (Put / Update / Delete), marshalled. */
   key?: { pk: string; sk: string };
-  /** Update expression, to tell which index keys a write sets. */
-  updateExpression?: string;
   /** The attribute names the update expression touches (placeholders resolved). */
   updatedAttributes?: string[];
   /** The index partition keys the item had before this write, as far as the meter saw it written (index name -> value). */
@@ -85,7 +83,6 @@ export class DynamoMeter {
         const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
         if (key) record.key = { pk: stringAttribute(key, 'pk'), sk: stringAttribute(key, 'sk') };
         if (typeof input.UpdateExpression === 'string') {
-          record.updateExpression = input.UpdateExpression;
           record.updatedAttributes = attributesOf(input.UpdateExpression, input.ExpressionAttributeNames as Record<string, string> | undefined);
         }
         const itemId = record.key && `${record.key.pk}\u0000${record.key.sk}`;
