@@ -15,16 +15,12 @@
 import { Parser } from 'htmlparser2';
 import { InputRejected, REJECT_CODES } from '../errors.ts';
 import type { ExtractedPage } from '../types.ts';
-import { INVISIBLE_TAGS } from './blocks.ts';
+import { BLOCK_TAGS, INVISIBLE_TAGS } from './blocks.ts';
 import { isCommentElement } from './comments.ts';
 import { readPageMetadata } from './metadata.ts';
 
-/** Same block elements as blocks.ts (lower case, as htmlparser2 reports names). */
-const BLOCK_TAGS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'div', 'dl', 'dt', 'fieldset',
-  'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main',
-  'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
-]);
+/** The block elements of blocks.ts, in lower case as htmlparser2 reports names. */
+const BLOCK = new Set([...BLOCK_TAGS].map((tag) => tag.toLowerCase()));
 const INVISIBLE = new Set([...INVISIBLE_TAGS].map((tag) => tag.toLowerCase()));
 const CHROME_TAGS = new Set(['nav', 'header', 'footer', 'aside', 'form', 'menu']);
 const CHROME_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search']);
@@ -143,7 +139,7 @@ export function extractStreaming(html: string): StreamingExtract {
           link: parent.link || name === 'a',
           main: parent.main || name === 'article' || name === 'main' || role === 'main' || attributes.itemprop === 'articleBody',
         };
-        frame.isBlock = BLOCK_TAGS.has(name) || frame.region !== parent.region || frame.main !== parent.main;
+        frame.isBlock = BLOCK.has(name) || frame.region !== parent.region || frame.main !== parent.main;
         if (frame.isBlock && !frame.invisible) flush();
         stack.push(frame);
       },

@@ -1,4 +1,5 @@
 import type { ByteSource } from './byte-source.ts';
+import { concatBytes } from './stream.ts';
 
 /**
  * Finds where each record of a WARC (or ARC) byte stream really begins and ends, before warcio parses it.
@@ -210,19 +211,12 @@ function crlfHttpHead(block: Uint8Array): Uint8Array {
   if (!/^HTTP\/|^[A-Z]+ \S+ HTTP\//.test(head)) return block;
   const end = headerEnd(head);
   if (end === null || /^(?:[^\r\n]*\r\n)*\r\n$/.test(head.slice(0, end))) return block;
-  return joinBytes(latin1Bytes(head.slice(0, end).replace(/\r*\n/g, '\r\n')), block.subarray(end));
-}
-
-function joinBytes(first: Uint8Array, second: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(first.length + second.length);
-  joined.set(first);
-  joined.set(second, first.length);
-  return joined;
+  return concatBytes([latin1Bytes(head.slice(0, end).replace(/\r*\n/g, '\r\n')), block.subarray(end)]);
 }
 
 /** Headers and a block as one record, rewritten with its real block length. */
 function joinRecord(headerBytes: Uint8Array, block: Uint8Array): Uint8Array {
-  return joinBytes(latin1Bytes(latin1.decode(headerBytes).replace(/^(Content-Length:[ \t]*)\d+/im, `$1${block.length}`)), block);
+  return concatBytes([latin1Bytes(latin1.decode(headerBytes).replace(/^(Content-Length:[ \t]*)\d+/im, `$1${block.length}`)), block]);
 }
 
 function tooLong(start: number, inner: number, declared: number, blockStart: number, options: FrameOptions): string {
@@ -325,9 +319,7 @@ async function* arcRecord(source: ByteSource, head: string, options: FrameOption
   const http = !isHeader && latin1.decode(block.subarray(0, 5)) === 'HTTP/';
   const type = isHeader ? 'warcinfo' : http ? 'response' : 'resource';
   const headerBytes = warcHeaders(type, http ? 'application/http; msgtype=response' : mime);
-  const record = new Uint8Array(headerBytes.length + block.length);
-  record.set(headerBytes);
-  record.set(block, headerBytes.length);
+  const record = concatBytes([headerBytes, block]);
   yield { kind: 'record', offset: start, bytes: record, endsUnit: await source.atEnd() };
 }
 

@@ -46,7 +46,7 @@ export async function* gzipMembers(source: ByteSource): AsyncGenerator<GzipMembe
     if (await source.atEnd()) return;
     const start = source.offset;
     const available = await source.fill(3);
-    const head = new TextDecoder('latin1').decode(source.peek(Math.min(3, available)));
+    const head = latin1.decode(source.peek(Math.min(3, available)));
     // A file that ends inside the 3 bytes of a member header is a member cut short, not garbage.
     if (!MEMBER_START.test(head) && !(available < 3 && '\x1f\x8b\x08'.startsWith(head))) {
       source.skip(1);
