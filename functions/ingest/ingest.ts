@@ -27,7 +27,7 @@ import { FINGERPRINT_VERSION } from '../core/fingerprint.ts';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
-import { peekHead } from '../core/records/stream.ts';
+import { isGzip, peekHead } from '../core/records/stream.ts';
 import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type StoredDocument } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
 import { processRange, reindexRecords, type TimeBudget } from './containers.ts';
@@ -127,9 +127,6 @@ function budgetOf(context: InvocationContext | undefined, concurrency: number): 
   return { remainingMs: () => context.getRemainingTimeInMillis(), marginMs: safetyMarginMs(Math.max(context.getRemainingTimeInMillis(), 1)), slots };
 }
 
-/** Skipped records listed per BatchWriteItem (its maximum). */
-const SKIPPED_BATCH = 25;
-
 function stripQuotes(eTag: string | undefined): string | undefined {
   return eTag?.replace(/^"|"$/g, '');
 }
@@ -227,7 +224,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       const kind = detectContainer(hints, head);
       if (kind !== 'single') {
         discard(object.Body); // each range reads what it needs
-        const container = { kind, compressed: head[0] === 0x1f && head[1] === 0x8b, contentType: object.ContentType };
+        const container = { kind, compressed: isGzip(head), contentType: object.ContentType };
         return await ingestContainer(current, docId, container, budget);
       }
       // A single page takes one of the invocation's record slots (ranges take one per record), then checks the time.
