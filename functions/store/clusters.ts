@@ -52,7 +52,7 @@ import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, w
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
 import { indexExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
-import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, keyOf, lookupBandPartitions, memberKey, partitionKeyOf, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
+import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
@@ -115,25 +115,21 @@ export function clusterRootItem(root: ClusterRoot): Item {
  * Items the caller has just read consistently, by key (`null`: read, and missing), so that a root or document whose
  * answer is already known is not read again (assignCluster reads its candidates' roots with their documents).
  */
-export type KnownItems = Map<string, Item | null>;
-
-function itemId(key: ItemKey): string {
-  return `${partitionKeyOf(key)}\u0000${sortKeyOf(key)}`;
-}
+type KnownItems = Map<string, Item | null>;
 
 /** The items of a consistent BatchGet of `keys`, as KnownItems (a key not returned is missing). */
 function knownItems(keys: ItemKey[], found: Item[]): KnownItems {
-  const known: KnownItems = new Map(keys.map((key) => [itemId(key), null]));
-  for (const item of found) known.set(itemId(keyOf(item)), item);
+  const known: KnownItems = new Map(keys.map((key) => [itemIdentity(key), null]));
+  for (const item of found) known.set(itemIdentity(item), item);
   return known;
 }
 
 /** The root record, or (none written yet) the cluster's unmerged root read from its original's recorded document. */
 async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems): Promise<ClusterRootItem> {
   const keys = [clusterKey(clusterId), documentKey(clusterId)];
-  const knownRoot = known?.get(itemId(keys[0]!));
-  const needed = knownRoot ? [] : keys.filter((key) => !known?.has(itemId(key)));
-  const found = [...keys.flatMap((key) => known?.get(itemId(key)) ?? []), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
+  const knownRoot = known?.get(itemIdentity(keys[0]!));
+  const needed = knownRoot ? [] : keys.filter((key) => !known?.has(itemIdentity(key)));
+  const found = [...keys.flatMap((key) => known?.get(itemIdentity(key)) ?? []), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
   const root = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.clusterSort);
   if (root) return readClusterRootItem(root);
   const foundDocument = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);

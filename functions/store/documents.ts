@@ -15,12 +15,11 @@ import {
   indexKeyAttributes,
   ITEM_ABSENT,
   keyOf,
+  itemIdentity,
   type ItemKey,
   mismatchSortKey,
-  partitionKeyOf,
   rankOf,
   sequencerKey,
-  sortKeyOf,
 } from './keys.ts';
 import { encodeStoredSketch, readDocumentItem, type DocumentItem, type WrittenDocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
@@ -241,16 +240,15 @@ export async function repairIndex(ctx: StoreContext, self: Member, rank: string)
   const wanted = bandItems(ctx, self, rank);
   const rootKey = clusterKey(self.docId);
   const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => keyOf(put))]);
-  const identity = (item: Item): string => `${partitionKeyOf(item)}\u0000${sortKeyOf(item)}`;
-  if (found.some((item) => identity(item) === identity(rootKey) && item.simhash !== self.simhash)) {
+  if (found.some((item) => itemIdentity(item) === itemIdentity(rootKey) && item.simhash !== self.simhash)) {
     // A root of older content: replaced by an unmerged root of this content (its own cluster, as the Put labelled it).
     // Not written: rewritten meanwhile for this content, left as it is.
     await writeIf(ctx, 'PutItem root', {
       put: { Item: clusterRootItem({ clusterId: self.docId, ...self, rank }), ConditionExpression: 'simhash <> :simhash', ExpressionAttributeValues: { ':simhash': self.simhash } },
     });
   }
-  const present = new Set(found.filter((item) => item.simhash === self.simhash).map(identity));
-  const missing = wanted.filter(({ put }) => !present.has(identity(put)));
+  const present = new Set(found.filter((item) => item.simhash === self.simhash).map(itemIdentity));
+  const missing = wanted.filter(({ put }) => !present.has(itemIdentity(put)));
   if (missing.length > 0) await batchWrite(ctx, missing);
 }
 

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { partialDateEnd, partialDateStart } from '../core/dates/partial-date.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { DEFAULT_INDEX_LAYOUT, type IndexLayout } from './index-layout.ts';
-import { FORMER_INDEX_KEYS, INDEXES, KEY_PREFIXES, RANK_ATTRIBUTE, TABLE_KEYS, type IndexDefinition } from './schema.ts';
+import { FORMER_INDEX_KEYS, indexKeyAttributeNames, INDEXES, KEY_PREFIXES, RANK_ATTRIBUTE, TABLE_KEYS, type IndexDefinition } from './schema.ts';
 
 /** The table key of an item: its partition and sort key, under the attribute names of schema.ts TABLE_KEYS. */
 export type ItemKey = { [name in (typeof TABLE_KEYS)[keyof typeof TABLE_KEYS]]: string };
@@ -31,6 +31,11 @@ export function partitionKeyOf(item: Record<string, unknown>): string {
 
 export function sortKeyOf(item: Record<string, unknown>): string {
   return String(item[TABLE_KEYS.sortKey]);
+}
+
+/** One string per item key (partition and sort key joined by NUL): to match items or keys in maps and sets. */
+export function itemIdentity(item: Record<string, unknown>): string {
+  return `${partitionKeyOf(item)}\u0000${sortKeyOf(item)}`;
 }
 
 /**
@@ -71,9 +76,7 @@ export function indexKeyAttributes<I extends IndexDefinition>(index: I, partitio
 }
 
 /** Every attribute that only keys an index (what takes an item out of every index when removed), the former ones too. */
-export const INDEX_KEY_ATTRIBUTES: readonly string[] = [
-  ...new Set([...Object.values(INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]), ...FORMER_INDEX_KEYS]),
-].filter((name) => name !== RANK_ATTRIBUTE); // the document's own rank also sorts two indexes: it stays
+export const INDEX_KEY_ATTRIBUTES: readonly string[] = [...new Set([...indexKeyAttributeNames(), ...FORMER_INDEX_KEYS])].filter((name) => name !== RANK_ATTRIBUTE); // the document's own rank also sorts two indexes: it stays
 
 /** DynamoDB's key size limits, in UTF-8 bytes (the table's keys and every GSI key attribute alike). */
 export const KEY_LIMITS = { partitionKeyBytes: 2048, sortKeyBytes: 1024 } as const;

@@ -4,7 +4,7 @@
  * consistent and not a snapshot: documents written during the export may or may not appear.
  * Not part of createStore: the Lambda never scans, and its role has no dynamodb:Scan.
  */
-import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, type ScanCommandInput, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { attempt, batchGet, createContext, type Item, type StoreOptions } from './dynamo.ts';
 import { documentKey } from './keys.ts';
 import { documentsOfEntries, isClusterRoot, toStoredDocument } from './queries.ts';
@@ -36,26 +36,29 @@ export interface DocumentReader {
 
 export function createDocumentReader(options: StoreOptions): DocumentReader {
   const ctx = createContext(options);
-  async function* scan(input: Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<StoredDocument[]> {
+  /** Every page of a Scan, in order; the next page is read only when asked for. */
+  async function* scanPages(input: Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<ScanCommandOutput> {
     let startKey: Item | undefined;
     do {
       const page = await attempt('Scan', () => ctx.db.send(new ScanCommand({ ...input, TableName: ctx.table, ExclusiveStartKey: startKey })));
-      const documents = (page.Items ?? []).map(toStoredDocument);
-      if (documents.length > 0) yield documents;
+      yield page;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+  }
+  async function* scan(input: Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<StoredDocument[]> {
+    for await (const page of scanPages(input)) {
+      const documents = (page.Items ?? []).map(toStoredDocument);
+      if (documents.length > 0) yield documents;
+    }
   }
   return {
     // The index holds what its readers project (schema.ts): the documents themselves are read by key, a page at a time.
     async *recordedPages() {
-      let startKey: Item | undefined;
-      do {
-        const page = await attempt('Scan', () => ctx.db.send(new ScanCommand({ IndexName: INDEXES.byCluster.indexName, TableName: ctx.table, ExclusiveStartKey: startKey })));
+      for await (const page of scanPages({ IndexName: INDEXES.byCluster.indexName })) {
         // A cluster root's original has no entry of its own: unrecordedPages reads it (no clusterPk), so it comes once.
         const documents = await documentsOfEntries(ctx, INDEXES.byCluster, (page.Items ?? []).filter((entry) => !isClusterRoot(entry)));
         if (documents.length > 0) yield documents;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     },
     unrecordedPages: () =>
       scan({
@@ -67,24 +70,14 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
       scan({ FilterExpression: `${TABLE_KEYS.sortKey} = :document`, ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
     async objectsInProgress() {
       let count = 0;
-      let startKey: Item | undefined;
-      do {
-        const page = await attempt('Scan', () =>
-          ctx.db.send(
-            new ScanCommand({
-              TableName: ctx.table,
-              Select: 'COUNT',
-              // rangesTotal is set when an object is cut into ranges; finished when its last range is done (objects.ts).
-              FilterExpression: `${TABLE_KEYS.sortKey} = :object AND attribute_exists(rangesTotal) AND attribute_not_exists(finished) AND #status <> :deleted`,
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':object': KEY_PREFIXES.objectSort, ':deleted': 'deleted' },
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        );
-        count += page.Count ?? 0;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const pages = scanPages({
+        Select: 'COUNT',
+        // rangesTotal is set when an object is cut into ranges; finished when its last range is done (objects.ts).
+        FilterExpression: `${TABLE_KEYS.sortKey} = :object AND attribute_exists(rangesTotal) AND attribute_not_exists(finished) AND #status <> :deleted`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':object': KEY_PREFIXES.objectSort, ':deleted': 'deleted' },
+      });
+      for await (const page of pages) count += page.Count ?? 0;
       return count;
     },
     async getMany(docIds) {

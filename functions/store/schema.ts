@@ -62,7 +62,6 @@ export const INDEXES = {
 } as const;
 
 export type IndexDefinition = (typeof INDEXES)[keyof typeof INDEXES];
-export type IndexProjection = IndexDefinition['projection'];
 
 /** The attributes an index entry holds: the table's keys, the index's keys, and what it projects. */
 export function projectedAttributes(index: IndexDefinition): string[] {
