@@ -19,12 +19,8 @@ const ingest = createIngest({
 });
 
 port.on('message', async (request: InvokeRequest) => {
-  const context = {
-    functionName: 'archive-dedup-ingest',
-    awsRequestId: `local-${request.id}`,
-    memoryLimitInMB: String(init.memoryMb),
-    getRemainingTimeInMillis: () => Math.max(0, request.deadline - Date.now()),
-  };
+  // The ingest reads only the remaining time of its context (InvocationContext).
+  const context = { getRemainingTimeInMillis: () => Math.max(0, request.deadline - Date.now()) };
   try {
     post({ type: 'result', id: request.id, response: await ingest.processEvent(request.event, context) });
   } catch (error) {

@@ -24,7 +24,6 @@ export interface InvokeRequest {
   event: SQSEvent;
   /** Epoch ms when the invocation is killed: the worker's context.getRemainingTimeInMillis() counts down to it. */
   deadline: number;
-  timeoutMs: number;
 }
 
 export interface InvokerOptions<Init> {
@@ -84,7 +83,7 @@ export class FunctionInvoker<Init> {
       this.stats.timeouts += 1;
       this.kill(environment, new InvocationKilled(`Task timed out after ${(this.timeoutMs / 1000).toFixed(2)} seconds`));
     }, this.timeoutMs);
-    environment.worker.postMessage({ type: 'invoke', id, event, deadline, timeoutMs: this.timeoutMs } satisfies InvokeRequest);
+    environment.worker.postMessage({ type: 'invoke', id, event, deadline } satisfies InvokeRequest);
     try {
       const response = await result;
       this.idle.push(environment);

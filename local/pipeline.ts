@@ -79,7 +79,6 @@ export interface IngestInit {
   /** The watched bucket (BUCKET_NAME). */
   bucket?: string;
   config?: Partial<CoreConfig>;
-  memoryMb?: number;
   /** Bytes per range of a big WARC (tests use small ones). */
   rangeBytes?: number;
   /** Candidate index layout (INDEX_LAYOUT; default: the store's). */

@@ -108,13 +108,11 @@ export interface ProgressCounter {
   add(count?: number): void;
   /** `count` more items failed (counted as done, shown as "N failed"). */
   fail(count?: number): void;
-  /** The total is now known (or grew); `final`: no more will come. */
-  setTotal(total: number, final?: boolean): void;
   /** The last line (always written, also off a terminal). */
   finish(): void;
 }
 
-/** A Progress that keeps the counts: for a loop that knows (or learns) its total. Writes to stderr unless told. */
+/** A Progress that keeps the counts: for a loop that knows its total, or learns it at the end. Writes to stderr unless told. */
 export function progressCounter(label: string, options: ProgressOptions & { total?: number; stream?: ProgressStream } = {}): ProgressCounter {
   const progress = new Progress(options.stream ?? process.stderr, label, options);
   let done = 0;
@@ -130,11 +128,6 @@ export function progressCounter(label: string, options: ProgressOptions & { tota
     fail(count = 1) {
       failed += count;
       progress.update(state());
-    },
-    setTotal(newTotal, isFinal = true) {
-      total = newTotal;
-      final = isFinal;
-      progress.update(state(), true);
     },
     finish() {
       final = true;

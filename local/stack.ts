@@ -91,7 +91,7 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
       const ingest = createIngest({ s3: servers.s3, ...target, bucket, rangeBytes: options.rangeBytes, indexLayout: options.indexLayout, onOutcome: options.onOutcome, onFailure, send: async (bodies) => bodies.forEach(send) });
       invoke = (event) => ingest.processEvent(event);
     } else {
-      const init: IngestInit = { s3Endpoint: servers.s3Endpoint, dynamoEndpoint: servers.dynamoEndpoint, tableName, bucket, memoryMb: options.functionMemoryMb, rangeBytes: options.rangeBytes, indexLayout: options.indexLayout };
+      const init: IngestInit = { s3Endpoint: servers.s3Endpoint, dynamoEndpoint: servers.dynamoEndpoint, tableName, bucket, rangeBytes: options.rangeBytes, indexLayout: options.indexLayout };
       const functionInvoker = new FunctionInvoker({
         entry: new URL('./invocation-worker.ts', import.meta.url),
         init,
