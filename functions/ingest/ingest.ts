@@ -7,8 +7,8 @@
  * A created object that is gone by the time we read it (NoSuchKey) is skipped as 'missing': its delete event,
  * which S3 always sends, records the tombstone; retrying could never succeed.
  *
- * Objects are streamed through the core's splitRecords: a single page becomes the document `<bucket>/<key>` exactly
- * as before; a WARC or JSONL object becomes one document per record, `<bucket>/<key>#<recordId>`, read one record
+ * Objects are streamed through the core's record readers: a single page becomes the document `<bucket>/<key>` exactly
+ * as before; a WARC or JSONL object (splitRecords, by range: containers.ts) becomes one document per record, `<bucket>/<key>#<recordId>`, read one record
  * at a time (a 1 GB WARC is never held). See functions/store/objects.ts for how an object's records are listed,
  * replaced by an overwrite and deleted with it.
  *
@@ -26,7 +26,7 @@ import { analyzePage } from '../core/analyze.ts';
 import { FINGERPRINT_VERSION } from '../core/fingerprint.ts';
 import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
-import { detectContainer, HEAD_BYTES, splitRecords, type PageRecord } from '../core/records/index.ts';
+import { detectContainer, HEAD_BYTES, singlePage, type PageRecord } from '../core/records/index.ts';
 import { isGzip, peekHead } from '../core/records/stream.ts';
 import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type StoredDocument } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
@@ -231,8 +231,8 @@ export function createIngest(deps: IngestDeps): Ingest {
       const release = await budget.slots.acquire();
       try {
         if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`s3://${ref.bucket}/${ref.key} not started: ${budget.remainingMs()} ms left`);
-        const first = await splitRecords(stream, hints, config).next();
-        return await ingestSinglePage(current, first.value!);
+        // Already told a single page by its head: read it as one, without detecting the container again.
+        return await ingestSinglePage(current, await singlePage(stream, hints, config));
       } finally {
         release();
       }

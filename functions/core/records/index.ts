@@ -49,7 +49,8 @@ async function* shiftedIds(records: AsyncGenerator<PageRecord>, base: number): A
   }
 }
 
-async function singlePage(stream: AsyncIterable<Uint8Array>, hints: InputHints, config: CoreConfig): Promise<PageRecord> {
+/** An object that is one page, as its one record (the caller has told it is no container). */
+export async function singlePage(stream: AsyncIterable<Uint8Array>, hints: InputHints, config: CoreConfig): Promise<PageRecord> {
   // Past the limit, stop reading: the object is rejected whole, so the rest need not be downloaded.
   const collected = await collectUpTo(stream, config.maxInputBytes, false);
   if (!collected.overLimit) return { recordId: '', kind: 'page', bytes: collected.bytes, hints };
