@@ -3,7 +3,7 @@ import { findClaimedDate, findContentDates, judgeDates } from './dates/index.ts'
 import { extractFromHtml, extractFromText } from './extract.ts';
 import { extractLargeHtml, htmlHead } from './extract/streaming.ts';
 import { fingerprintText } from './fingerprint.ts';
-import { parseHtml } from './html.ts';
+import { parseMeasuredHtml } from './html.ts';
 import { planExtraction, type ExtractionPath } from './plan.ts';
 import { readPage } from './read.ts';
 import type { ExtractedPage, InputHints, PageAnalysis } from './types.ts';
@@ -24,12 +24,12 @@ export function analyzePage(bytes: Uint8Array, hints: InputHints = {}, overrides
   if (plan?.path === 'streaming') {
     extraction = 'streaming';
     const head = htmlHead(page.text, config.streamingHeadChars);
-    const headDocument = parseHtml(head, config);
+    const headDocument = parseMeasuredHtml(head);
     claimedDate = findClaimedDate({ document: headDocument, text: head, url: hints.url, objectKey: hints.fileName, metadata: hints.metadata });
     extracted = extractLargeHtml(page.text, headDocument, { url: hints.url, fileName: hints.fileName });
   } else if (page.kind === 'html') {
     extraction = 'dom';
-    const document = parseHtml(page.text, config);
+    const document = parseMeasuredHtml(page.text);
     // Dates first: Readability rewrites the document it is given.
     claimedDate = findClaimedDate({ document, text: page.text, url: hints.url, objectKey: hints.fileName, metadata: hints.metadata });
     extracted = extractFromHtml(document, { url: hints.url, fileName: hints.fileName, maxReadabilityDepth: config.maxReadabilityDepth });

@@ -21,6 +21,14 @@ export const MAX_PARSE_WORK = 1_000_000_000;
  */
 export function parseHtml(html: string, config: Partial<Pick<CoreConfig, 'maxHtmlDepth'>> = {}): Document {
   rejectDeepNesting(html, config.maxHtmlDepth ?? CORE_DEFAULTS.maxHtmlDepth);
+  return parseMeasuredHtml(html);
+}
+
+/**
+ * parseHtml without the nesting check, for markup already measured by the same scan under the same limits
+ * (analyze.ts: planExtraction measured the page; a prefix of it nests no deeper), so a page is not scanned twice.
+ */
+export function parseMeasuredHtml(html: string): Document {
   const document = parseHTML(html).document as unknown as Document;
   if (bodyHasContent(document) || (hasBody(document) && !hasVisibleText(html))) return document;
   const inner = html.replace(/<!doctype[^>]*>|<\/?(?:html|head|body)\b[^>]*>/gi, '');
