@@ -33,7 +33,8 @@ export async function duplicatesCommand(key: string, options: QueryOptions, writ
     }
     const members = document.clusterId ? await store.documentsInCluster(document.clusterId) : [document];
     // The cluster's original is the document its id names; once deleted it leaves the index but stays its cluster's id.
-    const original = members[0]?.docId === document.clusterId ? members[0] : document.clusterId ? await store.getDocument(document.clusterId) : null;
+    // A document with no cluster (rejected) stands for itself, as a page alone does.
+    const original = !document.clusterId ? document : members[0]?.docId === document.clusterId ? members[0] : await store.getDocument(document.clusterId);
     const copies = members.filter((member) => member !== original);
     if (options.json) {
       const shown = original && original !== members[0] ? [original, ...copies] : members;

@@ -247,6 +247,23 @@ describe('duplicates KEY', () => {
   }, 60_000);
   afterAll(async () => stack?.stop());
 
+  it('a page alone (no cluster) is its own original, with no near-duplicates', async () => {
+    await stack.servers.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'alone.txt', Body: 'A note about the village fete, the tombola and the cake stall, nothing like the seed.' }));
+    await stack.whenIdle();
+    const alone = await inProcess('duplicates', 'alone.txt', '--endpoint-url', stack.servers.dynamoEndpoint);
+    expect(alone.code).toBe(0);
+    expect(alone.lines.slice(1)).toEqual(['  original: alone.txt', '  no near-duplicates']);
+  });
+
+  it('a rejected page (no cluster id) is shown as itself, with no near-duplicates, not as a copy of nothing', async () => {
+    await stack.servers.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'empty.txt', Body: '' }));
+    await stack.whenIdle();
+    const rejected = await inProcess('duplicates', 'empty.txt', '--endpoint-url', stack.servers.dynamoEndpoint);
+    expect(rejected.code).toBe(0);
+    expect(rejected.lines[0]).toMatch(/^empty\.txt: rejected/);
+    expect(rejected.lines.slice(1)).toEqual(['  original: empty.txt', '  no near-duplicates']);
+  });
+
   it("marks the original's date mismatch, and a deleted original as deleted", async () => {
     const before = await inProcess('duplicates', 'repost.txt', '--endpoint-url', stack.servers.dynamoEndpoint);
     expect(before.code).toBe(0);
