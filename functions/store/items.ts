@@ -207,7 +207,8 @@ export function readItem<K extends ItemKindName>(kind: K, stored: Readonly<Recor
 /** The item to put for `attributes` of kind K under `key`: compact attributes turned into their stored form. */
 function storedItem<K extends ItemKindName>(kind: K, key: ItemKey, attributes: ItemInput<K>): StoredItemOf<K> {
   const stored: Record<string, unknown> = { ...attributes, ...key };
-  for (const [name, tag] of Object.entries(ITEM_KINDS[kind].attributes as AttributeSpecs)) {
+  const spec: ItemKindSpec = ITEM_KINDS[kind];
+  for (const [name, tag] of Object.entries(spec.attributes)) {
     const value = stored[name];
     if (typeof tag === 'string' && scalarOf(tag) === 'sketch' && typeof value === 'string') stored[name] = encodeStoredSketch(value);
   }

@@ -1,6 +1,7 @@
 /**
  * The DynamoDB key design, as plain data: the store builds every key from here, the CDK construct and the
  * local stack create the table from here, and the README documents it. Nothing else names a key attribute.
+ * Each item kind's attributes are declared here too (ITEM_KINDS, at the end): items.ts derives types, readers and writers.
  *
  * One table, generic key names (single-table design):
  *   document   pk = DOC#<docId>            sk = DOC         docId = <bucket>/<key> (a record inside an object: <bucket>/<key>#<offset>)
