@@ -122,6 +122,26 @@ export function isMap(value: unknown): value is Record<string, unknown> {
 /** What a value of another type than its tag reads as. */
 const MISMATCH = Symbol('mismatch');
 
+/** The in-memory value of a stored value, or MISMATCH. */
+type ValueReader = (value: unknown) => unknown;
+
+/** One attribute's check, compiled once from its tag (a read checks every attribute a kind declares). */
+interface AttributeReader {
+  name: string;
+  optional: boolean;
+  read: ValueReader;
+}
+
+const SCALAR_READERS: Readonly<Record<string, ValueReader>> = {
+  string: (value) => (typeof value === 'string' ? value : MISMATCH),
+  number: (value) => (typeof value === 'number' ? value : MISMATCH),
+  boolean: (value) => (typeof value === 'boolean' ? value : MISMATCH),
+  true: (value) => (value === true ? true : MISMATCH),
+  sketch: (value) => decodeStoredSketch(value) ?? MISMATCH,
+  map: (value) => (isMap(value) ? value : MISMATCH),
+  list: (value) => (Array.isArray(value) ? value : MISMATCH),
+};
+
 function isOptional(tag: AttributeTag): boolean {
   return typeof tag === 'string' ? tag.endsWith('?') : tag.optional === true;
 }
@@ -130,65 +150,66 @@ function scalarOf(tag: AttributeTag & string): string {
   return tag.replace(/\?$/, '').replace(/\|null$/, '');
 }
 
-/**
- * The in-memory value of a stored `value` of attribute type `tag`, or MISMATCH. A nested map (`{ map }`, `{ mapOf }`)
- * that is there but not of its shape throws: it is not an item of the kind.
- */
-function readValue(tag: AttributeTag, value: unknown, what: string): unknown {
+/** The reader of an attribute of type `tag`. A nested map (`{ map }`, `{ mapOf }`) there but not of its shape throws: it is not an item of the kind. */
+function valueReader(tag: AttributeTag, what: string): ValueReader {
   if (typeof tag === 'string') {
-    if (value === null) return tag.includes('|null') ? null : MISMATCH;
-    switch (scalarOf(tag)) {
-      case 'string':
-        return typeof value === 'string' ? value : MISMATCH;
-      case 'number':
-        return typeof value === 'number' ? value : MISMATCH;
-      case 'boolean':
-        return typeof value === 'boolean' ? value : MISMATCH;
-      case 'true':
-        return value === true ? true : MISMATCH;
-      case 'sketch':
-        return decodeStoredSketch(value) ?? MISMATCH;
-      case 'map':
-        return isMap(value) ? value : MISMATCH;
-      case 'list':
-        return Array.isArray(value) ? value : MISMATCH;
-      default:
-        throw new TypeError(`unknown attribute tag ${tag}`);
-    }
+    const scalar = SCALAR_READERS[scalarOf(tag)];
+    if (!scalar) throw new TypeError(`unknown attribute tag ${tag}`);
+    return tag.includes('|null') ? (value) => (value === null ? null : scalar(value)) : scalar;
   }
-  if ('oneOf' in tag) return typeof value === 'string' && tag.oneOf.includes(value) ? value : MISMATCH;
-  if (value === undefined || value === null) return MISMATCH;
-  if (!isMap(value)) throw new TypeError(`not a ${what}: ${typeof value}`);
-  if ('map' in tag) return readAttributes(tag.map, value, what);
-  return Object.fromEntries(
-    Object.entries(value).map(([name, inner]) => {
-      if (!isMap(inner)) throw new TypeError(`not a ${what}: ${name} is ${typeof inner}`);
-      return [name, readAttributes(tag.mapOf, inner, what)];
-    }),
-  );
+  if ('oneOf' in tag) {
+    const values = new Set<unknown>(tag.oneOf);
+    return (value) => (values.has(value) ? value : MISMATCH);
+  }
+  const nested = attributeReaders('map' in tag ? tag.map : tag.mapOf, what);
+  const readMap = (value: unknown, name: string): Record<string, unknown> => {
+    if (!isMap(value)) throw new TypeError(`not a ${what}: ${name} is ${typeof value}`);
+    return readAttributes(nested, value, what);
+  };
+  return (value) => {
+    if (value === undefined || value === null) return MISMATCH;
+    if ('map' in tag) return readMap(value, what);
+    if (!isMap(value)) throw new TypeError(`not a ${what}: ${typeof value}`);
+    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, readMap(inner, name)]));
+  };
 }
 
-/** The attributes `specs` declares, checked: a required one of another type throws, an optional one is left out, never cast. */
-function readAttributes(specs: AttributeSpecs, stored: Readonly<Record<string, unknown>>, what: string): Record<string, unknown> {
-  const read: Record<string, unknown> = {};
-  for (const [name, tag] of Object.entries(specs)) {
-    const value = readValue(tag, stored[name], `${what} ${name}`);
-    if (value !== MISMATCH) read[name] = value;
-    else if (!isOptional(tag)) throw new TypeError(`not a ${what} item: ${name} is ${stored[name] === null ? 'null' : typeof stored[name]}`);
+function attributeReaders(specs: AttributeSpecs, what: string): AttributeReader[] {
+  return Object.entries(specs).map(([name, tag]) => ({ name, optional: isOptional(tag), read: valueReader(tag, `${what} ${name}`) }));
+}
+
+/** The attributes the readers declare, checked: a required one of another type throws, an optional one is left out, never cast. */
+function readAttributes(readers: readonly AttributeReader[], stored: Readonly<Record<string, unknown>>, what: string, read: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const attribute of readers) {
+    const raw = stored[attribute.name];
+    const value = attribute.read(raw);
+    if (value !== MISMATCH) read[attribute.name] = value;
+    else if (!attribute.optional) throw new TypeError(`not a ${what} item: ${attribute.name} is ${raw === null ? 'null' : typeof raw}`);
   }
   return read;
 }
 
-/** Each kind's attributes with the key attributes of its indexes (strings), as the reader checks them. */
-const READ_SPECS = new Map<ItemKindName, AttributeSpecs>(
+const KIND_LABELS: Partial<Record<ItemKindName, string>> = { clusterRoot: 'cluster root' };
+
+/** How each kind is read: its attributes with the key attributes of its indexes (strings), compiled once. */
+interface KindReader {
+  label: string;
+  specs: AttributeSpecs;
+  declared: ReadonlySet<string>;
+  readers: AttributeReader[];
+  /** Keeps what it does not declare (schema.ts `open`). */
+  open: boolean;
+}
+
+const KIND_READERS = new Map<ItemKindName, KindReader>(
   (Object.keys(ITEM_KINDS) as ItemKindName[]).map((kind) => {
     const spec: ItemKindSpec = ITEM_KINDS[kind];
     const indexKeys = spec.indexes.flatMap((index) => [INDEXES[index].partitionKey, INDEXES[index].sortKey]);
-    return [kind, { ...Object.fromEntries(indexKeys.map((name): [string, AttributeTag] => [name, 'string?'])), ...spec.attributes }];
+    const specs: AttributeSpecs = { ...Object.fromEntries(indexKeys.map((name): [string, AttributeTag] => [name, 'string?'])), ...spec.attributes };
+    const label = KIND_LABELS[kind] ?? kind;
+    return [kind, { label, specs, declared: new Set(Object.keys(specs)), readers: attributeReaders(specs, label), open: spec.open === true }];
   }),
 );
-
-const KIND_LABELS: Partial<Record<ItemKindName, string>> = { clusterRoot: 'cluster root' };
 
 /**
  * The typed item of kind K in a stored item: every attribute the kind declares is checked (a required one missing or
@@ -197,20 +218,26 @@ const KIND_LABELS: Partial<Record<ItemKindName, string>> = { clusterRoot: 'clust
  * text, attributes that did not exist yet. The one place where a checked item becomes its type.
  */
 export function readItem<K extends ItemKindName>(kind: K, stored: Readonly<Record<string, unknown>>): ItemOf<K> {
-  const specs = READ_SPECS.get(kind)!;
-  const read = readAttributes(specs, stored, KIND_LABELS[kind] ?? kind);
-  if (!('open' in ITEM_KINDS[kind])) return read as ItemOf<K>;
-  const undeclared = Object.fromEntries(Object.entries(stored).filter(([name]) => !Object.prototype.hasOwnProperty.call(specs, name)));
-  return { ...undeclared, ...read } as ItemOf<K>;
+  const reader = KIND_READERS.get(kind)!;
+  const item: Record<string, unknown> = {};
+  if (reader.open) for (const name of Object.keys(stored)) if (!reader.declared.has(name)) item[name] = stored[name];
+  return readAttributes(reader.readers, stored, reader.label, item) as ItemOf<K>;
 }
+
+/** Each kind's sketch attributes (stored as bytes). */
+const SKETCH_ATTRIBUTES = new Map<ItemKindName, string[]>(
+  (Object.keys(ITEM_KINDS) as ItemKindName[]).map((kind) => {
+    const spec: ItemKindSpec = ITEM_KINDS[kind];
+    return [kind, Object.entries(spec.attributes).flatMap(([name, tag]) => (typeof tag === 'string' && scalarOf(tag) === 'sketch' ? [name] : []))];
+  }),
+);
 
 /** The item to put for `attributes` of kind K under `key`: compact attributes turned into their stored form. */
 function storedItem<K extends ItemKindName>(kind: K, key: ItemKey, attributes: ItemInput<K>): StoredItemOf<K> {
   const stored: Record<string, unknown> = { ...attributes, ...key };
-  const spec: ItemKindSpec = ITEM_KINDS[kind];
-  for (const [name, tag] of Object.entries(spec.attributes)) {
+  for (const name of SKETCH_ATTRIBUTES.get(kind)!) {
     const value = stored[name];
-    if (typeof tag === 'string' && scalarOf(tag) === 'sketch' && typeof value === 'string') stored[name] = encodeStoredSketch(value);
+    if (typeof value === 'string') stored[name] = encodeStoredSketch(value);
   }
   return stored as StoredItemOf<K>;
 }
@@ -230,14 +257,21 @@ export type IndexEntry<I extends IndexDefinition> = ItemKey &
   Pick<ItemOf<'document'>, 'docId'> &
   Partial<Pick<ItemOf<'document'>, Exclude<I['projection']['attributes'][number] | I['partitionKey'] | I['sortKey'], 'docId'>>>;
 
+/** Each index's entry readers: the document's attributes it projects, all optional but the docId. */
+const ENTRY_READERS = new Map<string, AttributeReader[]>(
+  Object.values(INDEXES).map((index) => {
+    const documentSpecs = KIND_READERS.get('document')!.specs;
+    const specs = Object.fromEntries(
+      projectedAttributes(index)
+        .filter((name) => Object.prototype.hasOwnProperty.call(documentSpecs, name))
+        .map((name): [string, AttributeTag] => [name, name === 'docId' ? 'string' : optionalTag(documentSpecs[name]!)]),
+    );
+    return [index.indexName, attributeReaders(specs, `${index.indexName} entry`)];
+  }),
+);
+
 export function readIndexEntry<I extends IndexDefinition>(index: I, stored: Readonly<Record<string, unknown>>): IndexEntry<I> {
-  const documentSpecs = READ_SPECS.get('document')!;
-  const specs = Object.fromEntries(
-    projectedAttributes(index)
-      .filter((name) => Object.prototype.hasOwnProperty.call(documentSpecs, name))
-      .map((name): [string, AttributeTag] => [name, name === 'docId' ? 'string' : optionalTag(documentSpecs[name]!)]),
-  );
-  return { ...keyOf(stored), ...readAttributes(specs, stored, `${index.indexName} entry`) } as IndexEntry<I>;
+  return { ...keyOf(stored), ...readAttributes(ENTRY_READERS.get(index.indexName)!, stored, `${index.indexName} entry`) } as IndexEntry<I>;
 }
 
 /*
