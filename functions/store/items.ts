@@ -1,5 +1,6 @@
 /**
- * How values are stored compactly and read back (one place for each codec).
+ * The table's items: each kind typed, read (checked) and written from its one declaration in schema.ts ITEM_KINDS
+ * (below), and how values are stored compactly and read back (one place for each codec).
  *
  * The sketch: the core hands it over as base64 text (functions/core/sketch.ts encodeSketch). The store keeps its bytes
  * as a DynamoDB Binary attribute instead: 3/4 of the size (the version-3 sketch is 389 bytes instead of 520 characters), in the
