@@ -301,6 +301,8 @@ export function readDocumentItem(stored: StoredItem | undefined): DocumentItem |
 }
 
 /** The document item to put (the recorded page's, a rejected input's, a revisit's). */
+export function documentItemFor(document: RecordedDocumentInput): WrittenDocumentItem;
+export function documentItemFor(document: ItemInput<'document'>): StoredItemOf<'document'>;
 export function documentItemFor(document: ItemInput<'document'>): StoredItemOf<'document'> {
   return storedItem('document', documentKey(document.docId), document);
 }
