@@ -28,7 +28,7 @@ import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, singlePage, type PageRecord } from '../core/records/index.ts';
 import { isGzip, peekHead } from '../core/records/stream.ts';
-import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type StoredDocument } from '../store/index.ts';
+import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
 import { processRange, reindexRecords, type TimeBudget } from './containers.ts';
 import { ObjectReadFailed, OutOfTime, ReindexPaused } from './errors.ts';
@@ -281,29 +281,17 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   /**
    * An event no newer than the one recorded (a backfill's or reindex's, sequencer 0) for a WARC or JSONL object: its
-   * records fingerprinted with an older version are read again by their record ids and recomputed (reindexRecords),
+   * records fingerprinted with an older version (the store's recordsBehind) are read again by their record ids and recomputed (reindexRecords),
    * with the object as recorded; revisits of them take their new fingerprint. Nothing older: `stale`, as before.
    * Out of time: what is done stays done (the store recomputes each record once). With a queue to send to, the
    * object's event goes back on it as a continuation (continueOnQueue), as a range does; without one, or when nothing
    * was done, the message or backfill batch fails, and its retry reads only the records still behind.
    */
   async function reindexContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
-    const live = (await store.documentsOfObject(ref.bucket, ref.key)).filter((document) => document.status === 'recorded' && document.recordId !== undefined);
-    const byId = new Map(live.map((document) => [document.docId, document]));
-    const isOld = (document: StoredDocument): boolean => document.kind !== 'revisit' && (document.fingerprintVersion ?? 1) < FINGERPRINT_VERSION;
-    // A revisit carries its original's fingerprint: it is behind when its original (in this object) is old or was recomputed since.
-    const isBehind = (document: StoredDocument): boolean => {
-      const original = document.kind === 'revisit' && document.revisitOf ? byId.get(document.revisitOf) : undefined;
-      return isOld(document) || (original !== undefined && (isOld(original) || original.simhash !== document.simhash));
-    };
-    const behind = live.filter(isBehind);
-    if (behind.length === 0) return { docId, outcome: 'stale' };
-    // The version the records were recorded from (the newest, should an overwrite be in flight): read by its ETag / version id.
-    const sequencerOrder = (document: StoredDocument): string => (document.sequencer ?? '').padStart(64, '0');
-    const recorded = behind.reduce((newest, document) => (sequencerOrder(document) > sequencerOrder(newest) ? document : newest));
-    const recordIds = new Set(behind.filter((document) => document.sequencer === recorded.sequencer).map((document) => document.recordId!));
-    const object: ObjectRef = { bucket: ref.bucket, key: ref.key, versionId: recorded.versionId, eTag: recorded.eTag, sequencer: recorded.sequencer, size: recorded.size };
-    const result = await reindexRecords(rangeDeps, object, container, recordIds, budget);
+    const behind = await store.recordsBehind(ref.bucket, ref.key, FINGERPRINT_VERSION);
+    if (!behind) return { docId, outcome: 'stale' };
+    const recordIds = new Set(behind.recordIds);
+    const result = await reindexRecords(rangeDeps, behind.object, container, recordIds, budget);
     if (result.status === 'stale') return { docId, outcome: 'stale' };
     if (result.status === 'paused') throw new ReindexPaused(`reindex of s3://${ref.bucket}/${ref.key} paused after ${result.records} of ${recordIds.size} records: out of time`, result.records > 0);
     return { docId, outcome: 'container', records: result.records };

@@ -24,9 +24,9 @@
  * object item, writes each record item and THEN, at the end, re-reads the object item and the tombstone. Either the
  * remover's list sees the record, or the creator sees the deletion and marks its records deleted itself.
  */
-import { markDeleted } from './documents.ts';
+import { markDeleted, storedVersion } from './documents.ts';
 import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { readObjectItem, readRecordItem, readSkippedItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
+import { readDocumentItem, readObjectItem, readRecordItem, readSkippedItem, type DocumentItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
 import { fitItem } from './limits.ts';
 import {
   captureKey,
@@ -179,11 +179,48 @@ async function listedRecords(
  * document. One consistent Query of the object's partition, then one BatchGet.
  */
 export async function documentsOfObject(ctx: StoreContext, bucket: string, key: string): Promise<StoredDocument[]> {
+  return (await documentItemsOfObject(ctx, bucket, key)).map(toStoredDocument);
+}
+
+/** The document items of documentsOfObject, as stored, in the same order. */
+async function documentItemsOfObject(ctx: StoreContext, bucket: string, key: string): Promise<Item[]> {
   const { records } = await listedRecords(ctx, { bucket, key });
   const docIds = records.length > 0 ? records.map((record) => record.docId) : [documentIdFor(bucket, key)];
   const items = await batchGetConsistent(ctx, docIds.map(documentKey));
   const order = new Map(docIds.map((docId, index) => [docId, index]));
-  return items.map(toStoredDocument).sort((a, b) => order.get(a.docId)! - order.get(b.docId)!);
+  return items.sort((a, b) => order.get(a.docId as string)! - order.get(b.docId as string)!);
+}
+
+/** Records of a WARC or JSONL object to recompute, and the version of the object they were recorded from. */
+export interface RecordsBehind {
+  /** The object as recorded: its version id, ETag, sequencer and size, to read the very bytes the records came from. */
+  object: ObjectRef & { sequencer: string | undefined };
+  recordIds: string[];
+}
+
+/**
+ * The recorded records of a WARC or JSONL object whose documents are of a fingerprint version older than `version`
+ * (none stored: 1, documents.ts storedVersion). A revisit carries its original's fingerprint: it is behind when its
+ * original (in this object) is, or was recomputed since. Of those, the records of the newest version recorded (by
+ * sequencerKey, should an overwrite be in flight); null when no record is behind. One Query and one BatchGet.
+ */
+export async function recordsBehind(ctx: StoreContext, bucket: string, key: string, version: number): Promise<RecordsBehind | null> {
+  const live = (await documentItemsOfObject(ctx, bucket, key))
+    .map((item) => readDocumentItem(item)!)
+    .filter((document) => document.status === 'recorded' && typeof document.recordId === 'string');
+  const byId = new Map(live.map((document) => [document.docId, document]));
+  const isOld = (document: DocumentItem): boolean => document.kind !== 'revisit' && storedVersion(document) < version;
+  const isBehind = (document: DocumentItem): boolean => {
+    const original = document.kind === 'revisit' && document.revisitOf ? byId.get(document.revisitOf) : undefined;
+    return isOld(document) || (original !== undefined && (isOld(original) || original.simhash !== document.simhash));
+  };
+  const behind = live.filter(isBehind);
+  if (behind.length === 0) return null;
+  const recorded = behind.reduce((newest, document) => (document.sequencerKey > newest.sequencerKey ? document : newest));
+  return {
+    object: { bucket, key, versionId: recorded.versionId, eTag: recorded.eTag, sequencer: recorded.sequencer, size: recorded.size },
+    recordIds: behind.filter((document) => document.sequencerKey === recorded.sequencerKey).map((document) => document.recordId as string),
+  };
 }
 
 async function markRecordsDeleted(ctx: StoreContext, ref: ObjectRef, docIds: string[]): Promise<RecordOutcome[]> {
