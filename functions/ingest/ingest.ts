@@ -403,17 +403,15 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   /**
    * Run `work` on the object of `record`; when it is a reindex out of time that made progress and there is a queue,
-   * put the object's event back on the ingest queue as a continuation (true): a big WARC's records are recomputed
-   * over as many invocations as it takes, without using up the message's receives or the state machine's retries.
+   * put the object's event back on the ingest queue as a continuation: a big WARC's records are recomputed over as
+   * many invocations as it takes, without using up the message's receives or the state machine's retries.
    */
-  async function continueOnQueue(work: () => Promise<unknown>, record: S3EventRecord): Promise<boolean> {
+  async function continueOnQueue(work: () => Promise<unknown>, record: S3EventRecord): Promise<void> {
     try {
       await work();
-      return false;
     } catch (error) {
       if (!(error instanceof ReindexPaused && error.progressed && deps.send)) throw error;
       await deps.send([JSON.stringify({ Records: [record] } satisfies S3Event)]);
-      return true;
     }
   }
 
@@ -438,7 +436,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     const direct = directS3Records(event);
     if (direct) {
       // A direct invocation (S3 notification, EventBridge rule, s3:TestEvent) has no partial-batch contract: any failure fails (and retries) the whole event.
-      for (const record of direct) await processS3Record(record, context, budget);
+      // A reindex out of time that made progress is continued through the queue, as from a message or a backfill batch.
+      for (const record of direct) await continueOnQueue(() => processS3Record(record, context, budget), record);
       return { batchItemFailures: [] };
     }
     // One processor and one budget per call: they hold per-batch state, and the local stack runs several invocations at once.
