@@ -32,6 +32,7 @@ import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, typ
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
 import { processRange, reindexRecords, type TimeBudget } from './containers.ts';
 import { ObjectReadFailed, OutOfTime, ReindexPaused } from './errors.ts';
+import { bodyChunks, discard, stripQuotes } from './object-body.ts';
 import {
   actionOf,
   backfillRecord,
@@ -127,10 +128,6 @@ function budgetOf(context: InvocationContext | undefined, concurrency: number): 
   return { remainingMs: () => context.getRemainingTimeInMillis(), marginMs: safetyMarginMs(Math.max(context.getRemainingTimeInMillis(), 1)), slots };
 }
 
-function stripQuotes(eTag: string | undefined): string | undefined {
-  return eTag?.replace(/^"|"$/g, '');
-}
-
 function isMissingObject(error: unknown): boolean {
   const name = (error as { name?: string }).name;
   return name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound';
@@ -139,23 +136,6 @@ function isMissingObject(error: unknown): boolean {
 /** S3 answers 403, not 404, for a missing key to a reader without s3:ListBucket (or under a bucket policy's deny). */
 function isAccessDenied(error: unknown): boolean {
   return (error as { name?: string }).name === 'AccessDenied' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403;
-}
-
-type ObjectBody = GetObjectCommandOutput['Body'];
-
-/** The SDK's body (a Node Readable in Lambda and Node) as chunks; an absent body is an empty object. */
-async function* bodyChunks(body: ObjectBody): AsyncGenerator<Uint8Array> {
-  if (!body) return;
-  if (Symbol.asyncIterator in body) {
-    for await (const chunk of body as AsyncIterable<Uint8Array>) yield chunk;
-    return;
-  }
-  yield await body.transformToByteArray();
-}
-
-/** Stop downloading a body we will not read (superseded, stale), so its socket is freed. */
-function discard(body: ObjectBody): void {
-  (body as { destroy?: () => void } | undefined)?.destroy?.();
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
@@ -263,7 +243,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   async function ingestContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
     const ranges = planRanges(ref.size ?? 0, container, rangeBytes);
     if ((await store.beginObject(ref, ranges.length)) === 'stale') return reindexContainer(ref, docId, container, budget);
-    const items = ranges.map((range): RangeWorkItem => ({ source: RANGE_SOURCE, object: withoutRecord(ref), container, range }));
+    const items = ranges.map((range): RangeWorkItem => ({ source: RANGE_SOURCE, object: ref, container, range }));
     if (items.length > 1 && deps.send) {
       await deps.send(items.map((item) => JSON.stringify(item)));
       return { docId, outcome: 'planned', ranges: items.length };
@@ -447,10 +427,4 @@ export function createIngest(deps: IngestDeps): Ingest {
   }
 
   return { processS3Record, processEvent };
-}
-
-/** A range work item names the object, not one of its records. */
-function withoutRecord(ref: ObjectRef): ObjectRef {
-  const { docId: _docId, recordId: _recordId, captureDate: _captureDate, url: _url, ...object } = ref;
-  return object;
 }
