@@ -13,7 +13,7 @@ import { findRecordStart, splitRecords, type PageRecord } from '../core/records/
 import { recordDocumentId, type ObjectRef, type RangeCursor, type RangeProgress, type RecordOutcome, type SkippedRecord, type Store } from '../store/index.ts';
 import { ObjectReadFailed } from './errors.ts';
 import { bodyChunks, discard, quoted } from './object-body.ts';
-import type { Slots } from './limiter.ts';
+import type { ByteBudget } from './byte-budget.ts';
 import type { RangeWorkItem } from './work-items.ts';
 
 /** What a range needs from the ingest around it. */
@@ -37,7 +37,8 @@ export interface RangeDeps {
 export interface TimeBudget {
   remainingMs(): number;
   marginMs: number;
-  slots: Slots;
+  /** A budget of as many units as records may run at once, each record holding one. */
+  slots: ByteBudget;
 }
 
 export type RangeResult =
@@ -150,7 +151,7 @@ function recordsInFlight<T>(budget: TimeBudget, limit: number, settled: (result:
   return {
     /** Start `task` once a slot is free; false (not started) when the time is under the margin by then. */
     async start(task: () => Promise<T>): Promise<boolean> {
-      const release = await budget.slots.acquire();
+      const release = await budget.slots.acquire(1);
       if (budget.remainingMs() < budget.marginMs) {
         release();
         return false;

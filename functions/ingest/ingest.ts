@@ -47,7 +47,6 @@ import {
   type S3TestEvent,
 } from './events.ts';
 import { safetyMarginMs } from './function-limits.ts';
-import { createSlots } from './limiter.ts';
 import { MAX_STALLED_CONTINUATIONS, planRanges, RANGE_SOURCE, rangeWorkItemOf, type RangeWorkItem } from './work-items.ts';
 
 export type IngestOutcome =
@@ -123,7 +122,7 @@ export const RANGE_DEFAULTS = {
 } as const;
 
 function budgetOf(context: InvocationContext | undefined, concurrency: number): TimeBudget {
-  const slots = createSlots(concurrency);
+  const slots = createByteBudget(concurrency);
   if (!context) return { remainingMs: () => Number.POSITIVE_INFINITY, marginMs: 0, slots };
   return { remainingMs: () => context.getRemainingTimeInMillis(), marginMs: safetyMarginMs(Math.max(context.getRemainingTimeInMillis(), 1)), slots };
 }
@@ -208,7 +207,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         return await ingestContainer(current, docId, container, budget);
       }
       // A single page takes one of the invocation's record slots (ranges take one per record), then checks the time.
-      const release = await budget.slots.acquire();
+      const release = await budget.slots.acquire(1);
       try {
         if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`s3://${ref.bucket}/${ref.key} not started: ${budget.remainingMs()} ms left`);
         // Already told a single page by its head: read it as one, without detecting the container again.
