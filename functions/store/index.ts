@@ -121,9 +121,9 @@ export function createStore(options: StoreOptions): Store {
   };
 }
 
-export { ensureTable } from './table.ts';
+export { ensureTable, requireTable } from './table.ts';
 export { STORE_DEFAULTS, type StoreOptions, type StoreLimits } from './dynamo.ts';
-export { documentIdFor, recordDocumentId } from './keys.ts';
+export { documentIdFor, keyOfDocId, recordDocumentId } from './keys.ts';
 export { DEFAULT_INDEX_LAYOUT_NAME, INDEX_LAYOUT_NAMES, indexLayoutNamed, isIndexLayoutName, type IndexLayoutName } from './index-layout.ts';
 export type { CheckpointResult, ObjectProgress, ObjectStart, RangeCursor, RangeProgress, RangeState, RecordsBehind, SkippedRecord } from './objects.ts';
 export type { RevisitOutcome, RevisitReference } from './revisits.ts';
