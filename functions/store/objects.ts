@@ -191,7 +191,7 @@ async function documentItemsOfObject(ctx: StoreContext, bucket: string, key: str
 /** Records of a WARC or JSONL object to recompute, and the version of the object they were recorded from. */
 export interface RecordsBehind {
   /** The object as recorded: its version id, ETag, sequencer and size, to read the very bytes the records came from. */
-  object: ObjectRef & { sequencer: string | undefined };
+  object: ObjectRef;
   recordIds: string[];
 }
 
