@@ -18,7 +18,7 @@ import { ARTICLE_A, ARTICLE_B, flipBits, makeAnalysis } from './analyses.ts';
 const BASE = '9d41c07be3a25f18';
 const OTHER = flipBits(BASE, [0, 1, 2, 3, 16, 17, 18, 19, 32, 33, 34, 35, 48, 49, 50, 51]);
 // 12 + 3 uploads through 8 writers: the first wave of 8 starts at once, so merges race (counted below: 1-8 lost
-// redirect writes per round in 8 measured rounds, 4-11 per run). Issue 15: 50 near-duplicates x 3 rounds took 30-50 s.
+// redirect writes per round in 10 measured rounds, 4-11 per run). Issue 15: 50 near-duplicates x 3 rounds took 30-50 s.
 const NEAR_DUPLICATES = 12;
 const UNRELATED = 3;
 const WORKERS = 8;
