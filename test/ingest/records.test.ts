@@ -152,7 +152,7 @@ describe('JSONL objects through the ingest', () => {
     const event = await upload(env.servers.s3, 'scrapes/day.jsonl', `${lines.join('\n')}\n`);
     expect((await ingest.processEvent(sqsEvent([event]))).batchItemFailures).toEqual([]);
     const [first, second, bad] = await Promise.all(['L1', 'L2', 'L3'].map((id) => store.getDocument(`raw-pages/scrapes/day.jsonl#${id}`)));
-    expect(first).toMatchObject({ status: 'recorded', url: 'https://news.example/a', captureDate: '2024-03-01T10:00:00Z', isOriginal: true });
+    expect(first).toMatchObject({ status: 'recorded', url: 'https://news.example/a', captureDate: '2024-03-01T10:00:00Z', firstSeen: '2024-03-01T10:00:00.000Z', isOriginal: true });
     expect(first?.claimedDate).toMatchObject({ value: '2018-04-06', source: 'metadata' });
     expect(second).toMatchObject({ status: 'recorded', captureDate: '2024-03-02T10:00:00Z', clusterId: first?.docId, duplicateOf: first?.docId });
     expect(bad).toMatchObject({ status: 'rejected', reasonCode: 'unsupported' });
