@@ -212,7 +212,7 @@ export function rankOf(analysis: Pick<PageAnalysis, 'claimedDate' | 'dateMismatc
   return sortKey(`${rankDate(analysis)}#${firstSeen}#${docId}`);
 }
 
-/** A capture date the store can order by: an ISO 8601 date or time (as WARC-Date is written), in UTC. */
+/** A capture date the store orders by: written as an ISO 8601 date or time, as WARC-Date is (stored converted to UTC). */
 const ISO_DATE_START = /^\d{4}-\d{2}-\d{2}/;
 
 /**

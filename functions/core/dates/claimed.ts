@@ -104,7 +104,7 @@ function pageUrlCandidate(input: ClaimedDateInput): Candidate | null {
 /** Most visible characters a page may have and still be a redirect stub rather than a page that links elsewhere. */
 const REDIRECT_STUB_CHARS = 300;
 const SCRIPT_REDIRECT = /location(?:\.href)?\s*=\s*["'](https?:\/\/[^"'\s]+)["']|location\.(?:replace|assign)\(\s*["'](https?:\/\/[^"'\s]+)["']/;
-/** In the source of every page with a `<meta http-equiv="refresh">` (and of a few more): only those are looked up in the DOM. */
+/** In the source of every page with a `<meta http-equiv="refresh">` (and of a few others): only such pages are looked up in the DOM. */
 const MAYBE_META_REFRESH = /http-equiv\s*=\s*["']?\s*refresh/i;
 
 /**
