@@ -118,6 +118,15 @@ export function documentIdFor(bucket: string, key: string): string {
   return `${bucket}/${key}`;
 }
 
+/**
+ * A docId without its bucket: the key as uploaded, and for a record of a WARC / JSONL object `<key>#<recordId>` (how
+ * the local tools name a document). A docId of another bucket is left whole.
+ */
+export function keyOfDocId(docId: string, bucket: string): string {
+  const bucketPrefix = documentIdFor(bucket, '');
+  return docId.startsWith(bucketPrefix) ? docId.slice(bucketPrefix.length) : docId;
+}
+
 /** docId of a record inside a container object (WARC, JSONL). */
 export function recordDocumentId(bucket: string, key: string, recordId: string): string {
   return `${documentIdFor(bucket, key)}#${recordId}`;
