@@ -128,3 +128,43 @@ describe('reader comments without markup', () => {
     expect(cut).toHaveLength(0);
   });
 });
+
+describe('the unmarked-comment cut, rule by rule', () => {
+  // An invented news article: long, impersonal paragraphs about one subject.
+  const article = [
+    'The county council approved the new river bridge on Tuesday evening, ending a planning dispute that had lasted almost six years and divided the towns on either bank of the river.',
+    'Engineers expect construction of the bridge to begin next spring. The council estimates the total cost at forty million, shared between the county, the regional transport fund and a national infrastructure programme.',
+    'Residents of the eastern bank had argued that the bridge would bring heavy traffic through their narrow streets, while shop owners on the western bank said the old ferry crossing was costing them customers.',
+    'Under the approved plan, a bypass road will carry lorries around the eastern town centre, and the ferry will keep running until the bridge opens to traffic, which the council expects within three years.',
+  ];
+  const replies = ['I drove past the site last week and nothing has changed.', 'Typical. My cousin waited ten years for a bus shelter!', 'Does anyone remember the last time they promised this?'];
+  const offTopic = ['Honestly the weather here has been dreadful all month.', 'Good luck getting a doctor appointment anywhere nowadays.', 'Somebody should look into the parking fines instead.'];
+
+  it('cuts replies in a reader’s voice after the article, and nothing of an article alone', () => {
+    expect(trailingCommentsStart(article)).toBe(article.length);
+    expect(trailingCommentsStart([...article, ...replies])).toBe(article.length);
+  });
+
+  it('counts short sentences that share no subject with the article as replies, but not list items or figures', () => {
+    // Two replies in a reader's voice are too few alone; the off-topic sentences make the run.
+    expect(trailingCommentsStart([...article, ...replies.slice(0, 2)])).toBe(article.length + 2);
+    expect(trailingCommentsStart([...article, replies[0]!, ...offTopic, replies[1]!])).toBe(article.length);
+    // Off-topic in words, but with figures: a table or a list, not replies.
+    const list = ['Opening hours changed in 2019 for 12 ferry stops.', 'Tickets cost 4 euros for adults on weekdays.', 'Children under 6 travel free with an adult.'];
+    expect(trailingCommentsStart([...article, replies[0]!, ...list, replies[1]!])).toBe(article.length + 5);
+    // With the topic judged off (maxOffTopicOverlap 0), the same off-topic run stays.
+    expect(trailingCommentsStart([...article, replies[0]!, ...offTopic, replies[1]!], { ...TRAILING_COMMENT_DEFAULTS, maxOffTopicOverlap: 0 })).toBe(article.length + 5);
+  });
+
+  it('cuts after an article of one long paragraph', () => {
+    const single = [article.join(' ')];
+    expect(trailingCommentsStart([...single, ...replies])).toBe(1);
+    expect(trailingCommentsStart([...single, ...replies], { ...TRAILING_COMMENT_DEFAULTS, minHeadChars: 2000 })).toBe(1 + replies.length);
+  });
+
+  it('cuts the run that best separates replies from the article: a question to the reader near the end stays', () => {
+    const question = 'What do you think: will the bridge be finished on time?';
+    const paragraphs = [...article.slice(0, 3), question, article[3]!, ...replies, ...offTopic];
+    expect(trailingCommentsStart(paragraphs)).toBe(5);
+  });
+});

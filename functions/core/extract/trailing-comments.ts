@@ -2,8 +2,9 @@
  * Reader comments appended to an article with no markup at all: bare paragraphs after the article's last one (a
  * plain-text scrape, or `<p>` elements inside the HTML article), with no name, timestamp or "Reply" to find them by.
  * What gives them away is a change of register at the end: the article is long, impersonal paragraphs; the tail is
- * short paragraphs in a reader's voice (I, me, my, exclamations, questions). Shared by the HTML and the plain-text
- * extraction, on the article's paragraphs, after the marked comments are already gone.
+ * short paragraphs in a reader's voice (I, me, my, exclamations, questions), or short sentences about something else
+ * than the article. Shared by the HTML and the plain-text extraction, on the article's paragraphs, after the marked
+ * comments are already gone.
  */
 import { contentWords, wordCount } from './text-lines.ts';
 
@@ -15,6 +16,12 @@ const NEUTRAL_WORDS = 6;
 const MIN_EXCLAMATION_WORDS = 4;
 /** Only this many trailing paragraphs are candidates for a comment tail: the cost stays linear in a page's size. */
 const MAX_TAIL_PARAGRAPHS = 200;
+/** A short paragraph with fewer content words than this says too little to be judged off-topic... */
+const MIN_OFF_TOPIC_WORDS = 2;
+/** ...and an article with fewer distinct content words than this is too short to tell what is off its topic. */
+const MIN_VOCABULARY = 40;
+/** A tail's article paragraphs count this many times against its replies when tails are compared: losing article text costs more than leaving a reply. */
+const ARTICLE_PARAGRAPH_COST = 2;
 
 /**
  * The thresholds of the unmarked-comment cut, chosen by cross-validation on generated and real replies appended to
@@ -69,6 +76,7 @@ function speaksInPerson(paragraph: string): boolean {
   const own = paragraph.replace(/“[^”]*”|"[^"]*"/g, ' ');
   return /\bI\b|\bI['’]m\b/.test(own) || /\b(?:me|my|lol)\b/i.test(own);
 }
+
 /**
  * Index of the first paragraph of a trailing run of unmarked comments in `paragraphs` (the article's, in order), or
  * paragraphs.length when there is none. A paragraph of the tail counts as a reply when it is in a reader's voice
@@ -83,8 +91,10 @@ export function trailingCommentsStart(paragraphs: readonly string[], thresholds:
   const count = paragraphs.length;
   const voices = paragraphs.map(voiceOf);
   const firstCandidate = Math.max(0, count - MAX_TAIL_PARAGRAPHS);
-  const contentOf = paragraphs.map((paragraph, index) => (index >= firstCandidate && voices[index] === 'article' && isPlainSentence(paragraph) ? contentWords(paragraph) : []));
-  const vocabulary = new Set<string>();
+  const judgesTopic = thresholds.maxOffTopicOverlap > 0;
+  const contentOf = paragraphs.map((paragraph, index) => (judgesTopic && index >= firstCandidate && voices[index] === 'article' && isPlainSentence(paragraph) ? contentWords(paragraph) : []));
+  // The article's vocabulary is read only when some paragraph of the tail may be off-topic.
+  const vocabulary = contentOf.some((words) => words.length > 0) ? new Set<string>() : null;
   let headReplies = 0;
   let headArticle = 0;
   let headChars = 0;
@@ -101,7 +111,7 @@ export function trailingCommentsStart(paragraphs: readonly string[], thresholds:
     if (voices[start] === 'reply') headReplies++;
     if (voices[start] === 'article') headArticle++;
     headChars += paragraphs[start]!.length;
-    for (const word of contentWords(paragraphs[start]!)) vocabulary.add(word);
+    if (vocabulary) for (const word of contentWords(paragraphs[start]!)) vocabulary.add(word);
   }
   return best;
 
@@ -119,19 +129,14 @@ export function trailingCommentsStart(paragraphs: readonly string[], thresholds:
     const headShare = headReplies / Math.max(1, headReplies + headArticle);
     if (tailShare < thresholds.minTailShare) return null;
     if (headShare > thresholds.maxHeadShare && tailShare - headShare < thresholds.minShareContrast) return null;
-    return { score: replies - 2 * prose };
+    return { score: replies - ARTICLE_PARAGRAPH_COST * prose };
   }
 
   function isOffTopic(words: string[]): boolean {
-    if (words.length < MIN_OFF_TOPIC_WORDS || vocabulary.size < MIN_VOCABULARY) return false;
+    if (!vocabulary || words.length < MIN_OFF_TOPIC_WORDS || vocabulary.size < MIN_VOCABULARY) return false;
     return words.filter((word) => vocabulary.has(word)).length < thresholds.maxOffTopicOverlap * words.length;
   }
 }
-/** A short paragraph with fewer content words than this says too little to be judged off-topic... */
-const MIN_OFF_TOPIC_WORDS = 2;
-/** ...and an article with fewer distinct content words than this is too short to tell what is off its topic. */
-const MIN_VOCABULARY = 40;
-
 /**
  * A short paragraph that can be judged off-topic: one or two sentences of words, no digits, links or list marks (list
  * items, table rows and captions at an article's end share few words with its prose too, and are not replies).
