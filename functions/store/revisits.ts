@@ -17,7 +17,7 @@ import { objectAttributes, removeBands } from './documents.ts';
 import { indexExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch, readCaptureItem, readDocumentItem, type DocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
-import { captureKey, contentHashPartition, documentIdFor, documentKey, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
+import { captureKey, contentHashPartition, documentIdFor, documentKey, firstSeenOf, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
 import { INDEXES } from './schema.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
 import { datingOfItem } from './verdicts.ts';
@@ -80,7 +80,7 @@ export async function recordRevisit(
     kind: 'revisit',
     refersTo,
     canonicalUrl: ref.url ?? null,
-    firstSeen: prior?.firstSeen ?? ref.eventTime ?? now,
+    firstSeen: prior?.firstSeen ?? firstSeenOf(ref, now),
     updatedAt: now,
   };
   if (referred) {
