@@ -11,7 +11,7 @@ import { compareFingerprints } from '../../functions/core/fingerprint.ts';
 import type { PageAnalysis } from '../../functions/core/types.ts';
 import { BANDS_8_LAYOUT, DEFAULT_INDEX_LAYOUT, type IndexLayout } from '../../functions/store/index-layout.ts';
 import { readCorpusBytes, readCorpusJson, SEED_PAGE } from '../support/corpus.ts';
-import { crossValidateCut, replyFamilies, scoreCut, type CutScore, type FamiliesScore } from '../support/reply-sets.ts';
+import { crossValidateCut, paragraphsOf, replyFamilies, scoreCut, type CutScore, type FamiliesScore } from '../support/reply-sets.ts';
 import { bareReplies } from '../support/reposts.ts';
 
 const encoder = new TextEncoder();
@@ -27,7 +27,6 @@ function articleHtml(title: string, paragraphs: string[]): Uint8Array {
 }
 
 const analyzeText = (text: string, name = 'page.txt'): PageAnalysis => analyzePage(encoder.encode(text), { fileName: name });
-const paragraphsOf = (text: string): string[] => text.split(/\n+/).map((paragraph) => paragraph.trim()).filter(Boolean);
 /** Whether the lookup of `b` (its probes included) queries a partition `a` was written to: the store would compare them. */
 const foundThroughIndex = (a: PageAnalysis, b: PageAnalysis, layout: IndexLayout = DEFAULT_INDEX_LAYOUT): boolean =>
   layout.lookupPartitions(b.simhash, b.weakBits).some((partition) => layout.writePartitions(a.simhash).includes(partition));
