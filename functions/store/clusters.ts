@@ -46,7 +46,9 @@
  *   puts back an older verdict, and a member whose label write raced a CAS is caught by that same validation.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { resolveCoreConfig } from '../core/config.ts';
 import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts';
+import { hammingDistanceHex } from '../core/simhash.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
@@ -385,33 +387,54 @@ async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterR
   await relabelAll(ctx, await membersOf(ctx, from), to, labelled, owed);
 }
 
+/** A band item within the decision's SimHash distance: a candidate until its document's sketch is compared. */
+interface BandMatch {
+  docId: string;
+  simhash: string;
+}
+
 /**
- * Near-duplicate candidates of a fingerprint: one single-partition consistent Query per table of the context's index
- * layout, plus one per probed weak bit (4 bands and up to 4 probes by default), judged by the core from the band items
- * alone. Not yet checked against the candidates' documents (see liveCandidates).
+ * The band items near a fingerprint: one single-partition consistent Query per table of the context's index layout,
+ * plus one per probed weak bit (4 bands and up to 4 probes by default), kept when of the same fingerprint version and
+ * within the decision's SimHash distance (the first half of compareFingerprints). Band items carry no sketch: the
+ * second half, the sketch comparison, is made on the candidates' documents (judgeCandidates).
  */
-export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
+async function bandMatches(ctx: StoreContext, self: Fingerprinted): Promise<BandMatch[]> {
   const bands = await Promise.all(
     lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
   );
-  const byDocId = new Map<string, Candidate>();
+  const maxDistance = resolveCoreConfig(ctx.config).maxDistance;
+  const byDocId = new Map<string, BandMatch>();
   for (const item of bands.flat().map(readBandItem)) {
-    const docId = item.docId; // an attribute: the band's sort key may be a shortened docId (keys.ts)
+    const docId = item.docId; // the band's sort key may be a shortened docId (keys.ts): then the item carries it
     if (docId === self.docId || byDocId.has(docId)) continue;
     // A band item of another fingerprint version (none stored: version 1) means other features: never compared.
     if ((item.fingerprintVersion ?? 1) !== (self.fingerprintVersion ?? FINGERPRINT_VERSION)) continue;
-    const comparison = compareFingerprints(self, { simhash: item.simhash, sketch: item.sketch }, ctx.config);
-    if (comparison.nearDuplicate) byDocId.set(docId, { docId, simhash: item.simhash, sketch: item.sketch, rank: item.rank, comparison });
+    if (hammingDistanceHex(self.simhash, item.simhash) <= maxDistance) byDocId.set(docId, { docId, simhash: item.simhash });
   }
   return [...byDocId.values()];
 }
 
-/** Candidates whose document is still recorded with the fingerprint of the band item (orphan bands never match). */
-function liveCandidates(candidates: Candidate[], documents: Item[]): LabelledDocument[] {
-  const bandSimhash = new Map(candidates.map((candidate) => [candidate.docId, candidate.simhash]));
+/**
+ * Near-duplicate candidates of a fingerprint: the band matches whose documents are still recorded with the band's
+ * fingerprint (orphan bands never match), judged by the core with the documents' sketches. One consistent BatchGet.
+ */
+export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
+  const matches = await bandMatches(ctx, self);
+  if (matches.length === 0) return [];
+  const documents = await batchGetConsistent(ctx, matches.map((match) => documentKey(match.docId)));
+  return judgeCandidates(ctx, self, matches, documents).map(({ docId, simhash, sketch, rank, comparison }) => ({ docId, simhash, sketch, rank, comparison }));
+}
+
+/** The documents of band matches still recorded with the band item's fingerprint, and near-duplicates of `self` by the core's decision. */
+function judgeCandidates(ctx: StoreContext, self: Fingerprinted, matches: BandMatch[], documents: Item[]): (LabelledDocument & Candidate)[] {
+  const bandSimhash = new Map(matches.map((match) => [match.docId, match.simhash]));
   return documents.flatMap((item) => {
     const doc = readLabelledDocument(item);
-    return doc && doc.status === 'recorded' && doc.simhash === bandSimhash.get(doc.docId) ? [doc] : [];
+    const { simhash, sketch, rank } = doc ?? {};
+    if (!doc || doc.status !== 'recorded' || simhash === undefined || simhash !== bandSimhash.get(doc.docId) || typeof sketch !== 'string' || typeof rank !== 'string') return [];
+    const comparison = compareFingerprints(self, { simhash, sketch }, ctx.config);
+    return comparison.nearDuplicate ? [{ ...doc, simhash, sketch, rank, comparison }] : [];
   });
 }
 
@@ -432,7 +455,7 @@ function readLabelledDocument(stored: Item): LabelledDocument | undefined {
  * a repair) it also finishes merges a dead run left half done.
  */
 export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { rank: string }): Promise<ClusterRoot | null> {
-  const candidates = await findCandidates(ctx, self);
+  const candidates = await bandMatches(ctx, self);
   if (fresh && candidates.length === 0) return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
   // The document itself is read in the same consistent BatchGet as its candidates, and so are the root records of
   // their own clusters (most pages are the originals of theirs), which the merge below would read next.
@@ -445,7 +468,7 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   const doc = stored && readDocumentItem(stored);
   if (!stored || !doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
   if (doc.clusterId === undefined) throw new StoreError(`document ${self.docId} is recorded without a cluster`);
-  const live = liveCandidates(candidates, documents.filter((item) => item !== stored));
+  const live = judgeCandidates(ctx, self, candidates, documents.filter((item) => item !== stored));
   // Exact copies' byContentHash entries ride on the root and label writes below; what is left is written at the end.
   const owed = owedEntries([stored, ...live], (docId) => known.get(itemIdentity(clusterKey(docId))) ?? undefined);
 
