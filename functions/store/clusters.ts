@@ -469,6 +469,11 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   if (!stored || !doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
   if (doc.clusterId === undefined) throw new StoreError(`document ${self.docId} is recorded without a cluster`);
   const live = judgeCandidates(ctx, self, candidates, documents.filter((item) => item !== stored));
+  // Band matches whose documents say no (other text within the SimHash distance, orphan bands): as with no match, a
+  // fresh document still alone in its own cluster is done (a label write towards itself would only fail, at a cost).
+  if (fresh && live.length === 0 && doc.clusterId === self.docId && !known.get(itemIdentity(clusterKey(self.docId)))) {
+    return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
+  }
   // Exact copies' byContentHash entries ride on the root and label writes below; what is left is written at the end.
   const owed = owedEntries([stored, ...live], (docId) => known.get(itemIdentity(clusterKey(docId))) ?? undefined);
 

@@ -6,6 +6,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoMeter } from '../../bench/support/dynamo-meter.ts';
 import { compareFingerprints } from '../../functions/core/fingerprint.ts';
 import { createStore, type ObjectRef, type Store } from '../../functions/store/index.ts';
 import { bandKeys } from '../../functions/store/keys.ts';
@@ -84,5 +85,16 @@ describe('band items', () => {
       if (probe === ARTICLE_A) expect(expected.length).toBeGreaterThanOrEqual(3); // the test is not vacuous
       if (probe === OTHER_TEXT) expect(expected).toEqual([`${BUCKET}/other-text-2-bits.html`, `${BUCKET}/other-text-near-simhash.html`]);
     }
+  });
+
+  it('a new page whose band matches are all other text reads their documents once and writes nothing more', async () => {
+    const meter = new DynamoMeter(env.servers.dynamo);
+    await store.recordDocument(ref('article.html'), makeAnalysis({ text: ARTICLE_A, simhash: BASE }));
+    const mark = meter.mark();
+    const outcome = await store.recordDocument(ref('other.html'), makeAnalysis({ text: OTHER_TEXT, simhash: flipBits(BASE, [9]) }));
+    expect(outcome).toMatchObject({ clusterId: `${BUCKET}/other.html`, isOriginal: true });
+    const commands = meter.since(mark).map((record) => `${record.command.replace(/Command$/, '')}${record.conditionFailed ? ' (condition failed)' : ''}`);
+    // Its document, its bands, 4 band Queries, one BatchGet of the match's document (and roots): no label write.
+    expect(commands).toEqual(['PutItem', 'BatchWriteItem', 'Query', 'Query', 'Query', 'Query', 'BatchGetItem']);
   });
 });
