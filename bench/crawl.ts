@@ -45,9 +45,9 @@ async function ingestCrawl(stack: EmbeddedStack, key: string, specs: WarcRecordS
   return { records: specs.length, bytes: bytes.length, seconds, requests: stack.servers.dynamoRequests() - requestsBefore, ranges: progress.rangesTotal };
 }
 
-/** The object's S3 event again (the first message sent for it): requests until the stack is idle. */
-async function redeliver(stack: EmbeddedStack, key: string): Promise<number> {
-  const event = stack.sent.find((body) => body.includes('"Records"') && body.includes(JSON.stringify(key).slice(1, -1)));
+/** The object's S3 event again (the first one sent for it, of `events`): requests until the stack is idle. */
+async function redeliver(stack: EmbeddedStack, events: readonly string[], key: string): Promise<number> {
+  const event = events.find((body) => body.includes(JSON.stringify(key).slice(1, -1)));
   if (!event) throw new Error(`no S3 event was sent for ${key}`);
   const before = stack.servers.dynamoRequests();
   stack.send(event);
@@ -61,10 +61,13 @@ export async function benchCrawl(options: { quick?: boolean } = {}): Promise<{ r
     .map((page, index) => ({ type: 'response', url: `https://corpus.example/${index}/${page.name}`, date: '2024-05-01T00:00:00Z', httpHeaders: { 'Content-Type': 'text/html' }, payload: new Uint8Array(page.html) }));
   const baseline = analyzeOnlyRecordsPerSecond(specs);
   // Ranges of 2 MB: the crawl is several ranges for the 2 concurrent invocations.
-  const stack = await startEmbeddedStack({ s3Port: 0, dynamoPort: 0, tableName: 'bench-crawl', functionTimeoutSeconds: 60, rangeBytes: 2 * 1024 * 1024 });
+  // The S3 events put on the queue (one per upload; not the ranges and continuations), for the redelivery below.
+  const events: string[] = [];
+  const onSend = (body: string) => void (body.includes('"Records"') && events.push(body));
+  const stack = await startEmbeddedStack({ s3Port: 0, dynamoPort: 0, tableName: 'bench-crawl', functionTimeoutSeconds: 60, rangeBytes: 2 * 1024 * 1024, onSend });
   try {
     const run = await ingestCrawl(stack, 'crawls/bench.warc.gz', specs);
-    const redeliveryRequests = await redeliver(stack, 'crawls/bench.warc.gz');
+    const redeliveryRequests = await redeliver(stack, events, 'crawls/bench.warc.gz');
     const recordsPerSecond = run.records / run.seconds;
     const ratio = recordsPerSecond / baseline;
     const redeliveryPerRange = redeliveryRequests / run.ranges;

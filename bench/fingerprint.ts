@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { fingerprintText } from '../functions/core/fingerprint.ts';
 import { corpusPath, readCorpusBytes, readCorpusJson } from '../test/support/corpus.ts';
+import { median } from './support/table.ts';
 import { pairedRounds, timePass } from './support/timing.ts';
 
 export interface BenchRow {
@@ -36,12 +37,6 @@ export function loadSimHashJs(): SimHashJs {
 
 /** Timed rounds per implementation, after one untimed warm-up round each (JIT, lazily filled tables). */
 const ROUNDS = 9;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 const rowFrom = (name: string, bytes: number, pages: number, bestMs: number, medianMs: number): BenchRow => ({
   name,

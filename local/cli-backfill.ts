@@ -11,11 +11,11 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { backfillRecord } from '../functions/ingest/events.ts';
 import { DEFAULT_TABLE_NAME } from '../functions/store/schema.ts';
-import { createIngest, objectsOfMessage } from './pipeline.ts';
+import { createIngest, objectsOfMessage, requireTable } from './pipeline.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 import { LocalQueue } from './queue.ts';
 import { LOCAL_DEFAULTS, localDynamoClient, localS3Client } from './servers.ts';
-import { CommandFailure, explainStoreFailure, requireTable } from './store-target.ts';
+import { CommandFailure, explainStoreFailure } from './store-target.ts';
 
 type Write = (line: string) => void;
 
@@ -121,7 +121,7 @@ export async function backfillCommand(options: BackfillCommandOptions, write: Wr
   try {
     const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
     // Only the commands that start a stack create a table: a mistyped --table must not become a new, empty one.
-    await requireTable(dynamo, tableName).catch(async (error: unknown) => {
+    await requireTable({ dynamo, tableName }).catch(async (error: unknown) => {
       throw new CommandFailure((await explainStoreFailure(error, { endpointUrl: dynamoEndpoint, tableName })) ?? String(error), { cause: error });
     });
     const label = options.label ?? 'backfill';

@@ -5,7 +5,6 @@ import { basename, join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { documentIdFor, documentKey } from '../functions/store/keys.ts';
 import { INDEXES, KEY_PREFIXES } from '../functions/store/schema.ts';
-import { renderTableReport, writeWhole } from './cli-report.ts';
 import { deadLetteredKeys } from './pipeline.ts';
 import { progressCounter, type ProgressStream } from './progress.ts';
 import { collectReport, exitCodeOf, formatReport } from './report.ts';
@@ -60,13 +59,18 @@ async function serveReport(stack: EmbeddedStack, host: string, port: number): Pr
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: the report is at /\n');
       return;
     }
-    renderTableReport(
-      { dynamo: stack.servers.dynamo, tableName: stack.tableName },
-      { title: 'archive-dedup: local stack', source: `local stack, table ${stack.tableName} at ${stack.servers.dynamoEndpoint}`, inProgress: stack.pending() },
-    ).then(
-      (report) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(report.html),
-      (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`the report could not be read: ${error.message}\n`),
-    );
+    // The report's modules (esbuild among them) load on the first request, not with the command.
+    import('./cli-report.ts')
+      .then(({ renderTableReport }) =>
+        renderTableReport(
+          { dynamo: stack.servers.dynamo, tableName: stack.tableName },
+          { title: 'archive-dedup: local stack', source: `local stack, table ${stack.tableName} at ${stack.servers.dynamoEndpoint}`, inProgress: stack.pending() },
+        ),
+      )
+      .then(
+        (report) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(report.html),
+        (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`the report could not be read: ${error.message}\n`),
+      );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -180,6 +184,8 @@ export async function runCommand(options: RunOptions, write: Write, progressStre
     progress.finish();
     const report = await collectReport(stack.store, stack.bucket, keys, stack.lastFailure, deadLetteredKeys(stack.deadLetters));
     if (options.html) {
+      // Loaded only for --html: the report page bundles its script with esbuild, which a plain run never needs.
+      const { renderTableReport, writeWhole } = await import('./cli-report.ts');
       const failures = report.documents.flatMap((document) => (document.status === 'failed' ? [{ key: document.key, reason: document.reason ?? 'failed' }] : []));
       const page = await renderTableReport(
         { dynamo: stack.servers.dynamo, tableName: stack.tableName },

@@ -1,18 +1,27 @@
 /**
  * Where the local tools run the functions: the ingest (createIngest), the store views the local commands read
- * (openStore, openDocumentReader, ensureTable), and how they name a document (keyOfDocId). No other local/ file
+ * (openStore, openDocumentReader, ensureTable, requireTable), and how they name a document (keyOfDocId, the store's). No other local/ file
  * builds an ingest or a store (test/local/gateway.test.ts checks it); they may import pure parts of functions/
  * directly (core analysis for `fingerprint`, types, constants, the store's key and the ingest's event-key functions).
- * No local/ file builds or parses a docId by hand: documentIdFor (the store's) and keyOfDocId (below) do.
+ * No local/ file builds or parses a docId by hand: documentIdFor (the store's) and keyOfDocId (the store's, re-exported below) do.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CoreConfig } from '../functions/core/config.ts';
-import { decodeEventKey } from '../functions/ingest/events.ts';
+import { objectRefOf, s3RecordsOfMessage } from '../functions/ingest/events.ts';
 import type { EarlierCopyVerdict, MismatchKind } from '../functions/core/types.ts';
 import { createIngest as createRealIngest, type InvocationContext } from '../functions/ingest/ingest.ts';
-import { createStore, documentIdFor, ensureTable as ensureStoreTable, recordDocumentId, type StoredDocument } from '../functions/store/index.ts';
+import { rangeWorkItemOf } from '../functions/ingest/work-items.ts';
+import {
+  createStore,
+  documentIdFor,
+  ensureTable as ensureStoreTable,
+  keyOfDocId,
+  recordDocumentId,
+  requireTable as requireStoreTable,
+  type StoredDocument,
+} from '../functions/store/index.ts';
 import type { IndexLayoutName } from '../functions/store/index-layout.ts';
 import { createDocumentReader, type DocumentReader } from '../functions/store/listing.ts';
 import { localDynamoClient, localS3Client } from './servers.ts';
@@ -71,6 +80,11 @@ export async function ensureTable(target: StoreTarget): Promise<void> {
   await ensureStoreTable(target.dynamo, target.tableName);
 }
 
+/** A table must exist already: only the commands that start a stack create one (the SDK's ResourceNotFoundException otherwise). */
+export async function requireTable(target: StoreTarget): Promise<void> {
+  await requireStoreTable(target.dynamo, target.tableName);
+}
+
 /** What an invocation's worker thread needs to build its own ingest (plain data: it crosses to the worker). */
 export interface IngestInit {
   s3Endpoint: string;
@@ -118,14 +132,8 @@ export function createIngest(options: IngestOptions | (IngestInit & Omit<IngestO
   });
 }
 
-/**
- * How the local tools name a document: its docId without the bucket, i.e. its key as uploaded, and for a record of a
- * WARC / JSONL object `<key>#<recordId>`. A docId of another bucket is left whole.
- */
-export function keyOfDocId(docId: string, bucket: string): string {
-  const bucketPrefix = documentIdFor(bucket, '');
-  return docId.startsWith(bucketPrefix) ? docId.slice(bucketPrefix.length) : docId;
-}
+/** How the local tools name a document: its docId without the bucket (the store's keyOfDocId). */
+export { keyOfDocId };
 
 /** The same name from a stored document's object and record (the attributes every reader of the table has). */
 export function keyOfDocument(stored: Pick<StoredDocument, 'bucket' | 'key' | 'recordId'>): string {
@@ -133,16 +141,17 @@ export function keyOfDocument(stored: Pick<StoredDocument, 'bucket' | 'key' | 'r
   return keyOfDocId(docId, stored.bucket);
 }
 
-/** The objects a queued message is about: an S3 event's (keys decoded), or a range work item's. */
+/** The objects a queued message is about, read as the ingest reads it: a range work item's, or its S3 events' (keys decoded). */
 export function objectsOfMessage(body: string): { bucket: string; key: string }[] {
   try {
-    const parsed = JSON.parse(body) as { object?: { bucket: string; key: string }; Records?: { s3?: { bucket?: { name?: string }; object?: { key?: string } } }[] };
-    if (parsed.object) return [{ bucket: parsed.object.bucket, key: parsed.object.key }];
-    return (parsed.Records ?? []).flatMap((record) => {
+    const item = rangeWorkItemOf(body);
+    if (item) return [{ bucket: item.object.bucket, key: item.object.key }];
+    return s3RecordsOfMessage({ messageId: 'queued', body }).flatMap((record) => {
       try {
-        return typeof record.s3?.object?.key === 'string' ? [{ bucket: record.s3.bucket?.name ?? '', key: decodeEventKey(record.s3.object.key) }] : [];
+        const { bucket, key } = objectRefOf(record);
+        return [{ bucket, key }];
       } catch {
-        return []; // a malformed %-escape: the message names no key the report can show
+        return []; // a malformed %-escape or record: the message names no key the report can show
       }
     });
   } catch {

@@ -2,7 +2,6 @@
  * The HTML report as one self-contained file: the data as JSON, the styles and the script inline (the script is
  * local/report-client.ts bundled by esbuild), no network at view time. Opens from disk in any browser.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import type { ReportData } from './report-data.ts';

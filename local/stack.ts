@@ -39,6 +39,8 @@ export interface StackOptions {
   isolate?: boolean;
   /** Told of each document or object handled, with the docId of its object (the `local` command prints these). */
   onOutcome?(docId: string, outcome: string, objectId: string): void;
+  /** Told of each message body put on the ingest queue (S3 events, ranges, continuations): the stack keeps none. */
+  onSend?(body: string): void;
 }
 
 export interface EmbeddedStack {
@@ -55,9 +57,7 @@ export interface EmbeddedStack {
   lastFailure(docId: string): string | undefined;
   /** Invocations, cold starts, timeouts and out-of-memory kills so far (zeros when not isolated). */
   invocations: InvokerStats;
-  /** Every message body put on the ingest queue so far (S3 events, ranges, continuations), in order. */
-  sent: readonly string[];
-  /** Put a message on the ingest queue (as `aws sqs send-message` would): e.g. one of `sent` again, a redelivery. */
+  /** Put a message on the ingest queue (as `aws sqs send-message` would): e.g. one told to onSend again, a redelivery. */
   send(body: string): void;
   stop(): Promise<void>;
 }
@@ -82,9 +82,8 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
     let invoke: (event: SQSEvent) => ReturnType<FunctionInvoker<IngestInit>['invoke']>;
     let invoker: FunctionInvoker<IngestInit> | null = null;
     // The queue is made below; messages the function sends to it wait for it.
-    const sent: string[] = [];
     const send = (body: string): void => {
-      sent.push(body);
+      options.onSend?.(body);
       queue.send(body);
     };
     if (options.isolate === false) {
@@ -130,7 +129,6 @@ export async function startEmbeddedStack(options: StackOptions = {}): Promise<Em
       pending: () => queue.pending,
       lastFailure: (docId) => failures.get(docId),
       invocations: invoker?.stats ?? { invocations: 0, coldStarts: 0, timeouts: 0, outOfMemory: 0 },
-      sent,
       send,
       async stop() {
         stopBridge();

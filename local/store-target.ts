@@ -3,7 +3,7 @@
  * a person when it does not answer as a DynamoDB table should: which endpoint and region were tried, whether the
  * local stack answers on its default port, that a port is not a DynamoDB endpoint, which table is missing.
  */
-import { DescribeTableCommand, ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClientFor } from '../functions/ingest/clients.ts';
 import { LOCAL_DEFAULTS, localDynamoClient, localTarget } from './servers.ts';
 
@@ -88,9 +88,4 @@ export async function withStoreTarget<T>(options: StoreTargetOptions, task: (dyn
   } finally {
     dynamo.destroy();
   }
-}
-
-/** A table must exist already: only the commands that start a stack create one. */
-export async function requireTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
-  await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
 }

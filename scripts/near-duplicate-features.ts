@@ -22,7 +22,7 @@ import { compareFingerprints, fingerprintText, shingleHashes } from '../function
 import { normalizeWords } from '../functions/core/normalize.ts';
 import { compareSketches, SKETCH_SIZE, type Sketch } from '../functions/core/sketch.ts';
 import { generatedTextPairs, webisTextPairs, type TextPair } from '../test/support/near-duplicate-sets.ts';
-import { crossValidate, foldOf, MIN_TRAIN_PRECISION } from '../test/support/threshold-search.ts';
+import { crossValidate, foldOfDraw, MIN_TRAIN_PRECISION } from '../test/support/threshold-search.ts';
 
 const args = process.argv.slice(2);
 const draws = args.includes('--draws') ? Number(args[args.indexOf('--draws') + 1]) : 5;
@@ -176,7 +176,7 @@ function chooseCutoff(train: Row[], scoreOf: (row: Row) => number): number {
 
 function logisticHeldOut(keys: string[], draw: number) {
   const held: { pair: Row; predicted: boolean }[] = [];
-  const foldOfRow = (row: Row) => foldOf(draw === 0 ? row.group : `${row.group}#${draw}`, 5);
+  const foldOfRow = (row: Row) => foldOfDraw(row.group, 5, draw);
   for (let fold = 0; fold < 5; fold++) {
     const train = rows.filter((row) => foldOfRow(row) !== fold);
     const scoreOf = fitLogistic(train.filter((row) => !row.hard), keys);

@@ -4,6 +4,8 @@
  * and ten 15 MB pages held and analyzed at once reached 1 GB. Each task asks for the bytes it will hold (an object's
  * size, capped at what one page can hold); tasks start in arrival order while the bytes in flight stay within the
  * budget. A task larger than the whole budget runs alone, so nothing waits forever and nothing is refused here.
+ *
+ * The same budget counts slots, each task holding 1: the invocation's record slots (containers.ts TimeBudget).
  */
 
 /**
@@ -16,6 +18,8 @@ export const DEFAULT_IN_FLIGHT_BYTES = 48 * 1024 * 1024;
 export interface ByteBudget {
   /** Run `task` once `bytes` fit in the budget; the bytes are given back when it settles (resolved or thrown). */
   run<T>(bytes: number, task: () => Promise<T>): Promise<T>;
+  /** Wait until `bytes` fit, and hold them until the returned release is called (once; later calls do nothing). */
+  acquire(bytes: number): Promise<() => void>;
   /** Bytes held by running tasks now. */
   readonly inFlight: number;
   /** Most bytes ever held at once, and most tasks ever running at once (what tests assert on). */
@@ -54,18 +58,27 @@ export function createByteBudget(limitBytes: number): ByteBudget {
     }
   };
 
-  return {
-    async run<T>(requested: number, task: () => Promise<T>): Promise<T> {
+  const budget: ByteBudget = {
+    async acquire(requested: number): Promise<() => void> {
       const bytes = Math.min(Math.max(0, requested), limitBytes);
       if (queue.length === 0 && fits(bytes)) acquire(bytes);
       else {
         waited++;
         await new Promise<void>((start) => queue.push({ bytes, start }));
       }
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        release(bytes);
+      };
+    },
+    async run<T>(bytes: number, task: () => Promise<T>): Promise<T> {
+      const releaseBytes = await budget.acquire(bytes);
       try {
         return await task();
       } finally {
-        release(bytes);
+        releaseBytes();
       }
     },
     get inFlight() {
@@ -81,4 +94,5 @@ export function createByteBudget(limitBytes: number): ByteBudget {
       return waited;
     },
   };
+  return budget;
 }

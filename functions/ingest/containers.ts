@@ -10,9 +10,10 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CoreConfig } from '../core/config.ts';
 import { findRecordStart, splitRecords, type PageRecord } from '../core/records/index.ts';
-import { recordDocumentId, type ObjectRef, type RangeCursor, type RecordOutcome, type SkippedRecord, type Store } from '../store/index.ts';
+import { recordDocumentId, type ObjectRef, type RangeCursor, type RangeProgress, type RecordOutcome, type SkippedRecord, type Store } from '../store/index.ts';
 import { ObjectReadFailed } from './errors.ts';
-import type { Slots } from './limiter.ts';
+import { bodyChunks, discard, quoted } from './object-body.ts';
+import type { ByteBudget } from './byte-budget.ts';
 import type { RangeWorkItem } from './work-items.ts';
 
 /** What a range needs from the ingest around it. */
@@ -36,7 +37,8 @@ export interface RangeDeps {
 export interface TimeBudget {
   remainingMs(): number;
   marginMs: number;
-  slots: Slots;
+  /** A budget of as many units as records may run at once, each record holding one. */
+  slots: ByteBudget;
 }
 
 export type RangeResult =
@@ -83,7 +85,9 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
     let done = state.progress.records;
     let unlinked = state.progress.unlinked ?? 0;
     let sinceCheckpoint: string[] = [];
-    let inFlight: Promise<{ unlinkedRevisit: boolean }>[] = [];
+    const running = recordsInFlight<{ unlinkedRevisit: boolean }>(budget, deps.recordConcurrency, (result) => {
+      if (result.unlinkedRevisit) unlinked += 1;
+    });
     let position = 0;
     // Records that are no page (request, warcinfo, image...) are listed with their reason, written before each checkpoint.
     let skipped: SkippedRecord[] = [];
@@ -92,74 +96,99 @@ export async function processRange(deps: RangeDeps, item: RangeWorkItem, budget:
       if (skipped.length > 0) await deps.store.addSkippedRecords(ref, skipped);
       skipped = [];
     };
+    const drain = (): Promise<void> => running.drain().finally(listSkipped);
     let checkpointedAt = Date.now();
     const checkpointIntervalMs = Math.min(60_000, Math.max(1000, (budget.remainingMs() - budget.marginMs) / 4));
-    const drain = async (): Promise<void> => {
-      const results = await Promise.allSettled(inFlight);
-      inFlight = [];
-      await listSkipped();
-      for (const result of results) if (result.status === 'fulfilled' && result.value.unlinkedRevisit) unlinked += 1;
-      const failed = results.find((result) => result.status === 'rejected');
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-    };
-    for await (const record of records) {
-      const index = position++;
-      if (toSkip > 0) {
-        toSkip -= 1;
-        continue;
-      }
-      const start = recordStart(record, index, seekable);
-      if (range.end !== null && start.offset >= range.end) break; // the next range's first record
-      if (record.kind === 'skipped') {
-        skipped.push({ recordId: record.recordId, reason: record.skipReason ?? 'not a page', ...(record.hints.url ? { url: record.hints.url } : {}) });
-        skippedCount += 1;
-        continue;
-      }
-      // A revisit names an earlier record: that one must be recorded first.
-      if (record.kind === 'revisit') await drain();
-      // Every few records, and every few seconds: a killed invocation loses little, however slow its records are.
-      if (sinceCheckpoint.length >= deps.checkpointEvery || (sinceCheckpoint.length > 0 && Date.now() - checkpointedAt >= checkpointIntervalMs)) {
-        await drain();
-        const saved = await deps.store.checkpointRange(ref, range.index, { cursor: start, records: done, unlinked, done: false });
-        if (saved.status === 'overtaken') return await abandon(deps, ref, saved.sequencer, sinceCheckpoint);
-        sinceCheckpoint = [];
-        checkpointedAt = Date.now();
-      }
-      const release = await budget.slots.acquire();
-      if (budget.remainingMs() < budget.marginMs) {
-        // Out of time: this record is not started; the range stops after the ones in flight, and says where.
-        release();
-        await drain();
-        const saved = await deps.store.checkpointRange(ref, range.index, { cursor: start, records: done, unlinked, done: false });
-        if (saved.status === 'overtaken') return await abandon(deps, ref, saved.sequencer, sinceCheckpoint);
-        return { status: 'paused', records: done, progressed: done > state.progress.records };
-      }
-      sinceCheckpoint.push(recordDocumentId(ref.bucket, ref.key, record.recordId));
-      done += 1;
-      const task = deps.ingestRecord(ref, record).finally(release);
-      task.catch(() => {}); // observed below, or by drain()
-      inFlight.push(task);
-      if (inFlight.length >= deps.recordConcurrency) {
-        try {
-          const [at, result] = await Promise.race(inFlight.map((promise, at) => promise.then((value) => [at, value] as const)));
-          if (result.unlinkedRevisit) unlinked += 1;
-          inFlight.splice(at, 1);
-        } catch (error) {
-          await Promise.allSettled(inFlight); // no write of this invocation outlives it
-          throw error;
+    try {
+      for await (const record of records) {
+        const index = position++;
+        if (toSkip > 0) {
+          toSkip -= 1;
+          continue;
         }
+        const start = recordStart(record, index, seekable);
+        if (range.end !== null && start.offset >= range.end) break; // the next range's first record
+        if (record.kind === 'skipped') {
+          skipped.push({ recordId: record.recordId, reason: record.skipReason ?? 'not a page', ...(record.hints.url ? { url: record.hints.url } : {}) });
+          skippedCount += 1;
+          continue;
+        }
+        // A revisit names an earlier record: that one must be recorded first.
+        if (record.kind === 'revisit') await drain();
+        // Every few records, and every few seconds: a killed invocation loses little, however slow its records are.
+        if (sinceCheckpoint.length >= deps.checkpointEvery || (sinceCheckpoint.length > 0 && Date.now() - checkpointedAt >= checkpointIntervalMs)) {
+          await drain();
+          if (!(await checkpoint(deps, item, { cursor: start, records: done, unlinked, done: false }, sinceCheckpoint))) return { status: 'stale' };
+          sinceCheckpoint = [];
+          checkpointedAt = Date.now();
+        }
+        const started = await running.start(() => deps.ingestRecord(ref, record));
+        if (!started) {
+          // Out of time: this record is not started; the range stops after the ones in flight, and says where.
+          await drain();
+          if (!(await checkpoint(deps, item, { cursor: start, records: done, unlinked, done: false }, sinceCheckpoint))) return { status: 'stale' };
+          return { status: 'paused', records: done, progressed: done > state.progress.records };
+        }
+        sinceCheckpoint.push(recordDocumentId(ref.bucket, ref.key, record.recordId));
+        done += 1;
       }
+      await drain();
+    } finally {
+      await running.settle(); // no write of this invocation outlives it
     }
-    await drain();
     return await complete(deps, item, done, unlinked, sinceCheckpoint, skippedCount);
   } finally {
     body.discard();
   }
 }
 
+/**
+ * The records a range or a reindex has in flight: each takes one of the invocation's record slots and is started only
+ * while the time is above the margin; at most `limit` at once. `settled`: each result, as it comes in.
+ */
+function recordsInFlight<T>(budget: TimeBudget, limit: number, settled: (result: T) => void = () => {}) {
+  let inFlight: Promise<T>[] = [];
+  return {
+    /** Start `task` once a slot is free; false (not started) when the time is under the margin by then. */
+    async start(task: () => Promise<T>): Promise<boolean> {
+      const release = await budget.slots.acquire(1);
+      if (budget.remainingMs() < budget.marginMs) {
+        release();
+        return false;
+      }
+      const running = task().finally(release);
+      running.catch(() => {}); // observed below, or by drain()
+      inFlight.push(running);
+      if (inFlight.length >= limit) {
+        try {
+          const [at, result] = await Promise.race(inFlight.map((promise, at) => promise.then((value) => [at, value] as const)));
+          settled(result);
+          inFlight.splice(at, 1);
+        } catch (error) {
+          await Promise.allSettled(inFlight); // no write of this invocation outlives it
+          throw error;
+        }
+      }
+      return true;
+    },
+    /** Wait for every record in flight; the first failure is thrown once all have settled. */
+    async drain(): Promise<void> {
+      const results = await Promise.allSettled(inFlight);
+      inFlight = [];
+      for (const result of results) if (result.status === 'fulfilled') settled(result.value);
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    },
+    /** Wait for every record in flight, whatever the outcome (on the way out of a failure). */
+    async settle(): Promise<void> {
+      await Promise.allSettled(inFlight);
+    },
+  };
+}
+
 async function complete(deps: RangeDeps, item: RangeWorkItem, records: number, unlinked: number, sinceCheckpoint: string[], skipped: number): Promise<RangeResult> {
-  const saved = await deps.store.checkpointRange(item.object, item.range.index, { records, unlinked, done: true });
-  if (saved.status === 'overtaken') return abandon(deps, item.object, saved.sequencer, sinceCheckpoint);
+  const saved = await checkpoint(deps, item, { records, unlinked, done: true }, sinceCheckpoint);
+  if (!saved) return { status: 'stale' };
   if (saved.allDone) await finish(deps, item.object);
   return { status: 'done', records, skipped, objectFinished: saved.allDone };
 }
@@ -168,9 +197,16 @@ async function finish(deps: RangeDeps, ref: ObjectRef): Promise<void> {
   for (const outcome of await deps.store.finishObject(ref)) deps.report(outcome, { ...ref, docId: outcome.docId });
 }
 
-async function abandon(deps: RangeDeps, ref: ObjectRef, newerSequencer: string | undefined, docIds: string[]): Promise<RangeResult> {
-  for (const outcome of await deps.store.abandonRecords(ref, newerSequencer, docIds)) deps.report(outcome, { ...ref, docId: outcome.docId });
-  return { status: 'stale' };
+/**
+ * Save the range's progress. Overtaken by another version or a removal: the records it wrote since its last checkpoint
+ * (`sinceCheckpoint`) are marked deleted with the newer sequencer, and the range is stale (null).
+ */
+async function checkpoint(deps: RangeDeps, item: RangeWorkItem, progress: RangeProgress, sinceCheckpoint: string[]): Promise<{ allDone: boolean } | null> {
+  const { object: ref, range } = item;
+  const saved = await deps.store.checkpointRange(ref, range.index, progress);
+  if (saved.status === 'saved') return saved;
+  for (const outcome of await deps.store.abandonRecords(ref, saved.sequencer, sinceCheckpoint)) deps.report(outcome, { ...ref, docId: outcome.docId });
+  return null;
 }
 
 /**
@@ -189,17 +225,12 @@ function recordStart(record: PageRecord, index: number, seekable: boolean): Rang
 async function getFrom(s3: S3Client, ref: ObjectRef, from: number): Promise<{ chunks: AsyncIterable<Uint8Array>; discard(): void } | null> {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId, IfMatch: ref.versionId ? undefined : quoted(ref.eTag), Range: from > 0 ? `bytes=${from}-` : undefined }));
-    const body = object.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
-    return { chunks: body ?? (async function* () {})(), discard: () => body?.destroy?.() };
+    return { chunks: bodyChunks(object.Body), discard: () => discard(object.Body) };
   } catch (error) {
     const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     if (name === 'PreconditionFailed' || $metadata?.httpStatusCode === 412) return null;
     throw new ObjectReadFailed(`S3 GetObject s3://${ref.bucket}/${ref.key} from byte ${from} failed: ${(error as Error).message}`, { cause: error });
   }
-}
-
-function quoted(eTag: string | undefined): string | undefined {
-  return eTag ? `"${eTag.replace(/^"|"$/g, '')}"` : undefined;
 }
 
 /**
@@ -264,35 +295,24 @@ export async function reindexRecords(deps: RangeDeps, object: ObjectRef, contain
   const from = container.kind === 'warc' && offsets.length > 0 ? Math.min(...offsets) : 0;
   const body = await getFrom(deps.s3, object, from);
   if (!body) return { status: 'stale' }; // overwritten since: the newer version's event records it afresh
-  let inFlight: Promise<unknown>[] = [];
-  const drain = async (): Promise<void> => {
-    const results = await Promise.allSettled(inFlight);
-    inFlight = [];
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-  };
+  const running = recordsInFlight<unknown>(budget, deps.recordConcurrency);
   let records = 0;
   try {
     const hints = { fileName: object.key, contentType: container.contentType };
     for await (const record of splitRecords(body.chunks, hints, deps.config, { offset: from, line: 1, kind: container.kind, compressed: container.compressed })) {
       if (!wanted.delete(record.recordId)) continue;
-      if (record.kind === 'revisit') await drain(); // its referred record first, as in a range
-      const release = await budget.slots.acquire();
-      if (budget.remainingMs() < budget.marginMs) {
-        release();
-        await drain();
+      if (record.kind === 'revisit') await running.drain(); // its referred record first, as in a range
+      if (!(await running.start(() => deps.ingestRecord(object, record)))) {
+        await running.drain();
         return { status: 'paused', records };
       }
       records += 1;
-      const task = deps.ingestRecord(object, record).finally(release);
-      task.catch(() => {}); // observed by drain()
-      inFlight.push(task);
       if (wanted.size === 0) break;
     }
-    await drain();
+    await running.drain();
     return { status: 'done', records };
   } finally {
-    await Promise.allSettled(inFlight); // no write of this invocation outlives it
+    await running.settle(); // no write of this invocation outlives it
     body.discard();
   }
 }

@@ -62,7 +62,7 @@ export class MalformedMessage extends Error {
 /**
  * The S3 records inside one SQS message. The `s3:TestEvent` S3 sends when a notification is configured carries none.
  */
-export function s3RecordsOfMessage(message: SQSRecord): S3EventRecord[] {
+export function s3RecordsOfMessage(message: Pick<SQSRecord, 'messageId' | 'body'>): S3EventRecord[] {
   let body: unknown;
   try {
     body = JSON.parse(message.body);

@@ -28,10 +28,11 @@ import { resolveCoreConfig, type CoreConfig } from '../core/config.ts';
 import { InputRejected, REJECT_CODES } from '../core/errors.ts';
 import { detectContainer, HEAD_BYTES, singlePage, type PageRecord } from '../core/records/index.ts';
 import { isGzip, peekHead } from '../core/records/stream.ts';
-import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome, type StoredDocument } from '../store/index.ts';
+import { createStore, documentIdFor, recordDocumentId, type IndexLayoutName, type ObjectRef, type RecordOutcome, type RevisitOutcome } from '../store/index.ts';
 import { createByteBudget, DEFAULT_IN_FLIGHT_BYTES, type ByteBudget } from './byte-budget.ts';
 import { processRange, reindexRecords, type TimeBudget } from './containers.ts';
 import { ObjectReadFailed, OutOfTime, ReindexPaused } from './errors.ts';
+import { bodyChunks, discard, stripQuotes } from './object-body.ts';
 import {
   actionOf,
   backfillRecord,
@@ -46,7 +47,6 @@ import {
   type S3TestEvent,
 } from './events.ts';
 import { safetyMarginMs } from './function-limits.ts';
-import { createSlots } from './limiter.ts';
 import { MAX_STALLED_CONTINUATIONS, planRanges, RANGE_SOURCE, rangeWorkItemOf, type RangeWorkItem } from './work-items.ts';
 
 export type IngestOutcome =
@@ -122,13 +122,9 @@ export const RANGE_DEFAULTS = {
 } as const;
 
 function budgetOf(context: InvocationContext | undefined, concurrency: number): TimeBudget {
-  const slots = createSlots(concurrency);
+  const slots = createByteBudget(concurrency);
   if (!context) return { remainingMs: () => Number.POSITIVE_INFINITY, marginMs: 0, slots };
   return { remainingMs: () => context.getRemainingTimeInMillis(), marginMs: safetyMarginMs(Math.max(context.getRemainingTimeInMillis(), 1)), slots };
-}
-
-function stripQuotes(eTag: string | undefined): string | undefined {
-  return eTag?.replace(/^"|"$/g, '');
 }
 
 function isMissingObject(error: unknown): boolean {
@@ -139,23 +135,6 @@ function isMissingObject(error: unknown): boolean {
 /** S3 answers 403, not 404, for a missing key to a reader without s3:ListBucket (or under a bucket policy's deny). */
 function isAccessDenied(error: unknown): boolean {
   return (error as { name?: string }).name === 'AccessDenied' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403;
-}
-
-type ObjectBody = GetObjectCommandOutput['Body'];
-
-/** The SDK's body (a Node Readable in Lambda and Node) as chunks; an absent body is an empty object. */
-async function* bodyChunks(body: ObjectBody): AsyncGenerator<Uint8Array> {
-  if (!body) return;
-  if (Symbol.asyncIterator in body) {
-    for await (const chunk of body as AsyncIterable<Uint8Array>) yield chunk;
-    return;
-  }
-  yield await body.transformToByteArray();
-}
-
-/** Stop downloading a body we will not read (superseded, stale), so its socket is freed. */
-function discard(body: ObjectBody): void {
-  (body as { destroy?: () => void } | undefined)?.destroy?.();
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
@@ -228,7 +207,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         return await ingestContainer(current, docId, container, budget);
       }
       // A single page takes one of the invocation's record slots (ranges take one per record), then checks the time.
-      const release = await budget.slots.acquire();
+      const release = await budget.slots.acquire(1);
       try {
         if (budget.remainingMs() < budget.marginMs) throw new OutOfTime(`s3://${ref.bucket}/${ref.key} not started: ${budget.remainingMs()} ms left`);
         // Already told a single page by its head: read it as one, without detecting the container again.
@@ -263,7 +242,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   async function ingestContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
     const ranges = planRanges(ref.size ?? 0, container, rangeBytes);
     if ((await store.beginObject(ref, ranges.length)) === 'stale') return reindexContainer(ref, docId, container, budget);
-    const items = ranges.map((range): RangeWorkItem => ({ source: RANGE_SOURCE, object: withoutRecord(ref), container, range }));
+    const items = ranges.map((range): RangeWorkItem => ({ source: RANGE_SOURCE, object: ref, container, range }));
     if (items.length > 1 && deps.send) {
       await deps.send(items.map((item) => JSON.stringify(item)));
       return { docId, outcome: 'planned', ranges: items.length };
@@ -281,29 +260,17 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   /**
    * An event no newer than the one recorded (a backfill's or reindex's, sequencer 0) for a WARC or JSONL object: its
-   * records fingerprinted with an older version are read again by their record ids and recomputed (reindexRecords),
+   * records fingerprinted with an older version (the store's recordsBehind) are read again by their record ids and recomputed (reindexRecords),
    * with the object as recorded; revisits of them take their new fingerprint. Nothing older: `stale`, as before.
    * Out of time: what is done stays done (the store recomputes each record once). With a queue to send to, the
    * object's event goes back on it as a continuation (continueOnQueue), as a range does; without one, or when nothing
    * was done, the message or backfill batch fails, and its retry reads only the records still behind.
    */
   async function reindexContainer(ref: ObjectRef, docId: string, container: RangeWorkItem['container'], budget: TimeBudget): Promise<IngestOutcome> {
-    const live = (await store.documentsOfObject(ref.bucket, ref.key)).filter((document) => document.status === 'recorded' && document.recordId !== undefined);
-    const byId = new Map(live.map((document) => [document.docId, document]));
-    const isOld = (document: StoredDocument): boolean => document.kind !== 'revisit' && (document.fingerprintVersion ?? 1) < FINGERPRINT_VERSION;
-    // A revisit carries its original's fingerprint: it is behind when its original (in this object) is old or was recomputed since.
-    const isBehind = (document: StoredDocument): boolean => {
-      const original = document.kind === 'revisit' && document.revisitOf ? byId.get(document.revisitOf) : undefined;
-      return isOld(document) || (original !== undefined && (isOld(original) || original.simhash !== document.simhash));
-    };
-    const behind = live.filter(isBehind);
-    if (behind.length === 0) return { docId, outcome: 'stale' };
-    // The version the records were recorded from (the newest, should an overwrite be in flight): read by its ETag / version id.
-    const sequencerOrder = (document: StoredDocument): string => (document.sequencer ?? '').padStart(64, '0');
-    const recorded = behind.reduce((newest, document) => (sequencerOrder(document) > sequencerOrder(newest) ? document : newest));
-    const recordIds = new Set(behind.filter((document) => document.sequencer === recorded.sequencer).map((document) => document.recordId!));
-    const object: ObjectRef = { bucket: ref.bucket, key: ref.key, versionId: recorded.versionId, eTag: recorded.eTag, sequencer: recorded.sequencer, size: recorded.size };
-    const result = await reindexRecords(rangeDeps, object, container, recordIds, budget);
+    const behind = await store.recordsBehind(ref.bucket, ref.key, FINGERPRINT_VERSION);
+    if (!behind) return { docId, outcome: 'stale' };
+    const recordIds = new Set(behind.recordIds);
+    const result = await reindexRecords(rangeDeps, behind.object, container, recordIds, budget);
     if (result.status === 'stale') return { docId, outcome: 'stale' };
     if (result.status === 'paused') throw new ReindexPaused(`reindex of s3://${ref.bucket}/${ref.key} paused after ${result.records} of ${recordIds.size} records: out of time`, result.records > 0);
     return { docId, outcome: 'container', records: result.records };
@@ -415,17 +382,15 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   /**
    * Run `work` on the object of `record`; when it is a reindex out of time that made progress and there is a queue,
-   * put the object's event back on the ingest queue as a continuation (true): a big WARC's records are recomputed
-   * over as many invocations as it takes, without using up the message's receives or the state machine's retries.
+   * put the object's event back on the ingest queue as a continuation: a big WARC's records are recomputed over as
+   * many invocations as it takes, without using up the message's receives or the state machine's retries.
    */
-  async function continueOnQueue(work: () => Promise<unknown>, record: S3EventRecord): Promise<boolean> {
+  async function continueOnQueue(work: () => Promise<unknown>, record: S3EventRecord): Promise<void> {
     try {
       await work();
-      return false;
     } catch (error) {
       if (!(error instanceof ReindexPaused && error.progressed && deps.send)) throw error;
       await deps.send([JSON.stringify({ Records: [record] } satisfies S3Event)]);
-      return true;
     }
   }
 
@@ -450,7 +415,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     const direct = directS3Records(event);
     if (direct) {
       // A direct invocation (S3 notification, EventBridge rule, s3:TestEvent) has no partial-batch contract: any failure fails (and retries) the whole event.
-      for (const record of direct) await processS3Record(record, context, budget);
+      // A reindex out of time that made progress is continued through the queue, as from a message or a backfill batch.
+      for (const record of direct) await continueOnQueue(() => processS3Record(record, context, budget), record);
       return { batchItemFailures: [] };
     }
     // One processor and one budget per call: they hold per-batch state, and the local stack runs several invocations at once.
@@ -460,10 +426,4 @@ export function createIngest(deps: IngestDeps): Ingest {
   }
 
   return { processS3Record, processEvent };
-}
-
-/** A range work item names the object, not one of its records. */
-function withoutRecord(ref: ObjectRef): ObjectRef {
-  const { docId: _docId, recordId: _recordId, captureDate: _captureDate, url: _url, ...object } = ref;
-  return object;
 }

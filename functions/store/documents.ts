@@ -11,6 +11,7 @@ import {
   contentHashPartition,
   documentIdFor,
   documentKey,
+  firstSeenOf,
   INDEX_KEY_ATTRIBUTES,
   indexKeyAttributes,
   ITEM_ABSENT,
@@ -129,7 +130,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
 
   // A key never seen (the common case): one conditional Put, no read first. Only when the key exists is it read, to
   // tell a redelivery, a re-upload of the same bytes, an overwrite and an older event apart.
-  const fresh = documentItem(ref, analysis, docId, ref.eventTime ?? now, now);
+  const fresh = documentItem(ref, analysis, docId, firstSeenOf(ref, now), now);
   if (await putDocument(ctx, fresh, ITEM_ABSENT)) {
     // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
     const self = member(fresh);

@@ -30,6 +30,7 @@ import {
   finishObject,
   objectProgress,
   rangeState,
+  recordsBehind,
   removeObject,
   skippedRecordsOf,
   type CheckpointResult,
@@ -37,6 +38,7 @@ import {
   type ObjectStart,
   type RangeProgress,
   type RangeState,
+  type RecordsBehind,
   type SkippedRecord,
 } from './objects.ts';
 import { recordRevisit, type RevisitOutcome, type RevisitReference } from './revisits.ts';
@@ -76,6 +78,8 @@ export interface Store {
   abandonRecords(ref: ObjectRef, newerSequencer: string | undefined, docIds: string[]): Promise<RecordOutcome[]>;
   /** Records done / ranges done / ranges total of a WARC or JSONL object; null for a single page. */
   objectProgress(bucket: string, key: string): Promise<ObjectProgress | null>;
+  /** The records of a WARC or JSONL object of a fingerprint version older than `version`, and the object version they came from; null: none. */
+  recordsBehind(bucket: string, key: string, version: number): Promise<RecordsBehind | null>;
   /** ObjectRemoved: every listed record of the object is marked deleted ([] for an object that holds no records). */
   removeObject(ref: ObjectRef): Promise<RecordOutcome[]>;
   /** A WARC revisit: an exact duplicate of the referred document (same object: its docId; else found by URI + date). */
@@ -111,16 +115,17 @@ export function createStore(options: StoreOptions): Store {
     checkpointRange: (ref, index, progress) => checkpointRange(ctx, ref, index, progress),
     abandonRecords: (ref, newerSequencer, docIds) => abandonRecords(ctx, ref, newerSequencer, docIds),
     objectProgress: (bucket, key) => objectProgress(ctx, bucket, key),
+    recordsBehind: (bucket, key, version) => recordsBehind(ctx, bucket, key, version),
     removeObject: (ref) => removeObject(ctx, ref),
     recordRevisit: (ref, refersTo, sameObjectDocId) => recordRevisit(ctx, ref, refersTo, sameObjectDocId),
   };
 }
 
-export { ensureTable } from './table.ts';
+export { ensureTable, requireTable } from './table.ts';
 export { STORE_DEFAULTS, type StoreOptions, type StoreLimits } from './dynamo.ts';
-export { documentIdFor, recordDocumentId } from './keys.ts';
+export { documentIdFor, keyOfDocId, recordDocumentId } from './keys.ts';
 export { DEFAULT_INDEX_LAYOUT_NAME, INDEX_LAYOUT_NAMES, indexLayoutNamed, isIndexLayoutName, type IndexLayoutName } from './index-layout.ts';
-export type { CheckpointResult, ObjectProgress, ObjectStart, RangeCursor, RangeProgress, RangeState, SkippedRecord } from './objects.ts';
+export type { CheckpointResult, ObjectProgress, ObjectStart, RangeCursor, RangeProgress, RangeState, RecordsBehind, SkippedRecord } from './objects.ts';
 export type { RevisitOutcome, RevisitReference } from './revisits.ts';
 export * from './errors.ts';
 export type { Candidate, ClusterRoot } from './clusters.ts';

@@ -20,7 +20,7 @@ export function encodeStoredSketch(sketch: string): Uint8Array {
 }
 
 /** A stored sketch as the core's base64 text: Binary (current) or a string (items written before). */
-export function decodeStoredSketch(value: unknown): string | undefined {
+function decodeStoredSketch(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   return undefined;

@@ -12,6 +12,7 @@ import { partialDateEnd, partialDateStart } from '../core/dates/partial-date.ts'
 import type { PageAnalysis } from '../core/types.ts';
 import { DEFAULT_INDEX_LAYOUT, type IndexLayout } from './index-layout.ts';
 import { FORMER_INDEX_KEYS, indexKeyAttributeNames, INDEXES, KEY_PREFIXES, RANK_ATTRIBUTE, TABLE_KEYS, type IndexDefinition } from './schema.ts';
+import type { ObjectRef } from './types.ts';
 
 /** The table key of an item: its partition and sort key, under the attribute names of schema.ts TABLE_KEYS. */
 export type ItemKey = { [name in (typeof TABLE_KEYS)[keyof typeof TABLE_KEYS]]: string };
@@ -117,6 +118,15 @@ export function documentIdFor(bucket: string, key: string): string {
   return `${bucket}/${key}`;
 }
 
+/**
+ * A docId without its bucket: the key as uploaded, and for a record of a WARC / JSONL object `<key>#<recordId>` (how
+ * the local tools name a document). A docId of another bucket is left whole.
+ */
+export function keyOfDocId(docId: string, bucket: string): string {
+  const bucketPrefix = documentIdFor(bucket, '');
+  return docId.startsWith(bucketPrefix) ? docId.slice(bucketPrefix.length) : docId;
+}
+
 /** docId of a record inside a container object (WARC, JSONL). */
 export function recordDocumentId(bucket: string, key: string, recordId: string): string {
   return `${documentIdFor(bucket, key)}#${recordId}`;
@@ -218,6 +228,23 @@ const RANK_TIE_BREAK_HEX = 16;
 export function rankOf(analysis: Pick<PageAnalysis, 'claimedDate' | 'dateMismatch' | 'contentDates'>, firstSeen: string, docId: string): string {
   const tieBreak = createHash('sha256').update(docId, 'utf8').digest('hex').slice(0, RANK_TIE_BREAK_HEX);
   return sortKey(`${rankDate(analysis)}#${firstSeen}#${tieBreak}`);
+}
+
+/** A capture date the store orders by: written as an ISO 8601 date or time, as WARC-Date is (stored converted to UTC). */
+const ISO_DATE_START = /^\d{4}-\d{2}-\d{2}/;
+
+/**
+ * When the archive first saw a page, the part of its rank after its date: a record's capture date (WARC-Date, JSONL
+ * scrapedAt) when it reads as an ISO 8601 time no later than the event, else the S3 event time, else `now`. The
+ * records of one WARC share its event time: their capture dates order them, so the earliest capture of a page is its
+ * cluster's original rather than the record with the lowest docId. A capture date after the event (a crawler's clock,
+ * a typo) is not believed: nothing is seen after it arrives.
+ */
+export function firstSeenOf(ref: Pick<ObjectRef, 'eventTime' | 'captureDate'>, now: string): string {
+  const event = ref.eventTime ?? now;
+  if (ref.captureDate === undefined || !ISO_DATE_START.test(ref.captureDate)) return event;
+  const captured = Date.parse(ref.captureDate);
+  return captured < Date.parse(event) ? new Date(captured).toISOString() : event;
 }
 
 /** A WARC revisit ranks right after the document it repeats, in that document's cluster. */

@@ -76,7 +76,7 @@ function numberBytes(value: number | bigint): number {
 }
 
 /** Size of one attribute value as DynamoDB counts it (native JavaScript values, as the DocumentClient marshals them). */
-export function valueBytes(value: unknown): number {
+function valueBytes(value: unknown): number {
   if (value === undefined) return 0;
   if (value === null || typeof value === 'boolean') return 1;
   if (typeof value === 'string') return utf8Bytes(value);
@@ -97,7 +97,7 @@ export function itemSizeBytes(item: Record<string, unknown>): number {
 }
 
 /** `value` cut to `maxBytes`, with what the cut lost, or `value` itself with no note when it fits. */
-export function boundText(value: string, maxBytes: number): { value: string; truncated?: TruncatedValue } {
+function boundText(value: string, maxBytes: number): { value: string; truncated?: TruncatedValue } {
   const bytes = utf8Bytes(value);
   if (bytes <= maxBytes) return { value };
   return { value: utf8Prefix(value, maxBytes), truncated: { bytes, sha256: sha256(value) } };

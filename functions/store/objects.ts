@@ -24,16 +24,15 @@
  * object item, writes each record item and THEN, at the end, re-reads the object item and the tombstone. Either the
  * remover's list sees the record, or the creator sees the deletion and marks its records deleted itself.
  */
-import { markDeleted } from './documents.ts';
+import { markDeleted, storedVersion } from './documents.ts';
 import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { readObjectItem, readRecordItem, readSkippedItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
+import { readDocumentItem, readObjectItem, readRecordItem, readSkippedItem, type DocumentItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
 import { fitItem } from './limits.ts';
 import {
   captureKey,
   documentIdFor,
   documentKey,
   ITEM_ABSENT,
-  itemKey,
   objectKey,
   objectPartition,
   partitionQuery,
@@ -90,7 +89,7 @@ export interface ObjectProgress {
  */
 export async function beginObject(ctx: StoreContext, ref: ObjectRef, rangeCount = 1): Promise<ObjectStart> {
   const seqKey = sequencerKey(ref.sequencer);
-  const [current, tombstone] = await Promise.all([getObjectItem(ctx, ref.bucket, ref.key), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
+  const [current, tombstone] = await Promise.all([getObjectItem(ctx, ref.bucket, ref.key), getObjectDocument(ctx, ref.bucket, ref.key)]);
   if (tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey) return 'stale';
   if (current && current.sequencerKey > seqKey) return 'stale';
   if (current?.sequencerKey === seqKey) return current.status === 'deleted' ? 'stale' : 'redelivery';
@@ -153,14 +152,14 @@ const fileOrder = new Intl.Collator('en', { numeric: true }).compare;
 /** The skipped records listed for the object (in file order), with a consistent Query of its partition. */
 export async function skippedRecordsOf(ctx: StoreContext, bucket: string, key: string): Promise<SkippedRecord[]> {
   const { skipped } = await listedRecords(ctx, { bucket, key });
-  return skipped.map(({ itemSortKey, ...record }) => record).sort((a, b) => fileOrder(a.recordId, b.recordId));
+  return skipped.sort((a, b) => fileOrder(a.recordId, b.recordId));
 }
 
 /** docIds of every record listed for the object, with a consistent Query of its partition. */
 async function listedRecords(
   ctx: StoreContext,
   ref: ObjectRef,
-): Promise<{ object: ObjectItem | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { itemSortKey: string; sequencerKey?: string })[] }> {
+): Promise<{ object: ObjectItem | undefined; records: { recordId: string; docId: string; sequencerKey?: string }[]; skipped: (SkippedRecord & { sequencerKey?: string })[] }> {
   const items = await queryAll(ctx, { ...partitionQuery(objectPartition(ref.bucket, ref.key)), ConsistentRead: true });
   const stored = items.find((item) => sortKeyOf(item) === KEY_PREFIXES.objectSort);
   const object = stored && readObjectItem(stored);
@@ -168,9 +167,7 @@ async function listedRecords(
     .filter((item) => sortKeyOf(item).startsWith(KEY_PREFIXES.record))
     // recordId is an attribute since record sort keys may be shortened (keys.ts); older items only had it in the key.
     .map((item) => readRecordItem(item, sortKeyOf(item).slice(KEY_PREFIXES.record.length)));
-  const skipped = items
-    .filter((item) => sortKeyOf(item).startsWith(KEY_PREFIXES.skipped))
-    .map((item) => ({ itemSortKey: sortKeyOf(item), ...readSkippedItem(item) }));
+  const skipped = items.filter((item) => sortKeyOf(item).startsWith(KEY_PREFIXES.skipped)).map(readSkippedItem);
   return { object, records, skipped };
 }
 
@@ -179,11 +176,53 @@ async function listedRecords(
  * document. One consistent Query of the object's partition, then one BatchGet.
  */
 export async function documentsOfObject(ctx: StoreContext, bucket: string, key: string): Promise<StoredDocument[]> {
+  return (await documentItemsOfObject(ctx, bucket, key)).map(toStoredDocument);
+}
+
+/** The document items of documentsOfObject, as stored, in the same order. */
+async function documentItemsOfObject(ctx: StoreContext, bucket: string, key: string): Promise<Item[]> {
   const { records } = await listedRecords(ctx, { bucket, key });
   const docIds = records.length > 0 ? records.map((record) => record.docId) : [documentIdFor(bucket, key)];
   const items = await batchGetConsistent(ctx, docIds.map(documentKey));
   const order = new Map(docIds.map((docId, index) => [docId, index]));
-  return items.map(toStoredDocument).sort((a, b) => order.get(a.docId)! - order.get(b.docId)!);
+  return items.sort((a, b) => order.get(a.docId as string)! - order.get(b.docId as string)!);
+}
+
+/** Records of a WARC or JSONL object to recompute, and the version of the object they were recorded from. */
+export interface RecordsBehind {
+  /** The object as recorded: its version id, ETag, sequencer and size, to read the very bytes the records came from. */
+  object: ObjectRef;
+  recordIds: string[];
+}
+
+/**
+ * The recorded records of a WARC or JSONL object whose documents are of a fingerprint version older than `version`
+ * (none stored: 1, documents.ts storedVersion). A revisit carries its original's fingerprint: it is behind when its
+ * original (in this object) is, or was recomputed since. Of those, the records of the newest version recorded (by
+ * sequencerKey, should an overwrite be in flight); null when no record is behind. One Query and one BatchGet.
+ */
+export async function recordsBehind(ctx: StoreContext, bucket: string, key: string, version: number): Promise<RecordsBehind | null> {
+  const live = (await documentItemsOfObject(ctx, bucket, key))
+    .map((item) => readDocumentItem(item)!)
+    .filter((document) => document.status === 'recorded' && typeof document.recordId === 'string');
+  const byId = new Map(live.map((document) => [document.docId, document]));
+  const isOld = (document: DocumentItem): boolean => document.kind !== 'revisit' && storedVersion(document) < version;
+  const isBehind = (document: DocumentItem): boolean => {
+    const original = document.kind === 'revisit' && document.revisitOf ? byId.get(document.revisitOf) : undefined;
+    return isOld(document) || (original !== undefined && (isOld(original) || original.simhash !== document.simhash));
+  };
+  const behind = live.filter(isBehind);
+  if (behind.length === 0) return null;
+  const recorded = behind.reduce((newest, document) => (document.sequencerKey > newest.sequencerKey ? document : newest));
+  return {
+    object: { bucket, key, versionId: recorded.versionId, eTag: recorded.eTag, sequencer: recorded.sequencer, size: recorded.size },
+    recordIds: behind.filter((document) => document.sequencerKey === recorded.sequencerKey).map((document) => document.recordId as string),
+  };
+}
+
+/** Skipped records have no document: deleting their items is all there is to it. */
+async function deleteSkippedRecords(ctx: StoreContext, ref: ObjectRef, skipped: readonly SkippedRecord[]): Promise<void> {
+  if (skipped.length > 0) await batchWrite(ctx, skipped.map((record) => ({ delete: skippedKey(ref.bucket, ref.key, record.recordId) })));
 }
 
 async function markRecordsDeleted(ctx: StoreContext, ref: ObjectRef, docIds: string[]): Promise<RecordOutcome[]> {
@@ -201,7 +240,7 @@ async function markRecordsDeleted(ctx: StoreContext, ref: ObjectRef, docIds: str
  */
 export async function finishObject(ctx: StoreContext, ref: ObjectRef): Promise<RecordOutcome[]> {
   const seqKey = sequencerKey(ref.sequencer);
-  const [{ object, records, skipped }, tombstone] = await Promise.all([listedRecords(ctx, ref), getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)))]);
+  const [{ object, records, skipped }, tombstone] = await Promise.all([listedRecords(ctx, ref), getObjectDocument(ctx, ref.bucket, ref.key)]);
   // A removal that came meanwhile: the object item says so, or (if the remover read no object item yet) its tombstone.
   const removal = object?.status === 'deleted' ? object : tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey ? tombstone : null;
   if (removal) {
@@ -210,7 +249,7 @@ export async function finishObject(ctx: StoreContext, ref: ObjectRef): Promise<R
   if (object && object.sequencerKey !== seqKey) return []; // a newer version is being written: its own finish cleans up
   // Skipped records an older version listed and no range of this one did: nothing points at them, so they just go.
   const staleSkipped = skipped.filter((record) => (record.sequencerKey ?? '') < seqKey);
-  if (staleSkipped.length > 0) await batchWrite(ctx, staleSkipped.map((record) => ({ delete: itemKey(objectPartition(ref.bucket, ref.key), record.itemSortKey) })));
+  await deleteSkippedRecords(ctx, ref, staleSkipped);
   const outcomes = await markRecordsDeleted(ctx, ref, records.filter((record) => (record.sequencerKey ?? '') < seqKey).map((record) => record.docId));
   // Not written: overtaken meanwhile, the newer version's finish or the removal cleans up.
   await writeIf(ctx, 'UpdateItem object finished', {
@@ -236,6 +275,11 @@ function allRangesDone(object: ObjectItem): boolean {
 async function getObjectItem(ctx: StoreContext, bucket: string, key: string): Promise<ObjectItem | undefined> {
   const stored = await getConsistent(ctx, objectKey(bucket, key));
   return stored && readObjectItem(stored);
+}
+
+/** The object's own document `<bucket>/<key>` (undefined: none), with one consistent read: for a container, the tombstone a removal writes first. */
+async function getObjectDocument(ctx: StoreContext, bucket: string, key: string): Promise<DocumentItem | undefined> {
+  return readDocumentItem(await getConsistent(ctx, documentKey(documentIdFor(bucket, key))));
 }
 
 /** Where a range of this version stands: one consistent read of the object item. */
@@ -267,7 +311,7 @@ export async function checkpointRange(ctx: StoreContext, ref: ObjectRef, index: 
   });
   if (saved.written) return { status: 'saved', allDone: progress.done && saved.attributes !== undefined && allRangesDone(readObjectItem(saved.attributes)) };
   const current = await getObjectItem(ctx, ref.bucket, ref.key);
-  const tombstone = current ? undefined : await getConsistent(ctx, documentKey(documentIdFor(ref.bucket, ref.key)));
+  const tombstone = current ? undefined : await getObjectDocument(ctx, ref.bucket, ref.key);
   return { status: 'overtaken', sequencer: (current ?? tombstone)?.sequencer ?? undefined };
 }
 
@@ -313,6 +357,6 @@ export async function removeObject(ctx: StoreContext, ref: ObjectRef): Promise<R
   }
   const { records, skipped } = await listedRecords(ctx, ref);
   // Skipped records have no document: their listing just goes with the object.
-  if (skipped.length > 0) await batchWrite(ctx, skipped.map((record) => ({ delete: itemKey(objectPartition(ref.bucket, ref.key), record.itemSortKey) })));
+  await deleteSkippedRecords(ctx, ref, skipped);
   return markRecordsDeleted(ctx, ref, records.map((record) => record.docId));
 }

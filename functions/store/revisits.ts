@@ -16,7 +16,7 @@ import { StoreError } from './errors.ts';
 import { objectAttributes, removeBands } from './documents.ts';
 import { encodeStoredSketch, readCaptureItem, readDocumentItem, type DocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
-import { captureKey, contentHashPartition, documentIdFor, documentKey, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
+import { captureKey, contentHashPartition, documentIdFor, documentKey, firstSeenOf, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
 import { INDEXES } from './schema.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
 import { datingOfItem } from './verdicts.ts';
@@ -79,7 +79,7 @@ export async function recordRevisit(
     kind: 'revisit',
     refersTo,
     canonicalUrl: ref.url ?? null,
-    firstSeen: prior?.firstSeen ?? ref.eventTime ?? now,
+    firstSeen: prior?.firstSeen ?? firstSeenOf(ref, now),
     updatedAt: now,
   };
   if (referred) {

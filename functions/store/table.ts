@@ -21,13 +21,22 @@ function indexDefinition(index: IndexDefinition): GlobalSecondaryIndex {
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    const found = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (found.Table?.TableStatus === 'ACTIVE') return;
+    const found = await describeTable(client, tableName);
+    if (found?.TableStatus === 'ACTIVE') return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw toStoreError('DescribeTable', error);
     await createTable(client, tableName);
   }
   await waitUntilActive(client, tableName);
+}
+
+/** A table must exist already (for the commands that only read one): its description, or the SDK's ResourceNotFoundException. */
+export async function requireTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await describeTable(client, tableName);
+}
+
+async function describeTable(client: DynamoDBClient, tableName: string) {
+  return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
 }
 
 async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -54,7 +63,7 @@ async function createTable(client: DynamoDBClient, tableName: string): Promise<v
 
 async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
   for (let attempt = 0; attempt < TABLE_WAIT.attempts; attempt++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const Table = await describeTable(client, tableName);
     if (Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) return;
     await new Promise((resolve) => setTimeout(resolve, TABLE_WAIT.delayMs));
   }

@@ -15,7 +15,7 @@ export interface ObjectRef {
   sequencer?: string;
   size?: number;
   contentType?: string;
-  /** When the event happened (S3 eventTime, ISO 8601); becomes firstSeen on the first record. */
+  /** When the event happened (S3 eventTime, ISO 8601); becomes firstSeen on the first record (a record's capture date before it wins: keys.ts firstSeenOf). */
   eventTime?: string;
   /** A record inside a container object (WARC, JSONL): its id (`@<offset>`, `L<line>`); docId is then `<bucket>/<key>#<recordId>`. */
   recordId?: string;

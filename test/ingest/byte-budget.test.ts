@@ -54,6 +54,26 @@ describe('createByteBudget', () => {
     expect({ inFlight: budget.inFlight, peakBytes: budget.peakBytes, peakTasks: budget.peakTasks, waited: budget.waited }).toEqual({ inFlight: 0, peakBytes: 100, peakTasks: 3, waited: 3 });
   });
 
+  it('counts slots when each holder takes 1: acquire waits in order, and a release given twice frees one slot', async () => {
+    const slots = createByteBudget(2);
+    const first = await slots.acquire(1);
+    const second = await slots.acquire(1);
+    const order: string[] = [];
+    const third = slots.acquire(1).then((release) => (order.push('third'), release));
+    const fourth = slots.acquire(1).then((release) => (order.push('fourth'), release));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]);
+    first();
+    first(); // a second call gives back nothing more
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['third']);
+    expect({ inFlight: slots.inFlight, waited: slots.waited }).toEqual({ inFlight: 2, waited: 2 });
+    second();
+    (await third)();
+    (await fourth)();
+    expect({ inFlight: slots.inFlight, peakTasks: slots.peakTasks }).toEqual({ inFlight: 0, peakTasks: 2 });
+  });
+
   it('gives the bytes back when a task throws', async () => {
     const budget = createByteBudget(10);
     await expect(budget.run(10, async () => Promise.reject(new Error('S3 down')))).rejects.toThrow('S3 down');

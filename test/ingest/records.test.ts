@@ -115,6 +115,23 @@ describe('WARC objects through the ingest', () => {
     expect(await store.getDocument(revisitId)).toMatchObject({ kind: 'revisit', revisitOf: originalId, clusterId: originalId });
   });
 
+  it('two captures of one page in one WARC, the later written first: the earlier capture is the original (first seen = capture date)', async () => {
+    // Same claimed date (the seed's June 2021 header): the rank is decided by first seen, then docId. The later capture
+    // sits at offset 0, the lowest docId: with the object's event time as both records' first seen, it would win.
+    const captures: WarcRecordSpec[] = [
+      { type: 'response', url: 'https://news.example/a', date: '2024-05-01T10:00:00Z', httpHeaders: text, payload: seedText().replace('besieged', 'encircled') },
+      { type: 'response', url: 'https://news.example/a', date: '2024-03-01T10:00:00Z', httpHeaders: text, payload: seedText() },
+    ];
+    const { bytes, offsets } = await writeWarc(captures, true);
+    const key = 'crawls/two-captures.warc.gz';
+    expect((await ingest.processEvent(sqsEvent([await upload(env.servers.s3, key, bytes)]))).batchItemFailures).toEqual([]);
+    const [later, earlier] = await Promise.all(offsets.map((offset) => store.getDocument(`raw-pages/${key}#@${offset}`)));
+    expect(later?.claimedDate?.value).toBe(earlier?.claimedDate?.value);
+    expect(earlier).toMatchObject({ firstSeen: '2024-03-01T10:00:00.000Z', captureDate: '2024-03-01T10:00:00Z', isOriginal: true, clusterId: earlier?.docId });
+    expect(later).toMatchObject({ firstSeen: '2024-05-01T10:00:00.000Z', isOriginal: false, duplicateOf: earlier?.docId });
+    expect((await store.documentsInCluster(earlier?.docId as string)).map((doc) => doc.docId)).toEqual([earlier?.docId, later?.docId]);
+  });
+
   it('an overwrite with fewer records marks the records it no longer holds deleted', async () => {
     const full = await writeWarc(crawl().slice(0, 3), false);
     await ingest.processEvent(sqsEvent([await upload(env.servers.s3, 'crawl.warc', full.bytes)]));
@@ -135,7 +152,7 @@ describe('JSONL objects through the ingest', () => {
     const event = await upload(env.servers.s3, 'scrapes/day.jsonl', `${lines.join('\n')}\n`);
     expect((await ingest.processEvent(sqsEvent([event]))).batchItemFailures).toEqual([]);
     const [first, second, bad] = await Promise.all(['L1', 'L2', 'L3'].map((id) => store.getDocument(`raw-pages/scrapes/day.jsonl#${id}`)));
-    expect(first).toMatchObject({ status: 'recorded', url: 'https://news.example/a', captureDate: '2024-03-01T10:00:00Z', isOriginal: true });
+    expect(first).toMatchObject({ status: 'recorded', url: 'https://news.example/a', captureDate: '2024-03-01T10:00:00Z', firstSeen: '2024-03-01T10:00:00.000Z', isOriginal: true });
     expect(first?.claimedDate).toMatchObject({ value: '2018-04-06', source: 'metadata' });
     expect(second).toMatchObject({ status: 'recorded', captureDate: '2024-03-02T10:00:00Z', clusterId: first?.docId, duplicateOf: first?.docId });
     expect(bad).toMatchObject({ status: 'rejected', reasonCode: 'unsupported' });

@@ -20,7 +20,7 @@ import { readCorpusJson, readCorpusBytes, SEED_PAGE } from '../support/corpus.ts
 import { useFreshTables } from '../support/table-fixture.ts';
 import { writeWarc, type WarcRecordSpec } from '../support/warc-writer.ts';
 import { makeTempRoot, onlyLogicalId, stateMachineDefinition, synthStack } from '../infra/cdk-test-app.ts';
-import { sqsEvent, sqsMessage, upload } from './s3-events.ts';
+import { s3Record, sqsEvent, sqsMessage, upload } from './s3-events.ts';
 
 /**
  * A version-1 deployment: the same analysis with the old version number and another SimHash (bits flipped, so pages
@@ -190,6 +190,32 @@ describe('a reindex out of time, with the ingest queue to send to', () => {
     expect(await ingest.processEvent(batch, context())).toEqual({ batchItemFailures: [] });
     expect(legacy.analyzed).toBe(pages); // every page record analyzed once, across the invocations
     await expectCurrent(before);
+  });
+});
+
+describe('a reindex out of time in a direct S3 event (no SQS message around it), with the ingest queue to send to', () => {
+  it('puts the object\'s event back on the queue as a continuation, as a message or a backfill item does, instead of failing the event unlogged', async () => {
+    const before = await fillWithVersionOne();
+    const pages = before.filter((document) => document.kind !== 'revisit').length;
+    const sent: string[] = [];
+    const failures: unknown[] = [];
+    const ingest = createIngest({ s3: env.servers.s3, dynamo: env.servers.dynamo, tableName: env.table, send: async (bodies) => void sent.push(...bodies), observer: { failure: (error) => void failures.push(error) } });
+    const context = () => {
+      const start = legacy.analyzed;
+      return { getRemainingTimeInMillis: () => (legacy.analyzed - start >= 2 ? 1000 : 60_000) };
+    };
+    // The WARC's reindex event as S3 (or a rule) would invoke the function with it: sequencer 0, no newer than the recorded one.
+    const warc = before.find((document) => document.docId.startsWith(`raw-pages/${KEYS.warc}#`))!;
+    const event: S3Event = { Records: [s3Record({ key: KEYS.warc, size: warc.size, eTag: warc.eTag, versionId: warc.versionId, sequencer: '0' })] };
+    // 2 of its 5 records behind recomputed, then out of time: continued through the queue, the event done.
+    expect(await ingest.processEvent(event, context())).toEqual({ batchItemFailures: [] });
+    expect(failures).toEqual([]);
+    expect(sent.map((body) => (JSON.parse(body) as S3Event).Records.map((record) => record.s3.object.key))).toEqual([[KEYS.warc]]);
+    expect(legacy.analyzed).toBe(2);
+    // The continuation finishes the WARC and sends nothing more.
+    expect(await ingest.processEvent({ Records: [sqsMessage(JSON.parse(sent[0]!))] }, context())).toEqual({ batchItemFailures: [] });
+    expect(sent).toHaveLength(1);
+    expect(legacy.analyzed).toBe(pages - 4); // the WARC's 5 pages; the JSONL's 4 still behind
   });
 });
 

@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { documentIdFor, recordDocumentId } from '../../functions/store/keys.ts';
-import { keyOfDocId, keyOfDocument } from '../../local/pipeline.ts';
+import { RANGE_SOURCE } from '../../functions/ingest/work-items.ts';
+import { keyOfDocId, keyOfDocument, objectsOfMessage } from '../../local/pipeline.ts';
+import { s3Record } from '../ingest/s3-events.ts';
 
 const LOCAL_DIR = join(import.meta.dirname, '../../local');
 
@@ -34,6 +36,31 @@ describe('the local gateway', () => {
     // The check sees such an import where there is one.
     const pipeline = valueImports(readFileSync(join(LOCAL_DIR, 'pipeline.ts'), 'utf8'));
     expect(pipeline.find((entry) => entry.from.endsWith('functions/store/index.ts'))?.names).toContain('createStore');
+  });
+
+  it('no local/ file sends a table command of its own (DescribeTable, CreateTable...): functions/store/table.ts does', () => {
+    const files = readdirSync(LOCAL_DIR).filter((name) => name.endsWith('.ts'));
+    const offending = files.flatMap((name) => [...readFileSync(join(LOCAL_DIR, name), 'utf8').matchAll(/\b(?:Describe|Create|Update|Delete)TableCommand\b/g)].map((match) => `${name}: ${match[0]}`));
+    expect(offending).toEqual([]);
+    expect(readFileSync(join(LOCAL_DIR, '../functions/store/table.ts'), 'utf8')).toMatch(/\bDescribeTableCommand\b/); // the check sees one where there is one
+  });
+
+  it('reads the objects of a queued message as the ingest does: S3 events (keys decoded), a range work item, an EventBridge event (its key as is); none of a body that is neither', () => {
+    // s3Record encodes the key as S3 does (a space as '+', UTF-8 %-escaped).
+    const event = { Records: [s3Record({ key: 'pages/a bé.html' }), s3Record({ bucket: 'other', key: 'x.html' })] };
+    expect(JSON.stringify(event)).toContain('pages/a+b%C3%A9.html');
+    expect(objectsOfMessage(JSON.stringify(event))).toEqual([
+      { bucket: 'raw-pages', key: 'pages/a bé.html' },
+      { bucket: 'other', key: 'x.html' },
+    ]);
+    const range = { source: RANGE_SOURCE, object: { bucket: 'raw-pages', key: 'crawl/x.warc.gz' }, container: { kind: 'warc', compressed: true }, range: { index: 1, count: 2, start: 8, end: null } };
+    expect(objectsOfMessage(JSON.stringify(range))).toEqual([{ bucket: 'raw-pages', key: 'crawl/x.warc.gz' }]);
+    const eventBridge = { source: 'aws.s3', 'detail-type': 'Object Created', time: '2026-11-01T00:00:00Z', detail: { bucket: { name: 'raw-pages' }, object: { key: 'pages/c d.html', size: 1, etag: 'e', sequencer: '01' } } };
+    expect(objectsOfMessage(JSON.stringify(eventBridge))).toEqual([{ bucket: 'raw-pages', key: 'pages/c d.html' }]);
+    const malformed = s3Record({ key: 'bad.html' });
+    malformed.s3.object.key = 'bad%E0%A4%A.html'; // a %-escape that does not decode: the message names no key
+    expect(objectsOfMessage(JSON.stringify({ Records: [malformed, s3Record({ key: 'fine.html' })] }))).toEqual([{ bucket: 'raw-pages', key: 'fine.html' }]);
+    for (const body of ['not json', '{}', '[]', JSON.stringify({ ...range, object: undefined })]) expect(objectsOfMessage(body)).toEqual([]);
   });
 
   it('names a document by its key as uploaded, a record of a crawl file by <key>#<recordId>, from the store docId', () => {

@@ -56,7 +56,7 @@ describe('a crawl file through the embedded stack under the function timeout', (
       expect(report.documents).toHaveLength(1000);
       expect(report.documents.every((document) => document.status === 'recorded')).toBe(true);
       for (const [index, originalIndex] of recaptures) {
-        // Same content: one cluster (within one file, records share firstSeen, so the original is the lowest docId).
+        // Same content: one cluster (a record's firstSeen is its WARC-Date: the original is the earliest capture).
         expect(byKey.get(keyOf(index))!.clusterId).toBe(byKey.get(keyOf(originalIndex))!.clusterId);
         expect(byKey.get(keyOf(index))!.clusterId).not.toBeNull();
       }

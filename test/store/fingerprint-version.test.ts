@@ -10,7 +10,7 @@ import { createStore, type ObjectRef, type Store } from '../../functions/store/i
 import { BAND_LAYOUT } from '../../functions/store/index-layout.ts';
 import { bandKeys } from '../../functions/store/keys.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
-import { ARTICLE_A, editWords, makeAnalysis } from './analyses.ts';
+import { ARTICLE_A, ARTICLE_B, editWords, makeAnalysis } from './analyses.ts';
 
 const BUCKET = 'raw-pages';
 const env = useFreshTables();
@@ -67,5 +67,39 @@ describe('fingerprint versions', () => {
     expect(await store.recordDocument(ref('old.html', '0'), recomputed)).toMatchObject({ outcome: 'stale' });
     const after = JSON.stringify((await scanTable()).sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`)));
     expect(after).toBe(before);
+  });
+});
+
+describe('records of a WARC or JSONL object behind the current version (recordsBehind)', () => {
+  /** One record of the object version `sequencer`, listed then recorded with `analysis`. */
+  async function recordOf(key: string, sequencer: string, recordId: string, analysis: ReturnType<typeof makeAnalysis>): Promise<void> {
+    const record = { ...ref(key, sequencer), recordId, docId: `${BUCKET}/${key}#${recordId}` };
+    await store.addRecord(record, true);
+    expect(await store.recordDocument(record, analysis)).toMatchObject({ outcome: 'recorded' });
+  }
+
+  it('names the records of an older fingerprint version, of the newest version recorded by S3 sequencer order, and none once current', async () => {
+    const key = 'crawl/day.warc.gz';
+    // An overwrite in flight: version 'a0' listed @100, version 'FF' (newer: S3 sequencers are hex of any case) @0 and @900.
+    const older = editWords(ARTICLE_B, { the: 'a' });
+    await recordOf(key, 'a0', '@100', versionOneAnalysis(older));
+    await recordOf(key, 'FF', '@0', versionOneAnalysis(ARTICLE_A));
+    await recordOf(key, 'FF', '@900', versionOneAnalysis(ARTICLE_B));
+    expect(await store.recordsBehind(BUCKET, key, FINGERPRINT_VERSION)).toEqual({
+      object: { bucket: BUCKET, key, versionId: undefined, eTag: `etag-${key}`, sequencer: 'FF', size: 100 },
+      recordIds: ['@0', '@900'],
+    });
+    expect(await store.recordsBehind(BUCKET, key, 1)).toBeNull();
+
+    // Recomputed (an event no newer than the recorded one): then the older version's record is what is left behind.
+    const recompute = async (recordId: string, text: string) => {
+      const record = { ...ref(key, '0'), recordId, docId: `${BUCKET}/${key}#${recordId}` };
+      expect(await store.recordDocument(record, makeAnalysis({ text }))).toMatchObject({ outcome: 'reindexed' });
+    };
+    await recompute('@0', ARTICLE_A);
+    await recompute('@900', ARTICLE_B);
+    expect(await store.recordsBehind(BUCKET, key, FINGERPRINT_VERSION)).toMatchObject({ object: { sequencer: 'a0' }, recordIds: ['@100'] });
+    await recompute('@100', older);
+    expect(await store.recordsBehind(BUCKET, key, FINGERPRINT_VERSION)).toBeNull();
   });
 });

@@ -83,13 +83,18 @@ export function foldOf(group: string, folds: number): number {
 }
 
 /**
- * Each fold's pairs scored with the thresholds chosen on the other folds. `draw` salts the fold of each group: draw 0
- * is the fold assignment the test reports; others are further random splits, to see how much a figure owes to one split.
+ * The fold of a group in fold draw `draw`: draw 0 is foldOf itself, the fold assignment the test reports; other draws
+ * salt the group name, further random splits to see how much a figure owes to one split.
  */
+export function foldOfDraw(group: string, folds: number, draw: number): number {
+  return foldOf(draw === 0 ? group : `${group}#${draw}`, folds);
+}
+
+/** Each fold's pairs scored with the thresholds chosen on the other folds, the folds of draw `draw` (foldOfDraw). */
 export function crossValidate<Pair extends LabelledPair>(pairs: Pair[], folds = 5, draw = 0): { heldOut: { pair: Pair; predicted: boolean }[]; chosen: Thresholds[] } {
   const heldOut: { pair: Pair; predicted: boolean }[] = [];
   const chosen: Thresholds[] = [];
-  const foldOfPair = (pair: Pair) => foldOf(draw === 0 ? pair.group : `${pair.group}#${draw}`, folds);
+  const foldOfPair = (pair: Pair) => foldOfDraw(pair.group, folds, draw);
   for (let fold = 0; fold < folds; fold++) {
     const thresholds = chooseThresholds(pairs.filter((pair) => foldOfPair(pair) !== fold));
     chosen.push(thresholds);

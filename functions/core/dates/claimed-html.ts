@@ -67,11 +67,15 @@ const OTHER_ARTICLES_TOKEN = /(?:^|[-_])(?:recent(?:[-_]?(?:posts|entries|articl
 /** Widgets that show the reader's current date ("Aktuelle Zeit: ...", "Today's Paper"), not the page's. */
 const CURRENT_DATE_WIDGET = /aktuelle(?:s)? (?:zeit|datum)|current (?:time|date)|heute ist|today is|today['’]s/i;
 
+/** True when a token of the element's class or id names a sidebar, comment thread, menu or list of other articles. */
+function hasOutsideToken(el: Element): boolean {
+  const tokens = `${attr(el, 'class')} ${attr(el, 'id')}`.split(/\s+/);
+  return tokens.some((token) => OUTSIDE_CLASS_TOKEN.test(token) || OTHER_ARTICLES_TOKEN.test(token));
+}
+
 /** True when the element itself is a sidebar, comment thread, embedded post, menu or list of other articles. */
 function marksOutside(node: Element): boolean {
-  if (OUTSIDE_TAGS.has(node.tagName.toLowerCase())) return true;
-  const tokens = `${attr(node, 'class')} ${attr(node, 'id')}`.split(/\s+/);
-  return tokens.some((token) => OUTSIDE_CLASS_TOKEN.test(token) || OTHER_ARTICLES_TOKEN.test(token));
+  return OUTSIDE_TAGS.has(node.tagName.toLowerCase()) || hasOutsideToken(node);
 }
 
 /** Per element: is it, or an ancestor below <body>, outside the article. Shared ancestors are judged once per document. */
@@ -103,9 +107,7 @@ const SKIPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'svg', 
 const BLOCK_TAGS = /^(?:p|div|br|li|h\d|tr|td|th|dt|dd|article|section|header|footer|main|ul|ol|table|figcaption)$/i;
 
 function isSkipped(el: Element): boolean {
-  if (SKIPPED_TAGS.has(el.tagName.toLowerCase())) return true;
-  const tokens = `${attr(el, 'class')} ${attr(el, 'id')}`.split(/\s+/);
-  return tokens.some((token) => OUTSIDE_CLASS_TOKEN.test(token) || OTHER_ARTICLES_TOKEN.test(token));
+  return SKIPPED_TAGS.has(el.tagName.toLowerCase()) || hasOutsideToken(el);
 }
 
 /**

@@ -104,19 +104,30 @@ function pageUrlCandidate(input: ClaimedDateInput): Candidate | null {
 /** Most visible characters a page may have and still be a redirect stub rather than a page that links elsewhere. */
 const REDIRECT_STUB_CHARS = 300;
 const SCRIPT_REDIRECT = /location(?:\.href)?\s*=\s*["'](https?:\/\/[^"'\s]+)["']|location\.(?:replace|assign)\(\s*["'](https?:\/\/[^"'\s]+)["']/;
+/** In the source of every page with a `<meta http-equiv="refresh">` (and of a few others): only such pages are looked up in the DOM. */
+const MAYBE_META_REFRESH = /http-equiv\s*=\s*["']?\s*refresh/i;
 
 /**
  * A saved page that only redirects (`<meta http-equiv="refresh" content="0;url=...">`, `location.href = "..."`, as
  * cookie walls and URL shorteners leave behind) names the article's URL: the page is that URL's, not its own.
+ * The redirect is looked for first (two scans of the source); only a page that has one is measured, which walks its DOM.
  */
 function redirectTarget(document: Document, html: string): string | undefined {
-  if (!/refresh|location/i.test(html)) return undefined; // no redirect: spare the walk over the page
-  if (ownVisibleText(document).replace(/\s+/g, ' ').trim().length > REDIRECT_STUB_CHARS) return undefined;
+  const target = (MAYBE_META_REFRESH.test(html) ? metaRefreshTarget(document) : undefined) ?? scriptRedirectTarget(html);
+  if (target === undefined) return undefined;
+  return ownVisibleText(document).replace(/\s+/g, ' ').trim().length > REDIRECT_STUB_CHARS ? undefined : target;
+}
+
+function metaRefreshTarget(document: Document): string | undefined {
   for (const meta of document.querySelectorAll('meta')) {
     if ((meta.getAttribute('http-equiv') ?? '').toLowerCase() !== 'refresh') continue;
     const target = /url\s*=\s*['"]?(https?:\/\/[^'"\s;]+)/i.exec(meta.getAttribute('content') ?? '')?.[1];
     if (target) return target;
   }
+  return undefined;
+}
+
+function scriptRedirectTarget(html: string): string | undefined {
   const scripted = SCRIPT_REDIRECT.exec(html);
   return scripted?.[1] ?? scripted?.[2];
 }

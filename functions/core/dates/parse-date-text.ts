@@ -24,13 +24,13 @@ const MONTH_LISTS: string[][] = [
 ];
 MONTH_LISTS.forEach((names, index) => names.forEach((name) => (MONTH_NAMES[name] = index + 1)));
 
-const MONTH = `(${Object.keys(MONTH_NAMES)
+/** Every month name, longest first (at one position "june" is tried before "jun"). */
+const MONTH_NAME_ALTERNATIVES = Object.keys(MONTH_NAMES)
   .sort((a, b) => b.length - a.length)
-  .join('|')})`;
+  .join('|');
+const MONTH = `(${MONTH_NAME_ALTERNATIVES})`;
 /** The same month in a second calendar's name, after a slash (Arabic pages: "24 نيسان / أبريل 2020"); not captured. */
-const MONTH_ALTERNATE = `(?:${Object.keys(MONTH_NAMES)
-  .sort((a, b) => b.length - a.length)
-  .join('|')})`;
+const MONTH_ALTERNATE = `(?:${MONTH_NAME_ALTERNATIVES})`;
 /** Word boundaries that also work for accented letters. */
 const L = '(?<![\\p{L}\\d])';
 const R = '(?![\\p{L}\\d])';
