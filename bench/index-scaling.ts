@@ -13,7 +13,7 @@ import { createStore, ensureTable } from '../functions/store/index.ts';
 import { FINGERPRINT_VERSION } from '../functions/core/fingerprint.ts';
 import { bandItem as storeBandItem } from '../functions/store/documents.ts';
 import { bandPartitions, itemKey, lookupBandPartitions } from '../functions/store/keys.ts';
-import { valueBytes } from '../functions/store/limits.ts';
+import { itemSizeBytes } from '../functions/store/limits.ts';
 import { startLocalServers } from '../local/servers.ts';
 import { DynamoMeter } from './support/dynamo-meter.ts';
 import { population, realFingerprints, simhashAt, type Distribution, type FingerprintSet, type RealFingerprints } from './support/fingerprint-sets.ts';
@@ -24,10 +24,6 @@ const READ_UNIT_BYTES = 4096;
 /** On-demand price ratio of a write unit to a read unit (us-east-1: $0.625 vs $0.125 per million). */
 const WRITE_TO_READ_PRICE = 5;
 
-/** Item size as DynamoDB counts it, for items of string attributes: UTF-8 bytes of every name and value. */
-function stringItemBytes(item: Record<string, string | number>): number {
-  return Object.entries(item).reduce((total, [name, value]) => total + Buffer.byteLength(name) + (typeof value === 'number' ? valueBytes(value) : Buffer.byteLength(value)), 0);
-}
 
 const docIdOf = (index: number) => `raw-pages/bench/doc-${String(index).padStart(7, '0')}.html`;
 
@@ -186,8 +182,8 @@ export async function benchIndexScaling(options: { quick?: boolean } = {}): Prom
   const real = realFingerprints();
   const distances: number[] = [];
   for (let a = 0; a < real.count; a += 3) for (let b = a + 1; b < real.count; b += 7) distances.push(popcount(real.high[a]! ^ real.high[b]!) + popcount(real.low[a]! ^ real.low[b]!));
-  const bandItemBytes = stringItemBytes(bandItem(`BAND#0#abcd`, 0, real.simhashes[0]!));
-  const formerBandItemBytes = stringItemBytes(formerBandItem(`BAND#0#abcd`, 0, real.simhashes[0]!, real.sketches[0]!));
+  const bandItemBytes = itemSizeBytes(bandItem(`BAND#0#abcd`, 0, real.simhashes[0]!));
+  const formerBandItemBytes = itemSizeBytes(formerBandItem(`BAND#0#abcd`, 0, real.simhashes[0]!, real.sketches[0]!));
   console.log(
     `\nreal fingerprints: ${real.count} corpus texts (extraction-benchmark bodies + Webis pair texts); ` +
       `mean distance between unrelated ones ${mean(distances).toFixed(1)} bits (uniform: 32; corpus-biased model: ${modelDistance(real).toFixed(1)}), bit frequencies ${Math.min(...real.bitFrequency).toFixed(2)}..${Math.max(...real.bitFrequency).toFixed(2)}, ` +
