@@ -22,9 +22,11 @@ export { normalizeText } from './normalize.ts';
  * common-word table change. 1: term-frequency SimHash over every word, unsegmented Thai/Lao/Khmer/Myanmar (stored
  * documents without a version are version 1); 2: common words left out, those scripts split into words; 3: each bit
  * set above its own threshold (bit-thresholds.ts), so bits are balanced on real pages, and the sketch keeps 96 shingle
- * hashes instead of 64 (the same hashes: sketches of either version still compare, at k = 64).
+ * hashes instead of 64 (the same hashes: sketches of either version still compare, at k = 64); 4: the same features
+ * over a main text that leaves out more unmarked reader replies (extract/trailing-comments.ts: off-topic short
+ * paragraphs, short pages, exclamations), so a page with bare replies fingerprints differently than under version 3.
  */
-export const FINGERPRINT_VERSION = 3;
+export const FINGERPRINT_VERSION = 4;
 
 /**
  * How many of the SimHash bits nearest their threshold a fingerprint names (`weakBits`): a lookup also probes the

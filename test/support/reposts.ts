@@ -129,7 +129,7 @@ export function firstWords(text: string, words: number): string {
 }
 
 /** Reader replies in everyday English, written here (no corpus text); `{topic}` is filled with a word of the article. */
-const REPLY_TEMPLATES = [
+export const REPLY_TEMPLATES: readonly string[] = [
   'I read this twice and I still do not understand why nobody mentions {topic}.',
   'Great article, thanks for posting it!',
   'Does anyone know where the figures about {topic} come from?',
@@ -156,13 +156,13 @@ function topicsOf(text: string): string[] {
 
 /**
  * `count` reader replies as bare paragraphs: no name, no timestamp, no "Reply" (what the unmarked-comment
- * extraction must cut). Deterministic for a seed.
+ * extraction must cut), from `templates` (default all: a cross-validation gives each fold its own half). Deterministic for a seed.
  */
-export function bareReplies(article: string, count: number, seed: number): string[] {
+export function bareReplies(article: string, count: number, seed: number, templates: readonly string[] = REPLY_TEMPLATES): string[] {
   const random = seededRandom(seed);
   const topics = topicsOf(article);
   return Array.from({ length: count }, () => {
-    const template = REPLY_TEMPLATES[Math.floor(random() * REPLY_TEMPLATES.length)]!;
+    const template = templates[Math.floor(random() * templates.length)]!;
     return template.replace('{topic}', topics[Math.floor(random() * topics.length)]!);
   });
 }
