@@ -113,20 +113,26 @@ export function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Set);
 }
 
-/** A band item (`BAND#...` / `<docId>`): the fingerprint a lookup compares, read without the document. */
+/**
+ * A band item (`BAND#...` / `<docId>`): what a lookup filters on before it reads any document (documents.ts bandItem).
+ * Items written before also carry sketch and rank.
+ */
 export interface BandItem {
   docId: string;
   simhash: string;
-  /** Base64 text (decoded from the stored Binary). */
-  sketch: string;
+  /** Base64 text (decoded from the stored Binary); only on items written before. */
+  sketch?: string;
   /** Absent: version 1, from before versions. */
   fingerprintVersion?: number;
-  rank: string;
+  /** Only on items written before. */
+  rank?: string;
 }
 
 export function readBandItem(stored: StoredItem): BandItem {
   const item = decodeStoredItem(stored);
-  const band: BandItem = { docId: requireString(item, 'docId', 'band'), simhash: requireString(item, 'simhash', 'band'), sketch: requireString(item, 'sketch', 'band'), rank: requireString(item, 'rank', 'band') };
+  const band: BandItem = { docId: requireString(item, 'docId', 'band'), simhash: requireString(item, 'simhash', 'band') };
+  if (typeof item.sketch === 'string') band.sketch = item.sketch;
+  if (typeof item.rank === 'string') band.rank = item.rank;
   if (typeof item.fingerprintVersion === 'number') band.fingerprintVersion = item.fingerprintVersion;
   return band;
 }

@@ -22,7 +22,7 @@
  *   byCluster      clusterPk = CLUSTER#<clusterId>  rank                    members of a cluster, original first
  *   byContentHash  hashPk = HASH#<sha256>           rank                    exact duplicates
  *   mismatches     mismatchPk = MISMATCH            mismatchSk = <firstSeen>#<docId>   mismatched-date copies of both kinds (`mismatchKinds`)
- * (<rank> = <believed day>#<firstSeen>#<docId>; a revisit's rank is <referred rank>#<docId>. The document's own `rank`
+ * (<rank> = <believed day>#<firstSeen>#<16 hex of the docId's SHA-256> (before: the docId); a revisit's rank is <referred rank>#<docId>. The document's own `rank`
  * is the sort key of both: documents written before carry the same value again as clusterSk / hashSk, now unused.)
  * Projections are sized to their readers (an index entry costs a write unit per started KB on every change): each
  * carries what the README's `aws dynamodb query` examples project, and the store's readers fetch whole documents by
