@@ -46,11 +46,13 @@
  *   puts back an older verdict, and a member whose label write raced a CAS is caught by that same validation.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { resolveCoreConfig } from '../core/config.ts';
 import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts';
+import { hammingDistanceHex } from '../core/simhash.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
-import { indexExactCopies } from './exact-copies.ts';
+import { contentHashEntry, HASH_KEY, OwedEntries, owedEntries, settleExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
 import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
@@ -98,10 +100,14 @@ export interface Candidate extends Fingerprinted {
   comparison: Comparison;
 }
 
-/** A cluster's root record, as the first label towards the cluster writes it: also its original's byCluster entry. */
-export function clusterRootItem(root: ClusterRoot): Item {
+/**
+ * A cluster's root record, as the first label towards the cluster writes it: also its original's byCluster entry,
+ * and its byContentHash entry when `contentHash` is given (the original has an exact copy: exact-copies.ts).
+ */
+export function clusterRootItem(root: ClusterRoot, contentHash?: string): Item {
   return {
     ...clusterKey(root.clusterId),
+    ...(contentHash === undefined ? {} : contentHashEntry(contentHash)),
     ...indexKeyAttributes(INDEXES.byCluster, clusterPartition(root.clusterId), root.rank),
     clusterId: root.clusterId,
     docId: root.docId,
@@ -180,9 +186,44 @@ export async function resolveCluster(ctx: StoreContext, clusterId: string, known
  * is in no byCluster entry (one index write less per unique page), and the original's document is not rewritten when
  * a first copy joins. A merge takes the root out of byCluster (its original is then labelled into the other cluster).
  */
-async function materializeRoot(ctx: StoreContext, root: ClusterRoot): Promise<void> {
-  // Not written: written meanwhile, maybe with its redirect, and never overwritten.
-  await writeIf(ctx, 'PutItem root', { put: { Item: clusterRootItem(root), ConditionExpression: ITEM_ABSENT } });
+async function materializeRoot(ctx: StoreContext, root: ClusterRoot, owed?: OwedEntries): Promise<void> {
+  // The original's byContentHash entry rides on it when the run owes one (exact-copies.ts).
+  const contentHash = owed?.contentHashOf(root.docId);
+  // Not written: written meanwhile, maybe with its redirect, and never overwritten (an owed entry stays owed).
+  const put = await writeIf(ctx, 'PutItem root', { put: { Item: clusterRootItem(root, contentHash), ConditionExpression: ITEM_ABSENT } });
+  if (put.written && contentHash !== undefined) owed?.settle(root.docId);
+}
+
+/**
+ * The byContentHash entry of `doc`, the original of its cluster, on the cluster's root record: set on the root when
+ * it is unmerged and of this content, the root created (as materializeRoot would) when missing. False when the root
+ * is merged (or of older content): the entry then belongs on the document (exact-copies.ts).
+ */
+async function enterOnRoot(ctx: StoreContext, doc: Item, contentHash: string): Promise<boolean> {
+  const document = readDocumentItem(doc);
+  if (!document || typeof document.simhash !== 'string' || typeof document.rank !== 'string' || typeof document.sketch !== 'string') return false;
+  const root = clusterRootItem({ clusterId: document.docId, docId: document.docId, rank: document.rank, simhash: document.simhash, sketch: document.sketch, dating: datingOfItem(doc) });
+  const attributes = Object.keys(root).filter((name) => !(name in clusterKey(document.docId)));
+  const names = Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name]));
+  const values = Object.fromEntries(attributes.map((name, index) => [`:a${index}`, root[name]]));
+  const entered = await writeIf(ctx, 'UpdateItem root exact copy', {
+    update: {
+      Key: clusterKey(document.docId),
+      UpdateExpression: `SET #hashKey = :hashKey, ${attributes.map((_, index) => `#a${index} = if_not_exists(#a${index}, :a${index})`).join(', ')}`,
+      ConditionExpression: 'attribute_not_exists(mergedInto) AND (attribute_not_exists(simhash) OR simhash = :simhash)',
+      ExpressionAttributeNames: { ...names, '#hashKey': HASH_KEY },
+      ExpressionAttributeValues: { ...values, ':hashKey': contentHashEntry(contentHash)[HASH_KEY], ':simhash': document.simhash },
+    },
+  });
+  return entered.written;
+}
+
+/**
+ * Put into byContentHash every recorded document of `documents` that shares its content hash with another of them
+ * and has no entry yet (for callers outside assignCluster, which settles its own: revisits.ts).
+ */
+export async function indexExactCopies(ctx: StoreContext, documents: Item[]): Promise<void> {
+  await settleExactCopies(ctx, owedEntries(documents), (doc, contentHash) => enterOnRoot(ctx, doc, contentHash));
 }
 
 function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Pick<Comparison, 'distance' | 'similarity'> {
@@ -190,13 +231,16 @@ function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: Cluster
   return compareFingerprints(member, root, ctx.config);
 }
 
-/** Label `member` with `root` (only if that lowers its cluster), then follow any redirect that appeared meanwhile. */
-export async function labelDocument(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<ClusterRoot> {
+/**
+ * Label `member` with `root` (only if that lowers its cluster), then follow any redirect that appeared meanwhile.
+ * `owed`: byContentHash entries the caller's run owes (exact-copies.ts), carried by the root and label writes made here.
+ */
+export async function labelDocument(ctx: StoreContext, member: Member, root: ClusterRoot, owed?: OwedEntries): Promise<ClusterRoot> {
   let target = root;
   for (let hop = 0; hop < ctx.limits.maxRedirectHops; hop++) {
-    if (target.virtual && target.clusterId !== member.docId) await materializeRoot(ctx, target);
+    if (target.virtual && target.clusterId !== member.docId) await materializeRoot(ctx, target, owed);
     // No change (already in this or a lower cluster, or no longer this content): whoever set that label logs it.
-    if (!(await setLabel(ctx, member, target))) return target;
+    if (!(await setLabel(ctx, member, target, owed))) return target;
     await attempt('PutItem member', () => ctx.db.send(putMember(ctx, target.clusterId, member)));
     // A missing root record is a root without a redirect (a merge creates it with its redirect).
     const stored = await getConsistent(ctx, clusterKey(target.clusterId));
@@ -220,12 +264,17 @@ function putMember(ctx: StoreContext, clusterId: string, member: Member): Update
   });
 }
 
-/** True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write. */
-async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<boolean> {
+/**
+ * True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write,
+ * and so does the member's byContentHash entry when `owed` has one for it (the condition then names its content too).
+ */
+async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot, owed?: OwedEntries): Promise<boolean> {
   const { distance, similarity } = compareWithRoot(ctx, member, root);
   const isOriginal = member.docId === root.clusterId;
   const against = judgedAgainst(root);
   const verdict = verdictUpdate(member, verdictInCluster(member, against, ctx.config), against.version);
+  const contentHash = owed?.contentHashOf(member.docId);
+  const entry = contentHash === undefined ? undefined : contentHashEntry(contentHash)[HASH_KEY];
   const remove = [...(isOriginal ? ['duplicateOf'] : []), ...verdict.remove];
   const label = await writeIf(ctx, 'UpdateItem label', {
     update: {
@@ -234,14 +283,15 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
         // The index's sort key is the document's own rank (schema.ts): only the partition moves.
         `SET clusterId = :clusterId, clusterRank = :clusterRank, ${INDEXES.byCluster.partitionKey} = :clusterPk, isOriginal = :isOriginal, ` +
         'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
-        [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
+        [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...(entry === undefined ? [] : ['#hashKey = :hashKey']), ...verdict.set].join(', ') +
         (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
       // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
       // A document still in its own first cluster has no clusterRank: its own rank stands for it.
       ConditionExpression:
         '#status = :recorded AND simhash = :simhash AND (clusterRank > :clusterRank OR ' +
-        '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))',
-      ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
+        '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))' +
+        (entry === undefined ? '' : ' AND contentHash = :contentHash'),
+      ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank', ...(entry === undefined ? {} : { '#hashKey': HASH_KEY }) },
       ExpressionAttributeValues: {
         ':clusterId': root.clusterId,
         ':clusterRank': root.rank,
@@ -252,10 +302,12 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
         ':now': ctx.now(),
         ':recorded': 'recorded',
         ':simhash': member.simhash,
+        ...(entry === undefined ? {} : { ':hashKey': entry, ':contentHash': contentHash }),
         ...verdict.values,
       },
     },
   });
+  if (label.written) owed?.settle(member.docId);
   return label.written; // not written: already in this or a lower cluster, or the document was overwritten / deleted meanwhile
 }
 
@@ -265,7 +317,7 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): P
  * labels ended, so that the caller does not label one of them again (a conditional write that fails costs units).
  * `known`: what the caller just read, for the first attempt (one that lost a race reads again).
  */
-export async function mergeClusters(ctx: StoreContext, a: string, b: string, labelled?: Map<string, ClusterRoot>, known?: KnownItems): Promise<ClusterRoot> {
+export async function mergeClusters(ctx: StoreContext, a: string, b: string, labelled?: Map<string, ClusterRoot>, known?: KnownItems, owed?: OwedEntries): Promise<ClusterRoot> {
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
     const fresh = attemptNo === 0 ? known : undefined;
     const [rootA, rootB] = await Promise.all([resolveCluster(ctx, a, fresh), resolveCluster(ctx, b, fresh)]);
@@ -278,10 +330,11 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string, lab
         UpdateExpression:
           'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
           '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
-          // Merged, it is no longer its original's byCluster entry (materializeRoot).
-          `dating = if_not_exists(dating, :dating) REMOVE ${INDEXES.byCluster.partitionKey}`,
+          // Merged, it is no longer its original's byCluster entry (materializeRoot), nor its byContentHash entry: the
+          // old value comes back, and the original's relabel below carries it to its document (exact-copies.ts).
+          `dating = if_not_exists(dating, :dating) REMOVE ${INDEXES.byCluster.partitionKey}, #hashKey`,
         ConditionExpression: 'attribute_not_exists(mergedInto)',
-        ExpressionAttributeNames: { '#rank': 'rank' },
+        ExpressionAttributeNames: { '#rank': 'rank', '#hashKey': HASH_KEY },
         ExpressionAttributeValues: {
           ':lower': lower.clusterId,
           ':lowerRank': lower.rank,
@@ -292,13 +345,19 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string, lab
           ':sketch': encodeStoredSketch(higher.sketch),
           ':dating': encodeDating(higher.dating),
         },
+        ReturnValues: 'UPDATED_OLD',
       },
     });
     if (!redirect.written) continue; // someone merged `higher` meanwhile: resolve again
+    const movedEntry = redirect.attributes?.[HASH_KEY];
+    // Settled by the original's relabel, or else written alone: by the caller's run, or here when there is none.
+    const entries = owed ?? new OwedEntries();
+    if (typeof movedEntry === 'string') entries.owe(higher.docId, movedEntry.slice(KEY_PREFIXES.contentHash.length));
     // Materialized once here rather than by each member's label.
-    if (lower.virtual) await materializeRoot(ctx, lower);
+    if (lower.virtual) await materializeRoot(ctx, lower, entries);
     const merged = { ...lower, virtual: false };
-    await relabelMembers(ctx, higher, merged, labelled);
+    await relabelMembers(ctx, higher, merged, labelled, entries);
+    if (!owed) await settleExactCopies(ctx, entries, (doc, contentHash) => enterOnRoot(ctx, doc, contentHash));
     return merged;
   }
   throw new ClusterContention(`merging clusters ${a} and ${b} did not settle after ${ctx.limits.maxMergeAttempts} attempts`);
@@ -316,45 +375,66 @@ async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]
 }
 
 /** Label every member with `to`; `labelled` learns where each label ended (the root labelDocument returned). */
-async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot, labelled?: Map<string, ClusterRoot>): Promise<void> {
+async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot, labelled?: Map<string, ClusterRoot>, owed?: OwedEntries): Promise<void> {
   await forEachLimited(members, ctx.limits.relabelConcurrency, async (member) => {
-    const root = await labelDocument(ctx, member, to);
+    const root = await labelDocument(ctx, member, to, owed);
     labelled?.set(member.docId, root);
   });
 }
 
 /** Relabel the merged cluster's members. */
-async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot, labelled?: Map<string, ClusterRoot>): Promise<void> {
-  await relabelAll(ctx, await membersOf(ctx, from), to, labelled);
+async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot, labelled?: Map<string, ClusterRoot>, owed?: OwedEntries): Promise<void> {
+  await relabelAll(ctx, await membersOf(ctx, from), to, labelled, owed);
+}
+
+/** A band item within the decision's SimHash distance: a candidate until its document's sketch is compared. */
+interface BandMatch {
+  docId: string;
+  simhash: string;
 }
 
 /**
- * Near-duplicate candidates of a fingerprint: one single-partition consistent Query per table of the context's index
- * layout, plus one per probed weak bit (4 bands and up to 4 probes by default), judged by the core from the band items
- * alone. Not yet checked against the candidates' documents (see liveCandidates).
+ * The band items near a fingerprint: one single-partition consistent Query per table of the context's index layout,
+ * plus one per probed weak bit (4 bands and up to 4 probes by default), kept when of the same fingerprint version and
+ * within the decision's SimHash distance (the first half of compareFingerprints). Band items carry no sketch: the
+ * second half, the sketch comparison, is made on the candidates' documents (judgeCandidates).
  */
-export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
+async function bandMatches(ctx: StoreContext, self: Fingerprinted): Promise<BandMatch[]> {
   const bands = await Promise.all(
     lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
   );
-  const byDocId = new Map<string, Candidate>();
+  const maxDistance = resolveCoreConfig(ctx.config).maxDistance;
+  const byDocId = new Map<string, BandMatch>();
   for (const item of bands.flat().map(readBandItem)) {
-    const docId = item.docId; // an attribute: the band's sort key may be a shortened docId (keys.ts)
+    const docId = item.docId; // the band's sort key may be a shortened docId (keys.ts): then the item carries it
     if (docId === self.docId || byDocId.has(docId)) continue;
     // A band item of another fingerprint version (none stored: version 1) means other features: never compared.
     if ((item.fingerprintVersion ?? 1) !== (self.fingerprintVersion ?? FINGERPRINT_VERSION)) continue;
-    const comparison = compareFingerprints(self, { simhash: item.simhash, sketch: item.sketch }, ctx.config);
-    if (comparison.nearDuplicate) byDocId.set(docId, { docId, simhash: item.simhash, sketch: item.sketch, rank: item.rank, comparison });
+    if (hammingDistanceHex(self.simhash, item.simhash) <= maxDistance) byDocId.set(docId, { docId, simhash: item.simhash });
   }
   return [...byDocId.values()];
 }
 
-/** Candidates whose document is still recorded with the fingerprint of the band item (orphan bands never match). */
-function liveCandidates(candidates: Candidate[], documents: Item[]): LabelledDocument[] {
-  const bandSimhash = new Map(candidates.map((candidate) => [candidate.docId, candidate.simhash]));
+/**
+ * Near-duplicate candidates of a fingerprint: the band matches whose documents are still recorded with the band's
+ * fingerprint (orphan bands never match), judged by the core with the documents' sketches. One consistent BatchGet.
+ */
+export async function findCandidates(ctx: StoreContext, self: Fingerprinted): Promise<Candidate[]> {
+  const matches = await bandMatches(ctx, self);
+  if (matches.length === 0) return [];
+  const documents = await batchGetConsistent(ctx, matches.map((match) => documentKey(match.docId)));
+  return judgeCandidates(ctx, self, matches, documents).map(({ docId, simhash, sketch, rank, comparison }) => ({ docId, simhash, sketch, rank, comparison }));
+}
+
+/** The documents of band matches still recorded with the band item's fingerprint, and near-duplicates of `self` by the core's decision. */
+function judgeCandidates(ctx: StoreContext, self: Fingerprinted, matches: BandMatch[], documents: Item[]): (LabelledDocument & Candidate)[] {
+  const bandSimhash = new Map(matches.map((match) => [match.docId, match.simhash]));
   return documents.flatMap((item) => {
     const doc = readLabelledDocument(item);
-    return doc && doc.status === 'recorded' && doc.simhash === bandSimhash.get(doc.docId) ? [doc] : [];
+    const { simhash, sketch, rank } = doc ?? {};
+    if (!doc || doc.status !== 'recorded' || simhash === undefined || simhash !== bandSimhash.get(doc.docId) || typeof sketch !== 'string' || typeof rank !== 'string') return [];
+    const comparison = compareFingerprints(self, { simhash, sketch }, ctx.config);
+    return comparison.nearDuplicate ? [{ ...doc, simhash, sketch, rank, comparison }] : [];
   });
 }
 
@@ -375,7 +455,7 @@ function readLabelledDocument(stored: Item): LabelledDocument | undefined {
  * a repair) it also finishes merges a dead run left half done.
  */
 export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { rank: string }): Promise<ClusterRoot | null> {
-  const candidates = await findCandidates(ctx, self);
+  const candidates = await bandMatches(ctx, self);
   if (fresh && candidates.length === 0) return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
   // The document itself is read in the same consistent BatchGet as its candidates, and so are the root records of
   // their own clusters (most pages are the originals of theirs), which the merge below would read next.
@@ -388,8 +468,14 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   const doc = stored && readDocumentItem(stored);
   if (!stored || !doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
   if (doc.clusterId === undefined) throw new StoreError(`document ${self.docId} is recorded without a cluster`);
-  const live = liveCandidates(candidates, documents.filter((item) => item !== stored));
-  await indexExactCopies(ctx, [stored, ...live]);
+  const live = judgeCandidates(ctx, self, candidates, documents.filter((item) => item !== stored));
+  // Band matches whose documents say no (other text within the SimHash distance, orphan bands): as with no match, a
+  // fresh document still alone in its own cluster is done (a label write towards itself would only fail, at a cost).
+  if (fresh && live.length === 0 && doc.clusterId === self.docId && !known.get(itemIdentity(clusterKey(self.docId)))) {
+    return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
+  }
+  // Exact copies' byContentHash entries ride on the root and label writes below; what is left is written at the end.
+  const owed = owedEntries([stored, ...live], (docId) => known.get(itemIdentity(clusterKey(docId))) ?? undefined);
 
   // The document's own cluster first (a Set keeps insertion order), then the others to merge with it.
   const [, ...others] = [...new Set([doc.clusterId, ...live.map((candidate) => candidate.clusterId)])];
@@ -397,11 +483,12 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   // serves until the first merge writes.
   const labelled = new Map<string, ClusterRoot>();
   const [firstOther, ...moreOthers] = others;
-  let root = firstOther === undefined ? await resolveCluster(ctx, doc.clusterId, known) : await mergeClusters(ctx, doc.clusterId, firstOther, labelled, known);
-  for (const clusterId of moreOthers) root = await mergeClusters(ctx, root.clusterId, clusterId, labelled);
+  let root = firstOther === undefined ? await resolveCluster(ctx, doc.clusterId, known) : await mergeClusters(ctx, doc.clusterId, firstOther, labelled, known, owed);
+  for (const clusterId of moreOthers) root = await mergeClusters(ctx, root.clusterId, clusterId, labelled, undefined, owed);
   // A merge of its own cluster has labelled the document already (it is that cluster's original, an implicit member).
-  const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root));
-  if (!fresh) await finishMerges(ctx, [doc.clusterId, ...others, self.docId, ...live.map((candidate) => candidate.docId)], final);
+  const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root, owed));
+  if (!fresh) await finishMerges(ctx, [doc.clusterId, ...others, self.docId, ...live.map((candidate) => candidate.docId)], final, owed);
+  await settleExactCopies(ctx, owed, (document, contentHash) => enterOnRoot(ctx, document, contentHash));
   // A cluster whose original is gone: this document (or the members merged in) may be its new earliest live member.
   if (final.reference) await rejudgeCluster(ctx, final.clusterId);
   return final;
@@ -452,6 +539,12 @@ export async function memberLeft(ctx: StoreContext, clusterId: string, docId: st
   const stored = await getConsistent(ctx, clusterKey(clusterId));
   const rootItem = stored && readClusterRootItem(stored);
   if (!rootItem) return; // a lone document: nobody was judged against it
+  // The original of an unmerged cluster has its byContentHash entry on the root (exact-copies.ts): it leaves with it.
+  if (rootItem.docId === docId && stored[HASH_KEY] !== undefined) {
+    await writeIf(ctx, 'UpdateItem root exact copy', {
+      update: { Key: clusterKey(clusterId), UpdateExpression: 'REMOVE #hashKey', ConditionExpression: 'docId = :docId', ExpressionAttributeNames: { '#hashKey': HASH_KEY }, ExpressionAttributeValues: { ':docId': docId } },
+    });
+  }
   let root: ClusterRoot;
   try {
     root = rootItem.mergedInto === undefined ? toRoot(rootItem) : await resolveCluster(ctx, clusterId);
@@ -501,7 +594,7 @@ async function rewriteVerdict(ctx: StoreContext, member: Member, clusterId: stri
  * was left behind: one BatchGet of the roots, then per merged cluster a member Query and a BatchGet of their
  * documents (a failed conditional relabel would cost write units). Repair path only.
  */
-async function finishMerges(ctx: StoreContext, clusterIds: string[], final: ClusterRoot): Promise<void> {
+async function finishMerges(ctx: StoreContext, clusterIds: string[], final: ClusterRoot, owed?: OwedEntries): Promise<void> {
   const roots = await batchGetConsistent(ctx, [...new Set(clusterIds)].map((clusterId) => clusterKey(clusterId)));
   for (const root of roots.map(readClusterRootItem)) {
     if (root.mergedInto === undefined) continue;
@@ -509,7 +602,7 @@ async function finishMerges(ctx: StoreContext, clusterIds: string[], final: Clus
       const members = await membersOf(ctx, merged);
       const documents = await batchGetConsistent(ctx, members.map((member) => documentKey(member.docId)));
       const behind = new Set(documents.filter((doc) => doc.status === 'recorded' && doc.clusterId !== final.clusterId).map((doc) => doc.docId));
-      await relabelAll(ctx, members.filter((member) => behind.has(member.docId)), final);
+      await relabelAll(ctx, members.filter((member) => behind.has(member.docId)), final, undefined, owed);
     }
   }
 }

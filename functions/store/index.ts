@@ -2,7 +2,7 @@
  * The DynamoDB store: the only code that speaks DynamoDB or knows the key design (schema.ts has it in full).
  *
  *   DOC#<docId> / DOC                 the document: object version, fingerprint (sketch as Binary, items.ts), dates, status, cluster label
- *   BAND#<i>#<4 hex> / <docId>        4 band items per recorded document (simhash, sketch, rank): candidate lookup
+ *   BAND#<i>#<4 hex> / <docId>        4 band items per recorded document (docId, simhash, fingerprintVersion): candidate lookup
  *                                     (StoreOptions.indexLayout may choose another layout: one item per table, index-layout.ts)
  *   CLUSTER#<id> / CLUSTER            a cluster's root record, once it has two members; `mergedInto` redirects a merged cluster (write-once)
  *   CLUSTER#<id> / MEMBER#<docId>     every other document ever labelled with the cluster (consistent relabel on merge)

@@ -307,7 +307,7 @@ export function documentItemFor(document: ItemInput<'document'>): StoredItemOf<'
   return storedItem('document', documentKey(document.docId), document);
 }
 
-/** A band item (`BAND#...` / `<docId>`): the fingerprint a lookup compares, read without the document. */
+/** A band item (`BAND#...` / `<docId>`): what a lookup filters on before it reads any document (documents.ts bandItem). */
 export type BandItem = ItemOf<'band'>;
 
 export function readBandItem(stored: StoredItem): BandItem {

@@ -216,9 +216,18 @@ function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Sortable rank: lowest = the cluster's original (earliest date, then first seen, then docId as a tie-break). */
+/** Hex digits of the docId's SHA-256 that break ties between ranks: 64 bits, no collision in practice. */
+const RANK_TIE_BREAK_HEX = 16;
+
+/**
+ * Sortable rank: lowest = the cluster's original (earliest date, then first seen, then a hash of the docId as a
+ * tie-break). The hash rather than the docId itself: the rank is stored in the document, in every label towards it
+ * (clusterRank) and in its root record, and a docId of ~100 bytes made the document a write unit larger. Ranks
+ * written before hold the docId; both forms only ever tie-break documents first seen in the same millisecond.
+ */
 export function rankOf(analysis: Pick<PageAnalysis, 'claimedDate' | 'dateMismatch' | 'contentDates'>, firstSeen: string, docId: string): string {
-  return sortKey(`${rankDate(analysis)}#${firstSeen}#${docId}`);
+  const tieBreak = createHash('sha256').update(docId, 'utf8').digest('hex').slice(0, RANK_TIE_BREAK_HEX);
+  return sortKey(`${rankDate(analysis)}#${firstSeen}#${tieBreak}`);
 }
 
 /** A capture date the store orders by: written as an ISO 8601 date or time, as WARC-Date is (stored converted to UTC). */

@@ -34,15 +34,21 @@ export async function documentsOfEntries(ctx: StoreContext, index: IndexDefiniti
   const entries = stored.map((entry) => readIndexEntry(index, entry));
   const documents = await batchGet(ctx, entries.map((entry) => documentKey(entry.docId)), { consistentRead: false });
   const byDocId = new Map(documents.flatMap((item) => (typeof item.docId === 'string' ? [[item.docId, item] as const] : [])));
+  const answered = new Set<string>();
   return entries.flatMap((entry) => {
     const document = byDocId.get(entry.docId);
-    // Moved out of this partition (relabelled, deleted) since the index entry was read: no longer an answer.
-    return document && stillIn(entry, document, index) ? [toStoredDocument(document)] : [];
+    // Moved out of this partition (relabelled, deleted) since the index entry was read: no longer an answer. Once per
+    // document (entries written before issue 15 may hold an original on both its document and its root record).
+    if (!document || answered.has(entry.docId) || !stillIn(entry, document, index)) return [];
+    answered.add(entry.docId);
+    return [toStoredDocument(document)];
   });
 }
 
 /** The document an index entry names is still in the entry's partition (a cluster root stands for its original, clusters.ts). */
 function stillIn(entry: IndexEntry<IndexDefinition>, document: Readonly<Record<string, unknown>>, index: IndexDefinition): boolean {
+  // A root's byContentHash entry projects no clusterId: the document must still hold the content (exact-copies.ts).
+  if (index === INDEXES.byContentHash) return document.status === 'recorded' && typeof document.contentHash === 'string' && contentHashPartition(document.contentHash) === entry[index.partitionKey];
   if (isClusterRoot(entry)) return document.status === 'recorded' && document.clusterId === entry.clusterId;
   return document[index.partitionKey] === entry[index.partitionKey];
 }

@@ -10,11 +10,10 @@
  * - Unknown referred record (in a WARC not ingested yet): status 'recorded', kind 'revisit', `refersTo` kept, no
  *   cluster. A later redelivery or backfill of the same event links it once the referred record is known.
  */
-import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
+import { indexExactCopies, labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
 import { getConsistent, writeIf, type StoreContext } from './dynamo.ts';
 import { StoreError } from './errors.ts';
 import { objectAttributes, removeBands } from './documents.ts';
-import { indexExactCopies } from './exact-copies.ts';
 import { documentItemFor, readCaptureItem, readDocumentItem, type DocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
 import { captureKey, contentHashPartition, documentIdFor, documentKey, firstSeenOf, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';

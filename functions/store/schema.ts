@@ -23,7 +23,7 @@
  *   byCluster      clusterPk = CLUSTER#<clusterId>  rank                    members of a cluster, original first
  *   byContentHash  hashPk = HASH#<sha256>           rank                    exact duplicates
  *   mismatches     mismatchPk = MISMATCH            mismatchSk = <firstSeen>#<docId>   mismatched-date copies of both kinds (`mismatchKinds`)
- * (<rank> = <believed day>#<firstSeen>#<docId>; a revisit's rank is <referred rank>#<docId>. The document's own `rank`
+ * (<rank> = <believed day>#<firstSeen>#<16 hex of the docId's SHA-256> (before: the docId); a revisit's rank is <referred rank>#<docId>. The document's own `rank`
  * is the sort key of both: documents written before carry the same value again as clusterSk / hashSk, now unused.)
  * Projections are sized to their readers (an index entry costs a write unit per started KB on every change): each
  * carries what the README's `aws dynamodb query` examples project, and the store's readers fetch whole documents by
@@ -189,7 +189,8 @@ export const ITEM_KINDS = {
     open: true,
   },
   band: {
-    attributes: { docId: 'string', simhash: 'string', sketch: 'sketch', rank: 'string', fingerprintVersion: 'number?' },
+    /** What a lookup filters on before it reads any document (documents.ts bandItem); items written before also carry sketch and rank. */
+    attributes: { docId: 'string', simhash: 'string', fingerprintVersion: 'number?', sketch: 'sketch?', rank: 'string?' },
     indexes: [],
   },
   member: {
@@ -213,7 +214,8 @@ export const ITEM_KINDS = {
       reference: { map: { docId: 'string', rank: 'string', dating: 'string?' }, optional: true },
       referenceVersion: 'number?',
     },
-    indexes: ['byCluster'],
+    /** byCluster: its original's entry; byContentHash: its original's, while unmerged (exact-copies.ts). */
+    indexes: ['byCluster', 'byContentHash'],
   },
   object: {
     attributes: {

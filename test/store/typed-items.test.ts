@@ -59,7 +59,7 @@ const recordedPage: ItemInput<'document'> = {
 
 describe('typed items: types', () => {
   it('an attribute reads as its declared type; one the kind does not declare types as nothing', () => {
-    const band = readBandItem({ docId: DOC_ID, simhash: 'ff', sketch: SKETCH, rank: 'r', a: 1 });
+    const band = readBandItem({ docId: DOC_ID, simhash: 'ff', a: 1 });
     // @ts-expect-error a band item declares no attribute `a`
     const undeclared: number = band.a;
     expect(undeclared).toBeUndefined(); // and its reader leaves it out
@@ -80,10 +80,10 @@ describe('typed items: types', () => {
   });
 
   it('a writer takes only its kind\'s attributes, of their types, the required ones all there', () => {
-    const band = { docId: DOC_ID, simhash: recordedPage.simhash!, sketch: SKETCH, rank: 'r' };
+    const band = { docId: DOC_ID, simhash: recordedPage.simhash!, fingerprintVersion: 3 };
     expect(bandItemsFor(band, DEFAULT_INDEX_LAYOUT)).toHaveLength(4);
-    // @ts-expect-error rank is required
-    bandItemsFor({ docId: DOC_ID, simhash: band.simhash, sketch: SKETCH }, DEFAULT_INDEX_LAYOUT);
+    // @ts-expect-error simhash is required (the band keys are made of it)
+    expect(() => bandItemsFor({ docId: DOC_ID, fingerprintVersion: 3 }, DEFAULT_INDEX_LAYOUT)).toThrow(RangeError);
     // @ts-expect-error a band item has no title
     bandItemsFor({ ...band, title: 'T' }, DEFAULT_INDEX_LAYOUT);
     // @ts-expect-error fingerprintVersion is a number
@@ -109,7 +109,7 @@ describe('typed items: types', () => {
 
 describe('typed items: readers', () => {
   it('check what the kind declares: a required attribute missing or of another type throws, an optional one of another type is left out', () => {
-    expect(() => readBandItem({ docId: DOC_ID, simhash: 'ff', sketch: SKETCH })).toThrow(/not a band item: rank is undefined/);
+    expect(() => readBandItem({ docId: DOC_ID, sketch: SKETCH })).toThrow(/not a band item: simhash is undefined/);
     expect(() => readClusterRootItem({ clusterId: 'c', docId: 'c', rank: 'r', simhash: 'ff', sketch: 7 })).toThrow(/not a cluster root item: sketch is number/);
     expect(() => readDocumentItem({ docId: DOC_ID, status: 'archived', sequencerKey: '0' })).toThrow(TypeError);
     expect(readMemberItem({ docId: DOC_ID, simhash: 'ff', sketch: SKETCH, dating: 5 })).toEqual({ docId: DOC_ID, simhash: 'ff', sketch: SKETCH });
@@ -119,7 +119,7 @@ describe('typed items: readers', () => {
   });
 
   it('read items of the shapes written before as they were read', () => {
-    // A sketch as base64 text (before Binary), no fingerprintVersion (version 1), no dating, no recordId attribute, no ranges.
+    // A band with its sketch as base64 text (before Binary) and rank, no fingerprintVersion (version 1); no dating, no recordId attribute, no ranges.
     expect(readBandItem({ docId: DOC_ID, simhash: 'ff', sketch: SKETCH, rank: 'r' })).toEqual({ docId: DOC_ID, simhash: 'ff', sketch: SKETCH, rank: 'r' });
     expect(readMemberItem({ docId: DOC_ID, simhash: 'ff', sketch: SKETCH })).toEqual({ docId: DOC_ID, simhash: 'ff', sketch: SKETCH });
     expect(readRecordItem({ docId: DOC_ID }, '@720')).toEqual({ recordId: '@720', docId: DOC_ID });
@@ -168,7 +168,7 @@ describe('typed items: every kind put by its writer reads back as written', () =
       expect(readDocumentItem(stored)).toEqual({ ...recordedPage, ...keyOf(stored) });
     },
     async band() {
-      const band = { docId: DOC_ID, simhash: recordedPage.simhash!, sketch: SKETCH, rank: 'r', fingerprintVersion: 3 };
+      const band = { docId: DOC_ID, simhash: recordedPage.simhash!, fingerprintVersion: 3 };
       const items = bandItemsFor(band, DEFAULT_INDEX_LAYOUT);
       for (const item of items) expect(readBandItem(await put(item))).toEqual(band);
       expect(new Set(items.map(partitionKeyOf)).size).toBe(4);
