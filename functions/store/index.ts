@@ -18,7 +18,7 @@ import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
 import { assignCluster, findCandidates, type Candidate, type ClusterRoot } from './clusters.ts';
 import { markDeleted, recordDocument, recordRejected, repairIndex } from './documents.ts';
-import { createContext, type Item, type StoreOptions } from './dynamo.ts';
+import { createContext, type StoreOptions } from './dynamo.ts';
 import { documentsInCluster, exactDuplicates, getDocument, listMismatches } from './queries.ts';
 import {
   abandonRecords,
@@ -96,7 +96,7 @@ export function createStore(options: StoreOptions): Store {
     async assignCluster(docId) {
       const document = await getDocument(ctx, docId);
       if (document?.status !== 'recorded' || !document.simhash || !document.sketch) return null;
-      const self = { docId, simhash: document.simhash, sketch: document.sketch, dating: datingOfItem(document as unknown as Item) };
+      const self = { docId, simhash: document.simhash, sketch: document.sketch, dating: datingOfItem(document) };
       // A revisit has no index items of its own (revisits.ts); a page gets back any its first run failed to write.
       if (document.kind !== 'revisit' && document.rank) await repairIndex(ctx, self, document.rank);
       return assignCluster(ctx, self);

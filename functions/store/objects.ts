@@ -26,10 +26,9 @@
  */
 import { markDeleted, storedVersion } from './documents.ts';
 import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { readDocumentItem, readObjectItem, readRecordItem, readSkippedItem, type DocumentItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
+import { captureItemFor, readDocumentItem, readObjectItem, readRecordItem, readSkippedItem, recordItemFor, skippedItemFor, type DocumentItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
 import { fitItem } from './limits.ts';
 import {
-  captureKey,
   documentIdFor,
   documentKey,
   ITEM_ABSENT,
@@ -37,7 +36,6 @@ import {
   objectPartition,
   partitionQuery,
   recordDocumentId,
-  recordKey,
   sequencerKey,
   skippedKey,
   sortKeyOf,
@@ -121,10 +119,10 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef, rangeCount 
 export async function addRecord(ctx: StoreContext, ref: ObjectRef & { recordId: string }, page: boolean): Promise<void> {
   const docId = recordDocumentId(ref.bucket, ref.key, ref.recordId);
   // sequencerKey: which version listed the record last, so that version's finish knows the records it no longer holds.
-  const writes: { put: Item }[] = [{ put: { ...recordKey(ref.bucket, ref.key, ref.recordId), docId, recordId: ref.recordId, sequencerKey: sequencerKey(ref.sequencer) } }];
+  const writes: { put: Item }[] = [{ put: recordItemFor(ref.bucket, ref.key, { docId, recordId: ref.recordId, sequencerKey: sequencerKey(ref.sequencer) }) }];
   if (page && ref.url && ref.captureDate) {
     // The key hashes the full URL; the item keeps it within VALUE_LIMITS (limits.ts).
-    writes.push({ put: fitItem({ ...captureKey(ref.url, ref.captureDate), docId, url: ref.url, captureDate: ref.captureDate }, ctx.limits.maxItemBytes) });
+    writes.push({ put: fitItem(captureItemFor({ docId, url: ref.url, captureDate: ref.captureDate }), ctx.limits.maxItemBytes) });
   }
   await batchWrite(ctx, writes);
 }
@@ -140,7 +138,7 @@ export async function addSkippedRecords(ctx: StoreContext, ref: ObjectRef, skipp
   // reason and url come from the input (a record type, a content type, a WARC-Target-URI): bounded by VALUE_LIMITS.
   const put = (record: SkippedRecord): Item =>
     fitItem(
-      { ...skippedKey(ref.bucket, ref.key, record.recordId), recordId: record.recordId, reason: record.reason, sequencerKey: sequencerKey(ref.sequencer), ...(record.url ? { url: record.url } : {}) },
+      skippedItemFor(ref.bucket, ref.key, { recordId: record.recordId, reason: record.reason, sequencerKey: sequencerKey(ref.sequencer), ...(record.url ? { url: record.url } : {}) }),
       ctx.limits.maxItemBytes,
     );
   await batchWrite(ctx, skipped.map((record) => ({ put: put(record) })));

@@ -1,7 +1,7 @@
 /** The read verbs: one GetItem or one (paginated) index Query each. */
 import { resolveCluster } from './clusters.ts';
 import { batchGet, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
-import { decodeStoredItem } from './items.ts';
+import { decodeStoredItem, readIndexEntry, type IndexEntry } from './items.ts';
 import { clusterPartition, contentHashPartition, documentKey, INDEX_KEY_ATTRIBUTES, indexQuery, sortKeyOf } from './keys.ts';
 import { INDEXES, KEY_PREFIXES, TABLE_KEYS, type IndexDefinition } from './schema.ts';
 import type { StoredDocument } from './types.ts';
@@ -9,12 +9,16 @@ import type { StoredDocument } from './types.ts';
 /** Key, index and bookkeeping attributes that are not part of a document's public shape. */
 const INTERNAL_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_KEY_ATTRIBUTES, 'sequencerKey', 'clusterRank', 'verdictVersion'];
 
-export function toStoredDocument(item: Item): StoredDocument {
-  const document: Item = decodeStoredItem({ ...item });
+/**
+ * The public shape of a stored document item: its key, index and bookkeeping attributes left out, the rest as stored
+ * (not checked: an export shows every document as it is, whatever shape an older version wrote).
+ */
+export function toStoredDocument(item: Readonly<Record<string, unknown>>): StoredDocument {
+  const document: Record<string, unknown> = decodeStoredItem({ ...item });
   for (const name of INTERNAL_ATTRIBUTES) delete document[name];
   // mismatchKinds is sparse in the table (absent: none); a document written by the Put alone has at most `content`.
   if (document.status === 'recorded' && !Array.isArray(document.mismatchKinds)) document.mismatchKinds = document.dateMismatch === true ? ['content'] : [];
-  return document as StoredDocument;
+  return document as unknown as StoredDocument;
 }
 
 export async function getDocument(ctx: StoreContext, docId: string): Promise<StoredDocument | null> {
@@ -26,22 +30,23 @@ export async function getDocument(ctx: StoreContext, docId: string): Promise<Sto
  * The whole documents an index Query names, in the index's order. Index entries hold only what their readers project
  * (schema.ts), so the documents are read by key: one BatchGet per 100, eventually consistent like the index itself.
  */
-export async function documentsOfEntries(ctx: StoreContext, index: IndexDefinition, entries: Item[]): Promise<StoredDocument[]> {
-  const documents = await batchGet(ctx, entries.map((entry) => documentKey(entry.docId as string)), { consistentRead: false });
-  const byDocId = new Map(documents.map((item) => [item.docId as string, item]));
+export async function documentsOfEntries(ctx: StoreContext, index: IndexDefinition, stored: readonly Item[]): Promise<StoredDocument[]> {
+  const entries = stored.map((entry) => readIndexEntry(index, entry));
+  const documents = await batchGet(ctx, entries.map((entry) => documentKey(entry.docId)), { consistentRead: false });
+  const byDocId = new Map(documents.flatMap((item) => (typeof item.docId === 'string' ? [[item.docId, item] as const] : [])));
   const answered = new Set<string>();
   return entries.flatMap((entry) => {
-    const document = byDocId.get(entry.docId as string);
+    const document = byDocId.get(entry.docId);
     // Moved out of this partition (relabelled, deleted) since the index entry was read: no longer an answer. Once per
     // document (entries written before issue 15 may hold an original on both its document and its root record).
-    if (!document || answered.has(document.docId as string) || !stillIn(entry, document, index)) return [];
-    answered.add(document.docId as string);
+    if (!document || answered.has(entry.docId) || !stillIn(entry, document, index)) return [];
+    answered.add(entry.docId);
     return [toStoredDocument(document)];
   });
 }
 
 /** The document an index entry names is still in the entry's partition (a cluster root stands for its original, clusters.ts). */
-function stillIn(entry: Item, document: Item, index: IndexDefinition): boolean {
+function stillIn(entry: IndexEntry<IndexDefinition>, document: Readonly<Record<string, unknown>>, index: IndexDefinition): boolean {
   // A root's byContentHash entry projects no clusterId: the document must still hold the content (exact-copies.ts).
   if (index === INDEXES.byContentHash) return document.status === 'recorded' && typeof document.contentHash === 'string' && contentHashPartition(document.contentHash) === entry[index.partitionKey];
   if (isClusterRoot(entry)) return document.status === 'recorded' && document.clusterId === entry.clusterId;
@@ -49,7 +54,7 @@ function stillIn(entry: Item, document: Item, index: IndexDefinition): boolean {
 }
 
 /** A cluster's root record (in byCluster as its original's entry), not a document's entry. */
-export function isClusterRoot(entry: Item): boolean {
+export function isClusterRoot(entry: Readonly<Record<string, unknown>>): boolean {
   return sortKeyOf(entry) === KEY_PREFIXES.clusterSort;
 }
 

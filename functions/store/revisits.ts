@@ -11,10 +11,10 @@
  *   cluster. A later redelivery or backfill of the same event links it once the referred record is known.
  */
 import { indexExactCopies, labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
-import { getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { getConsistent, writeIf, type StoreContext } from './dynamo.ts';
 import { StoreError } from './errors.ts';
 import { objectAttributes, removeBands } from './documents.ts';
-import { encodeStoredSketch, readCaptureItem, readDocumentItem, type DocumentItem } from './items.ts';
+import { documentItemFor, readCaptureItem, readDocumentItem, type DocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
 import { captureKey, contentHashPartition, documentIdFor, documentKey, firstSeenOf, indexKeyAttributes, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
 import { INDEXES } from './schema.ts';
@@ -72,8 +72,7 @@ export async function recordRevisit(
   }
 
   const now = ctx.now();
-  const item: Item = {
-    ...documentKey(docId),
+  const item = documentItemFor({
     ...objectAttributes(ref, docId),
     status: 'recorded',
     kind: 'revisit',
@@ -81,19 +80,18 @@ export async function recordRevisit(
     canonicalUrl: ref.url ?? null,
     firstSeen: prior?.firstSeen ?? firstSeenOf(ref, now),
     updatedAt: now,
-  };
-  if (referred) {
-    const rank = revisitRank(referred.rank, docId);
-    Object.assign(item, {
-      revisitOf: referred.docId,
-      title: referred.title ?? null,
-      simhash: referred.simhash,
-      sketch: encodeStoredSketch(referred.sketch),
-      contentHash: referred.contentHash,
-      claimedDate: referred.claimedDate ?? null,
-      ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(referred.contentHash), rank),
-    });
-  }
+    ...(referred
+      ? {
+          revisitOf: referred.docId,
+          title: referred.title ?? null,
+          simhash: referred.simhash,
+          sketch: referred.sketch,
+          contentHash: referred.contentHash,
+          claimedDate: referred.claimedDate ?? null,
+          ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(referred.contentHash), revisitRank(referred.rank, docId)),
+        }
+      : {}),
+  });
   const put = await writeIf(ctx, 'PutItem revisit', {
     put: {
       Item: fitItem(item, ctx.limits.maxItemBytes),

@@ -1,6 +1,7 @@
 /**
  * The DynamoDB key design, as plain data: the store builds every key from here, the CDK construct and the
  * local stack create the table from here, and the README documents it. Nothing else names a key attribute.
+ * Each item kind's attributes are declared here too (ITEM_KINDS, at the end): items.ts derives types, readers and writers.
  *
  * One table, generic key names (single-table design):
  *   document   pk = DOC#<docId>            sk = DOC         docId = <bucket>/<key> (a record inside an object: <bucket>/<key>#<offset>)
@@ -92,3 +93,162 @@ export const KEY_PREFIXES = {
 
 /** Default table name for the embedded stack and the CLI; the CDK stack passes its own through TABLE_NAME. */
 export const DEFAULT_TABLE_NAME = 'archive-dedup';
+
+/**
+ * An attribute's type tag (ITEM_KINDS). Scalars: `string`, `number`, `boolean`, `true` (only ever true, else absent),
+ * `sketch` (base64 text in memory, a Binary in the table: items.ts), `map` (any map: its reader checks it further),
+ * `list` (any list). Suffix `|null`: may also be null; suffix `?`: may be absent (not applicable to the item, or an
+ * item written before the attribute existed). `{ oneOf }`: one of these strings; `{ map }`: a map with these
+ * attributes; `{ mapOf }`: a map of any names to maps with these attributes (`optional` as `?`).
+ */
+type ScalarTag = 'string' | 'number' | 'boolean' | 'true' | 'sketch' | 'map' | 'list';
+export type AttributeTag =
+  | ScalarTag
+  | `${ScalarTag}?`
+  | `${ScalarTag}|null`
+  | `${ScalarTag}|null?`
+  | { readonly oneOf: readonly string[]; readonly optional?: true }
+  | { readonly map: AttributeSpecs; readonly optional?: true }
+  | { readonly mapOf: AttributeSpecs; readonly optional?: true };
+export interface AttributeSpecs {
+  readonly [name: string]: AttributeTag;
+}
+
+export interface ItemKindSpec {
+  /** Every attribute the kind stores besides its table keys and index keys. */
+  readonly attributes: AttributeSpecs;
+  /** The indexes an item of the kind may enter (sparse: by carrying their key attributes). */
+  readonly indexes: readonly (keyof typeof INDEXES)[];
+  /** Optional when read (items of older shapes may lack them), always written. */
+  readonly alwaysWritten?: readonly string[];
+  /** Attributes not named here are kept when read, as `unknown` (the document: its attribute set grows with the core). */
+  readonly open?: true;
+}
+
+/**
+ * The attributes of each item kind of the key design above, declared once: items.ts derives from this each kind's
+ * TypeScript type, its checking reader and its writer, so adding an attribute is one edit here.
+ */
+export const ITEM_KINDS = {
+  document: {
+    attributes: {
+      docId: 'string',
+      status: { oneOf: ['recorded', 'rejected', 'deleted'] },
+      /** The S3 sequencer of the event applied, padded (keys.ts sequencerKey): string order is event order. */
+      sequencerKey: 'string',
+      bucket: 'string?',
+      key: 'string?',
+      versionId: 'string?',
+      eTag: 'string?',
+      sequencer: 'string?',
+      size: 'number?',
+      contentType: 'string?',
+      reason: 'string?',
+      reasonCode: 'string?',
+      title: 'string|null?',
+      canonicalUrl: 'string|null?',
+      /** 'html' | 'text' for an analyzed page; 'revisit' for a WARC revisit record (revisits.ts). */
+      kind: 'string?',
+      charset: 'string?',
+      mainTextChars: 'number?',
+      /** Absent: version 1, from before versions. */
+      fingerprintVersion: 'number?',
+      extraction: { oneOf: ['dom', 'streaming', 'text'], optional: true },
+      simhash: 'string?',
+      contentHash: 'string?',
+      sketch: 'sketch?',
+      claimedDate: 'map|null?',
+      contentDates: 'map?',
+      dateMismatch: 'boolean?',
+      mismatchKinds: 'list?',
+      earlierCopy: 'map?',
+      dateGapDays: 'number|null?',
+      dateEvidence: 'string|null?',
+      clusterId: 'string?',
+      /** The label's rank (clusters.ts setLabel); absent while the document is its own first cluster. */
+      clusterRank: 'string?',
+      isOriginal: 'boolean?',
+      duplicateOf: 'string?',
+      distance: 'number?',
+      similarity: 'number?',
+      rank: 'string?',
+      /** The verdict reference version the stored verdict was judged against (absent: 0, the original). */
+      verdictVersion: 'number?',
+      recordId: 'string?',
+      captureDate: 'string?',
+      url: 'string?',
+      /** A revisit's referred document (revisits.ts). */
+      revisitOf: 'string?',
+      refersTo: 'map?',
+      firstSeen: 'string?',
+      updatedAt: 'string?',
+      truncated: 'map?',
+    },
+    indexes: ['byCluster', 'byContentHash', 'mismatches'],
+    alwaysWritten: ['bucket', 'key', 'firstSeen', 'updatedAt'],
+    open: true,
+  },
+  band: {
+    /** What a lookup filters on before it reads any document (documents.ts bandItem); items written before also carry sketch and rank. */
+    attributes: { docId: 'string', simhash: 'string', fingerprintVersion: 'number?', sketch: 'sketch?', rank: 'string?' },
+    indexes: [],
+  },
+  member: {
+    /** dating: verdicts.ts encodeDating; absent on items written before it. */
+    attributes: { docId: 'string', simhash: 'string', sketch: 'sketch', dating: 'string?' },
+    indexes: [],
+  },
+  clusterRoot: {
+    attributes: {
+      clusterId: 'string',
+      docId: 'string',
+      rank: 'string',
+      simhash: 'string',
+      sketch: 'sketch',
+      dating: 'string?',
+      /** Write-once redirect to the cluster this one was merged into, with that cluster's rank and when. */
+      mergedInto: 'string?',
+      mergedRank: 'string?',
+      mergedAt: 'string?',
+      /** Whom members are judged against once the original is gone (clusters.ts rejudgeCluster). */
+      reference: { map: { docId: 'string', rank: 'string', dating: 'string?' }, optional: true },
+      referenceVersion: 'number?',
+    },
+    /** byCluster: its original's entry; byContentHash: its original's, while unmerged (exact-copies.ts). */
+    indexes: ['byCluster', 'byContentHash'],
+  },
+  object: {
+    attributes: {
+      status: 'string',
+      sequencerKey: 'string',
+      bucket: 'string?',
+      key: 'string?',
+      sequencer: 'string|null?',
+      eTag: 'string|null?',
+      updatedAt: 'string?',
+      /** Each range's progress by range index ("0", "1", ...), short names: the item is rewritten at every checkpoint. */
+      ranges: {
+        mapOf: {
+          /** Cursor of the first record not done: `skip` records passed over after reading from byte `offset`. */
+          c: { map: { offset: 'number', skip: 'number', line: 'number?' }, optional: true },
+          /** Records done. */
+          r: 'number',
+          /** Revisits left unlinked. */
+          u: 'number?',
+          /** Done. */
+          d: 'boolean',
+        },
+        optional: true,
+      },
+      rangesTotal: 'number?',
+      finished: 'true?',
+    },
+    indexes: [],
+  },
+  /** recordId: the sort key spelled it on items written before it was an attribute (items.ts readRecordItem). */
+  record: { attributes: { recordId: 'string', docId: 'string', sequencerKey: 'string?' }, indexes: [] },
+  skipped: { attributes: { recordId: 'string', reason: 'string', url: 'string?', sequencerKey: 'string?' }, indexes: [] },
+  capture: { attributes: { docId: 'string', url: 'string?', captureDate: 'string?' }, indexes: [] },
+} as const satisfies Record<string, ItemKindSpec>;
+
+export type ItemKindName = keyof typeof ITEM_KINDS;

@@ -20,7 +20,7 @@ import { citedDate, judgeEarlierCopy, mismatchKinds } from '../core/dates/verdic
 import type { CoreConfig } from '../core/config.ts';
 import type { CitedDate, ClaimedDateSource, DatePrecision, EarlierCopyVerdict, MismatchKind } from '../core/types.ts';
 import type { Item } from './dynamo.ts';
-import { isMap } from './items.ts';
+import { isMap, type ItemInput } from './items.ts';
 import { mismatchSortKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 
@@ -34,18 +34,25 @@ export interface Dating {
   firstSeen: string;
 }
 
+/**
+ * The attributes a document's dating is read from, in any of its forms (as read, as written, or the public
+ * StoredDocument). Their values are still checked here: a claimedDate of another shape throws.
+ */
+export type DatingAttributes = Partial<Pick<ItemInput<'document'>, 'claimedDate' | 'firstSeen' | 'mismatchKinds' | 'dateMismatch'>>;
+
 /** The `content` kind of a stored document: its kinds when written, else (written by the document Put) dateMismatch. */
-function contentKindOf(item: Item): boolean {
+function contentKindOf(item: Pick<DatingAttributes, 'mismatchKinds' | 'dateMismatch'>): boolean {
   return Array.isArray(item.mismatchKinds) ? item.mismatchKinds.includes('content') : item.dateMismatch === true;
 }
 
 /** Dating of a stored document item (or a StoredDocument). */
-export function datingOfItem(item: Item): Dating {
-  const claimed: unknown = item.claimedDate;
-  if (claimed === null || claimed === undefined) return { claimed: null, contentMismatch: contentKindOf(item), firstSeen: String(item.firstSeen ?? '') };
+export function datingOfItem(item: DatingAttributes): Dating {
+  const claimed = item.claimedDate;
+  const firstSeen = typeof item.firstSeen === 'string' ? item.firstSeen : '';
+  if (claimed === null || claimed === undefined) return { claimed: null, contentMismatch: contentKindOf(item), firstSeen };
   if (!isMap(claimed)) throw new TypeError(`not a claimed date: ${typeof claimed}`);
   const { value, precision, source } = claimed;
-  return { claimed: citedDate(storedClaim(value, precision, source)), contentMismatch: contentKindOf(item), firstSeen: String(item.firstSeen ?? '') };
+  return { claimed: citedDate(storedClaim(value, precision, source)), contentMismatch: contentKindOf(item), firstSeen };
 }
 
 // Every precision and source of the core's types (the compiler checks the lists are complete), to check stored claims.
