@@ -1,13 +1,11 @@
 /** Where the article of a plain-text page starts and ends (see text.ts for the whole heuristic). */
-import { contentWords, isConversational, isHandleLine, isInformal, isNameLike, isTitleLike } from './text-lines.ts';
+import { contentWords, MIN_TOPIC_VOCABULARY, isConversational, isHandleLine, isInformal, isNameLike, isTitleLike } from './text-lines.ts';
 import { hasCommentMarker, isArticleProse, isSiteFurniture, type Paragraph } from './text-units.ts';
 
 /** A prose paragraph this short, alone before a headline, is a header sentence (a site tagline), not the article's start. */
 const MAX_TAGLINE_CHARS = 120;
 /** Below this share of content words already used by the article, a passage is off-topic. */
 const MIN_TOPIC_OVERLAP = 0.2;
-/** With fewer distinct content words than this, the article is too short to judge what is off-topic. */
-const MIN_VOCABULARY = 40;
 /** An article whose paragraphs are at least this often in the first/second person is itself conversational (a blog post). */
 const CONVERSATIONAL_ARTICLE_SHARE = 0.3;
 /** More short lines in a row than this are not a sub-heading or a list inside the article. */
@@ -113,7 +111,7 @@ class ArticleProfile {
   /** Share of the content words of `text` that the article already uses (1 while the article is too short to tell). */
   topicOverlap(text: string): number {
     const words = contentWords(text);
-    if (words.length === 0 || this.vocabulary.size < MIN_VOCABULARY) return 1;
+    if (words.length === 0 || this.vocabulary.size < MIN_TOPIC_VOCABULARY) return 1;
     return words.filter((word) => this.vocabulary.has(word)).length / words.length;
   }
 }

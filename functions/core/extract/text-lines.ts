@@ -93,6 +93,9 @@ const STOPWORDS = new Set(
 );
 
 /** Content words (5+ letters, so "well" or "last" do not count as a shared topic) of a text, lower-cased and crudely stemmed (plural s), for topic overlap. */
+/** An article with fewer distinct content words than this is too short to tell what is off its topic (both tail cuts use it). */
+export const MIN_TOPIC_VOCABULARY = 40;
+
 export function contentWords(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]{5,}/gu) ?? [])
     .filter((word) => !STOPWORDS.has(word))

@@ -6,7 +6,7 @@
  * than the article. Shared by the HTML and the plain-text extraction, on the article's paragraphs, after the marked
  * comments are already gone.
  */
-import { contentWords, wordCount } from './text-lines.ts';
+import { contentWords, MIN_TOPIC_VOCABULARY, wordCount } from './text-lines.ts';
 
 /** A paragraph this short (in words) reads like a reply rather than article prose. */
 const SHORT_PARAGRAPH_WORDS = 30;
@@ -16,10 +16,8 @@ const NEUTRAL_WORDS = 6;
 const MIN_EXCLAMATION_WORDS = 4;
 /** Only this many trailing paragraphs are candidates for a comment tail: the cost stays linear in a page's size. */
 const MAX_TAIL_PARAGRAPHS = 200;
-/** A short paragraph with fewer content words than this says too little to be judged off-topic... */
+/** A short paragraph with fewer content words than this says too little to be judged off-topic (the article needs MIN_TOPIC_VOCABULARY words too). */
 const MIN_OFF_TOPIC_WORDS = 2;
-/** ...and an article with fewer distinct content words than this is too short to tell what is off its topic. */
-const MIN_VOCABULARY = 40;
 /** A tail's article paragraphs count this many times against its replies when tails are compared: losing article text costs more than leaving a reply. */
 const ARTICLE_PARAGRAPH_COST = 2;
 
@@ -133,7 +131,7 @@ export function trailingCommentsStart(paragraphs: readonly string[], thresholds:
   }
 
   function isOffTopic(words: string[]): boolean {
-    if (!vocabulary || words.length < MIN_OFF_TOPIC_WORDS || vocabulary.size < MIN_VOCABULARY) return false;
+    if (!vocabulary || words.length < MIN_OFF_TOPIC_WORDS || vocabulary.size < MIN_TOPIC_VOCABULARY) return false;
     return words.filter((word) => vocabulary.has(word)).length < thresholds.maxOffTopicOverlap * words.length;
   }
 }
