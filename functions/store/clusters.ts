@@ -46,7 +46,6 @@
  *   puts back an older verdict, and a member whose label write raced a CAS is caught by that same validation.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { resolveCoreConfig } from '../core/config.ts';
 import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts';
 import { hammingDistanceHex } from '../core/simhash.ts';
 import type { Comparison } from '../core/types.ts';
@@ -223,7 +222,12 @@ async function enterOnRoot(ctx: StoreContext, doc: Item, contentHash: string): P
  * and has no entry yet (for callers outside assignCluster, which settles its own: revisits.ts).
  */
 export async function indexExactCopies(ctx: StoreContext, documents: Item[]): Promise<void> {
-  await settleExactCopies(ctx, owedEntries(documents), (doc, contentHash) => enterOnRoot(ctx, doc, contentHash));
+  await settleOwedEntries(ctx, owedEntries(documents));
+}
+
+/** Write the entries a run still owes after its own root and label writes: on the root when it can, else on the document. */
+async function settleOwedEntries(ctx: StoreContext, owed: OwedEntries): Promise<void> {
+  await settleExactCopies(ctx, owed, (doc, contentHash) => enterOnRoot(ctx, doc, contentHash));
 }
 
 function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Pick<Comparison, 'distance' | 'similarity'> {
@@ -357,7 +361,7 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string, lab
     if (lower.virtual) await materializeRoot(ctx, lower, entries);
     const merged = { ...lower, virtual: false };
     await relabelMembers(ctx, higher, merged, labelled, entries);
-    if (!owed) await settleExactCopies(ctx, entries, (doc, contentHash) => enterOnRoot(ctx, doc, contentHash));
+    if (!owed) await settleOwedEntries(ctx, entries);
     return merged;
   }
   throw new ClusterContention(`merging clusters ${a} and ${b} did not settle after ${ctx.limits.maxMergeAttempts} attempts`);
@@ -403,14 +407,13 @@ async function bandMatches(ctx: StoreContext, self: Fingerprinted): Promise<Band
   const bands = await Promise.all(
     lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
   );
-  const maxDistance = resolveCoreConfig(ctx.config).maxDistance;
   const byDocId = new Map<string, BandMatch>();
   for (const item of bands.flat().map(readBandItem)) {
     const docId = item.docId; // the band's sort key may be a shortened docId (keys.ts): then the item carries it
     if (docId === self.docId || byDocId.has(docId)) continue;
     // A band item of another fingerprint version (none stored: version 1) means other features: never compared.
     if ((item.fingerprintVersion ?? 1) !== (self.fingerprintVersion ?? FINGERPRINT_VERSION)) continue;
-    if (hammingDistanceHex(self.simhash, item.simhash) <= maxDistance) byDocId.set(docId, { docId, simhash: item.simhash });
+    if (hammingDistanceHex(self.simhash, item.simhash) <= ctx.config.maxDistance) byDocId.set(docId, { docId, simhash: item.simhash });
   }
   return [...byDocId.values()];
 }
@@ -488,7 +491,7 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   // A merge of its own cluster has labelled the document already (it is that cluster's original, an implicit member).
   const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root, owed));
   if (!fresh) await finishMerges(ctx, [doc.clusterId, ...others, self.docId, ...live.map((candidate) => candidate.docId)], final, owed);
-  await settleExactCopies(ctx, owed, (document, contentHash) => enterOnRoot(ctx, document, contentHash));
+  await settleOwedEntries(ctx, owed);
   // A cluster whose original is gone: this document (or the members merged in) may be its new earliest live member.
   if (final.reference) await rejudgeCluster(ctx, final.clusterId);
   return final;
