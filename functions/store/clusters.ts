@@ -50,12 +50,12 @@ import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts
 import { hammingDistanceHex } from '../core/simhash.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
+import { ClusterContention, ClusterRootMissing, PendingNeighbour, StoreError } from './errors.ts';
 import { contentHashEntry, HASH_KEY, OwedEntries, owedEntries, settleExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
 import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
-import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
+import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
 export interface Fingerprinted {
@@ -391,10 +391,15 @@ async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterR
   await relabelAll(ctx, await membersOf(ctx, from), to, labelled, owed);
 }
 
-/** A band item within the decision's SimHash distance: a candidate until its document's sketch is compared. */
+/**
+ * A band item within the decision's SimHash distance: a candidate until its document's sketch is compared. A page
+ * named by a join hint (no band item read) has no simhash here: its document's is compared.
+ */
 interface BandMatch {
   docId: string;
-  simhash: string;
+  simhash?: string;
+  /** When the band item was written (absent on items written before pages wrote their bands before their documents). */
+  writtenAt?: string;
 }
 
 /**
@@ -413,7 +418,7 @@ async function bandMatches(ctx: StoreContext, self: Fingerprinted): Promise<Band
     if (docId === self.docId || byDocId.has(docId)) continue;
     // A band item of another fingerprint version (none stored: version 1) means other features: never compared.
     if ((item.fingerprintVersion ?? 1) !== (self.fingerprintVersion ?? FINGERPRINT_VERSION)) continue;
-    if (hammingDistanceHex(self.simhash, item.simhash) <= ctx.config.maxDistance) byDocId.set(docId, { docId, simhash: item.simhash });
+    if (hammingDistanceHex(self.simhash, item.simhash) <= ctx.config.maxDistance) byDocId.set(docId, { docId, simhash: item.simhash, writtenAt: item.writtenAt });
   }
   return [...byDocId.values()];
 }
@@ -435,7 +440,10 @@ function judgeCandidates(ctx: StoreContext, self: Fingerprinted, matches: BandMa
   return documents.flatMap((item) => {
     const doc = readLabelledDocument(item);
     const { simhash, sketch, rank } = doc ?? {};
-    if (!doc || doc.status !== 'recorded' || simhash === undefined || simhash !== bandSimhash.get(doc.docId) || typeof sketch !== 'string' || typeof rank !== 'string') return [];
+    if (!doc || !bandSimhash.has(doc.docId) || doc.status !== 'recorded' || simhash === undefined || typeof sketch !== 'string' || typeof rank !== 'string') return [];
+    // Recorded with the band's fingerprint (an overwritten document's old bands are orphans); a hinted page has no band here.
+    const expected = bandSimhash.get(doc.docId);
+    if (expected !== undefined && simhash !== expected) return [];
     const comparison = compareFingerprints(self, { simhash, sketch }, ctx.config);
     return comparison.nearDuplicate ? [{ ...doc, simhash, sketch, rank, comparison }] : [];
   });
@@ -448,6 +456,135 @@ function readLabelledDocument(stored: Item): LabelledDocument | undefined {
   const doc = readDocumentItem(stored);
   const clusterId = doc?.clusterId;
   return doc && clusterId !== undefined ? { ...doc, clusterId } : undefined;
+}
+
+/**
+ * Band matches with no document at their key (none, or only a join hint), not aged out: pages between their band
+ * write and their document Put (placeFresh), whose documents the caller must see before it decides. A match with no
+ * write time was written by a run that wrote its document first: without a document it is an orphan.
+ */
+function pendingMatches(ctx: StoreContext, matches: BandMatch[], known: KnownItems): BandMatch[] {
+  const now = Date.parse(ctx.now());
+  return matches.filter((match) => {
+    if (readDocumentItem(known.get(itemIdentity(documentKey(match.docId))) ?? undefined)) return false;
+    return match.writtenAt !== undefined && now - Date.parse(match.writtenAt) < ctx.limits.pendingAgeOutMs;
+  });
+}
+
+/**
+ * Make sure `self` and each pending match end up knowing each other, with no two pages waiting on each other: only
+ * a higher docId waits for a lower one. Towards a higher docId, a join hint at its key (only while it has no
+ * document): its document Put then fails and it re-decides with `self` (placeFresh). Towards a lower docId, read its
+ * document again with backoff; one that does not come fails the event (PendingNeighbour) to be retried later.
+ * Returns the documents found meanwhile (recorded or not: the caller judges them like any candidate's).
+ */
+async function settlePending(ctx: StoreContext, self: Fingerprinted, pending: BandMatch[], hintsGiven: Set<string> = new Set()): Promise<Item[]> {
+  const found: Item[] = [];
+  for (const match of pending.filter((candidate) => candidate.docId > self.docId && !hintsGiven.has(candidate.docId))) {
+    const hinted = await writeIf(ctx, 'UpdateItem join hint', {
+      update: {
+        Key: documentKey(match.docId),
+        UpdateExpression: 'SET hintedBy = list_append(if_not_exists(hintedBy, :none), :self) ADD hintCount :one',
+        // Every document has a sequencerKey; a join hint has none. Once per page (a retried event hints again).
+        ConditionExpression: 'attribute_not_exists(sequencerKey) AND NOT contains(hintedBy, :selfId)',
+        ExpressionAttributeValues: { ':none': [], ':self': [self.docId], ':selfId': self.docId, ':one': 1 },
+      },
+    });
+    hintsGiven.add(match.docId);
+    // Not written: its document came meanwhile (or this page's hint is there already: no document, nothing found).
+    const document = hinted.written ? undefined : await getConsistent(ctx, documentKey(match.docId));
+    if (document) found.push(document);
+  }
+  let waiting = pending.filter((candidate) => candidate.docId < self.docId);
+  for (let round = 0; waiting.length > 0; round++) {
+    if (round >= ctx.limits.pendingWaits) {
+      throw new PendingNeighbour(`${self.docId}: the documents of ${waiting.map((match) => match.docId).join(', ')} did not come after ${round} reads`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, ctx.limits.pendingWaitBaseMs * 2 ** round));
+    const arrived = (await batchGetConsistent(ctx, waiting.map((match) => documentKey(match.docId)))).filter((item) => readDocumentItem(item));
+    found.push(...arrived);
+    const arrivedIds = new Set(arrived.map((item) => item.docId));
+    waiting = waiting.filter((match) => !arrivedIds.has(match.docId));
+  }
+  return found;
+}
+
+/**
+ * Where a page goes whose band items are written and whose document is not (a key never recorded: placeFresh's
+ * caller writes its document last, with the label decided here):
+ * - `alone`: no live near-duplicate; its own cluster.
+ * - `join`: its near-duplicates are all in one cluster whose original ranks before it (the common repost): joinFresh
+ *   makes the cluster ready (root record, member log), the document Put carries the label (freshLabel), confirmJoin
+ *   follows a merge that raced it.
+ * - `merge`: anything else (several clusters, or it ranks first): its document is put as its own cluster and
+ *   assignCluster merges, as for any document written before its bands.
+ * `hinted`: pages that left a join hint at its key (they found its bands and wait for its document, or are pending
+ * themselves); the document Put checks that no other came (a new hint fails it: decide again). `hintsGiven`: pages
+ * this run has hinted already (a decision made again does not hint them again).
+ * Reads, plus join hints and waits for pending neighbours (settlePending).
+ */
+export type FreshPlacement = { kind: 'alone' } | { kind: 'join'; root: ClusterRoot } | { kind: 'merge' };
+
+export async function placeFresh(ctx: StoreContext, self: Member, rank: string, hinted: readonly string[] = [], hintsGiven?: Set<string>): Promise<FreshPlacement> {
+  const banded = await bandMatches(ctx, self);
+  const fromHints = hinted.filter((docId) => docId !== self.docId && !banded.some((match) => match.docId === docId));
+  // A hinting page wrote its bands before it hinted: pending until its document comes (its key is read below).
+  const matches: BandMatch[] = [...banded, ...fromHints.map((docId) => ({ docId, writtenAt: ctx.now() }))];
+  if (matches.length === 0) return { kind: 'alone' };
+  // The documents of the matches and the root records of their own clusters (most are the originals of theirs).
+  const documentKeys = matches.map((match) => documentKey(match.docId));
+  const rootKeys = matches.map((match) => clusterKey(match.docId));
+  const known = knownItems([...documentKeys, ...rootKeys], await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]));
+  const pending = pendingMatches(ctx, matches, known);
+  for (const item of pending.length > 0 ? await settlePending(ctx, self, pending, hintsGiven) : []) known.set(itemIdentity(item), item);
+  const documents = documentKeys.flatMap((key) => known.get(itemIdentity(key)) ?? []);
+  const live = judgeCandidates(ctx, self, matches, documents);
+  if (live.length === 0) return { kind: 'alone' };
+  const roots = new Map<string, ClusterRoot>();
+  for (const clusterId of new Set(live.map((candidate) => candidate.clusterId))) {
+    const root = await resolveCluster(ctx, clusterId, known);
+    roots.set(root.clusterId, root);
+  }
+  const [root, ...others] = roots.values();
+  return root && others.length === 0 && root.rank < rank ? { kind: 'join', root } : { kind: 'merge' };
+}
+
+/** Before the document Put of a `join`: the cluster's root record (when it has none yet) and the member log entry. */
+export async function joinFresh(ctx: StoreContext, self: Member, root: ClusterRoot): Promise<void> {
+  if (root.virtual) await materializeRoot(ctx, root);
+  await attempt('PutItem member', () => ctx.db.send(putMember(ctx, root.clusterId, self)));
+}
+
+/** The label attributes of a `join`'s document Put: what setLabel would write, with the verdict against the cluster. */
+export function freshLabel(ctx: StoreContext, self: Member, root: ClusterRoot): Item {
+  const { distance, similarity } = compareWithRoot(ctx, self, root);
+  const against = judgedAgainst(root);
+  return {
+    clusterId: root.clusterId,
+    clusterRank: root.rank,
+    [INDEXES.byCluster.partitionKey]: clusterPartition(root.clusterId),
+    isOriginal: false,
+    duplicateOf: root.clusterId,
+    distance,
+    similarity,
+    ...verdictAttributes(self, verdictInCluster(self, against, ctx.config), against.version),
+  };
+}
+
+/**
+ * After the document Put of a `join` (and on a redelivery of it): step (3) of labelDocument, on the cluster the label
+ * names. A merge of the cluster whose relabel ran before the Put (and so found no document to move) wrote its
+ * redirect before that: it is seen here and followed. A cluster whose original is gone is re-judged with the
+ * newcomer in it. One GetItem when nothing raced; returns the final root.
+ */
+export async function confirmJoin(ctx: StoreContext, self: Member, clusterId: string): Promise<ClusterRoot> {
+  const stored = await getConsistent(ctx, clusterKey(clusterId));
+  // No record: a cluster nobody joined yet (a join writes it before the Put).
+  if (!stored) return resolveCluster(ctx, clusterId);
+  const rootItem = readClusterRootItem(stored);
+  const final = rootItem.mergedInto !== undefined ? await labelDocument(ctx, self, await resolveCluster(ctx, rootItem.mergedInto)) : toRoot(rootItem);
+  if (final.reference) await rejudgeCluster(ctx, final.clusterId);
+  return final;
 }
 
 /**
@@ -466,6 +603,11 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   const rootKeys = [self, ...candidates].map((entry) => clusterKey(entry.docId));
   const found = await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]);
   const known = knownItems([...documentKeys, ...rootKeys], found);
+  const pending = pendingMatches(ctx, candidates, known);
+  for (const item of pending.length > 0 ? await settlePending(ctx, self, pending) : []) {
+    known.set(itemIdentity(item), item);
+    found.push(item);
+  }
   const documents = found.filter((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
   const stored = documents.find((item) => item.docId === self.docId);
   const doc = stored && readDocumentItem(stored);
