@@ -142,7 +142,10 @@ async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems
   if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string' || typeof doc.sketch !== 'string') {
     throw new ClusterRootMissing(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
-  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(foundDocument!)), virtual: true };
+  const unmerged = { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(foundDocument!)), virtual: true as const };
+  // A page that joined a cluster with its document Put (documents.ts recordFresh) never had a cluster of its own:
+  // its name leads where its label does (a lower rank, as a redirect would).
+  return doc.clusterId !== undefined && doc.clusterId !== clusterId ? { ...unmerged, mergedInto: doc.clusterId } : unmerged;
 }
 
 function referenceOf(item: ClusterRootItem | undefined): VerdictReference | undefined {
