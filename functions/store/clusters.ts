@@ -50,7 +50,7 @@ import { compareFingerprints, FINGERPRINT_VERSION } from '../core/fingerprint.ts
 import { hammingDistanceHex } from '../core/simhash.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { ClusterContention, ClusterRootMissing, PendingNeighbour, StoreError } from './errors.ts';
+import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
 import { contentHashEntry, HASH_KEY, OwedEntries, owedEntries, settleExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
 import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
@@ -463,8 +463,8 @@ function readLabelledDocument(stored: Item): LabelledDocument | undefined {
 
 /**
  * Band matches with no document at their key (none, or only a join hint), not aged out: pages between their band
- * write and their document Put (placeFresh), whose documents the caller must see before it decides. A match with no
- * write time was written by a run that wrote its document first: without a document it is an orphan.
+ * write and their document Put (documents.ts recordFresh), which must learn of the caller (hintPending). A match with
+ * no write time was written by a run that wrote its document first: without a document it is an orphan.
  */
 function pendingMatches(ctx: StoreContext, matches: BandMatch[], known: KnownItems): BandMatch[] {
   const now = Date.parse(ctx.now());
@@ -475,39 +475,27 @@ function pendingMatches(ctx: StoreContext, matches: BandMatch[], known: KnownIte
 }
 
 /**
- * Make sure `self` and each pending match end up knowing each other, with no two pages waiting on each other: only
- * a higher docId waits for a lower one. Towards a higher docId, a join hint at its key (only while it has no
- * document): its document Put then fails and it re-decides with `self` (placeFresh). Towards a lower docId, read its
- * document again with backoff; one that does not come fails the event (PendingNeighbour) to be retried later.
- * Returns the documents found meanwhile (recorded or not: the caller judges them like any candidate's).
+ * Make sure `self` and each pending match end up knowing each other, with nobody waiting: a join hint at its key
+ * (only while it has no document), which makes its document Put fail, so that it decides again knowing `self`
+ * (documents.ts recordFresh). Every hint counts: one written after `self`'s document exists makes the other read it.
+ * A hint that fails found its document: returned, for the caller to judge like any candidate's. `hintsGiven`: pages
+ * hinted already in this phase of the run (not hinted twice).
  */
-async function settlePending(ctx: StoreContext, self: Fingerprinted, pending: BandMatch[], hintsGiven: Set<string> = new Set()): Promise<Item[]> {
+async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: BandMatch[], hintsGiven: Set<string> = new Set()): Promise<Item[]> {
   const found: Item[] = [];
-  for (const match of pending.filter((candidate) => candidate.docId > self.docId && !hintsGiven.has(candidate.docId))) {
+  for (const match of pending.filter((candidate) => !hintsGiven.has(candidate.docId))) {
+    hintsGiven.add(match.docId);
     const hinted = await writeIf(ctx, 'UpdateItem join hint', {
       update: {
         Key: documentKey(match.docId),
         UpdateExpression: 'SET hintedBy = list_append(if_not_exists(hintedBy, :none), :self) ADD hintCount :one',
-        // Every document has a sequencerKey; a join hint has none. Once per page (a retried event hints again).
-        ConditionExpression: 'attribute_not_exists(sequencerKey) AND NOT contains(hintedBy, :selfId)',
-        ExpressionAttributeValues: { ':none': [], ':self': [self.docId], ':selfId': self.docId, ':one': 1 },
+        // Every document has a sequencerKey; a join hint has none.
+        ConditionExpression: 'attribute_not_exists(sequencerKey)',
+        ExpressionAttributeValues: { ':none': [], ':self': [self.docId], ':one': 1 },
       },
     });
-    hintsGiven.add(match.docId);
-    // Not written: its document came meanwhile (or this page's hint is there already: no document, nothing found).
     const document = hinted.written ? undefined : await getConsistent(ctx, documentKey(match.docId));
     if (document) found.push(document);
-  }
-  let waiting = pending.filter((candidate) => candidate.docId < self.docId);
-  for (let round = 0; waiting.length > 0; round++) {
-    if (round >= ctx.limits.pendingWaits) {
-      throw new PendingNeighbour(`${self.docId}: the documents of ${waiting.map((match) => match.docId).join(', ')} did not come after ${round} reads`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, ctx.limits.pendingWaitBaseMs * 2 ** round));
-    const arrived = (await batchGetConsistent(ctx, waiting.map((match) => documentKey(match.docId)))).filter((item) => readDocumentItem(item));
-    found.push(...arrived);
-    const arrivedIds = new Set(arrived.map((item) => item.docId));
-    waiting = waiting.filter((match) => !arrivedIds.has(match.docId));
   }
   return found;
 }
@@ -539,7 +527,11 @@ export async function placeFresh(ctx: StoreContext, self: Member, rank: string, 
   const rootKeys = matches.map((match) => clusterKey(match.docId));
   const known = knownItems([...documentKeys, ...rootKeys], await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]));
   const pending = pendingMatches(ctx, matches, known);
-  for (const item of pending.length > 0 ? await settlePending(ctx, self, pending, hintsGiven) : []) known.set(itemIdentity(item), item);
+  // A pending page of a lower docId: this one's document goes first (`merge`), and its clustering hints the pending
+  // page after that (assignCluster), so one of the two sees the other's document. Only the lowest of a burst of
+  // concurrent pages decides without a document; it hints the higher ones, whose Puts then fail.
+  if (pending.some((match) => match.docId < self.docId)) return { kind: 'merge' };
+  for (const item of pending.length > 0 ? await hintPending(ctx, self, pending, hintsGiven) : []) known.set(itemIdentity(item), item);
   const documents = documentKeys.flatMap((key) => known.get(itemIdentity(key)) ?? []);
   const live = judgeCandidates(ctx, self, matches, documents);
   if (live.length === 0) return { kind: 'alone' };
@@ -606,8 +598,9 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   const rootKeys = [self, ...candidates].map((entry) => clusterKey(entry.docId));
   const found = await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]);
   const known = knownItems([...documentKeys, ...rootKeys], found);
+  // Pages between their band write and their document Put: hinted, now that this document exists (hintPending).
   const pending = pendingMatches(ctx, candidates, known);
-  for (const item of pending.length > 0 ? await settlePending(ctx, self, pending) : []) {
+  for (const item of pending.length > 0 ? await hintPending(ctx, self, pending) : []) {
     known.set(itemIdentity(item), item);
     found.push(item);
   }

@@ -35,13 +35,7 @@ export const STORE_DEFAULTS = {
   batchRetryBaseMs: 20,
   /** Most a written item may weigh: DynamoDB's 400 KB less room for later updates (limits.ts fitItem). */
   maxItemBytes: DEFAULT_MAX_ITEM_BYTES,
-  /**
-   * A page waiting for a neighbour's document (between its band write and its document Put, clusters.ts settlePending)
-   * reads again this many times, with exponential backoff from pendingWaitBaseMs, before its event fails to be retried.
-   */
-  pendingWaits: 5,
-  pendingWaitBaseMs: 50,
-  /** A band item this old whose document never came is an orphan of a run that died for good (twice the longest Lambda timeout). */
+  /** A band item this old whose document never came is an orphan of a run that died for good, not hinted (twice the longest Lambda timeout). */
   pendingAgeOutMs: 30 * 60_000,
 } as const;
 export type StoreLimits = { -readonly [K in keyof typeof STORE_DEFAULTS]: number };

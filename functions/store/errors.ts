@@ -13,11 +13,6 @@ export class ClusterContention extends StoreError {
   override name = 'ClusterContention';
 }
 
-/** A neighbour's band items are written and its document is not, and it did not come within the wait: the caller retries the event. */
-export class PendingNeighbour extends StoreError {
-  override name = 'PendingNeighbour';
-}
-
 /** A cluster has no root record and its original's document is not recorded: nothing describes the cluster. */
 export class ClusterRootMissing extends StoreError {
   override name = 'ClusterRootMissing';

@@ -13,7 +13,6 @@ import { createStore, type ObjectRef, type Store } from '../../functions/store/i
 import { corpusForTests, corpusPath, readCorpusJson } from '../support/corpus.ts';
 import { seededRandom, shuffled } from '../support/random.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
-import { runConcurrently } from '../support/workers.ts';
 import { ARTICLE_A, flipBits, makeAnalysis } from './analyses.ts';
 
 const BUCKET = 'raw-pages';
@@ -201,7 +200,12 @@ describe('deletions and arrivals at once, through concurrent writers', () => {
     const page = (i: number) => ({ key: `p${String(i).padStart(2, '0')}`, claimed: day(), bit: i }); // bits 0..21: pairwise 2 bits
     const initial = Array.from({ length: 12 }, (_, i) => page(i));
     const arriving = Array.from({ length: 10 }, (_, i) => page(12 + i));
-    const run = (tasks: (() => Promise<unknown>)[]) => runConcurrently(tasks, 8);
+    const run = async (tasks: (() => Promise<unknown>)[]) => {
+      const queue = [...tasks];
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        for (let task = queue.shift(); task; task = queue.shift()) await task();
+      }));
+    };
     const upload = (p: ReturnType<typeof page>) => () => store.recordDocument(ref(p.key), makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [p.bit]), claimed: p.claimed }));
     await run(initial.map(upload));
     // The four earliest claims of the first batch (its original among them) go while the others arrive.
@@ -254,7 +258,12 @@ describe.runIf(corpusForTests())('htmldate gold pages with right claimed dates',
     }
     // Default thresholds here: the near-duplicate decision as deployed.
     const deployed = createStore({ client: env.servers.dynamo, tableName: env.table });
-    await runConcurrently(uploads.map((upload) => () => deployed.recordDocument(upload.ref, upload.analysis)), 4);
+    const queue = [...uploads];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let upload = queue.shift(); upload; upload = queue.shift()) await deployed.recordDocument(upload.ref, upload.analysis);
+      }),
+    );
     const earlierCopies = (await deployed.listMismatches()).filter((doc) => doc.mismatchKinds?.includes('earlier-copy'));
     const clustered = (await Promise.all(uploads.map((upload) => deployed.getDocument(`${BUCKET}/${upload.ref.key}`)))).filter((doc) => doc?.isOriginal === false);
     console.log(
