@@ -5,34 +5,17 @@
  * recordFresh); a merge relabels members one by one. Faults are injected with SDK middleware on the store's own
  * client, once, for exactly one command.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../local/servers.ts';
 import { createStore, StoreError, type ObjectRef, type Store } from '../../functions/store/index.ts';
 import { bandPartitions } from '../../functions/store/keys.ts';
+import { failOnce } from '../support/fail-once.ts';
 import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
 import { ARTICLE_A, ARTICLE_B, editWords, flipBits, makeAnalysis } from './analyses.ts';
 
 const BUCKET = 'raw-pages';
 const BASE = '51e8a7c30f96d2b4';
-
-type Handler = (args: { input: Record<string, unknown> }) => Promise<unknown>;
-
-/** Make the first command matching `matches` fail, before it is sent or after it succeeded (a killed handler). */
-function failOnce(client: DynamoDBClient, when: 'before' | 'after', matches: (command: string, input: string) => boolean): { fired: () => boolean } {
-  let fired = false;
-  const middleware = (next: Handler, context: { commandName?: string }): Handler => async (args) => {
-    const hit = !fired && matches(context.commandName ?? '', JSON.stringify(args.input));
-    if (hit) fired = true;
-    if (hit && when === 'before') throw Object.assign(new Error('Internal server error (injected)'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
-    const result = await next(args);
-    if (hit) throw Object.assign(new Error('handler killed after this write (injected)'), { name: 'HandlerKilled' });
-    return result;
-  };
-  (client.middlewareStack as unknown as { add(middleware: unknown, options: { step: string; name: string }): void }).add(middleware, { step: 'initialize', name: 'failOnce' });
-  return { fired: () => fired };
-}
 
 let servers: LocalServers;
 beforeAll(async () => {
