@@ -16,9 +16,24 @@
  *   document (an implicit member: a cluster's original never logs itself). If (2) came before (b), the merger
  *   relabels M; otherwise (3) comes after (b), hence after (a), and sees the redirect.
  *   Either way M ends in the final root.
- * - A new document writes its band items BEFORE querying the bands (consistent reads), so of two concurrent
- *   near-duplicates at least one sees the other and merges their clusters. A new document that finds no candidate
- *   stops there: it is its own cluster already (written so by its document Put).
+ * - Every page writes its band items BEFORE querying the bands (consistent reads), so of two concurrent
+ *   near-duplicates at least one sees the other's band item.
+ * - A page whose key has no document (the common case) writes its document LAST (documents.ts recordFresh), with the
+ *   label decided before (placeFresh): its own cluster (`alone`), or the one cluster of its near-duplicates when
+ *   that cluster's original ranks first (`join`: root record, then member log, then the document Put, then the root
+ *   re-read of step (3); a merge whose relabel found no document yet wrote its redirect before, so (3) sees it).
+ *   Otherwise (`merge`) it puts its document first, as its own cluster, and clusters as any page with a document.
+ *   The Put carries `settled` (the run's work is done once it lands), so a redelivery reads one item, plus the root
+ *   its label names (a merge may have raced the Put).
+ * - With documents last, a page can find a band item whose document is not there: a PENDING page. Nobody waits for
+ *   it; it gets a JOIN HINT at its document key (hintPending, condition: no document yet), which makes its document
+ *   Put fail (the Put requires the hint count it decided with) so it decides again with the hinting page. A page with
+ *   a document hints every pending page it finds: the pending page then reads this one's document, or (its Put came
+ *   first, the hint fails) this one reads its. A page without a document hints pending pages of a higher docId, and
+ *   turns to `merge` (document first) when one of a lower docId is pending: so of any two pages that find each other
+ *   pending, the lower docId's Put is failed by the higher's hint only after the higher's document exists, and every
+ *   chain of re-decisions ends (the lowest of a burst decides without waiting; docIds are totally ordered). Band
+ *   items carry their write time: one whose document never came within pendingAgeOutMs is an orphan, hinted no more.
 
  * - Date verdicts (verdicts.ts) ride on the labels. A member's `earlier-copy` verdict is a pure function
  *   f(member's dating, dating of the root its label names). (i) The member's dating is fixed for its content (the

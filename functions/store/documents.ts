@@ -148,10 +148,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   const seenDocument = readDocumentItem(seen);
   if (seenDocument?.settled === true && seenDocument.sequencerKey === seqKey && isSameContent(seenDocument)) {
     const self = memberOf(analysis, docId, seenDocument);
-    const { clusterId = docId, rank = '' } = seenDocument;
-    // Its own cluster's original: nothing raced that needs following. A copy: its cluster may have been merged since.
-    const root = clusterId === docId ? { clusterId, ...self, rank, virtual: true } : await confirmJoin(ctx, self, clusterId);
-    return recordedOutcome(ctx, self, root, 'unchanged');
+    return recordedOutcome(ctx, self, await finishRecorded(ctx, self, seenDocument), 'unchanged');
   }
   let bandsWritten: Member | undefined;
   if (!seenDocument) {
@@ -166,6 +163,19 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
   // A fresh attempt lost its key to another event: its band items go, but for those the stored document has too.
   if (bandsWritten && outcome.outcome === 'stale') await batchWrite(ctx, bandDeletesOf(bandsWritten, prior, ctx.indexLayout));
   return outcome;
+}
+
+/**
+ * Whatever the run that recorded `stored` (these very bytes) may have left undone, done again; its cluster root.
+ * A settled document's run finished before its Put: only a merge that raced the Put may need following (one
+ * GetItem of the root its label names; none for a page that is its own cluster's original). Any other is repaired:
+ * its index items written back, its clustering redone (idempotent), merges a dead run left half done finished.
+ */
+async function finishRecorded(ctx: StoreContext, self: Member, stored: DocumentItem): Promise<ClusterRoot | null> {
+  const { clusterId = self.docId, rank = '' } = stored;
+  if (stored.settled === true) return clusterId === self.docId ? { clusterId, ...self, rank, virtual: true } : confirmJoin(ctx, self, clusterId);
+  await repairIndex(ctx, self, rank);
+  return assignCluster(ctx, self);
 }
 
 /** The fingerprint of `analysis` as a cluster member, with the dating of its document `item`. */
@@ -218,10 +228,7 @@ async function recordOver(ctx: StoreContext, ref: ObjectRef, analysis: PageAnaly
   if (prior.sequencerKey >= seqKey) {
     // A redelivery of the event already recorded: finish its indexing and clustering (idempotent) in case the first run
     // died or failed after the document write.
-    if (prior.sequencerKey === seqKey && sameContent) {
-      await repairIndex(ctx, self, prior.rank ?? '');
-      return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
-    }
+    if (prior.sequencerKey === seqKey && sameContent) return recordedOutcome(ctx, self, await finishRecorded(ctx, self, prior), 'unchanged');
     return { docId, outcome: 'stale' };
   }
 
@@ -246,8 +253,7 @@ async function recordOver(ctx: StoreContext, ref: ObjectRef, analysis: PageAnaly
     });
     if (!moved.written) return { docId, outcome: 'stale' };
     // The event that recorded these bytes may have failed after its document write (and been dead-lettered).
-    await repairIndex(ctx, self, prior.rank ?? '');
-    return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
+    return recordedOutcome(ctx, self, await finishRecorded(ctx, self, prior), 'unchanged');
   }
 
   const item = documentItem(ref, analysis, docId, prior.firstSeen ?? ref.eventTime ?? now, now);
