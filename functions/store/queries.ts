@@ -89,10 +89,11 @@ async function clusterMembers(ctx: StoreContext, clusterId: string, filter?: Ent
 
 /**
  * The exact copies of a recorded page: the recorded documents with its normalized text (contentHash), itself among
- * them (alone when it has no copy), earliest rank first; none when it is not a recorded page. Exact copies share their SimHash and sketch, so they are
- * near-duplicates of each other, in one cluster (schema.ts): one Query of the page's cluster in byCluster, filtered
- * on the contentHash it projects, then the copies' documents by key. A root record written before roots carried the
- * contentHash passes the filter and is judged on its original's document, which the answer reads anyway.
+ * them (alone when it has no copy), earliest rank first; none when it is not a recorded page. Exact copies share
+ * their SimHash and sketch, so they are near-duplicates of each other, in one cluster (schema.ts): one Query of the
+ * page's cluster in byCluster, filtered on the contentHash it projects, then the copies' documents by key. A root
+ * record written before roots carried the contentHash passes the filter and is judged on its original's document,
+ * which the answer reads anyway.
  */
 export async function exactDuplicates(ctx: StoreContext, docId: string): Promise<StoredDocument[]> {
   const page = await getDocument(ctx, docId);
