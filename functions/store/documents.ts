@@ -8,7 +8,6 @@ import {
   bandKeys,
   clusterKey,
   clusterPartition,
-  contentHashPartition,
   documentIdFor,
   documentKey,
   firstSeenOf,
@@ -77,7 +76,7 @@ function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | nu
 /**
  * The recorded document item: its own cluster until clustering says otherwise (no clusterRank: its rank stands for it).
  * Alone it is in no byCluster entry (its cluster's root record stands for it there once a copy joins, clusters.ts
- * materializeRoot) and in no byContentHash entry (until an exact copy is found: exact-copies.ts).
+ * materializeRoot).
  */
 function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, firstSeen: string, now: string): WrittenDocumentItem & ItemKey {
   const rank = rankOf(analysis, firstSeen, docId);
@@ -153,7 +152,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
     // A redelivery of the event already recorded: finish its indexing and clustering (idempotent) in case the first run
     // died or failed after the document write.
     if (prior.sequencerKey === seqKey && sameContent) {
-      await repairIndex(ctx, self, prior.rank ?? '');
+      await repairIndex(ctx, self, prior.rank ?? '', prior.contentHash);
       return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
     }
     return { docId, outcome: 'stale' };
@@ -180,7 +179,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
     });
     if (!moved.written) return { docId, outcome: 'stale' };
     // The event that recorded these bytes may have failed after its document write (and been dead-lettered).
-    await repairIndex(ctx, self, prior.rank ?? '');
+    await repairIndex(ctx, self, prior.rank ?? '', prior.contentHash);
     return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
   }
 
@@ -243,9 +242,10 @@ function bandItems(ctx: StoreContext, self: Fingerprinted): { put: Item }[] {
  * the document write and the index batch). One consistent BatchGet of the root and band keys, and nothing is written
  * when all bands are there and no root record of older content is left, as on a plain redelivery. Band items are put
  * with the content the first run would have written. A root record of this content may carry a write-once
- * `mergedInto` and is never touched; one of older content of the key (left by an overwrite whose batch failed) is replaced.
+ * `mergedInto` and is never touched; one of older content of the key (left by an overwrite whose batch failed) is replaced
+ * (with the document's `contentHash`, which a root record carries).
  */
-export async function repairIndex(ctx: StoreContext, self: Member, rank: string): Promise<void> {
+export async function repairIndex(ctx: StoreContext, self: Member, rank: string, contentHash?: string): Promise<void> {
   const wanted = bandItems(ctx, self);
   const rootKey = clusterKey(self.docId);
   const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => keyOf(put))]);
@@ -253,7 +253,7 @@ export async function repairIndex(ctx: StoreContext, self: Member, rank: string)
     // A root of older content: replaced by an unmerged root of this content (its own cluster, as the Put labelled it).
     // Not written: rewritten meanwhile for this content, left as it is.
     await writeIf(ctx, 'PutItem root', {
-      put: { Item: clusterRootItem({ clusterId: self.docId, ...self, rank }), ConditionExpression: 'simhash <> :simhash', ExpressionAttributeValues: { ':simhash': self.simhash } },
+      put: { Item: clusterRootItem({ clusterId: self.docId, ...self, rank, contentHash }), ConditionExpression: 'simhash <> :simhash', ExpressionAttributeValues: { ':simhash': self.simhash } },
     });
   }
   const present = new Set(found.filter((item) => item.simhash === self.simhash).map(itemIdentity));
