@@ -66,7 +66,6 @@ import { hammingDistanceHex } from '../core/simhash.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
-import { contentHashEntry, HASH_KEY, OwedEntries, owedEntries, settleExactCopies } from './exact-copies.ts';
 import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
 import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
@@ -107,6 +106,8 @@ export interface ClusterRoot extends Member {
   reference?: VerdictReference;
   /** True when the root has no record yet: an unmerged cluster, described by its original's document. */
   virtual?: boolean;
+  /** The original's contentHash, which its root record carries (queries.ts exactDuplicates); absent on roots written before it. */
+  contentHash?: string;
 }
 
 export interface Candidate extends Fingerprinted {
@@ -116,12 +117,12 @@ export interface Candidate extends Fingerprinted {
 
 /**
  * A cluster's root record, as the first label towards the cluster writes it: also its original's byCluster entry,
- * and its byContentHash entry when `contentHash` is given (the original has an exact copy: exact-copies.ts).
+ * with the original's contentHash (exact copies are the cluster's entries with it).
  */
-export function clusterRootItem(root: ClusterRoot, contentHash?: string): Item {
+export function clusterRootItem(root: ClusterRoot): Item {
   return {
     ...clusterKey(root.clusterId),
-    ...(contentHash === undefined ? {} : contentHashEntry(contentHash)),
+    ...(root.contentHash === undefined ? {} : { contentHash: root.contentHash }),
     ...indexKeyAttributes(INDEXES.byCluster, clusterPartition(root.clusterId), root.rank),
     clusterId: root.clusterId,
     docId: root.docId,
@@ -157,7 +158,8 @@ async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems
   if (doc?.status !== 'recorded' || typeof doc.simhash !== 'string' || typeof doc.rank !== 'string' || typeof doc.sketch !== 'string') {
     throw new ClusterRootMissing(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
-  const unmerged = { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(foundDocument!)), virtual: true as const };
+  const { contentHash } = doc;
+  const unmerged = { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(foundDocument!)), ...(contentHash === undefined ? {} : { contentHash }), virtual: true as const };
   // A page that joined a cluster with its document Put (documents.ts recordFresh) never had a cluster of its own:
   // its name leads where its label does (a lower rank, as a redirect would).
   return doc.clusterId !== undefined && doc.clusterId !== clusterId ? { ...unmerged, mergedInto: doc.clusterId } : unmerged;
@@ -172,6 +174,7 @@ function toRoot(item: ClusterRootItem): ClusterRoot {
   const root: ClusterRoot = { clusterId: item.clusterId, docId: item.docId, rank: item.rank, simhash: item.simhash, sketch: item.sketch, dating: datingOfRecord(item) };
   const reference = referenceOf(item);
   if (reference) root.reference = reference;
+  if (item.contentHash !== undefined) root.contentHash = item.contentHash;
   return item.virtual === true ? { ...root, virtual: true } : root;
 }
 
@@ -203,49 +206,9 @@ export async function resolveCluster(ctx: StoreContext, clusterId: string, known
  * is in no byCluster entry (one index write less per unique page), and the original's document is not rewritten when
  * a first copy joins. A merge takes the root out of byCluster (its original is then labelled into the other cluster).
  */
-async function materializeRoot(ctx: StoreContext, root: ClusterRoot, owed?: OwedEntries): Promise<void> {
-  // The original's byContentHash entry rides on it when the run owes one (exact-copies.ts).
-  const contentHash = owed?.contentHashOf(root.docId);
-  // Not written: written meanwhile, maybe with its redirect, and never overwritten (an owed entry stays owed).
-  const put = await writeIf(ctx, 'PutItem root', { put: { Item: clusterRootItem(root, contentHash), ConditionExpression: ITEM_ABSENT } });
-  if (put.written && contentHash !== undefined) owed?.settle(root.docId);
-}
-
-/**
- * The byContentHash entry of `doc`, the original of its cluster, on the cluster's root record: set on the root when
- * it is unmerged and of this content, the root created (as materializeRoot would) when missing. False when the root
- * is merged (or of older content): the entry then belongs on the document (exact-copies.ts).
- */
-async function enterOnRoot(ctx: StoreContext, doc: Item, contentHash: string): Promise<boolean> {
-  const document = readDocumentItem(doc);
-  if (!document || typeof document.simhash !== 'string' || typeof document.rank !== 'string' || typeof document.sketch !== 'string') return false;
-  const root = clusterRootItem({ clusterId: document.docId, docId: document.docId, rank: document.rank, simhash: document.simhash, sketch: document.sketch, dating: datingOfItem(doc) });
-  const attributes = Object.keys(root).filter((name) => !(name in clusterKey(document.docId)));
-  const names = Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name]));
-  const values = Object.fromEntries(attributes.map((name, index) => [`:a${index}`, root[name]]));
-  const entered = await writeIf(ctx, 'UpdateItem root exact copy', {
-    update: {
-      Key: clusterKey(document.docId),
-      UpdateExpression: `SET #hashKey = :hashKey, ${attributes.map((_, index) => `#a${index} = if_not_exists(#a${index}, :a${index})`).join(', ')}`,
-      ConditionExpression: 'attribute_not_exists(mergedInto) AND (attribute_not_exists(simhash) OR simhash = :simhash)',
-      ExpressionAttributeNames: { ...names, '#hashKey': HASH_KEY },
-      ExpressionAttributeValues: { ...values, ':hashKey': contentHashEntry(contentHash)[HASH_KEY], ':simhash': document.simhash },
-    },
-  });
-  return entered.written;
-}
-
-/**
- * Put into byContentHash every recorded document of `documents` that shares its content hash with another of them
- * and has no entry yet (for callers outside assignCluster, which settles its own: revisits.ts).
- */
-export async function indexExactCopies(ctx: StoreContext, documents: Item[]): Promise<void> {
-  await settleOwedEntries(ctx, owedEntries(documents));
-}
-
-/** Write the entries a run still owes after its own root and label writes: on the root when it can, else on the document. */
-async function settleOwedEntries(ctx: StoreContext, owed: OwedEntries): Promise<void> {
-  await settleExactCopies(ctx, owed, (doc, contentHash) => enterOnRoot(ctx, doc, contentHash));
+async function materializeRoot(ctx: StoreContext, root: ClusterRoot): Promise<void> {
+  // Not written: written meanwhile, maybe with its redirect, and never overwritten.
+  await writeIf(ctx, 'PutItem root', { put: { Item: clusterRootItem(root), ConditionExpression: ITEM_ABSENT } });
 }
 
 function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: ClusterRoot): Pick<Comparison, 'distance' | 'similarity'> {
@@ -253,16 +216,13 @@ function compareWithRoot(ctx: StoreContext, member: Fingerprinted, root: Cluster
   return compareFingerprints(member, root, ctx.config);
 }
 
-/**
- * Label `member` with `root` (only if that lowers its cluster), then follow any redirect that appeared meanwhile.
- * `owed`: byContentHash entries the caller's run owes (exact-copies.ts), carried by the root and label writes made here.
- */
-export async function labelDocument(ctx: StoreContext, member: Member, root: ClusterRoot, owed?: OwedEntries): Promise<ClusterRoot> {
+/** Label `member` with `root` (only if that lowers its cluster), then follow any redirect that appeared meanwhile. */
+export async function labelDocument(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<ClusterRoot> {
   let target = root;
   for (let hop = 0; hop < ctx.limits.maxRedirectHops; hop++) {
-    if (target.virtual && target.clusterId !== member.docId) await materializeRoot(ctx, target, owed);
+    if (target.virtual && target.clusterId !== member.docId) await materializeRoot(ctx, target);
     // No change (already in this or a lower cluster, or no longer this content): whoever set that label logs it.
-    if (!(await setLabel(ctx, member, target, owed))) return target;
+    if (!(await setLabel(ctx, member, target))) return target;
     await attempt('PutItem member', () => ctx.db.send(putMember(ctx, target.clusterId, member)));
     // A missing root record is a root without a redirect (a merge creates it with its redirect).
     const stored = await getConsistent(ctx, clusterKey(target.clusterId));
@@ -286,17 +246,12 @@ function putMember(ctx: StoreContext, clusterId: string, member: Member): Update
   });
 }
 
-/**
- * True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write,
- * and so does the member's byContentHash entry when `owed` has one for it (the condition then names its content too).
- */
-async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot, owed?: OwedEntries): Promise<boolean> {
+/** True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write. */
+async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<boolean> {
   const { distance, similarity } = compareWithRoot(ctx, member, root);
   const isOriginal = member.docId === root.clusterId;
   const against = judgedAgainst(root);
   const verdict = verdictUpdate(member, verdictInCluster(member, against, ctx.config), against.version);
-  const contentHash = owed?.contentHashOf(member.docId);
-  const entry = contentHash === undefined ? undefined : contentHashEntry(contentHash)[HASH_KEY];
   const remove = [...(isOriginal ? ['duplicateOf'] : []), ...verdict.remove];
   const label = await writeIf(ctx, 'UpdateItem label', {
     update: {
@@ -305,15 +260,14 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot, ow
         // The index's sort key is the document's own rank (schema.ts): only the partition moves.
         `SET clusterId = :clusterId, clusterRank = :clusterRank, ${INDEXES.byCluster.partitionKey} = :clusterPk, isOriginal = :isOriginal, ` +
         'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
-        [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...(entry === undefined ? [] : ['#hashKey = :hashKey']), ...verdict.set].join(', ') +
+        [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
         (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
       // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
       // A document still in its own first cluster has no clusterRank: its own rank stands for it.
       ConditionExpression:
         '#status = :recorded AND simhash = :simhash AND (clusterRank > :clusterRank OR ' +
-        '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))' +
-        (entry === undefined ? '' : ' AND contentHash = :contentHash'),
-      ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank', ...(entry === undefined ? {} : { '#hashKey': HASH_KEY }) },
+        '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))',
+      ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
       ExpressionAttributeValues: {
         ':clusterId': root.clusterId,
         ':clusterRank': root.rank,
@@ -324,12 +278,10 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot, ow
         ':now': ctx.now(),
         ':recorded': 'recorded',
         ':simhash': member.simhash,
-        ...(entry === undefined ? {} : { ':hashKey': entry, ':contentHash': contentHash }),
         ...verdict.values,
       },
     },
   });
-  if (label.written) owed?.settle(member.docId);
   return label.written; // not written: already in this or a lower cluster, or the document was overwritten / deleted meanwhile
 }
 
@@ -339,7 +291,7 @@ async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot, ow
  * labels ended, so that the caller does not label one of them again (a conditional write that fails costs units).
  * `known`: what the caller just read, for the first attempt (one that lost a race reads again).
  */
-export async function mergeClusters(ctx: StoreContext, a: string, b: string, labelled?: Map<string, ClusterRoot>, known?: KnownItems, owed?: OwedEntries): Promise<ClusterRoot> {
+export async function mergeClusters(ctx: StoreContext, a: string, b: string, labelled?: Map<string, ClusterRoot>, known?: KnownItems): Promise<ClusterRoot> {
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
     const fresh = attemptNo === 0 ? known : undefined;
     const [rootA, rootB] = await Promise.all([resolveCluster(ctx, a, fresh), resolveCluster(ctx, b, fresh)]);
@@ -352,11 +304,11 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string, lab
         UpdateExpression:
           'SET mergedInto = :lower, mergedRank = :lowerRank, mergedAt = :now, clusterId = :higher, docId = if_not_exists(docId, :higher), ' +
           '#rank = if_not_exists(#rank, :higherRank), simhash = if_not_exists(simhash, :simhash), sketch = if_not_exists(sketch, :sketch), ' +
-          // Merged, it is no longer its original's byCluster entry (materializeRoot), nor its byContentHash entry: the
-          // old value comes back, and the original's relabel below carries it to its document (exact-copies.ts).
-          `dating = if_not_exists(dating, :dating) REMOVE ${INDEXES.byCluster.partitionKey}, #hashKey`,
+          // Merged, it is no longer its original's byCluster entry (materializeRoot): the original's relabel below
+          // gives its document one.
+          `dating = if_not_exists(dating, :dating) REMOVE ${INDEXES.byCluster.partitionKey}`,
         ConditionExpression: 'attribute_not_exists(mergedInto)',
-        ExpressionAttributeNames: { '#rank': 'rank', '#hashKey': HASH_KEY },
+        ExpressionAttributeNames: { '#rank': 'rank' },
         ExpressionAttributeValues: {
           ':lower': lower.clusterId,
           ':lowerRank': lower.rank,
@@ -367,19 +319,13 @@ export async function mergeClusters(ctx: StoreContext, a: string, b: string, lab
           ':sketch': encodeStoredSketch(higher.sketch),
           ':dating': encodeDating(higher.dating),
         },
-        ReturnValues: 'UPDATED_OLD',
       },
     });
     if (!redirect.written) continue; // someone merged `higher` meanwhile: resolve again
-    const movedEntry = redirect.attributes?.[HASH_KEY];
-    // Settled by the original's relabel, or else written alone: by the caller's run, or here when there is none.
-    const entries = owed ?? new OwedEntries();
-    if (typeof movedEntry === 'string') entries.owe(higher.docId, movedEntry.slice(KEY_PREFIXES.contentHash.length));
     // Materialized once here rather than by each member's label.
-    if (lower.virtual) await materializeRoot(ctx, lower, entries);
+    if (lower.virtual) await materializeRoot(ctx, lower);
     const merged = { ...lower, virtual: false };
-    await relabelMembers(ctx, higher, merged, labelled, entries);
-    if (!owed) await settleOwedEntries(ctx, entries);
+    await relabelMembers(ctx, higher, merged, labelled);
     return merged;
   }
   throw new ClusterContention(`merging clusters ${a} and ${b} did not settle after ${ctx.limits.maxMergeAttempts} attempts`);
@@ -397,16 +343,16 @@ async function membersOf(ctx: StoreContext, root: ClusterRoot): Promise<Member[]
 }
 
 /** Label every member with `to`; `labelled` learns where each label ended (the root labelDocument returned). */
-async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot, labelled?: Map<string, ClusterRoot>, owed?: OwedEntries): Promise<void> {
+async function relabelAll(ctx: StoreContext, members: Member[], to: ClusterRoot, labelled?: Map<string, ClusterRoot>): Promise<void> {
   await forEachLimited(members, ctx.limits.relabelConcurrency, async (member) => {
-    const root = await labelDocument(ctx, member, to, owed);
+    const root = await labelDocument(ctx, member, to);
     labelled?.set(member.docId, root);
   });
 }
 
 /** Relabel the merged cluster's members. */
-async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot, labelled?: Map<string, ClusterRoot>, owed?: OwedEntries): Promise<void> {
-  await relabelAll(ctx, await membersOf(ctx, from), to, labelled, owed);
+async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterRoot, labelled?: Map<string, ClusterRoot>): Promise<void> {
+  await relabelAll(ctx, await membersOf(ctx, from), to, labelled);
 }
 
 /**
@@ -630,8 +576,6 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   if (fresh && live.length === 0 && doc.clusterId === self.docId && !known.get(itemIdentity(clusterKey(self.docId)))) {
     return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
   }
-  // Exact copies' byContentHash entries ride on the root and label writes below; what is left is written at the end.
-  const owed = owedEntries([stored, ...live], (docId) => known.get(itemIdentity(clusterKey(docId))) ?? undefined);
 
   // The document's own cluster first (a Set keeps insertion order), then the others to merge with it.
   const [, ...others] = [...new Set([doc.clusterId, ...live.map((candidate) => candidate.clusterId)])];
@@ -639,12 +583,11 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   // serves until the first merge writes.
   const labelled = new Map<string, ClusterRoot>();
   const [firstOther, ...moreOthers] = others;
-  let root = firstOther === undefined ? await resolveCluster(ctx, doc.clusterId, known) : await mergeClusters(ctx, doc.clusterId, firstOther, labelled, known, owed);
-  for (const clusterId of moreOthers) root = await mergeClusters(ctx, root.clusterId, clusterId, labelled, undefined, owed);
+  let root = firstOther === undefined ? await resolveCluster(ctx, doc.clusterId, known) : await mergeClusters(ctx, doc.clusterId, firstOther, labelled, known);
+  for (const clusterId of moreOthers) root = await mergeClusters(ctx, root.clusterId, clusterId, labelled);
   // A merge of its own cluster has labelled the document already (it is that cluster's original, an implicit member).
-  const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root, owed));
-  if (!fresh) await finishMerges(ctx, [doc.clusterId, ...others, self.docId, ...live.map((candidate) => candidate.docId)], final, owed);
-  await settleOwedEntries(ctx, owed);
+  const final = labelled.get(self.docId) ?? (await labelDocument(ctx, self, root));
+  if (!fresh) await finishMerges(ctx, [doc.clusterId, ...others, self.docId, ...live.map((candidate) => candidate.docId)], final);
   // A cluster whose original is gone: this document (or the members merged in) may be its new earliest live member.
   if (final.reference) await rejudgeCluster(ctx, final.clusterId);
   return final;
@@ -695,12 +638,6 @@ export async function memberLeft(ctx: StoreContext, clusterId: string, docId: st
   const stored = await getConsistent(ctx, clusterKey(clusterId));
   const rootItem = stored && readClusterRootItem(stored);
   if (!rootItem) return; // a lone document: nobody was judged against it
-  // The original of an unmerged cluster has its byContentHash entry on the root (exact-copies.ts): it leaves with it.
-  if (rootItem.docId === docId && stored[HASH_KEY] !== undefined) {
-    await writeIf(ctx, 'UpdateItem root exact copy', {
-      update: { Key: clusterKey(clusterId), UpdateExpression: 'REMOVE #hashKey', ConditionExpression: 'docId = :docId', ExpressionAttributeNames: { '#hashKey': HASH_KEY }, ExpressionAttributeValues: { ':docId': docId } },
-    });
-  }
   let root: ClusterRoot;
   try {
     root = rootItem.mergedInto === undefined ? toRoot(rootItem) : await resolveCluster(ctx, clusterId);
@@ -750,7 +687,7 @@ async function rewriteVerdict(ctx: StoreContext, member: Member, clusterId: stri
  * was left behind: one BatchGet of the roots, then per merged cluster a member Query and a BatchGet of their
  * documents (a failed conditional relabel would cost write units). Repair path only.
  */
-async function finishMerges(ctx: StoreContext, clusterIds: string[], final: ClusterRoot, owed?: OwedEntries): Promise<void> {
+async function finishMerges(ctx: StoreContext, clusterIds: string[], final: ClusterRoot): Promise<void> {
   const roots = await batchGetConsistent(ctx, [...new Set(clusterIds)].map((clusterId) => clusterKey(clusterId)));
   for (const root of roots.map(readClusterRootItem)) {
     if (root.mergedInto === undefined) continue;
@@ -758,7 +695,7 @@ async function finishMerges(ctx: StoreContext, clusterIds: string[], final: Clus
       const members = await membersOf(ctx, merged);
       const documents = await batchGetConsistent(ctx, members.map((member) => documentKey(member.docId)));
       const behind = new Set(documents.filter((doc) => doc.status === 'recorded' && doc.clusterId !== final.clusterId).map((doc) => doc.docId));
-      await relabelAll(ctx, members.filter((member) => behind.has(member.docId)), final, undefined, owed);
+      await relabelAll(ctx, members.filter((member) => behind.has(member.docId)), final);
     }
   }
 }

@@ -9,7 +9,6 @@ import {
   bandKeys,
   clusterKey,
   clusterPartition,
-  contentHashPartition,
   documentIdFor,
   documentKey,
   firstSeenOf,
@@ -91,7 +90,7 @@ function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | nu
 /**
  * The recorded document item: its own cluster until clustering says otherwise (no clusterRank: its rank stands for it).
  * Alone it is in no byCluster entry (its cluster's root record stands for it there once a copy joins, clusters.ts
- * materializeRoot) and in no byContentHash entry (until an exact copy is found: exact-copies.ts).
+ * materializeRoot).
  */
 function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, firstSeen: string, now: string): WrittenDocumentItem & ItemKey {
   const rank = rankOf(analysis, firstSeen, docId);
@@ -174,7 +173,7 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
 async function finishRecorded(ctx: StoreContext, self: Member, stored: DocumentItem): Promise<ClusterRoot | null> {
   const { clusterId = self.docId, rank = '' } = stored;
   if (stored.settled === true) return clusterId === self.docId ? { clusterId, ...self, rank, virtual: true } : confirmJoin(ctx, self, clusterId);
-  await repairIndex(ctx, self, rank);
+  await repairIndex(ctx, self, rank, stored.contentHash);
   return assignCluster(ctx, self);
 }
 
@@ -319,9 +318,10 @@ function bandItems(ctx: StoreContext, self: Fingerprinted): { put: Item }[] {
  * the document write and the index batch). One consistent BatchGet of the root and band keys, and nothing is written
  * when all bands are there and no root record of older content is left, as on a plain redelivery. Band items are put
  * with the content the first run would have written. A root record of this content may carry a write-once
- * `mergedInto` and is never touched; one of older content of the key (left by an overwrite whose batch failed) is replaced.
+ * `mergedInto` and is never touched; one of older content of the key (left by an overwrite whose batch failed) is replaced
+ * (with the document's `contentHash`, which a root record carries).
  */
-export async function repairIndex(ctx: StoreContext, self: Member, rank: string): Promise<void> {
+export async function repairIndex(ctx: StoreContext, self: Member, rank: string, contentHash?: string): Promise<void> {
   const wanted = bandItems(ctx, self);
   const rootKey = clusterKey(self.docId);
   const found = await batchGetConsistent(ctx, [rootKey, ...wanted.map(({ put }) => keyOf(put))]);
@@ -329,7 +329,7 @@ export async function repairIndex(ctx: StoreContext, self: Member, rank: string)
     // A root of older content: replaced by an unmerged root of this content (its own cluster, as the Put labelled it).
     // Not written: rewritten meanwhile for this content, left as it is.
     await writeIf(ctx, 'PutItem root', {
-      put: { Item: clusterRootItem({ clusterId: self.docId, ...self, rank }), ConditionExpression: 'simhash <> :simhash', ExpressionAttributeValues: { ':simhash': self.simhash } },
+      put: { Item: clusterRootItem({ clusterId: self.docId, ...self, rank, contentHash }), ConditionExpression: 'simhash <> :simhash', ExpressionAttributeValues: { ':simhash': self.simhash } },
     });
   }
   const present = new Set(found.filter((item) => item.simhash === self.simhash).map(itemIdentity));

@@ -7,7 +7,7 @@
  *   CLUSTER#<id> / CLUSTER            a cluster's root record, once it has two members; `mergedInto` redirects a merged cluster (write-once)
  *   CLUSTER#<id> / MEMBER#<docId>     every other document ever labelled with the cluster (consistent relabel on merge)
  *   GSIs (sparse, INCLUDE projections sized to their readers): byCluster (pages in clusters of two or more, original
- *   first: the root record is the original's entry), byContentHash (pages that have an exact copy), mismatches
+ *   first: the root record is the original's entry; exact copies are a cluster's entries of one contentHash), mismatches
  *   Sort keys embedding a docId are shortened when over DynamoDB's 1,024 bytes (keys.ts sortKey); items keep docId.
  *
  * clusterId = docId of the cluster's original = the member with the lowest rank (believed date, then first seen,
@@ -57,7 +57,8 @@ export interface Store {
   documentsInCluster(clusterId: string): Promise<StoredDocument[]>;
   /** What one S3 object produced: the documents of its records (WARC, JSONL) or its own document. */
   documentsOfObject(bucket: string, key: string): Promise<StoredDocument[]>;
-  exactDuplicates(contentHash: string): Promise<StoredDocument[]>;
+  /** The exact copies of a recorded page (same normalized text), itself among them, earliest first; none when it is not recorded. */
+  exactDuplicates(docId: string): Promise<StoredDocument[]>;
   listMismatches(): Promise<StoredDocument[]>;
   // Container objects (WARC, JSONL: many records per object), see objects.ts and revisits.ts.
   /** Claim the object for this event before its records, split in `rangeCount` ranges: 'stale' if a newer event or a removal was applied. */
@@ -98,13 +99,13 @@ export function createStore(options: StoreOptions): Store {
       if (document?.status !== 'recorded' || !document.simhash || !document.sketch) return null;
       const self = { docId, simhash: document.simhash, sketch: document.sketch, dating: datingOfItem(document) };
       // A revisit has no index items of its own (revisits.ts); a page gets back any its first run failed to write.
-      if (document.kind !== 'revisit' && document.rank) await repairIndex(ctx, self, document.rank);
+      if (document.kind !== 'revisit' && document.rank) await repairIndex(ctx, self, document.rank, document.contentHash);
       return assignCluster(ctx, self);
     },
     getDocument: (docId) => getDocument(ctx, docId),
     documentsInCluster: (clusterId) => documentsInCluster(ctx, clusterId),
     documentsOfObject: (bucket, key) => documentsOfObject(ctx, bucket, key),
-    exactDuplicates: (contentHash) => exactDuplicates(ctx, contentHash),
+    exactDuplicates: (docId) => exactDuplicates(ctx, docId),
     listMismatches: () => listMismatches(ctx),
     beginObject: (ref, rangeCount) => beginObject(ctx, ref, rangeCount),
     addRecord: (ref, page) => addRecord(ctx, ref, page),

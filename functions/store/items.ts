@@ -252,7 +252,7 @@ function optionalTag(tag: AttributeTag): AttributeTag {
 /**
  * An index entry as a Query or Scan of the index returns it: its keys and what the index projects (schema.ts INDEXES),
  * typed as the document's attributes of the same names (in byCluster, a cluster root stands for its original: it
- * projects its docId and clusterId). The docId is always there.
+ * projects its docId, clusterId and contentHash). The docId is always there.
  */
 export type IndexEntry<I extends IndexDefinition> = ItemKey &
   Pick<ItemOf<'document'>, 'docId'> &

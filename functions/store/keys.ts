@@ -77,7 +77,7 @@ export function indexKeyAttributes<I extends IndexDefinition>(index: I, partitio
 }
 
 /** Every attribute that only keys an index (what takes an item out of every index when removed), the former ones too. */
-export const INDEX_KEY_ATTRIBUTES: readonly string[] = [...new Set([...indexKeyAttributeNames(), ...FORMER_INDEX_KEYS])].filter((name) => name !== RANK_ATTRIBUTE); // the document's own rank also sorts two indexes: it stays
+export const INDEX_KEY_ATTRIBUTES: readonly string[] = [...new Set([...indexKeyAttributeNames(), ...FORMER_INDEX_KEYS])].filter((name) => name !== RANK_ATTRIBUTE); // the document's own rank also sorts byCluster: it stays
 
 /** DynamoDB's key size limits, in UTF-8 bytes (the table's keys and every GSI key attribute alike). */
 export const KEY_LIMITS = { partitionKeyBytes: 2048, sortKeyBytes: 1024 } as const;
@@ -187,10 +187,6 @@ export function skippedKey(bucket: string, key: string, recordId: string): ItemK
 /** URLs can be longer than a DynamoDB key allows: the partition holds their SHA-256 (the item also carries captureDate). */
 export function captureKey(url: string, captureDate: string): ItemKey {
   return itemKey(`${KEY_PREFIXES.capture}${createHash('sha256').update(url).digest('hex')}`, sortKey(captureDate));
-}
-
-export function contentHashPartition(contentHash: string): string {
-  return `${KEY_PREFIXES.contentHash}${contentHash}`;
 }
 
 export function mismatchSortKey(firstSeen: string, docId: string): string {

@@ -2,7 +2,7 @@
 import { resolveCluster } from './clusters.ts';
 import { batchGet, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
 import { decodeStoredItem, isJoinHint, readIndexEntry, type IndexEntry } from './items.ts';
-import { clusterPartition, contentHashPartition, documentKey, INDEX_KEY_ATTRIBUTES, indexQuery, sortKeyOf } from './keys.ts';
+import { clusterPartition, documentKey, INDEX_KEY_ATTRIBUTES, indexQuery, sortKeyOf } from './keys.ts';
 import { INDEXES, KEY_PREFIXES, TABLE_KEYS, type IndexDefinition } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
@@ -48,8 +48,6 @@ export async function documentsOfEntries(ctx: StoreContext, index: IndexDefiniti
 
 /** The document an index entry names is still in the entry's partition (a cluster root stands for its original, clusters.ts). */
 function stillIn(entry: IndexEntry<IndexDefinition>, document: Readonly<Record<string, unknown>>, index: IndexDefinition): boolean {
-  // A root's byContentHash entry projects no clusterId: the document must still hold the content (exact-copies.ts).
-  if (index === INDEXES.byContentHash) return document.status === 'recorded' && typeof document.contentHash === 'string' && contentHashPartition(document.contentHash) === entry[index.partitionKey];
   if (isClusterRoot(entry)) return document.status === 'recorded' && document.clusterId === entry.clusterId;
   return document[index.partitionKey] === entry[index.partitionKey];
 }
@@ -59,14 +57,30 @@ export function isClusterRoot(entry: Readonly<Record<string, unknown>>): boolean
   return sortKeyOf(entry) === KEY_PREFIXES.clusterSort;
 }
 
-async function queryIndex(ctx: StoreContext, index: IndexDefinition, partition: string): Promise<StoredDocument[]> {
-  return documentsOfEntries(ctx, index, await queryAll(ctx, indexQuery(index, partition)));
+/** A FilterExpression on an index's projected attributes: entries it leaves out are not read by key. */
+interface EntryFilter {
+  expression: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+async function queryIndex(ctx: StoreContext, index: IndexDefinition, partition: string, filter?: EntryFilter): Promise<StoredDocument[]> {
+  const query = indexQuery(index, partition);
+  const filtered = filter
+    ? { ...query, FilterExpression: filter.expression, ExpressionAttributeNames: { ...query.ExpressionAttributeNames, ...filter.names }, ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...filter.values } }
+    : query;
+  return documentsOfEntries(ctx, index, await queryAll(ctx, filtered));
 }
 
 /** The recorded members of a cluster (following a merge to the current cluster), the original first. */
 export async function documentsInCluster(ctx: StoreContext, clusterId: string): Promise<StoredDocument[]> {
+  return clusterMembers(ctx, clusterId);
+}
+
+/** documentsInCluster, with only the byCluster entries `filter` keeps read by key. */
+async function clusterMembers(ctx: StoreContext, clusterId: string, filter?: EntryFilter): Promise<StoredDocument[]> {
   const root = await resolveCluster(ctx, clusterId);
-  const members = await queryIndex(ctx, INDEXES.byCluster, clusterPartition(root.clusterId));
+  const members = await queryIndex(ctx, INDEXES.byCluster, clusterPartition(root.clusterId), filter);
   if (!root.virtual || members.some((member) => member.docId === root.clusterId)) return members;
   // No root record: its original is in no byCluster entry (a page alone, clusters.ts materializeRoot), read it by key.
   const original = await getDocument(ctx, root.clusterId);
@@ -74,9 +88,25 @@ export async function documentsInCluster(ctx: StoreContext, clusterId: string): 
   return [original, ...members].sort((a, b) => ((a.rank ?? '') < (b.rank ?? '') ? -1 : (a.rank ?? '') > (b.rank ?? '') ? 1 : 0));
 }
 
-/** Recorded documents with exactly this normalized text, earliest rank first (only pages that have an exact copy). */
-export async function exactDuplicates(ctx: StoreContext, contentHash: string): Promise<StoredDocument[]> {
-  return queryIndex(ctx, INDEXES.byContentHash, contentHashPartition(contentHash));
+/**
+ * The exact copies of a recorded page: the recorded documents with its normalized text (contentHash), itself among
+ * them (alone when it has no copy), earliest rank first; none when it is not a recorded page. Exact copies share
+ * their SimHash and sketch, so they are near-duplicates of each other, in one cluster (schema.ts): one Query of the
+ * page's cluster in byCluster, filtered on the contentHash it projects, then the copies' documents by key. A root
+ * record written before roots carried the contentHash passes the filter and is judged on its original's document,
+ * which the answer reads anyway.
+ */
+export async function exactDuplicates(ctx: StoreContext, docId: string): Promise<StoredDocument[]> {
+  const page = await getDocument(ctx, docId);
+  if (page?.status !== 'recorded' || typeof page.contentHash !== 'string' || typeof page.clusterId !== 'string') return [];
+  const contentHash = page.contentHash;
+  const sameText: EntryFilter = {
+    expression: '#contentHash = :contentHash OR attribute_not_exists(#contentHash)',
+    names: { '#contentHash': 'contentHash' },
+    values: { ':contentHash': contentHash },
+  };
+  // The documents' own contentHash decides: an old root's original, or an original overwritten since its entry was read.
+  return (await clusterMembers(ctx, page.clusterId, sameText)).filter((doc) => doc.contentHash === contentHash);
 }
 
 /** Mismatched-date copies of either kind (mismatchKinds says which), in the order they were first seen. */

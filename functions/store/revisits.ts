@@ -10,14 +10,13 @@
  * - Unknown referred record (in a WARC not ingested yet): status 'recorded', kind 'revisit', `refersTo` kept, no
  *   cluster. A later redelivery or backfill of the same event links it once the referred record is known.
  */
-import { indexExactCopies, labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
+import { labelDocument, rejudgeCluster, resolveCluster } from './clusters.ts';
 import { getConsistent, writeIf, type StoreContext } from './dynamo.ts';
 import { StoreError } from './errors.ts';
 import { objectAttributes, removeBands } from './documents.ts';
 import { documentItemFor, readCaptureItem, readDocumentItem, type DocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
-import { captureKey, contentHashPartition, documentIdFor, documentKey, firstSeenOf, indexKeyAttributes, revisitRank, sequencerKey } from './keys.ts';
-import { INDEXES } from './schema.ts';
+import { captureKey, documentIdFor, documentKey, firstSeenOf, revisitRank, sequencerKey } from './keys.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
 import { datingOfItem } from './verdicts.ts';
 
@@ -88,7 +87,8 @@ export async function recordRevisit(
           sketch: referred.sketch,
           contentHash: referred.contentHash,
           claimedDate: referred.claimedDate ?? null,
-          ...indexKeyAttributes(INDEXES.byContentHash, contentHashPartition(referred.contentHash), revisitRank(referred.rank, docId)),
+          // Its place in the cluster (byCluster's sort key), right after the page it repeats: its label adds the partition.
+          rank: revisitRank(referred.rank, docId),
         }
       : {}),
   });
@@ -106,7 +106,6 @@ export async function recordRevisit(
   await removeBands(ctx, prior);
   if (!referred || !fingerprint) return { docId, outcome: 'revisit', revisitOf: null, clusterId: null };
   const root = await labelDocument(ctx, { ...fingerprint, dating: datingOfItem(item) }, await resolveCluster(ctx, referred.clusterId));
-  await indexExactCopies(ctx, [item, referred]); // the revisit is in byContentHash already; its original may not be yet
   if (root.reference) await rejudgeCluster(ctx, root.clusterId); // its original is gone: the revisit may be the earliest left
   return { docId, outcome: 'revisit', revisitOf: referred.docId, clusterId: root.clusterId };
 }

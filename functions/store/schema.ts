@@ -11,7 +11,8 @@
  *                                                               the permuted layouts write BAND#p10x25.<t>#<hex> / BAND#p16x28.<t>#<hex>: index-layout.ts)
  *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     the cluster's root record, written lazily (a lone document has none: its own
  *                                                               document stands for it); `mergedInto` (write-once) redirects a merged cluster to an earlier one;
- *                                                               `dating` of the original (verdicts.ts); `reference` + `referenceVersion` once the original is gone
+ *                                                               `dating` and `contentHash` of the original (verdicts.ts; exact copies, queries.ts);
+ *                                                               `reference` + `referenceVersion` once the original is gone
  *   member     pk = CLUSTER#<clusterId>    sk = MEMBER#<docId>  append-only log of every other document ever labelled with the cluster, with its `dating`
  *                                                               (read with a consistent Query when the cluster is merged; GSIs are only eventually consistent)
  *   object     pk = OBJECT#<bucket>/<key>  sk = OBJECT      a container object (WARC, JSONL): the latest event applied (sequencerKey) and its status
@@ -22,11 +23,15 @@
  *   capture    pk = CAPTURE#<sha256 of url> sk = <capture date>  docId of the WARC record that captured <url> then: a revisit in another
  *                                                               WARC file finds its original by WARC-Refers-To-Target-URI + -Date with one GetItem
  * Indexes (sparse: only items with the attributes appear):
- *   byCluster      clusterPk = CLUSTER#<clusterId>  rank                    members of a cluster, original first
- *   byContentHash  hashPk = HASH#<sha256>           rank                    exact duplicates
+ *   byCluster      clusterPk = CLUSTER#<clusterId>  rank                    members of a cluster, original first; exact duplicates of a
+ *                                                                            page: its cluster's members with its contentHash (a filter)
  *   mismatches     mismatchPk = MISMATCH            mismatchSk = <firstSeen>#<docId>   mismatched-date copies of both kinds (`mismatchKinds`)
  * (<rank> = <believed day>#<firstSeen>#<16 hex of the docId's SHA-256> (before: the docId); a revisit's rank is <referred rank>#<docId>. The document's own `rank`
- * is the sort key of both: documents written before carry the same value again as clusterSk / hashSk, now unused.)
+ * is the sort key of byCluster: documents written before carry the same value again as clusterSk / hashSk, now unused.)
+ * Exact copies (same contentHash: the same main text) have the same SimHash and sketch, so they are always near-duplicates
+ * of each other, hence in one cluster: no index of their own (a byContentHash index, HASH#<sha256>, did that until issue 15;
+ * items written before may still carry its key `hashPk`, inert). Pages with an empty main text are never clustered, and
+ * have no exact copies either.
  * Projections are sized to their readers (an index entry costs a write unit per started KB on every change): each
  * carries what the README's `aws dynamodb query` examples project, and the store's readers fetch whole documents by
  * key (one BatchGet) after the Query. Only the documents' own attributes are projected, never the sketch.
@@ -41,21 +46,23 @@
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
-/** A document's sort order inside a cluster and among exact copies: the sort key of byCluster and byContentHash. */
+/** A document's sort order inside a cluster (exact copies included): the sort key of byCluster. */
 export const RANK_ATTRIBUTE = 'rank';
 
-/** Index keys the store wrote before issue 15 (copies of `rank`): never written now, removed with the index keys. */
-export const FORMER_INDEX_KEYS = ['clusterSk', 'hashSk'] as const;
+/**
+ * Index keys the store wrote before issue 15 (copies of `rank`; `hashPk`, the key of the byContentHash index, gone):
+ * never written now, removed with the index keys, never shown in a document.
+ */
+export const FORMER_INDEX_KEYS = ['clusterSk', 'hashSk', 'hashPk'] as const;
 
 export const INDEXES = {
   byCluster: {
     indexName: 'byCluster',
     partitionKey: 'clusterPk',
     sortKey: RANK_ATTRIBUTE,
-    // `duplicates` and the README's cluster query; the report's Scan reads the rest by key.
-    projection: { type: 'INCLUDE', attributes: ['docId', 'clusterId', 'isOriginal', 'distance', 'claimedDate', 'dateMismatch'] },
+    // `duplicates` and the README's cluster query; contentHash: the exact-duplicates filter (queries.ts); the report's Scan reads the rest by key.
+    projection: { type: 'INCLUDE', attributes: ['docId', 'clusterId', 'isOriginal', 'distance', 'claimedDate', 'dateMismatch', 'contentHash'] },
   },
-  byContentHash: { indexName: 'byContentHash', partitionKey: 'hashPk', sortKey: RANK_ATTRIBUTE, projection: { type: 'INCLUDE', attributes: ['docId'] } },
   mismatches: {
     indexName: 'mismatches',
     partitionKey: 'mismatchPk',
@@ -84,7 +91,6 @@ export const KEY_PREFIXES = {
   cluster: 'CLUSTER#',
   clusterSort: 'CLUSTER',
   member: 'MEMBER#',
-  contentHash: 'HASH#',
   mismatch: 'MISMATCH',
   object: 'OBJECT#',
   objectSort: 'OBJECT',
@@ -191,7 +197,7 @@ export const ITEM_KINDS = {
        */
       settled: 'true?',
     },
-    indexes: ['byCluster', 'byContentHash', 'mismatches'],
+    indexes: ['byCluster', 'mismatches'],
     alwaysWritten: ['bucket', 'key', 'firstSeen', 'updatedAt'],
     open: true,
   },
@@ -219,6 +225,8 @@ export const ITEM_KINDS = {
       simhash: 'string',
       sketch: 'sketch',
       dating: 'string?',
+      /** The original's (an exact-duplicates answer filters byCluster on it, queries.ts); absent on roots written before it. */
+      contentHash: 'string?',
       /** Write-once redirect to the cluster this one was merged into, with that cluster's rank and when. */
       mergedInto: 'string?',
       mergedRank: 'string?',
@@ -227,8 +235,8 @@ export const ITEM_KINDS = {
       reference: { map: { docId: 'string', rank: 'string', dating: 'string?' }, optional: true },
       referenceVersion: 'number?',
     },
-    /** byCluster: its original's entry; byContentHash: its original's, while unmerged (exact-copies.ts). */
-    indexes: ['byCluster', 'byContentHash'],
+    /** byCluster: its original's entry, while unmerged. */
+    indexes: ['byCluster'],
   },
   object: {
     attributes: {

@@ -183,10 +183,14 @@ describe('dedup table', () => {
     for (const index of table.GlobalSecondaryIndexes) expect(index.Projection.NonKeyAttributes ?? []).not.toContain('sketch');
     const names = table.AttributeDefinitions.map((definition) => definition.AttributeName);
     expect(names).toEqual([...new Set(names)]);
-    // byCluster and byContentHash sort on the document's own rank (no copy of it under another name).
+    // byCluster sorts on the document's own rank (no copy of it under another name).
     expect(names).toContain('rank');
     expect(names).not.toContain('clusterSk');
     expect(names).not.toContain('hashSk');
+    // Exact duplicates are byCluster entries of one contentHash: no index of their own (issue 15).
+    expect(table.GlobalSecondaryIndexes.map((index) => index.IndexName).sort()).toEqual(['byCluster', 'mismatches']);
+    expect(names).not.toContain('hashPk');
+    expect(table.GlobalSecondaryIndexes.find((index) => index.IndexName === 'byCluster')?.Projection.NonKeyAttributes).toContain('contentHash');
   });
 });
 

@@ -139,4 +139,31 @@ describe('the embedded stack driven by the real AWS CLI', () => {
     expect(text).toMatch(/library-reopening-repost\.txt \[content\]: claims 2023-01 \(header\) but the article covers 2016-10/);
     expect(text).toMatch(/library-reopening-repost\.txt \[earlier-copy\]: claims 2023-01 \(header\), 2281 days after the original of its cluster, raw-pages\/library\/library-reopening\.txt, which claims 2016-10-03 \(header\)/);
   });
+
+  it('aws s3 cp of the same page under two keys: the README\'s exact-duplicates query (byCluster, filtered on contentHash) lists both', async () => {
+    const file = join(dir, 'ferry.txt');
+    copyFileSync(join(SAMPLES_DIR, 'harbour-ferry.txt'), file);
+    for (const key of ['ferry/first.txt', 'ferry/again.txt']) {
+      await aws('s3', 'cp', file, `s3://${LOCAL_DEFAULTS.bucket}/${key}`, '--endpoint-url', local.s3Endpoint);
+      expect(await waitForItem(local.dynamoEndpoint, key)).toBeDefined();
+    }
+    // Both recorded: wait until their labels name one cluster (the clustering runs after the document Put).
+    let [first, copy]: (AttributeMap | undefined)[] = [];
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      [first, copy] = await Promise.all(['ferry/first.txt', 'ferry/again.txt'].map((key) => waitForItem(local.dynamoEndpoint, key)));
+      if (first?.clusterId?.S === copy?.clusterId?.S) break;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    }
+    expect(copy?.clusterId?.S).toBe(first?.clusterId?.S);
+    const exactCopies = async (contentHash: string) =>
+      JSON.parse(
+        await aws('dynamodb', 'query', '--endpoint-url', local.dynamoEndpoint, '--table-name', DEFAULT_TABLE_NAME, '--index-name', INDEXES.byCluster.indexName,
+          '--key-condition-expression', `${INDEXES.byCluster.partitionKey} = :c`, '--filter-expression', 'contentHash = :h',
+          '--expression-attribute-values', JSON.stringify({ ':c': { S: `${KEY_PREFIXES.cluster}${copy!.clusterId!.S}` }, ':h': { S: contentHash } }),
+          '--projection-expression', 'docId, isOriginal'),
+      ) as { Items: { docId?: { S: string } }[] };
+    const found = await exactCopies(copy!.contentHash!.S!);
+    expect(found.Items.map((item) => item.docId?.S).sort()).toEqual([`${LOCAL_DEFAULTS.bucket}/ferry/again.txt`, `${LOCAL_DEFAULTS.bucket}/ferry/first.txt`]);
+    expect((await exactCopies('0'.repeat(64))).Items).toEqual([]);
+  });
 });

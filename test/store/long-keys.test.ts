@@ -11,7 +11,6 @@ import {
   bandKeys,
   captureKey,
   clusterKey,
-  contentHashPartition,
   documentKey,
   KEY_LIMITS,
   memberKey,
@@ -61,7 +60,6 @@ describe('keys of a 1,024-byte UTF-8 S3 key stay within DynamoDB limits', () => 
       object: objectKey(LONGEST_BUCKET, key).pk,
       record: recordKey(LONGEST_BUCKET, key, LONGEST_RECORD_ID).pk,
       capture: captureKey(longUrl, 'x').pk,
-      hash: contentHashPartition(analysis.contentHash),
     };
     const sortKeys = {
       band: bandKeys(BASE, docId).map((band) => band.sk),

@@ -63,11 +63,11 @@ describe('store on dynalite', () => {
     expect((await store.documentsInCluster(`${BUCKET}/left`)).map((doc) => doc.key)).toEqual(['right', 'left', 'bridge']);
   });
 
-  it('finds exact duplicates by content hash', async () => {
+  it('finds exact duplicates of a page (same content hash)', async () => {
     const analysis = makeAnalysis({ text: ARTICLE_B, simhash: BASE });
     await store.recordDocument(ref('copy-1'), analysis);
     await store.recordDocument(ref('copy-2'), analysis);
-    const copies = await store.exactDuplicates(analysis.contentHash);
+    const copies = await store.exactDuplicates(`${BUCKET}/copy-2`);
     expect(copies.map((doc) => doc.key)).toEqual(['copy-1', 'copy-2']);
     expect(copies[1]).toMatchObject({ duplicateOf: `${BUCKET}/copy-1`, distance: 0, similarity: 1 });
   });
@@ -114,7 +114,7 @@ describe('store on dynalite', () => {
     expect((await store.markDeleted(removal)).outcome).toBe('deleted'); // redelivery
     expect(await store.getDocument(`${BUCKET}/gone`)).toMatchObject({ status: 'deleted', sequencer: removal.sequencer });
     expect(await store.listMismatches()).toEqual([]);
-    expect(await store.exactDuplicates(analysis.contentHash)).toEqual([]);
+    expect(await store.exactDuplicates(`${BUCKET}/gone`)).toEqual([]);
     const later = await store.recordDocument(ref('later'), makeAnalysis({ text: ARTICLE_A, simhash: BASE }));
     expect(later).toMatchObject({ clusterId: `${BUCKET}/later`, isOriginal: true });
     // A create older than the delete (out-of-order delivery) stays ignored.

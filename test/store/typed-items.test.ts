@@ -135,7 +135,7 @@ describe('typed items: readers', () => {
     expect(entry).toEqual({ pk: 'DOC#x', sk: 'DOC', docId: 'x', mismatchPk: 'MISMATCH', mismatchSk: 's', mismatchKinds: ['content'] });
     // @ts-expect-error the mismatches index does not project the title
     void entry.title;
-    expect(() => readIndexEntry(INDEXES.byContentHash, { pk: 'DOC#x', sk: 'DOC', hashPk: 'HASH#c' })).toThrow(/docId is undefined/);
+    expect(() => readIndexEntry(INDEXES.byCluster, { pk: 'DOC#x', sk: 'DOC', clusterPk: 'CLUSTER#c' })).toThrow(/docId is undefined/);
   });
 });
 
