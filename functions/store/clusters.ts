@@ -67,7 +67,7 @@ import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
 import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
-import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
+import { bandPartitions, clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
@@ -373,8 +373,13 @@ interface BandMatch {
  * second half, the sketch comparison, is made on the candidates' documents (judgeCandidates).
  */
 async function bandMatches(ctx: StoreContext, self: Fingerprinted): Promise<BandMatch[]> {
+  // The partitions this page writes are read strongly consistently: of two pages that share one (every pair within 3
+  // bits, by pigeonhole), one sees the other's band item (the convergence argument above). A probe reads a partition
+  // the page does not write, so the page it finds there probes the page back only when their weakest bits agree:
+  // probe-only pairs had no such guarantee, and probes are read eventually consistent (half the read units).
+  const written = new Set(bandPartitions(self.simhash, ctx.indexLayout));
   const bands = await Promise.all(
-    lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
+    lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: written.has(partition) })),
   );
   const byDocId = new Map<string, BandMatch>();
   for (const item of bands.flat().map(readBandItem)) {

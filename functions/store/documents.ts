@@ -373,7 +373,8 @@ export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<Re
       UpdateExpression:
         'SET #status = :deleted, docId = :docId, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, ' +
         'versionId = :versionId, firstSeen = if_not_exists(firstSeen, :firstSeen), updatedAt = :now ' +
-        `REMOVE ${INDEX_KEY_ATTRIBUTES.join(', ')}`,
+        // A join hint at the key (no document before) leaves with it.
+        `REMOVE ${[...INDEX_KEY_ATTRIBUTES, 'hintedBy', 'hintCount'].join(', ')}`,
       ConditionExpression: NEWER_EVENT,
       ExpressionAttributeNames: { '#status': 'status', '#key': 'key', '#bucket': 'bucket' },
       ExpressionAttributeValues: {

@@ -7,7 +7,7 @@ import { INDEXES, KEY_PREFIXES, TABLE_KEYS, type IndexDefinition } from './schem
 import type { StoredDocument } from './types.ts';
 
 /** Key, index and bookkeeping attributes that are not part of a document's public shape. */
-const INTERNAL_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_KEY_ATTRIBUTES, 'sequencerKey', 'clusterRank', 'verdictVersion'];
+const INTERNAL_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_KEY_ATTRIBUTES, 'sequencerKey', 'clusterRank', 'verdictVersion', 'settled'];
 
 /**
  * The public shape of a stored document item: its key, index and bookkeeping attributes left out, the rest as stored
