@@ -475,10 +475,9 @@ async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: Band
  *   follows a merge that raced it.
  * - `merge`: anything else (several clusters, or it ranks first): its document is put as its own cluster and
  *   assignCluster merges, as for any document written before its bands.
- * `hinted`: pages that left a join hint at its key (they found its bands and wait for its document, or are pending
- * themselves); the document Put checks that no other came (a new hint fails it: decide again). `hintsGiven`: pages
- * this run has hinted already (a decision made again does not hint them again).
- * Reads, plus join hints and waits for pending neighbours (settlePending).
+ * `hinted`: pages that left a join hint at its key (they found its bands before its document); the document Put
+ * checks that no other came (a new hint fails it: decide again). `hintsGiven`: pages this run has hinted already (a
+ * decision made again does not hint them again). Reads, plus join hints (hintPending); never waits.
  */
 export type FreshPlacement = { kind: 'alone' } | { kind: 'join'; root: ClusterRoot } | { kind: 'merge' };
 

@@ -48,7 +48,7 @@ export function objectAttributes(ref: ObjectRef, docId: string): Required<Pick<O
 }
 
 /** Newer-event guard for writes that replace the document. */
-// Every document has a sequencerKey; a join hint (clusters.ts settlePending) has none, and is replaced like no item.
+// Every document has a sequencerKey; a join hint (clusters.ts hintPending) has none, and is replaced like no item.
 const NEWER_EVENT = 'attribute_not_exists(sequencerKey) OR sequencerKey < :sequencerKey';
 
 /**

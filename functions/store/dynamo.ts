@@ -124,8 +124,9 @@ export async function getConsistent(ctx: StoreContext, key: ItemKey): Promise<It
 }
 
 /**
- * One eventually consistent GetItem (half the read units): for a first look whose answer is confirmed by a
- * conditional write or a consistent read before anything depends on it.
+ * One eventually consistent GetItem (half the read units): for a first look. What it shows may be behind: a caller
+ * relies on it only where an older state leads to the same answer (documents.ts recordDocument: a settled document
+ * stays settled for its event), and otherwise confirms it with a conditional write or a consistent read.
  */
 export async function getEventual(ctx: StoreContext, key: ItemKey): Promise<Item | undefined> {
   const result = await attempt('GetItem', () => ctx.db.send(new GetCommand({ TableName: ctx.table, Key: key })));

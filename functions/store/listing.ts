@@ -63,7 +63,7 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
     },
     unrecordedPages: () =>
       scan({
-        // attribute_exists(status): a join hint at a document's key is no document (clusters.ts settlePending).
+        // attribute_exists(status): a join hint at a document's key is no document (clusters.ts hintPending).
         FilterExpression: `${TABLE_KEYS.sortKey} = :document AND attribute_exists(#status) AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
         ExpressionAttributeNames: { '#status': 'status', '#clusterPk': INDEXES.byCluster.partitionKey },
         ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort, ':recorded': 'recorded' },

@@ -23,7 +23,7 @@ export function toStoredDocument(item: Readonly<Record<string, unknown>>): Store
 
 export async function getDocument(ctx: StoreContext, docId: string): Promise<StoredDocument | null> {
   const item = await getConsistent(ctx, documentKey(docId));
-  // A join hint at the key (clusters.ts settlePending) is no document.
+  // A join hint at the key (clusters.ts hintPending) is no document.
   return item && !isJoinHint(item) ? toStoredDocument(item) : null;
 }
 

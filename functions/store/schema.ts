@@ -192,8 +192,8 @@ export const ITEM_KINDS = {
       updatedAt: 'string?',
       truncated: 'map?',
       /**
-       * The run that wrote this version of the document finished its clustering before this Put (clusters.ts
-       * placeFreshDocument): a redelivery of the same event reads it and stops. Absent: a redelivery repairs.
+       * The run that wrote this version of the document finished its clustering before this Put (documents.ts
+       * recordFresh): a redelivery of the same event reads it and stops. Absent: a redelivery repairs.
        */
       settled: 'true?',
     },

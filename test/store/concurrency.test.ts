@@ -87,7 +87,7 @@ function uploads(seed: number, originalAt: OriginalPosition): { all: Upload[]; e
 interface Races {
   /** Redirects written: one per merge of two clusters. */
   merges: number;
-  /** Join hints written: a page found another's band items before its document (clusters.ts settlePending). */
+  /** Join hints written: a page found another's band items before its document (clusters.ts hintPending). */
   hints: number;
   /** New pages put with their label into an existing cluster (no cluster of their own). */
   joins: number;
