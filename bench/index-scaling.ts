@@ -27,9 +27,9 @@ const WRITE_TO_READ_PRICE = 5;
 
 const docIdOf = (index: number) => `raw-pages/bench/doc-${String(index).padStart(7, '0')}.html`;
 
-/** A band item as the store writes it (documents.ts bandItem: no sketch, no rank). */
+/** A band item as the store writes it (documents.ts bandItem: no sketch, no rank; its write time). */
 function bandItem(pk: string, index: number, simhash: string): Record<string, string | number> {
-  return storeBandItem(itemKey(pk, docIdOf(index)), { docId: docIdOf(index), simhash, fingerprintVersion: FINGERPRINT_VERSION }) as Record<string, string | number>;
+  return storeBandItem(itemKey(pk, docIdOf(index)), { docId: docIdOf(index), simhash, fingerprintVersion: FINGERPRINT_VERSION }, new Date(0).toISOString()) as Record<string, string | number>;
 }
 
 /** A band item as the store wrote it before issue 15's band change: with the sketch (base64 text) and the rank. */

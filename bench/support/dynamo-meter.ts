@@ -42,6 +42,8 @@ export interface RequestRecord {
   key?: { pk: string; sk: string };
   /** The attribute names the update expression touches (placeholders resolved). */
   updatedAttributes?: string[];
+  /** The attribute names of the item a PutItem writes. */
+  putAttributes?: string[];
   /** The index partition keys the item had before this write, as far as the meter saw it written (index name -> value). */
   indexKeysBefore?: Record<string, string>;
   /** ... and after it. */
@@ -82,6 +84,7 @@ export class DynamoMeter {
         const record: RequestRecord = { command, ok: false, conditionFailed: false, tableUnits: 0, readUnits: 0, itemsReturned: 0 };
         const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
         if (key) record.key = { pk: stringAttribute(key, 'pk'), sk: stringAttribute(key, 'sk') };
+        if (command === 'PutItemCommand' && input.Item) record.putAttributes = Object.keys(input.Item);
         if (typeof input.UpdateExpression === 'string') {
           record.updatedAttributes = attributesOf(input.UpdateExpression, input.ExpressionAttributeNames as Record<string, string> | undefined);
         }

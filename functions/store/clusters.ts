@@ -16,9 +16,24 @@
  *   document (an implicit member: a cluster's original never logs itself). If (2) came before (b), the merger
  *   relabels M; otherwise (3) comes after (b), hence after (a), and sees the redirect.
  *   Either way M ends in the final root.
- * - A new document writes its band items BEFORE querying the bands (consistent reads), so of two concurrent
- *   near-duplicates at least one sees the other and merges their clusters. A new document that finds no candidate
- *   stops there: it is its own cluster already (written so by its document Put).
+ * - Every page writes its band items BEFORE querying the bands (consistent reads), so of two concurrent
+ *   near-duplicates at least one sees the other's band item.
+ * - A page whose key has no document (the common case) writes its document LAST (documents.ts recordFresh), with the
+ *   label decided before (placeFresh): its own cluster (`alone`), or the one cluster of its near-duplicates when
+ *   that cluster's original ranks first (`join`: root record, then member log, then the document Put, then the root
+ *   re-read of step (3); a merge whose relabel found no document yet wrote its redirect before, so (3) sees it).
+ *   Otherwise (`merge`) it puts its document first, as its own cluster, and clusters as any page with a document.
+ *   The Put carries `settled` (the run's work is done once it lands), so a redelivery reads one item, plus the root
+ *   its label names (a merge may have raced the Put).
+ * - With documents last, a page can find a band item whose document is not there: a PENDING page. Nobody waits for
+ *   it; it gets a JOIN HINT at its document key (hintPending, condition: no document yet), which makes its document
+ *   Put fail (the Put requires the hint count it decided with) so it decides again with the hinting page. A page with
+ *   a document hints every pending page it finds: the pending page then reads this one's document, or (its Put came
+ *   first, the hint fails) this one reads its. A page without a document hints pending pages of a higher docId, and
+ *   turns to `merge` (document first) when one of a lower docId is pending: so of any two pages that find each other
+ *   pending, the lower docId's Put is failed by the higher's hint only after the higher's document exists, and every
+ *   chain of re-decisions ends (the lowest of a burst decides without waiting; docIds are totally ordered). Band
+ *   items carry their write time: one whose document never came within pendingAgeOutMs is an orphan, hinted no more.
 
  * - Date verdicts (verdicts.ts) ride on the labels. A member's `earlier-copy` verdict is a pure function
  *   f(member's dating, dating of the root its label names). (i) The member's dating is fixed for its content (the
@@ -52,9 +67,9 @@ import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
 import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
-import { clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
+import { bandPartitions, clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
-import { datingOfItem, datingOfRecord, encodeDating, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
+import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
 export interface Fingerprinted {
@@ -144,7 +159,10 @@ async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems
     throw new ClusterRootMissing(`cluster ${clusterId} has no root record and its document is ${doc ? String(doc.status) : 'missing'}`);
   }
   const { contentHash } = doc;
-  return { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(foundDocument!)), ...(contentHash === undefined ? {} : { contentHash }), virtual: true };
+  const unmerged = { clusterId, docId: clusterId, rank: doc.rank, simhash: doc.simhash, sketch: doc.sketch, dating: encodeDating(datingOfItem(foundDocument!)), ...(contentHash === undefined ? {} : { contentHash }), virtual: true as const };
+  // A page that joined a cluster with its document Put (documents.ts recordFresh) never had a cluster of its own:
+  // its name leads where its label does (a lower rank, as a redirect would).
+  return doc.clusterId !== undefined && doc.clusterId !== clusterId ? { ...unmerged, mergedInto: doc.clusterId } : unmerged;
 }
 
 function referenceOf(item: ClusterRootItem | undefined): VerdictReference | undefined {
@@ -337,10 +355,15 @@ async function relabelMembers(ctx: StoreContext, from: ClusterRoot, to: ClusterR
   await relabelAll(ctx, await membersOf(ctx, from), to, labelled);
 }
 
-/** A band item within the decision's SimHash distance: a candidate until its document's sketch is compared. */
+/**
+ * A band item within the decision's SimHash distance: a candidate until its document's sketch is compared. A page
+ * named by a join hint (no band item read) has no simhash here: its document's is compared.
+ */
 interface BandMatch {
   docId: string;
-  simhash: string;
+  simhash?: string;
+  /** When the band item was written (absent on items written before pages wrote their bands before their documents). */
+  writtenAt?: string;
 }
 
 /**
@@ -350,8 +373,13 @@ interface BandMatch {
  * second half, the sketch comparison, is made on the candidates' documents (judgeCandidates).
  */
 async function bandMatches(ctx: StoreContext, self: Fingerprinted): Promise<BandMatch[]> {
+  // The partitions this page writes are read strongly consistently: of two pages that share one (every pair within 3
+  // bits, by pigeonhole), one sees the other's band item (the convergence argument above). A probe reads a partition
+  // the page does not write, so the page it finds there probes the page back only when their weakest bits agree:
+  // probe-only pairs had no such guarantee, and probes are read eventually consistent (half the read units).
+  const written = new Set(bandPartitions(self.simhash, ctx.indexLayout));
   const bands = await Promise.all(
-    lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: true })),
+    lookupBandPartitions(self.simhash, self.weakBits, ctx.indexLayout).map((partition) => queryAll(ctx, { ...partitionQuery(partition), ConsistentRead: written.has(partition) })),
   );
   const byDocId = new Map<string, BandMatch>();
   for (const item of bands.flat().map(readBandItem)) {
@@ -359,7 +387,7 @@ async function bandMatches(ctx: StoreContext, self: Fingerprinted): Promise<Band
     if (docId === self.docId || byDocId.has(docId)) continue;
     // A band item of another fingerprint version (none stored: version 1) means other features: never compared.
     if ((item.fingerprintVersion ?? 1) !== (self.fingerprintVersion ?? FINGERPRINT_VERSION)) continue;
-    if (hammingDistanceHex(self.simhash, item.simhash) <= ctx.config.maxDistance) byDocId.set(docId, { docId, simhash: item.simhash });
+    if (hammingDistanceHex(self.simhash, item.simhash) <= ctx.config.maxDistance) byDocId.set(docId, { docId, simhash: item.simhash, writtenAt: item.writtenAt });
   }
   return [...byDocId.values()];
 }
@@ -381,7 +409,10 @@ function judgeCandidates(ctx: StoreContext, self: Fingerprinted, matches: BandMa
   return documents.flatMap((item) => {
     const doc = readLabelledDocument(item);
     const { simhash, sketch, rank } = doc ?? {};
-    if (!doc || doc.status !== 'recorded' || simhash === undefined || simhash !== bandSimhash.get(doc.docId) || typeof sketch !== 'string' || typeof rank !== 'string') return [];
+    if (!doc || !bandSimhash.has(doc.docId) || doc.status !== 'recorded' || simhash === undefined || typeof sketch !== 'string' || typeof rank !== 'string') return [];
+    // Recorded with the band's fingerprint (an overwritten document's old bands are orphans); a hinted page has no band here.
+    const expected = bandSimhash.get(doc.docId);
+    if (expected !== undefined && simhash !== expected) return [];
     const comparison = compareFingerprints(self, { simhash, sketch }, ctx.config);
     return comparison.nearDuplicate ? [{ ...doc, simhash, sketch, rank, comparison }] : [];
   });
@@ -394,6 +425,126 @@ function readLabelledDocument(stored: Item): LabelledDocument | undefined {
   const doc = readDocumentItem(stored);
   const clusterId = doc?.clusterId;
   return doc && clusterId !== undefined ? { ...doc, clusterId } : undefined;
+}
+
+/**
+ * Band matches with no document at their key (none, or only a join hint), not aged out: pages between their band
+ * write and their document Put (documents.ts recordFresh), which must learn of the caller (hintPending). A match with
+ * no write time was written by a run that wrote its document first: without a document it is an orphan.
+ */
+function pendingMatches(ctx: StoreContext, matches: BandMatch[], known: KnownItems): BandMatch[] {
+  const now = Date.parse(ctx.now());
+  return matches.filter((match) => {
+    if (readDocumentItem(known.get(itemIdentity(documentKey(match.docId))) ?? undefined)) return false;
+    return match.writtenAt !== undefined && now - Date.parse(match.writtenAt) < ctx.limits.pendingAgeOutMs;
+  });
+}
+
+/**
+ * Make sure `self` and each pending match end up knowing each other, with nobody waiting: a join hint at its key
+ * (only while it has no document), which makes its document Put fail, so that it decides again knowing `self`
+ * (documents.ts recordFresh). Every hint counts: one written after `self`'s document exists makes the other read it.
+ * A hint that fails found its document: returned, for the caller to judge like any candidate's. `hintsGiven`: pages
+ * hinted already in this phase of the run (not hinted twice).
+ */
+async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: BandMatch[], hintsGiven: Set<string> = new Set()): Promise<Item[]> {
+  const found: Item[] = [];
+  for (const match of pending.filter((candidate) => !hintsGiven.has(candidate.docId))) {
+    hintsGiven.add(match.docId);
+    const hinted = await writeIf(ctx, 'UpdateItem join hint', {
+      update: {
+        Key: documentKey(match.docId),
+        UpdateExpression: 'SET hintedBy = list_append(if_not_exists(hintedBy, :none), :self) ADD hintCount :one',
+        // Every document has a sequencerKey; a join hint has none.
+        ConditionExpression: 'attribute_not_exists(sequencerKey)',
+        ExpressionAttributeValues: { ':none': [], ':self': [self.docId], ':one': 1 },
+      },
+    });
+    const document = hinted.written ? undefined : await getConsistent(ctx, documentKey(match.docId));
+    if (document) found.push(document);
+  }
+  return found;
+}
+
+/**
+ * Where a page goes whose band items are written and whose document is not (a key never recorded: placeFresh's
+ * caller writes its document last, with the label decided here):
+ * - `alone`: no live near-duplicate; its own cluster.
+ * - `join`: its near-duplicates are all in one cluster whose original ranks before it (the common repost): joinFresh
+ *   makes the cluster ready (root record, member log), the document Put carries the label (freshLabel), confirmJoin
+ *   follows a merge that raced it.
+ * - `merge`: anything else (several clusters, or it ranks first): its document is put as its own cluster and
+ *   assignCluster merges, as for any document written before its bands.
+ * `hinted`: pages that left a join hint at its key (they found its bands before its document); the document Put
+ * checks that no other came (a new hint fails it: decide again). `hintsGiven`: pages this run has hinted already (a
+ * decision made again does not hint them again). Reads, plus join hints (hintPending); never waits.
+ */
+export type FreshPlacement = { kind: 'alone' } | { kind: 'join'; root: ClusterRoot } | { kind: 'merge' };
+
+export async function placeFresh(ctx: StoreContext, self: Member, rank: string, hinted: readonly string[] = [], hintsGiven?: Set<string>): Promise<FreshPlacement> {
+  const banded = await bandMatches(ctx, self);
+  const fromHints = hinted.filter((docId) => docId !== self.docId && !banded.some((match) => match.docId === docId));
+  // A hinting page wrote its bands before it hinted: pending until its document comes (its key is read below).
+  const matches: BandMatch[] = [...banded, ...fromHints.map((docId) => ({ docId, writtenAt: ctx.now() }))];
+  if (matches.length === 0) return { kind: 'alone' };
+  // The documents of the matches and the root records of their own clusters (most are the originals of theirs).
+  const documentKeys = matches.map((match) => documentKey(match.docId));
+  const rootKeys = matches.map((match) => clusterKey(match.docId));
+  const known = knownItems([...documentKeys, ...rootKeys], await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]));
+  const pending = pendingMatches(ctx, matches, known);
+  // A pending page of a lower docId: this one's document goes first (`merge`), and its clustering hints the pending
+  // page after that (assignCluster), so one of the two sees the other's document. Only the lowest of a burst of
+  // concurrent pages decides without a document; it hints the higher ones, whose Puts then fail.
+  if (pending.some((match) => match.docId < self.docId)) return { kind: 'merge' };
+  for (const item of pending.length > 0 ? await hintPending(ctx, self, pending, hintsGiven) : []) known.set(itemIdentity(item), item);
+  const documents = documentKeys.flatMap((key) => known.get(itemIdentity(key)) ?? []);
+  const live = judgeCandidates(ctx, self, matches, documents);
+  if (live.length === 0) return { kind: 'alone' };
+  const roots = new Map<string, ClusterRoot>();
+  for (const clusterId of new Set(live.map((candidate) => candidate.clusterId))) {
+    const root = await resolveCluster(ctx, clusterId, known);
+    roots.set(root.clusterId, root);
+  }
+  const [root, ...others] = roots.values();
+  return root && others.length === 0 && root.rank < rank ? { kind: 'join', root } : { kind: 'merge' };
+}
+
+/** Before the document Put of a `join`: the cluster's root record (when it has none yet) and the member log entry. */
+export async function joinFresh(ctx: StoreContext, self: Member, root: ClusterRoot): Promise<void> {
+  if (root.virtual) await materializeRoot(ctx, root);
+  await attempt('PutItem member', () => ctx.db.send(putMember(ctx, root.clusterId, self)));
+}
+
+/** The label attributes of a `join`'s document Put: what setLabel would write, with the verdict against the cluster. */
+export function freshLabel(ctx: StoreContext, self: Member, root: ClusterRoot): Item {
+  const { distance, similarity } = compareWithRoot(ctx, self, root);
+  const against = judgedAgainst(root);
+  return {
+    clusterId: root.clusterId,
+    clusterRank: root.rank,
+    [INDEXES.byCluster.partitionKey]: clusterPartition(root.clusterId),
+    isOriginal: false,
+    duplicateOf: root.clusterId,
+    distance,
+    similarity,
+    ...verdictAttributes(self, verdictInCluster(self, against, ctx.config), against.version),
+  };
+}
+
+/**
+ * After the document Put of a `join` (and on a redelivery of it): step (3) of labelDocument, on the cluster the label
+ * names. A merge of the cluster whose relabel ran before the Put (and so found no document to move) wrote its
+ * redirect before that: it is seen here and followed. A cluster whose original is gone is re-judged with the
+ * newcomer in it. One GetItem when nothing raced; returns the final root.
+ */
+export async function confirmJoin(ctx: StoreContext, self: Member, clusterId: string): Promise<ClusterRoot> {
+  const stored = await getConsistent(ctx, clusterKey(clusterId));
+  // No record: a cluster nobody joined yet (a join writes it before the Put).
+  if (!stored) return resolveCluster(ctx, clusterId);
+  const rootItem = readClusterRootItem(stored);
+  const final = rootItem.mergedInto !== undefined ? await labelDocument(ctx, self, await resolveCluster(ctx, rootItem.mergedInto)) : toRoot(rootItem);
+  if (final.reference) await rejudgeCluster(ctx, final.clusterId);
+  return final;
 }
 
 /**
@@ -412,6 +563,12 @@ export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { r
   const rootKeys = [self, ...candidates].map((entry) => clusterKey(entry.docId));
   const found = await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]);
   const known = knownItems([...documentKeys, ...rootKeys], found);
+  // Pages between their band write and their document Put: hinted, now that this document exists (hintPending).
+  const pending = pendingMatches(ctx, candidates, known);
+  for (const item of pending.length > 0 ? await hintPending(ctx, self, pending) : []) {
+    known.set(itemIdentity(item), item);
+    found.push(item);
+  }
   const documents = found.filter((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
   const stored = documents.find((item) => item.docId === self.docId);
   const doc = stored && readDocumentItem(stored);

@@ -1,8 +1,9 @@
 /** The write verbs for one S3 object: record (analyzed), reject (never analyzable), delete. Ordered by S3 sequencer. */
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
-import { assignCluster, clusterRootItem, judgedAgainst, memberLeft, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
-import { batchGetConsistent, batchWrite, getConsistent, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { assignCluster, clusterRootItem, confirmJoin, freshLabel, joinFresh, judgedAgainst, memberLeft, placeFresh, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
+import { batchGetConsistent, batchWrite, getConsistent, getEventual, writeIf, type Item, type StoreContext } from './dynamo.ts';
+import { ClusterContention } from './errors.ts';
 import { BAND_LAYOUT, BANDS_8_LAYOUT, type IndexLayout } from './index-layout.ts';
 import {
   bandKeys,
@@ -21,7 +22,7 @@ import {
   rankOf,
   sequencerKey,
 } from './keys.ts';
-import { encodeStoredSketch, readDocumentItem, type DocumentItem, type WrittenDocumentItem } from './items.ts';
+import { encodeStoredSketch, isJoinHint, readDocumentItem, readJoinHint, type DocumentItem, type JoinHintItem, type WrittenDocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
@@ -47,16 +48,29 @@ export function objectAttributes(ref: ObjectRef, docId: string): Required<Pick<O
 }
 
 /** Newer-event guard for writes that replace the document. */
-const NEWER_EVENT = `${ITEM_ABSENT} OR sequencerKey < :sequencerKey`;
+// Every document has a sequencerKey; a join hint (clusters.ts hintPending) has none, and is replaced like no item.
+const NEWER_EVENT = 'attribute_not_exists(sequencerKey) OR sequencerKey < :sequencerKey';
 
 /**
  * Deletes of the band items a stored document has in `layouts`. None for a document that is not an indexed page: not
  * recorded, or a revisit (it carries its original's simhash but never has band items of its own).
  */
 function bandDeletes(prior: Item | undefined, layouts: IndexLayout[]): { delete: ItemKey }[] {
-  if (prior?.status !== 'recorded' || prior.kind === 'revisit' || typeof prior.simhash !== 'string') return [];
-  const { simhash, docId } = prior;
-  return layouts.flatMap((layout) => bandKeys(simhash, docId, layout).map((key) => ({ delete: key })));
+  return layouts.flatMap((layout) => bandKeysOf(prior, layout)).map((key) => ({ delete: key }));
+}
+
+/** The band keys a stored document has in `layout` (see bandDeletes). */
+function bandKeysOf(stored: Item | undefined, layout: IndexLayout): ItemKey[] {
+  if (stored?.status !== 'recorded' || stored.kind === 'revisit' || typeof stored.simhash !== 'string') return [];
+  return bandKeys(stored.simhash, stored.docId, layout);
+}
+
+/** Deletes of the band items `self` wrote that the stored document (`stored`, of the same key) does not have. */
+function bandDeletesOf(self: Fingerprinted, stored: Item | undefined, layout: IndexLayout): { delete: ItemKey }[] {
+  const kept = new Set(bandKeysOf(stored, layout).map(itemIdentity));
+  return bandKeys(self.simhash, self.docId, layout)
+    .filter((key) => !kept.has(itemIdentity(key)))
+    .map((key) => ({ delete: key }));
 }
 
 /** The document `prior` was replaced (overwritten, rejected, deleted, turned into a revisit): its band items must not match anything any more. */
@@ -122,39 +136,98 @@ async function putDocument(ctx: StoreContext, item: Item, condition: string, val
 export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis): Promise<RecordOutcome> {
   const docId = ref.docId ?? documentIdFor(ref.bucket, ref.key);
   const seqKey = sequencerKey(ref.sequencer);
-  const fingerprint = { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion, weakBits: analysis.weakBits };
-  /** The document as `item` (written by this run, or stored by the run that recorded the same content) has it. */
-  const member = (item: Item): Member => ({ ...fingerprint, dating: datingOfItem(item) });
   const now = ctx.now();
+  /** Same bytes as `prior` (same fingerprint, of the same version). */
+  const isSameContent = (prior: DocumentItem): boolean =>
+    prior.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash && storedVersion(prior) === analysis.fingerprintVersion;
 
-  // A key never seen (the common case): one conditional Put, no read first. Only when the key exists is it read, to
-  // tell a redelivery, a re-upload of the same bytes, an overwrite and an older event apart.
-  const fresh = documentItem(ref, analysis, docId, firstSeenOf(ref, now), now);
-  if (await putDocument(ctx, fresh, ITEM_ABSENT)) {
-    // One batch after the document: if it fails (or the handler dies), the redelivery repairs it (repairIndex).
-    const self = member(fresh);
-    await batchWrite(ctx, bandItems(ctx, self));
-    return recordedOutcome(ctx, self, await assignCluster(ctx, self, { rank: fresh.rank }), 'recorded');
+  // The first read, eventually consistent: most keys were never seen, and a redelivery of an event whose run settled
+  // its document ends here. Anything else it shows is read again consistently before it is relied on.
+  const seen = await getEventual(ctx, documentKey(docId));
+  const seenDocument = readDocumentItem(seen);
+  if (seenDocument?.settled === true && seenDocument.sequencerKey === seqKey && isSameContent(seenDocument)) {
+    const self = memberOf(analysis, docId, seenDocument);
+    return recordedOutcome(ctx, self, await finishRecorded(ctx, self, seenDocument), 'unchanged');
+  }
+  let bandsWritten: Member | undefined;
+  if (!seenDocument) {
+    const fresh = documentItem(ref, analysis, docId, firstSeenOf(ref, now), now);
+    bandsWritten = memberOf(analysis, docId, fresh);
+    const recorded = await recordFresh(ctx, fresh, bandsWritten, seen && isJoinHint(seen) ? readJoinHint(seen) : undefined);
+    if (recorded) return recorded;
   }
 
   const prior = readDocumentItem(await getConsistent(ctx, documentKey(docId)));
-  if (!prior) return { docId, outcome: 'stale' }; // removed between our Put and Get: a delete is a newer event
-  const sameContent =
-    prior.status === 'recorded' && prior.contentHash === analysis.contentHash && prior.simhash === analysis.simhash && storedVersion(prior) === analysis.fingerprintVersion;
+  const outcome = prior ? await recordOver(ctx, ref, analysis, prior, isSameContent(prior), now) : { docId, outcome: 'stale' as const };
+  // A fresh attempt lost its key to another event: its band items go, but for those the stored document has too.
+  if (bandsWritten && outcome.outcome === 'stale') await batchWrite(ctx, bandDeletesOf(bandsWritten, prior, ctx.indexLayout));
+  return outcome;
+}
 
+/**
+ * Whatever the run that recorded `stored` (these very bytes) may have left undone, done again; its cluster root.
+ * A settled document's run finished before its Put: only a merge that raced the Put may need following (one
+ * GetItem of the root its label names; none for a page that is its own cluster's original). Any other is repaired:
+ * its index items written back, its clustering redone (idempotent), merges a dead run left half done finished.
+ */
+async function finishRecorded(ctx: StoreContext, self: Member, stored: DocumentItem): Promise<ClusterRoot | null> {
+  const { clusterId = self.docId, rank = '' } = stored;
+  if (stored.settled === true) return clusterId === self.docId ? { clusterId, ...self, rank, virtual: true } : confirmJoin(ctx, self, clusterId);
+  await repairIndex(ctx, self, rank, stored.contentHash);
+  return assignCluster(ctx, self);
+}
+
+/** The fingerprint of `analysis` as a cluster member, with the dating of its document `item`. */
+function memberOf(analysis: PageAnalysis, docId: string, item: Item): Member {
+  return { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion, weakBits: analysis.weakBits, dating: datingOfItem(item) };
+}
+
+/**
+ * A key with no document: its band items first, then its cluster decided (clusters.ts placeFresh), then the document
+ * Put last, carrying the label and `settled`, so that the Put proves the run's work done and a redelivery stops at
+ * its first read. The Put fails when pages named themselves in a join hint at the key meanwhile (the decision is
+ * made again with them) or a document came (undefined: the caller goes on as for a key with a document).
+ */
+async function recordFresh(ctx: StoreContext, fresh: WrittenDocumentItem & ItemKey, self: Member, hint: JoinHintItem | undefined): Promise<RecordOutcome | undefined> {
+  await batchWrite(ctx, bandItems(ctx, self));
+  let hinted = hint;
+  const hintsGiven = new Set<string>();
+  for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
+    const placement = await placeFresh(ctx, self, fresh.rank, hinted?.hintedBy.map(String) ?? [], hintsGiven);
+    if (placement.kind === 'join') await joinFresh(ctx, self, placement.root);
+    const item: Item = placement.kind === 'merge' ? fresh : { ...fresh, ...(placement.kind === 'join' ? freshLabel(ctx, self, placement.root) : {}), settled: true };
+    // No document, and no join hint beyond the ones decided with.
+    const unchanged = hinted ? 'hintCount = :hintCount' : 'attribute_not_exists(hintCount)';
+    if (await putDocument(ctx, item, `attribute_not_exists(sequencerKey) AND ${unchanged}`, hinted ? { ':hintCount': hinted.hintCount } : undefined)) {
+      const root =
+        placement.kind === 'alone'
+          ? { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true }
+          : placement.kind === 'join'
+            ? await confirmJoin(ctx, self, placement.root.clusterId)
+            : await assignCluster(ctx, self, { rank: fresh.rank });
+      return recordedOutcome(ctx, self, root, 'recorded');
+    }
+    const current = await getConsistent(ctx, documentKey(self.docId));
+    if (!current || !isJoinHint(current)) return undefined;
+    hinted = readJoinHint(current);
+  }
+  throw new ClusterContention(`${self.docId}: join hints kept coming for ${ctx.limits.maxMergeAttempts} attempts`);
+}
+
+/** A key with a document (`prior`, read consistently): a redelivery, a re-upload of the same bytes, an overwrite, an older event, a reindex. */
+async function recordOver(ctx: StoreContext, ref: ObjectRef, analysis: PageAnalysis, prior: DocumentItem, sameContent: boolean, now: string): Promise<RecordOutcome> {
+  const docId = prior.docId;
+  const seqKey = sequencerKey(ref.sequencer);
   // Fingerprinted with an older version: any event of this object, a backfill's or a redelivery's too, recomputes it.
   if (prior.status === 'recorded' && storedVersion(prior) < analysis.fingerprintVersion && prior.sequencerKey >= seqKey) {
     return reindexDocument(ctx, prior, ref, analysis, now);
   }
-  const self = member(prior);
+  const self = memberOf(analysis, docId, prior);
 
   if (prior.sequencerKey >= seqKey) {
     // A redelivery of the event already recorded: finish its indexing and clustering (idempotent) in case the first run
     // died or failed after the document write.
-    if (prior.sequencerKey === seqKey && sameContent) {
-      await repairIndex(ctx, self, prior.rank ?? '', prior.contentHash);
-      return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
-    }
+    if (prior.sequencerKey === seqKey && sameContent) return recordedOutcome(ctx, self, await finishRecorded(ctx, self, prior), 'unchanged');
     return { docId, outcome: 'stale' };
   }
 
@@ -179,14 +252,13 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
     });
     if (!moved.written) return { docId, outcome: 'stale' };
     // The event that recorded these bytes may have failed after its document write (and been dead-lettered).
-    await repairIndex(ctx, self, prior.rank ?? '', prior.contentHash);
-    return recordedOutcome(ctx, self, await assignCluster(ctx, self), 'unchanged');
+    return recordedOutcome(ctx, self, await finishRecorded(ctx, self, prior), 'unchanged');
   }
 
   const item = documentItem(ref, analysis, docId, prior.firstSeen ?? ref.eventTime ?? now, now);
   if (!(await putDocument(ctx, item, NEWER_EVENT, { ':sequencerKey': seqKey }))) return { docId, outcome: 'stale' };
   await removeBands(ctx, prior);
-  const overwritten = member(item);
+  const overwritten = memberOf(analysis, docId, item);
   // Overwriting a key starts its cluster afresh: a root record of the old content goes (limitation: duplicates of the
   // old content keep this clusterId). One batch after the document, repaired by a redelivery (repairIndex).
   await batchWrite(ctx, [...(prior.status === 'recorded' ? [{ delete: clusterKey(docId) }] : []), ...bandItems(ctx, overwritten)]);
@@ -228,13 +300,17 @@ async function reindexDocument(ctx: StoreContext, prior: DocumentItem, ref: Obje
  * version) and the docId. No sketch and no rank: candidates are judged with the sketches of their documents, which
  * the clustering reads anyway (clusters.ts), so that a Query of a band partition reads a third of the bytes.
  */
-export function bandItem(key: ItemKey, self: Pick<Fingerprinted, 'docId' | 'simhash' | 'fingerprintVersion'>): Item {
-  return { ...key, docId: self.docId, simhash: self.simhash, fingerprintVersion: self.fingerprintVersion };
+export function bandItem(key: ItemKey, self: Pick<Fingerprinted, 'docId' | 'simhash' | 'fingerprintVersion'>, writtenAt: string): Item {
+  return { ...key, docId: self.docId, simhash: self.simhash, fingerprintVersion: self.fingerprintVersion, writtenAt };
 }
 
-/** The band items that make a recorded document findable (a singleton cluster has no other index item). */
+/**
+ * The band items that make a recorded document findable (a singleton cluster has no other index item). `writtenAt`
+ * tells a page that finds one before its document how long it has been waiting (clusters.ts pendingMatches).
+ */
 function bandItems(ctx: StoreContext, self: Fingerprinted): { put: Item }[] {
-  return bandKeys(self.simhash, self.docId, ctx.indexLayout).map((key) => ({ put: bandItem(key, self) }));
+  const writtenAt = ctx.now();
+  return bandKeys(self.simhash, self.docId, ctx.indexLayout).map((key) => ({ put: bandItem(key, self, writtenAt) }));
 }
 
 /**
@@ -297,7 +373,8 @@ export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<Re
       UpdateExpression:
         'SET #status = :deleted, docId = :docId, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, ' +
         'versionId = :versionId, firstSeen = if_not_exists(firstSeen, :firstSeen), updatedAt = :now ' +
-        `REMOVE ${INDEX_KEY_ATTRIBUTES.join(', ')}`,
+        // A join hint at the key (no document before) leaves with it.
+        `REMOVE ${[...INDEX_KEY_ATTRIBUTES, 'hintedBy', 'hintCount'].join(', ')}`,
       ConditionExpression: NEWER_EVENT,
       ExpressionAttributeNames: { '#status': 'status', '#key': 'key', '#bucket': 'bucket' },
       ExpressionAttributeValues: {

@@ -35,6 +35,8 @@ export const STORE_DEFAULTS = {
   batchRetryBaseMs: 20,
   /** Most a written item may weigh: DynamoDB's 400 KB less room for later updates (limits.ts fitItem). */
   maxItemBytes: DEFAULT_MAX_ITEM_BYTES,
+  /** A band item this old whose document never came is an orphan of a run that died for good, not hinted (twice the longest Lambda timeout). */
+  pendingAgeOutMs: 30 * 60_000,
 } as const;
 export type StoreLimits = { -readonly [K in keyof typeof STORE_DEFAULTS]: number };
 
@@ -118,6 +120,16 @@ export async function writeIf(ctx: StoreContext, operation: string, write: Condi
 
 export async function getConsistent(ctx: StoreContext, key: ItemKey): Promise<Item | undefined> {
   const result = await attempt('GetItem', () => ctx.db.send(new GetCommand({ TableName: ctx.table, Key: key, ConsistentRead: true })));
+  return result.Item && decodeStoredItem(result.Item);
+}
+
+/**
+ * One eventually consistent GetItem (half the read units): for a first look. What it shows may be behind: a caller
+ * relies on it only where an older state leads to the same answer (documents.ts recordDocument: a settled document
+ * stays settled for its event), and otherwise confirms it with a conditional write or a consistent read.
+ */
+export async function getEventual(ctx: StoreContext, key: ItemKey): Promise<Item | undefined> {
+  const result = await attempt('GetItem', () => ctx.db.send(new GetCommand({ TableName: ctx.table, Key: key })));
   return result.Item && decodeStoredItem(result.Item);
 }
 

@@ -295,9 +295,21 @@ export type WrittenDocumentItem = StoredItemOf<'document'> & { status: 'recorded
 const PUBLIC_DOCUMENT_ATTRIBUTES_DECLARED: Exclude<keyof StoredDocument, keyof (typeof ITEM_KINDS)['document']['attributes']> extends never ? true : never = true;
 void PUBLIC_DOCUMENT_ATTRIBUTES_DECLARED;
 
-/** The typed document of a stored item (undefined: none). */
+/** True for the item at a document's key that is a join hint, not a document (it has no `status`). */
+export function isJoinHint(stored: StoredItem | undefined): boolean {
+  return stored !== undefined && stored.status === undefined;
+}
+
+/** The typed document of a stored item (undefined: none, or only a join hint). */
 export function readDocumentItem(stored: StoredItem | undefined): DocumentItem | undefined {
-  return stored && readItem('document', stored);
+  return stored && !isJoinHint(stored) ? readItem('document', stored) : undefined;
+}
+
+/** A join hint at a document's key (clusters.ts hintPending): who hinted, and how many hints it has taken. */
+export type JoinHintItem = ItemOf<'joinHint'>;
+
+export function readJoinHint(stored: StoredItem): JoinHintItem {
+  return readItem('joinHint', stored);
 }
 
 /** The document item to put (the recorded page's, a rejected input's, a revisit's). */

@@ -6,6 +6,7 @@
  */
 import { ScanCommand, type ScanCommandInput, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { attempt, batchGet, createContext, type Item, type StoreOptions } from './dynamo.ts';
+import { isJoinHint } from './items.ts';
 import { documentKey } from './keys.ts';
 import { documentsOfEntries, isClusterRoot, toStoredDocument } from './queries.ts';
 import { INDEXES, KEY_PREFIXES, TABLE_KEYS } from './schema.ts';
@@ -62,12 +63,17 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
     },
     unrecordedPages: () =>
       scan({
-        FilterExpression: `${TABLE_KEYS.sortKey} = :document AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
+        // attribute_exists(status): a join hint at a document's key is no document (clusters.ts hintPending).
+        FilterExpression: `${TABLE_KEYS.sortKey} = :document AND attribute_exists(#status) AND (#status <> :recorded OR attribute_not_exists(#clusterPk))`,
         ExpressionAttributeNames: { '#status': 'status', '#clusterPk': INDEXES.byCluster.partitionKey },
         ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort, ':recorded': 'recorded' },
       }),
     pages: () =>
-      scan({ FilterExpression: `${TABLE_KEYS.sortKey} = :document`, ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort } }),
+      scan({
+        FilterExpression: `${TABLE_KEYS.sortKey} = :document AND attribute_exists(#status)`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':document': KEY_PREFIXES.documentSort },
+      }),
     async objectsInProgress() {
       let count = 0;
       const pages = scanPages({
@@ -82,7 +88,7 @@ export function createDocumentReader(options: StoreOptions): DocumentReader {
     },
     async getMany(docIds) {
       // Eventually consistent (half the read units): originals looked up for an export were recorded long before.
-      return (await batchGet(ctx, docIds.map(documentKey), { consistentRead: false })).map(toStoredDocument);
+      return (await batchGet(ctx, docIds.map(documentKey), { consistentRead: false })).filter((item) => !isJoinHint(item)).map(toStoredDocument);
     },
   };
 }

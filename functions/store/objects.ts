@@ -26,7 +26,7 @@
  */
 import { markDeleted, storedVersion } from './documents.ts';
 import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { captureItemFor, readDocumentItem, readObjectItem, readRecordItem, readSkippedItem, recordItemFor, skippedItemFor, type DocumentItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
+import { captureItemFor, isJoinHint, readDocumentItem, readObjectItem, readRecordItem, readSkippedItem, recordItemFor, skippedItemFor, type DocumentItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
 import { fitItem } from './limits.ts';
 import {
   documentIdFor,
@@ -181,7 +181,8 @@ export async function documentsOfObject(ctx: StoreContext, bucket: string, key: 
 async function documentItemsOfObject(ctx: StoreContext, bucket: string, key: string): Promise<Item[]> {
   const { records } = await listedRecords(ctx, { bucket, key });
   const docIds = records.length > 0 ? records.map((record) => record.docId) : [documentIdFor(bucket, key)];
-  const items = await batchGetConsistent(ctx, docIds.map(documentKey));
+  // A join hint at a record's key is no document (clusters.ts hintPending).
+  const items = (await batchGetConsistent(ctx, docIds.map(documentKey))).filter((item) => !isJoinHint(item));
   const order = new Map(docIds.map((docId, index) => [docId, index]));
   return items.sort((a, b) => order.get(a.docId as string)! - order.get(b.docId as string)!);
 }

@@ -1,13 +1,13 @@
 /** The read verbs: one GetItem or one (paginated) index Query each. */
 import { resolveCluster } from './clusters.ts';
 import { batchGet, getConsistent, queryAll, type Item, type StoreContext } from './dynamo.ts';
-import { decodeStoredItem, readIndexEntry, type IndexEntry } from './items.ts';
+import { decodeStoredItem, isJoinHint, readIndexEntry, type IndexEntry } from './items.ts';
 import { clusterPartition, documentKey, INDEX_KEY_ATTRIBUTES, indexQuery, sortKeyOf } from './keys.ts';
 import { INDEXES, KEY_PREFIXES, TABLE_KEYS, type IndexDefinition } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
 /** Key, index and bookkeeping attributes that are not part of a document's public shape. */
-const INTERNAL_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_KEY_ATTRIBUTES, 'sequencerKey', 'clusterRank', 'verdictVersion'];
+const INTERNAL_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...INDEX_KEY_ATTRIBUTES, 'sequencerKey', 'clusterRank', 'verdictVersion', 'settled'];
 
 /**
  * The public shape of a stored document item: its key, index and bookkeeping attributes left out, the rest as stored
@@ -23,7 +23,8 @@ export function toStoredDocument(item: Readonly<Record<string, unknown>>): Store
 
 export async function getDocument(ctx: StoreContext, docId: string): Promise<StoredDocument | null> {
   const item = await getConsistent(ctx, documentKey(docId));
-  return item ? toStoredDocument(item) : null;
+  // A join hint at the key (clusters.ts hintPending) is no document.
+  return item && !isJoinHint(item) ? toStoredDocument(item) : null;
 }
 
 /**

@@ -16,7 +16,7 @@ import { StoreError } from './errors.ts';
 import { objectAttributes, removeBands } from './documents.ts';
 import { documentItemFor, readCaptureItem, readDocumentItem, type DocumentItem } from './items.ts';
 import { fitItem } from './limits.ts';
-import { captureKey, documentIdFor, documentKey, firstSeenOf, ITEM_ABSENT, revisitRank, sequencerKey } from './keys.ts';
+import { captureKey, documentIdFor, documentKey, firstSeenOf, revisitRank, sequencerKey } from './keys.ts';
 import type { ObjectRef, StoredDocument } from './types.ts';
 import { datingOfItem } from './verdicts.ts';
 
@@ -96,7 +96,8 @@ export async function recordRevisit(
     put: {
       Item: fitItem(item, ctx.limits.maxItemBytes),
       // Equal sequencer allowed: the same event linking a revisit whose referred record has arrived since.
-      ConditionExpression: `${ITEM_ABSENT} OR sequencerKey <= :sequencerKey`,
+      // No sequencerKey: no item, or a join hint (no document).
+      ConditionExpression: 'attribute_not_exists(sequencerKey) OR sequencerKey <= :sequencerKey',
       ExpressionAttributeValues: { ':sequencerKey': seqKey },
     },
   });

@@ -5,6 +5,8 @@
  *
  * One table, generic key names (single-table design):
  *   document   pk = DOC#<docId>            sk = DOC         docId = <bucket>/<key> (a record inside an object: <bucket>/<key>#<offset>)
+ *   join hint  pk = DOC#<docId>            sk = DOC         no `status`: a page that found this docId's band items before its document
+ *                                                               (written bands first, Put last) names itself in `hintedBy`; readers see no document
  *   band       pk = BAND#<i>#<4 hex>       sk = <docId>     i = 0..3: the 16-bit bands of the 64-bit SimHash (default layout bands4x16;
  *                                                               the permuted layouts write BAND#p10x25.<t>#<hex> / BAND#p16x28.<t>#<hex>: index-layout.ts)
  *   cluster    pk = CLUSTER#<clusterId>    sk = CLUSTER     the cluster's root record, written lazily (a lone document has none: its own
@@ -189,6 +191,11 @@ export const ITEM_KINDS = {
       firstSeen: 'string?',
       updatedAt: 'string?',
       truncated: 'map?',
+      /**
+       * The run that wrote this version of the document finished its clustering before this Put (documents.ts
+       * recordFresh): a redelivery of the same event reads it and stops. Absent: a redelivery repairs.
+       */
+      settled: 'true?',
     },
     indexes: ['byCluster', 'mismatches'],
     alwaysWritten: ['bucket', 'key', 'firstSeen', 'updatedAt'],
@@ -196,9 +203,15 @@ export const ITEM_KINDS = {
   },
   band: {
     /** What a lookup filters on before it reads any document (documents.ts bandItem); items written before also carry sketch and rank. */
-    attributes: { docId: 'string', simhash: 'string', fingerprintVersion: 'number?', sketch: 'sketch?', rank: 'string?' },
+    attributes: { docId: 'string', simhash: 'string', fingerprintVersion: 'number?', sketch: 'sketch?', rank: 'string?', writtenAt: 'string?' },
     indexes: [],
   },
+  /**
+   * A join hint at a document's key before its document exists (pk = DOC#<docId>, sk = DOC, no `status`): written by
+   * a page that found this one's band items but not its document (clusters.ts hintPending), so that this one's Put
+   * fails and it clusters with the hinting pages. The document Put replaces it; every reader takes it for no document.
+   */
+  joinHint: { attributes: { hintedBy: 'list', hintCount: 'number' }, indexes: [] },
   member: {
     /** dating: verdicts.ts encodeDating; absent on items written before it. */
     attributes: { docId: 'string', simhash: 'string', sketch: 'sketch', dating: 'string?' },

@@ -107,31 +107,29 @@ export function verdictInCluster(member: { docId: string; dating: Dating }, orig
 }
 
 /**
- * The clauses that make a document's stored verdict the one of its cluster, judged against the reference of version
- * `referenceVersion` (0: the original itself; see clusters.ts rejudgeCluster for originals that are gone).
+ * The attributes that make a document's stored verdict the one of its cluster, judged against the reference of version
+ * `referenceVersion` (0: the original itself; see clusters.ts rejudgeCluster for originals that are gone). Undefined:
+ * an attribute the document must not have.
  */
+export function verdictAttributes(member: { docId: string; dating: Dating }, verdict: MemberVerdict, referenceVersion: number): Item {
+  const mismatched = verdict.kinds.length > 0;
+  return {
+    dateMismatch: mismatched,
+    // Sparse: absent = judged against the original itself (version 0), the common case.
+    verdictVersion: referenceVersion > 0 ? referenceVersion : undefined,
+    mismatchKinds: mismatched ? verdict.kinds : undefined,
+    [INDEXES.mismatches.partitionKey]: mismatched ? KEY_PREFIXES.mismatch : undefined,
+    [INDEXES.mismatches.sortKey]: mismatched ? mismatchSortKey(member.dating.firstSeen, member.docId) : undefined,
+    earlierCopy: verdict.earlierCopy ?? undefined,
+  };
+}
+
+/** verdictAttributes as the parts of an UpdateExpression: SET what is there, REMOVE what is not. */
 export function verdictUpdate(member: { docId: string; dating: Dating }, verdict: MemberVerdict, referenceVersion: number): { set: string[]; remove: string[]; values: Item } {
-  const set = ['dateMismatch = :dateMismatch'];
-  const remove: string[] = [];
-  const values: Item = { ':dateMismatch': verdict.kinds.length > 0 };
-  // Sparse: absent = judged against the original itself (version 0), the common case.
-  if (referenceVersion > 0) {
-    set.push('verdictVersion = :verdictVersion');
-    values[':verdictVersion'] = referenceVersion;
-  } else {
-    remove.push('verdictVersion');
-  }
-  if (verdict.kinds.length > 0) {
-    set.push('mismatchKinds = :mismatchKinds', `${INDEXES.mismatches.partitionKey} = :mismatchPk`, `${INDEXES.mismatches.sortKey} = :mismatchSk`);
-    Object.assign(values, { ':mismatchKinds': verdict.kinds, ':mismatchPk': KEY_PREFIXES.mismatch, ':mismatchSk': mismatchSortKey(member.dating.firstSeen, member.docId) });
-  } else {
-    remove.push('mismatchKinds', INDEXES.mismatches.partitionKey, INDEXES.mismatches.sortKey);
-  }
-  if (verdict.earlierCopy) {
-    set.push('earlierCopy = :earlierCopy');
-    values[':earlierCopy'] = verdict.earlierCopy;
-  } else {
-    remove.push('earlierCopy');
-  }
-  return { set, remove, values };
+  const attributes = Object.entries(verdictAttributes(member, verdict, referenceVersion));
+  return {
+    set: attributes.filter(([, value]) => value !== undefined).map(([name]) => `${name} = :${name}`),
+    remove: attributes.filter(([, value]) => value === undefined).map(([name]) => name),
+    values: Object.fromEntries(attributes.filter(([, value]) => value !== undefined).map(([name, value]) => [`:${name}`, value])),
+  };
 }

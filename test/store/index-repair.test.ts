@@ -1,37 +1,21 @@
 /**
- * A failure between the document write and the index batch (cluster root, member, band items) must be repaired by
- * the redelivery of the event, or by the next upload of the same bytes: the document ends findable, in its
- * near-duplicate cluster, with no orphan band item and no ghost label. Faults are injected with SDK middleware on
- * the store's own client, once, for exactly one command.
+ * A run that fails between its writes must be finished by the redelivery of the event, or by the next upload of the
+ * same bytes: the document ends findable, in its near-duplicate cluster, with no orphan band item and no ghost label.
+ * A new page writes its band items, then its cluster's root and member log, then its document last (documents.ts
+ * recordFresh); a merge relabels members one by one. Faults are injected with SDK middleware on the store's own
+ * client, once, for exactly one command.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../local/servers.ts';
 import { createStore, StoreError, type ObjectRef, type Store } from '../../functions/store/index.ts';
 import { bandPartitions } from '../../functions/store/keys.ts';
+import { failOnce } from '../support/fail-once.ts';
 import { freshTable, startTestServers, type LocalServers } from '../support/local-servers.ts';
 import { ARTICLE_A, ARTICLE_B, editWords, flipBits, makeAnalysis } from './analyses.ts';
 
 const BUCKET = 'raw-pages';
 const BASE = '51e8a7c30f96d2b4';
-
-type Handler = (args: { input: Record<string, unknown> }) => Promise<unknown>;
-
-/** Make the first command matching `matches` fail, before it is sent or after it succeeded (a killed handler). */
-function failOnce(client: DynamoDBClient, when: 'before' | 'after', matches: (command: string, input: string) => boolean): { fired: () => boolean } {
-  let fired = false;
-  const middleware = (next: Handler, context: { commandName?: string }): Handler => async (args) => {
-    const hit = !fired && matches(context.commandName ?? '', JSON.stringify(args.input));
-    if (hit) fired = true;
-    if (hit && when === 'before') throw Object.assign(new Error('Internal server error (injected)'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
-    const result = await next(args);
-    if (hit) throw Object.assign(new Error('handler killed after this write (injected)'), { name: 'HandlerKilled' });
-    return result;
-  };
-  (client.middlewareStack as unknown as { add(middleware: unknown, options: { step: string; name: string }): void }).add(middleware, { step: 'initialize', name: 'failOnce' });
-  return { fired: () => fired };
-}
 
 let servers: LocalServers;
 beforeAll(async () => {
@@ -67,18 +51,22 @@ function checkIndex(items: Record<string, unknown>[]): { orphanBands: number; un
 
 const CLEAN = { orphanBands: 0, unindexed: [], ghosts: [], staleLabels: [] };
 
-describe('a failed index write after the document write is repaired', () => {
+describe('a new page whose run failed between its writes is finished by the redelivery', () => {
   const original = makeAnalysis({ text: ARTICLE_A, simhash: BASE, claimed: '2018-04-06' });
   const copy = makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [7]), claimed: '2019-02-01' });
   const later = makeAnalysis({ text: ARTICLE_A, simhash: flipBits(BASE, [50]), claimed: '2020-03-01' });
 
   const copyId = docIdOf('copy.html');
-  const indexBatch = (command: string, input: string): boolean => command.startsWith('BatchWrite') && input.includes('BAND#') && input.includes(copyId);
+  const bandBatch = (command: string, input: string): boolean => command.startsWith('BatchWrite') && input.includes('BAND#') && input.includes(copyId);
+  const memberWrite = (command: string, input: string): boolean => command.startsWith('UpdateItem') && input.includes(`MEMBER#${copyId}`);
   const documentPut = (command: string, input: string): boolean => command.startsWith('Put') && input.includes(`DOC#${copyId}`);
-  const cases: { name: string; when: 'before' | 'after'; matches: typeof indexBatch; then: 'redelivery' | 'same bytes uploaded again' }[] = [
-    { name: '500 on the index BatchWriteItem, then the redelivery', when: 'before', matches: indexBatch, then: 'redelivery' },
-    { name: 'handler killed after the document PutItem, then the redelivery', when: 'after', matches: documentPut, then: 'redelivery' },
-    { name: '500 on the index BatchWriteItem (message dead-lettered), then the same bytes uploaded again', when: 'before', matches: indexBatch, then: 'same bytes uploaded again' },
+  /** What the failed run left: no document, or its document (recorded and settled: the Put is its last write). */
+  type Left = 'no document' | 'recorded';
+  const cases: { name: string; when: 'before' | 'after'; matches: typeof bandBatch; left: Left; then: 'redelivery' | 'same bytes uploaded again' }[] = [
+    { name: '500 on the band BatchWriteItem, then the redelivery', when: 'before', matches: bandBatch, left: 'no document', then: 'redelivery' },
+    { name: 'handler killed after the member write (no document yet), then the redelivery', when: 'after', matches: memberWrite, left: 'no document', then: 'redelivery' },
+    { name: 'handler killed after the document PutItem, then the redelivery', when: 'after', matches: documentPut, left: 'recorded', then: 'redelivery' },
+    { name: '500 on the document PutItem (message dead-lettered), then the same bytes uploaded again', when: 'before', matches: documentPut, left: 'no document', then: 'same bytes uploaded again' },
   ];
   for (const testCase of cases) {
     it(`${testCase.name}: findable, in its near-duplicate cluster, no orphan or ghost; later near-duplicates join`, async () => {
@@ -91,19 +79,24 @@ describe('a failed index write after the document write is repaired', () => {
         const copyEvent = ref('copy.html');
         await expect(store.recordDocument(copyEvent, copy)).rejects.toThrow(testCase.when === 'before' ? StoreError : /handler killed/);
         expect(fault.fired()).toBe(true);
-        // The failure left the copy recorded but unfindable: its near-duplicate does not see it.
-        expect((await store.getDocument(copyId))?.status).toBe('recorded');
-        expect((await store.findCandidates({ simhash: BASE, sketch: original.sketch })).map((candidate) => candidate.docId)).not.toContain(copyId);
+        // Without its document the copy is no candidate (its band items, if written, match nothing); with it, it is one.
+        expect((await store.getDocument(copyId))?.status).toBe(testCase.left === 'recorded' ? 'recorded' : undefined);
+        const found = (await store.findCandidates({ simhash: BASE, sketch: original.sketch })).map((candidate) => candidate.docId);
+        expect(found.includes(copyId)).toBe(testCase.left === 'recorded');
 
         const retry = testCase.then === 'redelivery' ? copyEvent : ref('copy.html');
-        expect(await store.recordDocument(retry, copy)).toMatchObject({ outcome: 'unchanged', clusterId: docIdOf('original.html'), isOriginal: false });
+        expect(await store.recordDocument(retry, copy)).toMatchObject({
+          outcome: testCase.left === 'recorded' ? 'unchanged' : 'recorded',
+          clusterId: docIdOf('original.html'),
+          isOriginal: false,
+        });
         expect((await store.findCandidates({ simhash: BASE, sketch: original.sketch })).map((candidate) => candidate.docId)).toContain(copyId);
         expect(await store.recordDocument(ref('later.html'), later)).toMatchObject({ outcome: 'recorded', clusterId: docIdOf('original.html') });
         expect((await store.documentsInCluster(copyId)).map((doc) => doc.docId)).toEqual(['original.html', 'copy.html', 'later.html'].map(docIdOf));
 
-        // Settled: further redeliveries change nothing, and the copy's merged root keeps its redirect.
+        // Settled: further redeliveries change nothing.
         const settled = await scan(table);
-        expect(settled.find((item) => item.pk === `CLUSTER#${copyId}` && item.sk === 'CLUSTER')?.mergedInto).toBe(docIdOf('original.html'));
+        expect(settled.find((item) => item.pk === `CLUSTER#${docIdOf('original.html')}` && item.sk === 'CLUSTER')?.mergedInto).toBeUndefined();
         expect((await store.recordDocument(retry, copy)).outcome).toBe('unchanged');
         expect(await store.assignCluster(copyId)).toMatchObject({ clusterId: docIdOf('original.html') });
         expect(await scan(table)).toEqual(settled);

@@ -17,6 +17,7 @@ import {
   readCaptureItem,
   readClusterRootItem,
   readDocumentItem,
+  readJoinHint,
   readIndexEntry,
   readMemberItem,
   readObjectItem,
@@ -27,7 +28,7 @@ import {
   updateSetting,
   type ItemInput,
 } from '../../functions/store/items.ts';
-import { clusterPartition, keyOf, partitionKeyOf, type ItemKey } from '../../functions/store/keys.ts';
+import { clusterPartition, documentKey, keyOf, partitionKeyOf, type ItemKey } from '../../functions/store/keys.ts';
 import { INDEXES, ITEM_KINDS, type ItemKindName } from '../../functions/store/schema.ts';
 import { datingOfItem } from '../../functions/store/verdicts.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
@@ -166,6 +167,12 @@ describe('typed items: every kind put by its writer reads back as written', () =
       const stored = await put(documentItemFor(recordedPage));
       expect(stored.sketch).toBeInstanceOf(Uint8Array); // compact: Binary in the table
       expect(readDocumentItem(stored)).toEqual({ ...recordedPage, ...keyOf(stored) });
+    },
+    async joinHint() {
+      // As clusters.ts hintPending writes it: an UpdateItem at a key with no document.
+      const stored = await update({ ...documentKey(`${DOC_ID}-hinted`), hintedBy: ['raw-pages/a', 'raw-pages/b'], hintCount: 2 });
+      expect(readJoinHint(stored)).toEqual({ hintedBy: ['raw-pages/a', 'raw-pages/b'], hintCount: 2 });
+      expect(readDocumentItem(stored)).toBeUndefined(); // every reader takes it for no document
     },
     async band() {
       const band = { docId: DOC_ID, simhash: recordedPage.simhash!, fingerprintVersion: 3 };
