@@ -66,10 +66,24 @@ import { hammingDistanceHex } from '../core/simhash.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
-import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
-import { bandPartitions, clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
+import {
+  clusterRootItemFor,
+  encodeStoredSketch,
+  joinHintAdding,
+  memberItemFor,
+  readBandItem,
+  readClusterRootItem,
+  readDocumentItem,
+  readMemberItem,
+  updateSetting,
+  type ClusterRootItem,
+  type DocumentItem,
+  type ItemInput,
+  type StoredItemOf,
+} from './items.ts';
+import { bandPartitions, clusterKey, clusterPartition, documentKey, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
-import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
+import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, verdictUpdate, type Dating, type VerdictAttributes } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
 export interface Fingerprinted {
@@ -119,17 +133,16 @@ export interface Candidate extends Fingerprinted {
  * A cluster's root record, as the first label towards the cluster writes it: also its original's byCluster entry,
  * with the original's contentHash (exact copies are the cluster's entries with it).
  */
-export function clusterRootItem(root: ClusterRoot): Item {
-  return {
-    ...clusterKey(root.clusterId),
-    ...(root.contentHash === undefined ? {} : { contentHash: root.contentHash }),
-    ...indexKeyAttributes(INDEXES.byCluster, clusterPartition(root.clusterId), root.rank),
+export function clusterRootItem(root: ClusterRoot): StoredItemOf<'clusterRoot'> {
+  return clusterRootItemFor({
     clusterId: root.clusterId,
     docId: root.docId,
+    rank: root.rank,
     simhash: root.simhash,
-    sketch: encodeStoredSketch(root.sketch),
+    sketch: root.sketch,
     dating: encodeDating(root.dating),
-  };
+    ...(root.contentHash === undefined ? {} : { contentHash: root.contentHash }),
+  });
 }
 
 /**
@@ -237,13 +250,8 @@ export async function labelDocument(ctx: StoreContext, member: Member, root: Clu
 
 function putMember(ctx: StoreContext, clusterId: string, member: Member): UpdateCommand {
   // An update rather than a put: same effect, and it never replaces anything but these attributes.
-  const key = memberKey(clusterId, member.docId);
-  return new UpdateCommand({
-    TableName: ctx.table,
-    Key: key,
-    UpdateExpression: 'SET docId = :docId, simhash = :simhash, sketch = :sketch, dating = :dating',
-    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': encodeStoredSketch(member.sketch), ':dating': encodeDating(member.dating) },
-  });
+  const item = memberItemFor(clusterId, { docId: member.docId, simhash: member.simhash, sketch: member.sketch, dating: encodeDating(member.dating) });
+  return new UpdateCommand({ TableName: ctx.table, ...updateSetting(item) });
 }
 
 /** True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write. */
@@ -452,13 +460,8 @@ async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: Band
   for (const match of pending.filter((candidate) => !hintsGiven.has(candidate.docId))) {
     hintsGiven.add(match.docId);
     const hinted = await writeIf(ctx, 'UpdateItem join hint', {
-      update: {
-        Key: documentKey(match.docId),
-        UpdateExpression: 'SET hintedBy = list_append(if_not_exists(hintedBy, :none), :self) ADD hintCount :one',
-        // Every document has a sequencerKey; a join hint has none.
-        ConditionExpression: 'attribute_not_exists(sequencerKey)',
-        ExpressionAttributeValues: { ':none': [], ':self': [self.docId], ':one': 1 },
-      },
+      // Every document has a sequencerKey; a join hint has none.
+      update: { ...joinHintAdding(match.docId, self.docId), ConditionExpression: 'attribute_not_exists(sequencerKey)' },
     });
     const document = hinted.written ? undefined : await getConsistent(ctx, documentKey(match.docId));
     if (document) found.push(document);
@@ -515,8 +518,12 @@ export async function joinFresh(ctx: StoreContext, self: Member, root: ClusterRo
   await attempt('PutItem member', () => ctx.db.send(putMember(ctx, root.clusterId, self)));
 }
 
+/** A document's label and verdict attributes (setLabel writes them; a `join`'s document Put carries them). */
+export type DocumentLabel = Pick<ItemInput<'document'>, 'clusterId' | 'clusterRank' | (typeof INDEXES)['byCluster']['partitionKey'] | 'isOriginal' | 'duplicateOf' | 'distance' | 'similarity'> &
+  VerdictAttributes;
+
 /** The label attributes of a `join`'s document Put: what setLabel would write, with the verdict against the cluster. */
-export function freshLabel(ctx: StoreContext, self: Member, root: ClusterRoot): Item {
+export function freshLabel(ctx: StoreContext, self: Member, root: ClusterRoot): DocumentLabel {
   const { distance, similarity } = compareWithRoot(ctx, self, root);
   const against = judgedAgainst(root);
   return {
