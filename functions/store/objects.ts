@@ -26,7 +26,22 @@
  */
 import { markDeleted, storedVersion } from './documents.ts';
 import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { captureItemFor, isJoinHint, readDocumentItem, readObjectItem, readRecordItem, readSkippedItem, recordItemFor, skippedItemFor, type DocumentItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
+import {
+  captureItemFor,
+  isJoinHint,
+  objectItemFor,
+  readDocumentItem,
+  readObjectItem,
+  readRecordItem,
+  readSkippedItem,
+  recordItemFor,
+  skippedItemFor,
+  updateSetting,
+  type DocumentItem,
+  type ObjectItem,
+  type RangeCursor,
+  type StoredRange,
+} from './items.ts';
 import { fitItem } from './limits.ts';
 import {
   documentIdFor,
@@ -91,25 +106,24 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef, rangeCount 
   if (tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey) return 'stale';
   if (current && current.sequencerKey > seqKey) return 'stale';
   if (current?.sequencerKey === seqKey) return current.status === 'deleted' ? 'stale' : 'redelivery';
+  const claimed = objectItemFor(ref.bucket, ref.key, {
+    status: 'recorded',
+    bucket: ref.bucket,
+    key: ref.key,
+    sequencer: ref.sequencer ?? null,
+    sequencerKey: seqKey,
+    eTag: ref.eTag ?? null,
+    updatedAt: ctx.now(),
+    ranges: Object.fromEntries(Array.from({ length: rangeCount }, (_, index) => [String(index), { r: 0, d: false } satisfies StoredRange])),
+    rangesTotal: rangeCount,
+  });
+  // An update of these attributes (an earlier version's `finished` goes), so the claim can be conditioned on the event order.
+  const setting = updateSetting(claimed, ['finished']);
   const claim = await writeIf(ctx, 'UpdateItem object', {
     update: {
-      Key: objectKey(ref.bucket, ref.key),
-      UpdateExpression:
-        'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now, ' +
-        'ranges = :ranges, rangesTotal = :rangesTotal REMOVE finished',
+      ...setting,
       ConditionExpression: `${ITEM_ABSENT} OR sequencerKey < :sequencerKey`,
-      ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
-      ExpressionAttributeValues: {
-        ':recorded': 'recorded',
-        ':bucket': ref.bucket,
-        ':key': ref.key,
-        ':sequencer': ref.sequencer ?? null,
-        ':sequencerKey': seqKey,
-        ':eTag': ref.eTag ?? null,
-        ':now': ctx.now(),
-        ':ranges': Object.fromEntries(Array.from({ length: rangeCount }, (_, index) => [String(index), { r: 0, d: false } satisfies StoredRange])),
-        ':rangesTotal': rangeCount,
-      },
+      ExpressionAttributeValues: { ...setting.ExpressionAttributeValues, ':sequencerKey': seqKey },
     },
   });
   return claim.written ? 'new' : 'stale'; // not written: a newer event claimed it between our read and write
