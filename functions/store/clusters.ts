@@ -151,6 +151,14 @@ export function clusterRootItem(root: ClusterRoot): StoredItemOf<'clusterRoot'> 
  */
 type KnownItems = Map<string, Item | null>;
 
+/** The items known under `keys` (none for a key not read, or read and missing). */
+function knownOf(known: KnownItems | undefined, keys: ItemKey[]): Item[] {
+  return keys.flatMap((key) => {
+    const item = known?.get(itemIdentity(key));
+    return item ? [item] : [];
+  });
+}
+
 /** The items of a consistent BatchGet of `keys`, as KnownItems (a key not returned is missing). */
 function knownItems(keys: ItemKey[], found: Item[]): KnownItems {
   const known: KnownItems = new Map(keys.map((key) => [itemIdentity(key), null]));
@@ -163,7 +171,7 @@ async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems
   const keys = [clusterKey(clusterId), documentKey(clusterId)];
   const knownRoot = known?.get(itemIdentity(keys[0]!));
   const needed = knownRoot ? [] : keys.filter((key) => !known?.has(itemIdentity(key)));
-  const found = [...keys.flatMap((key) => known?.get(itemIdentity(key)) ?? []), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
+  const found = [...knownOf(known, keys), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
   const root = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.clusterSort);
   if (root) return readClusterRootItem(root);
   const foundDocument = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
@@ -416,23 +424,26 @@ function judgeCandidates(ctx: StoreContext, self: Fingerprinted, matches: BandMa
   const bandSimhash = new Map(matches.map((match) => [match.docId, match.simhash]));
   return documents.flatMap((item) => {
     const doc = readLabelledDocument(item);
-    const { simhash, sketch, rank } = doc ?? {};
-    if (!doc || !bandSimhash.has(doc.docId) || doc.status !== 'recorded' || simhash === undefined || typeof sketch !== 'string' || typeof rank !== 'string') return [];
+    if (!doc || !bandSimhash.has(doc.docId)) return [];
     // Recorded with the band's fingerprint (an overwritten document's old bands are orphans); a hinted page has no band here.
     const expected = bandSimhash.get(doc.docId);
-    if (expected !== undefined && simhash !== expected) return [];
-    const comparison = compareFingerprints(self, { simhash, sketch }, ctx.config);
-    return comparison.nearDuplicate ? [{ ...doc, simhash, sketch, rank, comparison }] : [];
+    if (expected !== undefined && doc.simhash !== expected) return [];
+    const comparison = compareFingerprints(self, doc, ctx.config);
+    return comparison.nearDuplicate ? [{ ...doc, comparison }] : [];
   });
 }
 
-/** A document item that names its cluster (every recorded page does), typed. */
-type LabelledDocument = DocumentItem & { clusterId: string };
+/**
+ * A recorded page's document that names its cluster, typed with what clustering compares and ranks (every recorded
+ * page is written with these, documents.ts WrittenDocumentItem): undefined for any other item at a document key.
+ */
+type LabelledDocument = DocumentItem & { status: 'recorded'; clusterId: string; simhash: string; sketch: string; rank: string };
 
 function readLabelledDocument(stored: Item): LabelledDocument | undefined {
   const doc = readDocumentItem(stored);
-  const clusterId = doc?.clusterId;
-  return doc && clusterId !== undefined ? { ...doc, clusterId } : undefined;
+  if (doc?.status !== 'recorded') return undefined;
+  const { clusterId, simhash, sketch, rank } = doc;
+  return clusterId !== undefined && simhash !== undefined && sketch !== undefined && rank !== undefined ? { ...doc, status: 'recorded', clusterId, simhash, sketch, rank } : undefined;
 }
 
 /**
@@ -500,7 +511,7 @@ export async function placeFresh(ctx: StoreContext, self: Member, rank: string, 
   // concurrent pages decides without a document; it hints the higher ones, whose Puts then fail.
   if (pending.some((match) => match.docId < self.docId)) return { kind: 'merge' };
   for (const item of pending.length > 0 ? await hintPending(ctx, self, pending, hintsGiven) : []) known.set(itemIdentity(item), item);
-  const documents = documentKeys.flatMap((key) => known.get(itemIdentity(key)) ?? []);
+  const documents = knownOf(known, documentKeys);
   const live = judgeCandidates(ctx, self, matches, documents);
   if (live.length === 0) return { kind: 'alone' };
   const roots = new Map<string, ClusterRoot>();
@@ -624,14 +635,14 @@ export async function rejudgeCluster(ctx: StoreContext, clusterId: string): Prom
     const current = judgedAgainst(root);
     const members = await membersOf(ctx, root);
     const documents = await batchGetConsistent(ctx, members.map((member) => documentKey(member.docId)));
-    const live = documents.filter((doc) => doc.status === 'recorded' && doc.clusterId === clusterId && typeof doc.rank === 'string');
+    const live = documents.flatMap((item) => readLabelledDocument(item) ?? []).filter((doc) => doc.clusterId === clusterId);
     if (live.length === 0) return;
     const earliest = live.reduce((best, doc) => (doc.rank < best.rank ? doc : best));
     if (earliest.docId !== current.docId) {
       await moveReference(ctx, clusterId, current.version, { docId: earliest.docId, rank: earliest.rank, dating: datingOfItem(earliest) });
       continue; // moved (validate: the next pass must find the same earliest member) or moved by someone else: read again
     }
-    const behind = live.filter((doc) => Number(doc.verdictVersion ?? 0) < current.version);
+    const behind = live.filter((doc) => (doc.verdictVersion ?? 0) < current.version);
     await forEachLimited(behind, ctx.limits.relabelConcurrency, async (doc) => {
       await rewriteVerdict(ctx, { docId: doc.docId, simhash: doc.simhash, sketch: doc.sketch, dating: datingOfItem(doc) }, clusterId, current);
     });

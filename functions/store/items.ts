@@ -8,13 +8,12 @@
  * encodes as base64 round-trip, so a new sketch format needs no change here. Items written before (base64 text) are
  * read as they are: every read path of the store goes through `decodeStoredItem`.
  */
-import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { IndexLayout } from './index-layout.ts';
 import { bandKeys, captureKey, clusterKey, clusterPartition, documentKey, indexKeyAttributes, keyOf, memberKey, objectKey, recordKey, skippedKey, type ItemKey } from './keys.ts';
 import { INDEXES, ITEM_KINDS, projectedAttributes, type AttributeSpecs, type AttributeTag, type IndexDefinition, type ItemKindName, type ItemKindSpec } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
-type StoredItem = Record<string, NativeAttributeValue>;
+type StoredItem = Record<string, unknown>;
 
 /** Attributes holding a sketch (base64 in memory, Binary in the table). */
 const SKETCH_ATTRIBUTE = 'sketch';
