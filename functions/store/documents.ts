@@ -168,8 +168,10 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
 
   const prior = readDocumentItem(await getConsistent(ctx, documentKey(docId)));
   const outcome = prior ? await recordOver(ctx, ref, analysis, prior, isSameContent(prior), now) : { docId, outcome: 'stale' as const };
-  // A fresh attempt lost its key to another event: its band items go, but for those the stored document has too.
-  if (bandsWritten && outcome.outcome === 'stale') await batchWrite(ctx, bandDeletesOf(bandsWritten, prior, ctx.indexLayout));
+  // A fresh attempt lost its key to a newer recorded document: its band items go, but those that document has too.
+  // Not when the key holds a tombstone or a rejection: a re-upload after it may be writing the same band items (a
+  // fresh page writes them before its document), and an orphan band item is never a candidate, a deleted one is lost.
+  if (bandsWritten && outcome.outcome === 'stale' && prior?.status === 'recorded') await batchWrite(ctx, bandDeletesOf(bandsWritten, prior, ctx.indexLayout));
   return outcome;
 }
 

@@ -3,16 +3,17 @@
  * bands while its document is not there yet: a pending page. Nobody waits for it: it gets a join hint at its key
  * (clusters.ts hintPending), so its own document Put fails and it decides again knowing the hinting page. Each case
  * leaves a page pending for real (its handler killed right after its band write), lets a near-duplicate arrive, then
- * redelivers the pending page's event: both must end in one cluster under the earlier original.
+ * redelivers the pending page's event: both must end in one cluster under the earlier original. And a new page whose key
+ * gets a newer document while it decides leaves no band item of its own behind.
  */
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../local/servers.ts';
 import { createStore, type ObjectRef } from '../../functions/store/index.ts';
-import { documentKey } from '../../functions/store/keys.ts';
-import { failOnce } from '../support/fail-once.ts';
+import { bandKeys, documentKey } from '../../functions/store/keys.ts';
+import { failOnce, interleaveOnce } from '../support/fail-once.ts';
 import { useFreshTables } from '../support/table-fixture.ts';
-import { ARTICLE_A, flipBits, makeAnalysis } from './analyses.ts';
+import { ARTICLE_A, ARTICLE_B, flipBits, makeAnalysis } from './analyses.ts';
 
 const BUCKET = 'raw-pages';
 const BASE = '51e8a7c30f96d2b4';
@@ -83,5 +84,27 @@ describe('a page found between its band write and its document Put', () => {
     expect(await muchLater.recordDocument(ref('a-arriving.html'), later)).toMatchObject({ outcome: 'recorded', isOriginal: true });
     expect(await itemAt(docIdOf('z-pending.html'))).toBeUndefined();
     expect(await itemAt(docIdOf('a-arriving.html'))).toMatchObject({ settled: true });
+  });
+
+  it('a new page whose key gets a newer document while it decides: stale, and its band items go, but those the newer one shares', async () => {
+    const store = createStore({ client: env.servers.dynamo, tableName: env.table, config: CONFIG });
+    const olderEvent = ref('page.html');
+    const newerEvent = ref('page.html');
+    const other = makeAnalysis({ text: ARTICLE_B, simhash: flipBits(BASE, [0, 1, 2, 16, 17, 18]) }); // shares band 3 (bit i is in band i mod 4)
+    const client = localDynamoClient(env.servers.dynamoEndpoint);
+    // The newer event is recorded right after the older one wrote its band items, before its document Put.
+    const newer = interleaveOnce(client, (command, input) => command.startsWith('BatchWrite') && input.includes('BAND#'), () => store.recordDocument(newerEvent, other));
+    try {
+      expect(await createStore({ client, tableName: env.table, config: CONFIG }).recordDocument(olderEvent, earlier)).toMatchObject({ outcome: 'stale' });
+      expect(newer.ran()).toBe(true);
+    } finally {
+      client.destroy();
+    }
+    expect(await store.getDocument(docIdOf('page.html'))).toMatchObject({ simhash: other.simhash, sequencer: newerEvent.sequencer });
+    const { Items = [] } = await DynamoDBDocumentClient.from(env.servers.dynamo).send(new ScanCommand({ TableName: env.table, ConsistentRead: true }));
+    const bands = Items.filter((item) => String(item.pk).startsWith('BAND#')).map((item) => `${item.pk}|${item.sk}|${item.simhash}`);
+    expect(bands.sort()).toEqual(bandKeys(other.simhash, docIdOf('page.html')).map((key) => `${key.pk}|${key.sk}|${other.simhash}`).sort());
+    // The older content's fingerprint finds nothing at that key any more.
+    expect(await store.findCandidates({ simhash: earlier.simhash, sketch: earlier.sketch })).toEqual([]);
   });
 });

@@ -18,3 +18,18 @@ export function failOnce(client: DynamoDBClient, when: 'before' | 'after', match
   return { fired: () => fired };
 }
 
+
+/** Run `between` once, right after the first command matching `matches` succeeded: another writer's step lands there. */
+export function interleaveOnce(client: DynamoDBClient, matches: (command: string, input: string) => boolean, between: () => Promise<unknown>): { ran: () => boolean } {
+  let ran = false;
+  const middleware = (next: Handler, context: { commandName?: string }): Handler => async (args) => {
+    const result = await next(args);
+    if (!ran && matches(context.commandName ?? '', JSON.stringify(args.input))) {
+      ran = true;
+      await between();
+    }
+    return result;
+  };
+  (client.middlewareStack as unknown as { add(middleware: unknown, options: { step: string; name: string }): void }).add(middleware, { step: 'initialize', name: 'interleaveOnce' });
+  return { ran: () => ran };
+}
