@@ -12,6 +12,7 @@ import { BAND_LAYOUT, DEFAULT_INDEX_LAYOUT, INDEX_LAYOUTS, PERMUTED_16_LAYOUT, t
 import { createStore, ensureTable } from '../functions/store/index.ts';
 import { FINGERPRINT_VERSION } from '../functions/core/fingerprint.ts';
 import { bandItem as storeBandItem } from '../functions/store/documents.ts';
+import type { StoredItemOf } from '../functions/store/items.ts';
 import { bandPartitions, itemKey, lookupBandPartitions } from '../functions/store/keys.ts';
 import { itemSizeBytes } from '../functions/store/limits.ts';
 import { startLocalServers } from '../local/servers.ts';
@@ -28,8 +29,8 @@ const WRITE_TO_READ_PRICE = 5;
 const docIdOf = (index: number) => `raw-pages/bench/doc-${String(index).padStart(7, '0')}.html`;
 
 /** A band item as the store writes it (documents.ts bandItem: no sketch, no rank; its write time). */
-function bandItem(pk: string, index: number, simhash: string): Record<string, string | number> {
-  return storeBandItem(itemKey(pk, docIdOf(index)), { docId: docIdOf(index), simhash, fingerprintVersion: FINGERPRINT_VERSION }, new Date(0).toISOString()) as Record<string, string | number>;
+function bandItem(pk: string, index: number, simhash: string): StoredItemOf<'band'> {
+  return storeBandItem(itemKey(pk, docIdOf(index)), { docId: docIdOf(index), simhash, fingerprintVersion: FINGERPRINT_VERSION }, new Date(0).toISOString());
 }
 
 /** A band item as the store wrote it before issue 15's band change: with the sketch (base64 text) and the rank. */

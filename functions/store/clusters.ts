@@ -66,10 +66,24 @@ import { hammingDistanceHex } from '../core/simhash.ts';
 import type { Comparison } from '../core/types.ts';
 import { attempt, batchGetConsistent, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention, ClusterRootMissing, StoreError } from './errors.ts';
-import { encodeStoredSketch, readBandItem, readClusterRootItem, readDocumentItem, readMemberItem, type ClusterRootItem, type DocumentItem } from './items.ts';
-import { bandPartitions, clusterKey, clusterPartition, documentKey, indexKeyAttributes, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, memberKey, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
+import {
+  clusterRootItemFor,
+  encodeStoredSketch,
+  joinHintAdding,
+  memberItemFor,
+  readBandItem,
+  readClusterRootItem,
+  readDocumentItem,
+  readMemberItem,
+  updateSetting,
+  type ClusterRootItem,
+  type DocumentItem,
+  type ItemInput,
+  type StoredItemOf,
+} from './items.ts';
+import { bandPartitions, clusterKey, clusterPartition, documentKey, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
-import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, verdictUpdate, type Dating } from './verdicts.ts';
+import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, verdictUpdate, type Dating, type VerdictAttributes } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
 export interface Fingerprinted {
@@ -119,17 +133,16 @@ export interface Candidate extends Fingerprinted {
  * A cluster's root record, as the first label towards the cluster writes it: also its original's byCluster entry,
  * with the original's contentHash (exact copies are the cluster's entries with it).
  */
-export function clusterRootItem(root: ClusterRoot): Item {
-  return {
-    ...clusterKey(root.clusterId),
-    ...(root.contentHash === undefined ? {} : { contentHash: root.contentHash }),
-    ...indexKeyAttributes(INDEXES.byCluster, clusterPartition(root.clusterId), root.rank),
+export function clusterRootItem(root: ClusterRoot): StoredItemOf<'clusterRoot'> {
+  return clusterRootItemFor({
     clusterId: root.clusterId,
     docId: root.docId,
+    rank: root.rank,
     simhash: root.simhash,
-    sketch: encodeStoredSketch(root.sketch),
+    sketch: root.sketch,
     dating: encodeDating(root.dating),
-  };
+    ...(root.contentHash === undefined ? {} : { contentHash: root.contentHash }),
+  });
 }
 
 /**
@@ -137,6 +150,14 @@ export function clusterRootItem(root: ClusterRoot): Item {
  * answer is already known is not read again (assignCluster reads its candidates' roots with their documents).
  */
 type KnownItems = Map<string, Item | null>;
+
+/** The items known under `keys` (none for a key not read, or read and missing). */
+function knownOf(known: KnownItems | undefined, keys: ItemKey[]): Item[] {
+  return keys.flatMap((key) => {
+    const item = known?.get(itemIdentity(key));
+    return item ? [item] : [];
+  });
+}
 
 /** The items of a consistent BatchGet of `keys`, as KnownItems (a key not returned is missing). */
 function knownItems(keys: ItemKey[], found: Item[]): KnownItems {
@@ -150,7 +171,7 @@ async function readRoot(ctx: StoreContext, clusterId: string, known?: KnownItems
   const keys = [clusterKey(clusterId), documentKey(clusterId)];
   const knownRoot = known?.get(itemIdentity(keys[0]!));
   const needed = knownRoot ? [] : keys.filter((key) => !known?.has(itemIdentity(key)));
-  const found = [...keys.flatMap((key) => known?.get(itemIdentity(key)) ?? []), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
+  const found = [...knownOf(known, keys), ...(needed.length > 0 ? await batchGetConsistent(ctx, needed) : [])];
   const root = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.clusterSort);
   if (root) return readClusterRootItem(root);
   const foundDocument = found.find((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
@@ -237,13 +258,8 @@ export async function labelDocument(ctx: StoreContext, member: Member, root: Clu
 
 function putMember(ctx: StoreContext, clusterId: string, member: Member): UpdateCommand {
   // An update rather than a put: same effect, and it never replaces anything but these attributes.
-  const key = memberKey(clusterId, member.docId);
-  return new UpdateCommand({
-    TableName: ctx.table,
-    Key: key,
-    UpdateExpression: 'SET docId = :docId, simhash = :simhash, sketch = :sketch, dating = :dating',
-    ExpressionAttributeValues: { ':docId': member.docId, ':simhash': member.simhash, ':sketch': encodeStoredSketch(member.sketch), ':dating': encodeDating(member.dating) },
-  });
+  const item = memberItemFor(clusterId, { docId: member.docId, simhash: member.simhash, sketch: member.sketch, dating: encodeDating(member.dating) });
+  return new UpdateCommand({ TableName: ctx.table, ...updateSetting(item) });
 }
 
 /** True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write. */
@@ -408,23 +424,26 @@ function judgeCandidates(ctx: StoreContext, self: Fingerprinted, matches: BandMa
   const bandSimhash = new Map(matches.map((match) => [match.docId, match.simhash]));
   return documents.flatMap((item) => {
     const doc = readLabelledDocument(item);
-    const { simhash, sketch, rank } = doc ?? {};
-    if (!doc || !bandSimhash.has(doc.docId) || doc.status !== 'recorded' || simhash === undefined || typeof sketch !== 'string' || typeof rank !== 'string') return [];
+    if (!doc || !bandSimhash.has(doc.docId)) return [];
     // Recorded with the band's fingerprint (an overwritten document's old bands are orphans); a hinted page has no band here.
     const expected = bandSimhash.get(doc.docId);
-    if (expected !== undefined && simhash !== expected) return [];
-    const comparison = compareFingerprints(self, { simhash, sketch }, ctx.config);
-    return comparison.nearDuplicate ? [{ ...doc, simhash, sketch, rank, comparison }] : [];
+    if (expected !== undefined && doc.simhash !== expected) return [];
+    const comparison = compareFingerprints(self, doc, ctx.config);
+    return comparison.nearDuplicate ? [{ ...doc, comparison }] : [];
   });
 }
 
-/** A document item that names its cluster (every recorded page does), typed. */
-type LabelledDocument = DocumentItem & { clusterId: string };
+/**
+ * A recorded page's document that names its cluster, typed with what clustering compares and ranks (every recorded
+ * page is written with these, documents.ts WrittenDocumentItem): undefined for any other item at a document key.
+ */
+type LabelledDocument = DocumentItem & { status: 'recorded'; clusterId: string; simhash: string; sketch: string; rank: string };
 
 function readLabelledDocument(stored: Item): LabelledDocument | undefined {
   const doc = readDocumentItem(stored);
-  const clusterId = doc?.clusterId;
-  return doc && clusterId !== undefined ? { ...doc, clusterId } : undefined;
+  if (doc?.status !== 'recorded') return undefined;
+  const { clusterId, simhash, sketch, rank } = doc;
+  return clusterId !== undefined && simhash !== undefined && sketch !== undefined && rank !== undefined ? { ...doc, status: 'recorded', clusterId, simhash, sketch, rank } : undefined;
 }
 
 /**
@@ -452,13 +471,8 @@ async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: Band
   for (const match of pending.filter((candidate) => !hintsGiven.has(candidate.docId))) {
     hintsGiven.add(match.docId);
     const hinted = await writeIf(ctx, 'UpdateItem join hint', {
-      update: {
-        Key: documentKey(match.docId),
-        UpdateExpression: 'SET hintedBy = list_append(if_not_exists(hintedBy, :none), :self) ADD hintCount :one',
-        // Every document has a sequencerKey; a join hint has none.
-        ConditionExpression: 'attribute_not_exists(sequencerKey)',
-        ExpressionAttributeValues: { ':none': [], ':self': [self.docId], ':one': 1 },
-      },
+      // Every document has a sequencerKey; a join hint has none.
+      update: { ...joinHintAdding(match.docId, self.docId), ConditionExpression: 'attribute_not_exists(sequencerKey)' },
     });
     const document = hinted.written ? undefined : await getConsistent(ctx, documentKey(match.docId));
     if (document) found.push(document);
@@ -497,7 +511,7 @@ export async function placeFresh(ctx: StoreContext, self: Member, rank: string, 
   // concurrent pages decides without a document; it hints the higher ones, whose Puts then fail.
   if (pending.some((match) => match.docId < self.docId)) return { kind: 'merge' };
   for (const item of pending.length > 0 ? await hintPending(ctx, self, pending, hintsGiven) : []) known.set(itemIdentity(item), item);
-  const documents = documentKeys.flatMap((key) => known.get(itemIdentity(key)) ?? []);
+  const documents = knownOf(known, documentKeys);
   const live = judgeCandidates(ctx, self, matches, documents);
   if (live.length === 0) return { kind: 'alone' };
   const roots = new Map<string, ClusterRoot>();
@@ -515,8 +529,12 @@ export async function joinFresh(ctx: StoreContext, self: Member, root: ClusterRo
   await attempt('PutItem member', () => ctx.db.send(putMember(ctx, root.clusterId, self)));
 }
 
+/** A document's label and verdict attributes (setLabel writes them; a `join`'s document Put carries them). */
+export type DocumentLabel = Pick<ItemInput<'document'>, 'clusterId' | 'clusterRank' | (typeof INDEXES)['byCluster']['partitionKey'] | 'isOriginal' | 'duplicateOf' | 'distance' | 'similarity'> &
+  VerdictAttributes;
+
 /** The label attributes of a `join`'s document Put: what setLabel would write, with the verdict against the cluster. */
-export function freshLabel(ctx: StoreContext, self: Member, root: ClusterRoot): Item {
+export function freshLabel(ctx: StoreContext, self: Member, root: ClusterRoot): DocumentLabel {
   const { distance, similarity } = compareWithRoot(ctx, self, root);
   const against = judgedAgainst(root);
   return {
@@ -617,14 +635,14 @@ export async function rejudgeCluster(ctx: StoreContext, clusterId: string): Prom
     const current = judgedAgainst(root);
     const members = await membersOf(ctx, root);
     const documents = await batchGetConsistent(ctx, members.map((member) => documentKey(member.docId)));
-    const live = documents.filter((doc) => doc.status === 'recorded' && doc.clusterId === clusterId && typeof doc.rank === 'string');
+    const live = documents.flatMap((item) => readLabelledDocument(item) ?? []).filter((doc) => doc.clusterId === clusterId);
     if (live.length === 0) return;
     const earliest = live.reduce((best, doc) => (doc.rank < best.rank ? doc : best));
     if (earliest.docId !== current.docId) {
       await moveReference(ctx, clusterId, current.version, { docId: earliest.docId, rank: earliest.rank, dating: datingOfItem(earliest) });
       continue; // moved (validate: the next pass must find the same earliest member) or moved by someone else: read again
     }
-    const behind = live.filter((doc) => Number(doc.verdictVersion ?? 0) < current.version);
+    const behind = live.filter((doc) => (doc.verdictVersion ?? 0) < current.version);
     await forEachLimited(behind, ctx.limits.relabelConcurrency, async (doc) => {
       await rewriteVerdict(ctx, { docId: doc.docId, simhash: doc.simhash, sketch: doc.sketch, dating: datingOfItem(doc) }, clusterId, current);
     });

@@ -8,13 +8,11 @@ import { BAND_LAYOUT, BANDS_8_LAYOUT, type IndexLayout } from './index-layout.ts
 import {
   bandKeys,
   clusterKey,
-  clusterPartition,
   documentIdFor,
   documentKey,
   firstSeenOf,
   INDEX_KEY_ATTRIBUTES,
   indexKeyAttributes,
-  ITEM_ABSENT,
   keyOf,
   itemIdentity,
   type ItemKey,
@@ -22,11 +20,23 @@ import {
   rankOf,
   sequencerKey,
 } from './keys.ts';
-import { encodeStoredSketch, isJoinHint, readDocumentItem, readJoinHint, type DocumentItem, type JoinHintItem, type WrittenDocumentItem } from './items.ts';
+import {
+  bandItemFor,
+  bandItemsFor,
+  documentItemFor,
+  isJoinHint,
+  JOIN_HINT_ATTRIBUTES,
+  readDocumentItem,
+  readJoinHint,
+  type DocumentItem,
+  type JoinHintItem,
+  type StoredItemOf,
+  type WrittenDocumentItem,
+} from './items.ts';
 import { fitItem } from './limits.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
 import type { ObjectRef, RecordOutcome } from './types.ts';
-import { datingOfItem, verdictInCluster } from './verdicts.ts';
+import { datingOfItem, verdictInCluster, type DatingAttributes } from './verdicts.ts';
 
 /** Attributes every document item of an object carries, whatever its status or kind (page, rejected, revisit). */
 export function objectAttributes(ref: ObjectRef, docId: string): Required<Pick<ObjectRef, 'bucket' | 'key'>> & Omit<ObjectRef, 'bucket' | 'key' | 'docId' | 'eventTime'> & { docId: string; sequencerKey: string } {
@@ -55,18 +65,18 @@ const NEWER_EVENT = 'attribute_not_exists(sequencerKey) OR sequencerKey < :seque
  * Deletes of the band items a stored document has in `layouts`. None for a document that is not an indexed page: not
  * recorded, or a revisit (it carries its original's simhash but never has band items of its own).
  */
-function bandDeletes(prior: Item | undefined, layouts: IndexLayout[]): { delete: ItemKey }[] {
+function bandDeletes(prior: DocumentItem | undefined, layouts: IndexLayout[]): { delete: ItemKey }[] {
   return layouts.flatMap((layout) => bandKeysOf(prior, layout)).map((key) => ({ delete: key }));
 }
 
 /** The band keys a stored document has in `layout` (see bandDeletes). */
-function bandKeysOf(stored: Item | undefined, layout: IndexLayout): ItemKey[] {
-  if (stored?.status !== 'recorded' || stored.kind === 'revisit' || typeof stored.simhash !== 'string') return [];
+function bandKeysOf(stored: DocumentItem | undefined, layout: IndexLayout): ItemKey[] {
+  if (stored?.status !== 'recorded' || stored.kind === 'revisit' || stored.simhash === undefined) return [];
   return bandKeys(stored.simhash, stored.docId, layout);
 }
 
 /** Deletes of the band items `self` wrote that the stored document (`stored`, of the same key) does not have. */
-function bandDeletesOf(self: Fingerprinted, stored: Item | undefined, layout: IndexLayout): { delete: ItemKey }[] {
+function bandDeletesOf(self: Fingerprinted, stored: DocumentItem | undefined, layout: IndexLayout): { delete: ItemKey }[] {
   const kept = new Set(bandKeysOf(stored, layout).map(itemIdentity));
   return bandKeys(self.simhash, self.docId, layout)
     .filter((key) => !kept.has(itemIdentity(key)))
@@ -74,7 +84,7 @@ function bandDeletesOf(self: Fingerprinted, stored: Item | undefined, layout: In
 }
 
 /** The document `prior` was replaced (overwritten, rejected, deleted, turned into a revisit): its band items must not match anything any more. */
-export async function removeBands(ctx: StoreContext, prior: Item | undefined): Promise<void> {
+export async function removeBands(ctx: StoreContext, prior: DocumentItem | undefined): Promise<void> {
   await batchWrite(ctx, bandDeletes(prior, [ctx.indexLayout]));
 }
 
@@ -92,10 +102,9 @@ function recordedOutcome(ctx: StoreContext, self: Member, root: ClusterRoot | nu
  * Alone it is in no byCluster entry (its cluster's root record stands for it there once a copy joins, clusters.ts
  * materializeRoot).
  */
-function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, firstSeen: string, now: string): WrittenDocumentItem & ItemKey {
+function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, firstSeen: string, now: string): WrittenDocumentItem {
   const rank = rankOf(analysis, firstSeen, docId);
-  return {
-    ...documentKey(docId),
+  return documentItemFor({
     ...objectAttributes(ref, docId),
     status: 'recorded',
     title: analysis.title,
@@ -107,7 +116,7 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     extraction: analysis.extraction,
     simhash: analysis.simhash,
     contentHash: analysis.contentHash,
-    sketch: encodeStoredSketch(analysis.sketch),
+    sketch: analysis.sketch,
     claimedDate: analysis.claimedDate,
     contentDates: analysis.contentDates,
     dateMismatch: analysis.dateMismatch,
@@ -122,7 +131,7 @@ function documentItem(ref: ObjectRef, analysis: PageAnalysis, docId: string, fir
     similarity: 1,
     // Its own cluster: only the `content` kind can hold yet (an `earlier-copy` verdict comes with a label, verdicts.ts).
     ...(analysis.dateMismatch ? { mismatchKinds: ['content'], ...indexKeyAttributes(INDEXES.mismatches, KEY_PREFIXES.mismatch, mismatchSortKey(firstSeen, docId)) } : {}),
-  };
+  });
 }
 
 /** Put `item` under `condition`; false when the condition failed. */
@@ -180,7 +189,7 @@ async function finishRecorded(ctx: StoreContext, self: Member, stored: DocumentI
 }
 
 /** The fingerprint of `analysis` as a cluster member, with the dating of its document `item`. */
-function memberOf(analysis: PageAnalysis, docId: string, item: Item): Member {
+function memberOf(analysis: PageAnalysis, docId: string, item: DatingAttributes): Member {
   return { docId, simhash: analysis.simhash, sketch: analysis.sketch, fingerprintVersion: analysis.fingerprintVersion, weakBits: analysis.weakBits, dating: datingOfItem(item) };
 }
 
@@ -190,14 +199,14 @@ function memberOf(analysis: PageAnalysis, docId: string, item: Item): Member {
  * its first read. The Put fails when pages named themselves in a join hint at the key meanwhile (the decision is
  * made again with them) or a document came (undefined: the caller goes on as for a key with a document).
  */
-async function recordFresh(ctx: StoreContext, fresh: WrittenDocumentItem & ItemKey, self: Member, hint: JoinHintItem | undefined): Promise<RecordOutcome | undefined> {
+async function recordFresh(ctx: StoreContext, fresh: WrittenDocumentItem, self: Member, hint: JoinHintItem | undefined): Promise<RecordOutcome | undefined> {
   await batchWrite(ctx, bandItems(ctx, self));
   let hinted = hint;
   const hintsGiven = new Set<string>();
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
     const placement = await placeFresh(ctx, self, fresh.rank, hinted?.hintedBy.map(String) ?? [], hintsGiven);
     if (placement.kind === 'join') await joinFresh(ctx, self, placement.root);
-    const item: Item = placement.kind === 'merge' ? fresh : { ...fresh, ...(placement.kind === 'join' ? freshLabel(ctx, self, placement.root) : {}), settled: true };
+    const item: WrittenDocumentItem = placement.kind === 'merge' ? fresh : { ...fresh, ...(placement.kind === 'join' ? freshLabel(ctx, self, placement.root) : {}), settled: true };
     // No document, and no join hint beyond the ones decided with.
     const unchanged = hinted ? 'hintCount = :hintCount' : 'attribute_not_exists(hintCount)';
     if (await putDocument(ctx, item, `attribute_not_exists(sequencerKey) AND ${unchanged}`, hinted ? { ':hintCount': hinted.hintCount } : undefined)) {
@@ -268,8 +277,8 @@ async function recordOver(ctx: StoreContext, ref: ObjectRef, analysis: PageAnaly
 }
 
 /** The fingerprint version of a stored document or band item (none stored: version 1, from before versions). */
-export function storedVersion(item: Item): number {
-  return typeof item.fingerprintVersion === 'number' ? item.fingerprintVersion : 1;
+export function storedVersion(item: { fingerprintVersion?: number }): number {
+  return item.fingerprintVersion ?? 1;
 }
 
 /**
@@ -302,17 +311,21 @@ async function reindexDocument(ctx: StoreContext, prior: DocumentItem, ref: Obje
  * version) and the docId. No sketch and no rank: candidates are judged with the sketches of their documents, which
  * the clustering reads anyway (clusters.ts), so that a Query of a band partition reads a third of the bytes.
  */
-export function bandItem(key: ItemKey, self: Pick<Fingerprinted, 'docId' | 'simhash' | 'fingerprintVersion'>, writtenAt: string): Item {
-  return { ...key, docId: self.docId, simhash: self.simhash, fingerprintVersion: self.fingerprintVersion, writtenAt };
+export function bandItem(key: ItemKey, self: Pick<Fingerprinted, 'docId' | 'simhash' | 'fingerprintVersion'>, writtenAt: string): StoredItemOf<'band'> {
+  return bandItemFor(key, bandOf(self, writtenAt));
+}
+
+/** What each band item of `self` holds (bandItem). */
+function bandOf(self: Pick<Fingerprinted, 'docId' | 'simhash' | 'fingerprintVersion'>, writtenAt: string): { docId: string; simhash: string; fingerprintVersion?: number; writtenAt: string } {
+  return { docId: self.docId, simhash: self.simhash, fingerprintVersion: self.fingerprintVersion, writtenAt };
 }
 
 /**
  * The band items that make a recorded document findable (a singleton cluster has no other index item). `writtenAt`
  * tells a page that finds one before its document how long it has been waiting (clusters.ts pendingMatches).
  */
-function bandItems(ctx: StoreContext, self: Fingerprinted): { put: Item }[] {
-  const writtenAt = ctx.now();
-  return bandKeys(self.simhash, self.docId, ctx.indexLayout).map((key) => ({ put: bandItem(key, self, writtenAt) }));
+function bandItems(ctx: StoreContext, self: Fingerprinted): { put: StoredItemOf<'band'> }[] {
+  return bandItemsFor(bandOf(self, ctx.now()), ctx.indexLayout).map((item) => ({ put: item }));
 }
 
 /**
@@ -349,18 +362,17 @@ export async function recordRejected(ctx: StoreContext, ref: ObjectRef, rejectio
     return { docId, outcome: 'stale' };
   }
   const now = ctx.now();
-  const item: Item = {
-    ...documentKey(docId),
+  const item = documentItemFor({
     ...objectAttributes(ref, docId),
     status: 'rejected',
     reason: rejection.message,
     reasonCode: rejection.code,
     firstSeen: prior?.firstSeen ?? ref.eventTime ?? now,
     updatedAt: now,
-  };
+  });
   if (!(await putDocument(ctx, item, NEWER_EVENT, { ':sequencerKey': seqKey }))) return { docId, outcome: 'stale' };
   await removeBands(ctx, prior);
-  if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);
+  if (prior?.status === 'recorded' && prior.clusterId !== undefined) await memberLeft(ctx, prior.clusterId, docId);
   return { docId, outcome: 'rejected', reasonCode: rejection.code };
 }
 
@@ -376,7 +388,7 @@ export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<Re
         'SET #status = :deleted, docId = :docId, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, ' +
         'versionId = :versionId, firstSeen = if_not_exists(firstSeen, :firstSeen), updatedAt = :now ' +
         // A join hint at the key (no document before) leaves with it.
-        `REMOVE ${[...INDEX_KEY_ATTRIBUTES, 'hintedBy', 'hintCount'].join(', ')}`,
+        `REMOVE ${[...INDEX_KEY_ATTRIBUTES, ...JOIN_HINT_ATTRIBUTES].join(', ')}`,
       ConditionExpression: NEWER_EVENT,
       ExpressionAttributeNames: { '#status': 'status', '#key': 'key', '#bucket': 'bucket' },
       ExpressionAttributeValues: {
@@ -394,15 +406,16 @@ export async function markDeleted(ctx: StoreContext, ref: ObjectRef): Promise<Re
     },
   });
   if (!tombstone.written) {
-    const current = await getConsistent(ctx, documentKey(docId));
+    const current = readDocumentItem(await getConsistent(ctx, documentKey(docId)));
     const redelivered = current?.sequencerKey === seqKey && current.status === 'deleted';
     // The first run may have died before its cluster took note (idempotent; the tombstone keeps its last clusterId).
-    if (redelivered && typeof current.clusterId === 'string') await memberLeft(ctx, current.clusterId, docId);
+    if (redelivered && current.clusterId !== undefined) await memberLeft(ctx, current.clusterId, docId);
     return { docId, outcome: redelivered ? 'deleted' : 'stale' };
   }
-  const prior = tombstone.attributes;
+  // What the tombstone replaced: a document, or nothing (no item, or a join hint).
+  const prior = readDocumentItem(tombstone.attributes);
   await removeBands(ctx, prior);
   // Members judged against it (it was their original) are judged against the earliest remaining one instead.
-  if (prior?.status === 'recorded' && typeof prior.clusterId === 'string') await memberLeft(ctx, prior.clusterId, docId);
+  if (prior?.status === 'recorded' && prior.clusterId !== undefined) await memberLeft(ctx, prior.clusterId, docId);
   return { docId, outcome: 'deleted' };
 }

@@ -20,7 +20,7 @@ import type { ItemKey } from './keys.ts';
 import { decodeStoredItem } from './items.ts';
 import { DEFAULT_MAX_ITEM_BYTES } from './limits.ts';
 
-export type Item = Record<string, NativeAttributeValue>;
+export type Item = Record<string, unknown>;
 
 /** Every tunable of the store, in one place. */
 export const STORE_DEFAULTS = {

@@ -8,13 +8,12 @@
  * encodes as base64 round-trip, so a new sketch format needs no change here. Items written before (base64 text) are
  * read as they are: every read path of the store goes through `decodeStoredItem`.
  */
-import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { IndexLayout } from './index-layout.ts';
 import { bandKeys, captureKey, clusterKey, clusterPartition, documentKey, indexKeyAttributes, keyOf, memberKey, objectKey, recordKey, skippedKey, type ItemKey } from './keys.ts';
 import { INDEXES, ITEM_KINDS, projectedAttributes, type AttributeSpecs, type AttributeTag, type IndexDefinition, type ItemKindName, type ItemKindSpec } from './schema.ts';
 import type { StoredDocument } from './types.ts';
 
-type StoredItem = Record<string, NativeAttributeValue>;
+type StoredItem = Record<string, unknown>;
 
 /** Attributes holding a sketch (base64 in memory, Binary in the table). */
 const SKETCH_ATTRIBUTE = 'sketch';
@@ -312,6 +311,25 @@ export function readJoinHint(stored: StoredItem): JoinHintItem {
   return readItem('joinHint', stored);
 }
 
+/** The join hint's attribute names, from its declaration (a tombstone removes them: documents.ts markDeleted). */
+export const JOIN_HINT_ATTRIBUTES: readonly string[] = Object.keys(ITEM_KINDS.joinHint.attributes);
+
+/**
+ * The UpdateItem that adds `hinter` to the join hint at `docId`'s key (creating it): `hintedBy` appended to, `hintCount`
+ * counted up, so that a document Put conditioned on the count it decided with fails (clusters.ts hintPending). The
+ * caller adds the condition (no document there).
+ */
+export function joinHintAdding(docId: string, hinter: string): { Key: ItemKey; UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> } {
+  const hintedBy = 'hintedBy' satisfies keyof JoinHintItem;
+  const hintCount = 'hintCount' satisfies keyof JoinHintItem;
+  const added: Pick<ItemInput<'joinHint'>, 'hintedBy' | 'hintCount'> = { hintedBy: [hinter], hintCount: 1 };
+  return {
+    Key: documentKey(docId),
+    UpdateExpression: `SET ${hintedBy} = list_append(if_not_exists(${hintedBy}, :none), :hintedBy) ADD ${hintCount} :hintCount`,
+    ExpressionAttributeValues: { ':none': [], ':hintedBy': added.hintedBy, ':hintCount': added.hintCount },
+  };
+}
+
 /** The document item to put (the recorded page's, a rejected input's, a revisit's). */
 export function documentItemFor(document: RecordedDocumentInput): WrittenDocumentItem;
 export function documentItemFor(document: ItemInput<'document'>): StoredItemOf<'document'>;
@@ -328,7 +346,12 @@ export function readBandItem(stored: StoredItem): BandItem {
 
 /** The band items that make a recorded document findable under `layout`: one per partition of its fingerprint. */
 export function bandItemsFor(band: ItemInput<'band'>, layout: IndexLayout): StoredItemOf<'band'>[] {
-  return bandKeys(band.simhash, band.docId, layout).map((key) => storedItem('band', key, band));
+  return bandKeys(band.simhash, band.docId, layout).map((key) => bandItemFor(key, band));
+}
+
+/** One band item, under a band key of the caller's (bench/index-scaling.ts sizes one without a layout). */
+export function bandItemFor(key: ItemKey, band: ItemInput<'band'>): StoredItemOf<'band'> {
+  return storedItem('band', key, band);
 }
 
 /** A member log item (`CLUSTER#<clusterId>` / `MEMBER#<docId>`): a document ever labelled with the cluster. */
@@ -415,15 +438,20 @@ export function captureItemFor(capture: ItemInput<'capture'> & { url: string; ca
 /**
  * An UpdateItem that sets every attribute of `item` but its keys (names as placeholders: several are reserved words),
  * for items written by an update rather than a put (member log items, object items): same effect on a missing item,
- * and nothing but these attributes is replaced on an existing one.
+ * and nothing but these attributes is replaced on an existing one. `remove`: attributes of an earlier write the item
+ * must not keep (an object item claimed again is not `finished`).
  */
-export function updateSetting(item: Readonly<Record<string, unknown>>): { Key: ItemKey; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+export function updateSetting(
+  item: Readonly<Record<string, unknown>>,
+  remove: readonly string[] = [],
+): { Key: ItemKey; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
   const key = keyOf(item);
   const names = Object.keys(item).filter((name) => !(name in key) && item[name] !== undefined);
+  const removal = remove.length > 0 ? ` REMOVE ${remove.map((_, index) => `#r${index}`).join(', ')}` : '';
   return {
     Key: key,
-    UpdateExpression: `SET ${names.map((_, index) => `#a${index} = :a${index}`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
+    UpdateExpression: `SET ${names.map((_, index) => `#a${index} = :a${index}`).join(', ')}${removal}`,
+    ExpressionAttributeNames: Object.fromEntries([...names.map((name, index) => [`#a${index}`, name]), ...remove.map((name, index) => [`#r${index}`, name])]),
     ExpressionAttributeValues: Object.fromEntries(names.map((name, index) => [`:a${index}`, item[name]])),
   };
 }

@@ -26,7 +26,21 @@
  */
 import { markDeleted, storedVersion } from './documents.ts';
 import { batchGetConsistent, batchWrite, forEachLimited, getConsistent, queryAll, writeIf, type Item, type StoreContext } from './dynamo.ts';
-import { captureItemFor, isJoinHint, readDocumentItem, readObjectItem, readRecordItem, readSkippedItem, recordItemFor, skippedItemFor, type DocumentItem, type ObjectItem, type RangeCursor, type StoredRange } from './items.ts';
+import {
+  captureItemFor,
+  objectItemFor,
+  readDocumentItem,
+  readObjectItem,
+  readRecordItem,
+  readSkippedItem,
+  recordItemFor,
+  skippedItemFor,
+  updateSetting,
+  type DocumentItem,
+  type ObjectItem,
+  type RangeCursor,
+  type StoredRange,
+} from './items.ts';
 import { fitItem } from './limits.ts';
 import {
   documentIdFor,
@@ -91,25 +105,24 @@ export async function beginObject(ctx: StoreContext, ref: ObjectRef, rangeCount 
   if (tombstone?.status === 'deleted' && tombstone.sequencerKey > seqKey) return 'stale';
   if (current && current.sequencerKey > seqKey) return 'stale';
   if (current?.sequencerKey === seqKey) return current.status === 'deleted' ? 'stale' : 'redelivery';
+  const claimed = objectItemFor(ref.bucket, ref.key, {
+    status: 'recorded',
+    bucket: ref.bucket,
+    key: ref.key,
+    sequencer: ref.sequencer ?? null,
+    sequencerKey: seqKey,
+    eTag: ref.eTag ?? null,
+    updatedAt: ctx.now(),
+    ranges: Object.fromEntries(Array.from({ length: rangeCount }, (_, index) => [String(index), { r: 0, d: false } satisfies StoredRange])),
+    rangesTotal: rangeCount,
+  });
+  // An update of these attributes (an earlier version's `finished` goes), so the claim can be conditioned on the event order.
+  const setting = updateSetting(claimed, ['finished']);
   const claim = await writeIf(ctx, 'UpdateItem object', {
     update: {
-      Key: objectKey(ref.bucket, ref.key),
-      UpdateExpression:
-        'SET #status = :recorded, #bucket = :bucket, #key = :key, sequencer = :sequencer, sequencerKey = :sequencerKey, eTag = :eTag, updatedAt = :now, ' +
-        'ranges = :ranges, rangesTotal = :rangesTotal REMOVE finished',
+      ...setting,
       ConditionExpression: `${ITEM_ABSENT} OR sequencerKey < :sequencerKey`,
-      ExpressionAttributeNames: { '#status': 'status', '#bucket': 'bucket', '#key': 'key' },
-      ExpressionAttributeValues: {
-        ':recorded': 'recorded',
-        ':bucket': ref.bucket,
-        ':key': ref.key,
-        ':sequencer': ref.sequencer ?? null,
-        ':sequencerKey': seqKey,
-        ':eTag': ref.eTag ?? null,
-        ':now': ctx.now(),
-        ':ranges': Object.fromEntries(Array.from({ length: rangeCount }, (_, index) => [String(index), { r: 0, d: false } satisfies StoredRange])),
-        ':rangesTotal': rangeCount,
-      },
+      ExpressionAttributeValues: { ...setting.ExpressionAttributeValues, ':sequencerKey': seqKey },
     },
   });
   return claim.written ? 'new' : 'stale'; // not written: a newer event claimed it between our read and write
@@ -174,17 +187,20 @@ async function listedRecords(
  * document. One consistent Query of the object's partition, then one BatchGet.
  */
 export async function documentsOfObject(ctx: StoreContext, bucket: string, key: string): Promise<StoredDocument[]> {
-  return (await documentItemsOfObject(ctx, bucket, key)).map(toStoredDocument);
+  return (await documentItemsOfObject(ctx, bucket, key)).map(({ stored }) => toStoredDocument(stored));
 }
 
-/** The document items of documentsOfObject, as stored, in the same order. */
-async function documentItemsOfObject(ctx: StoreContext, bucket: string, key: string): Promise<Item[]> {
+/** The document items of documentsOfObject, as stored and typed, in the same order. */
+async function documentItemsOfObject(ctx: StoreContext, bucket: string, key: string): Promise<{ stored: Item; document: DocumentItem }[]> {
   const { records } = await listedRecords(ctx, { bucket, key });
   const docIds = records.length > 0 ? records.map((record) => record.docId) : [documentIdFor(bucket, key)];
-  // A join hint at a record's key is no document (clusters.ts hintPending).
-  const items = (await batchGetConsistent(ctx, docIds.map(documentKey))).filter((item) => !isJoinHint(item));
+  // A join hint at a record's key is no document (clusters.ts hintPending): readDocumentItem leaves it out.
+  const items = (await batchGetConsistent(ctx, docIds.map(documentKey))).flatMap((stored) => {
+    const document = readDocumentItem(stored);
+    return document ? [{ stored, document }] : [];
+  });
   const order = new Map(docIds.map((docId, index) => [docId, index]));
-  return items.sort((a, b) => order.get(a.docId as string)! - order.get(b.docId as string)!);
+  return items.sort((a, b) => order.get(a.document.docId)! - order.get(b.document.docId)!);
 }
 
 /** Records of a WARC or JSONL object to recompute, and the version of the object they were recorded from. */
@@ -201,9 +217,9 @@ export interface RecordsBehind {
  * sequencerKey, should an overwrite be in flight); null when no record is behind. One Query and one BatchGet.
  */
 export async function recordsBehind(ctx: StoreContext, bucket: string, key: string, version: number): Promise<RecordsBehind | null> {
-  const live = (await documentItemsOfObject(ctx, bucket, key))
-    .map((item) => readDocumentItem(item)!)
-    .filter((document) => document.status === 'recorded' && typeof document.recordId === 'string');
+  const live = (await documentItemsOfObject(ctx, bucket, key)).flatMap(({ document }) =>
+    document.status === 'recorded' && document.recordId !== undefined ? [{ ...document, recordId: document.recordId }] : [],
+  );
   const byId = new Map(live.map((document) => [document.docId, document]));
   const isOld = (document: DocumentItem): boolean => document.kind !== 'revisit' && storedVersion(document) < version;
   const isBehind = (document: DocumentItem): boolean => {
@@ -215,7 +231,7 @@ export async function recordsBehind(ctx: StoreContext, bucket: string, key: stri
   const recorded = behind.reduce((newest, document) => (document.sequencerKey > newest.sequencerKey ? document : newest));
   return {
     object: { bucket, key, versionId: recorded.versionId, eTag: recorded.eTag, sequencer: recorded.sequencer, size: recorded.size },
-    recordIds: behind.filter((document) => document.sequencerKey === recorded.sequencerKey).map((document) => document.recordId as string),
+    recordIds: behind.filter((document) => document.sequencerKey === recorded.sequencerKey).map((document) => document.recordId),
   };
 }
 

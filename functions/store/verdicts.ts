@@ -106,12 +106,17 @@ export function verdictInCluster(member: { docId: string; dating: Dating }, orig
   return { kinds: mismatchKinds(member.dating.contentMismatch, earlierCopy !== null), earlierCopy };
 }
 
+type VerdictAttributeName = 'dateMismatch' | 'verdictVersion' | 'mismatchKinds' | (typeof INDEXES)['mismatches']['partitionKey' | 'sortKey'] | 'earlierCopy';
+
+/** A document's verdict attributes (verdictAttributes): every one named, undefined for one the document must not have. */
+export type VerdictAttributes = { [N in VerdictAttributeName]-?: ItemInput<'document'>[N] };
+
 /**
  * The attributes that make a document's stored verdict the one of its cluster, judged against the reference of version
  * `referenceVersion` (0: the original itself; see clusters.ts rejudgeCluster for originals that are gone). Undefined:
  * an attribute the document must not have.
  */
-export function verdictAttributes(member: { docId: string; dating: Dating }, verdict: MemberVerdict, referenceVersion: number): Item {
+export function verdictAttributes(member: { docId: string; dating: Dating }, verdict: MemberVerdict, referenceVersion: number): VerdictAttributes {
   const mismatched = verdict.kinds.length > 0;
   return {
     dateMismatch: mismatched,

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { assert, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, recordDocumentId, type ObjectRef, type Store } from '../../functions/store/index.ts';
 import { captureKey, utf8Bytes } from '../../functions/store/keys.ts';
 import { DYNAMODB_MAX_ITEM_BYTES, fitItem, itemSizeBytes, VALUE_LIMITS } from '../../functions/store/limits.ts';
@@ -65,6 +65,7 @@ describe('fitItem', () => {
     const title = `${'é'.repeat(2000)}tail`;
     const evidence = 'x'.repeat(5000);
     const fitted = fitItem({ pk: 'DOC#a', sk: 'DOC', title, claimedDate: { value: '2021', precision: 'year', source: 'meta', evidence } });
+    assert(typeof fitted.title === 'string', 'the title is kept, cut');
     expect(utf8Bytes(fitted.title)).toBeLessThanOrEqual(VALUE_LIMITS.title!);
     expect(title.startsWith(fitted.title)).toBe(true);
     expect(fitted.truncated).toEqual({

@@ -11,6 +11,7 @@ import {
   captureItemFor,
   clusterRootItemFor,
   documentItemFor,
+  joinHintAdding,
   memberItemFor,
   objectItemFor,
   readBandItem,
@@ -169,8 +170,10 @@ describe('typed items: every kind put by its writer reads back as written', () =
       expect(readDocumentItem(stored)).toEqual({ ...recordedPage, ...keyOf(stored) });
     },
     async joinHint() {
-      // As clusters.ts hintPending writes it: an UpdateItem at a key with no document.
-      const stored = await update({ ...documentKey(`${DOC_ID}-hinted`), hintedBy: ['raw-pages/a', 'raw-pages/b'], hintCount: 2 });
+      // As clusters.ts hintPending writes it: an UpdateItem at a key with no document, one per hinting page.
+      const hinted = `${DOC_ID}-hinted`;
+      for (const hinter of ['raw-pages/a', 'raw-pages/b']) await db.send(new UpdateCommand({ TableName: env.table, ...joinHintAdding(hinted, hinter) }));
+      const stored = await get(documentKey(hinted));
       expect(readJoinHint(stored)).toEqual({ hintedBy: ['raw-pages/a', 'raw-pages/b'], hintCount: 2 });
       expect(readDocumentItem(stored)).toBeUndefined(); // every reader takes it for no document
     },
@@ -203,6 +206,11 @@ describe('typed items: every kind put by its writer reads back as written', () =
         finished: true as const,
       };
       expect(readObjectItem(await update(objectItemFor('raw-pages', 'crawl.warc.gz', object)))).toEqual(object);
+      // Claimed again by a newer version (objects.ts beginObject): what it sets replaced, `finished` removed.
+      const { finished: _, ...claimed } = { ...object, sequencerKey: '02', ranges: { 0: { r: 0, d: false } }, rangesTotal: 1 };
+      const reclaim = updateSetting(objectItemFor('raw-pages', 'crawl.warc.gz', claimed), ['finished']);
+      await db.send(new UpdateCommand({ TableName: env.table, ...reclaim }));
+      expect(readObjectItem(await get(reclaim.Key))).toEqual(claimed);
     },
     async record() {
       const record = { recordId: '@720', docId: `${DOC_ID}#@720`, sequencerKey: '01' };
