@@ -83,7 +83,7 @@ import {
 } from './items.ts';
 import { bandPartitions, clusterKey, clusterPartition, documentKey, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
-import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, verdictUpdate, type Dating, type VerdictAttributes } from './verdicts.ts';
+import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, type Dating, type VerdictAttributes } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
 export interface Fingerprinted {
@@ -264,41 +264,30 @@ function putMember(ctx: StoreContext, clusterId: string, member: Member): Update
 
 /** True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write. */
 async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<boolean> {
-  const { distance, similarity } = compareWithRoot(ctx, member, root);
-  const isOriginal = member.docId === root.clusterId;
-  const against = judgedAgainst(root);
-  const verdict = verdictUpdate(member, verdictInCluster(member, against, ctx.config), against.version);
-  const remove = [...(isOriginal ? ['duplicateOf'] : []), ...verdict.remove];
+  // The index's sort key is the document's own rank (schema.ts): only the partition moves.
+  const update = documentUpdate(member.docId, { ...labelOf(ctx, member, root), updatedAt: ctx.now() });
   const label = await writeIf(ctx, 'UpdateItem label', {
     update: {
-      Key: documentKey(member.docId),
-      UpdateExpression:
-        // The index's sort key is the document's own rank (schema.ts): only the partition moves.
-        `SET clusterId = :clusterId, clusterRank = :clusterRank, ${INDEXES.byCluster.partitionKey} = :clusterPk, isOriginal = :isOriginal, ` +
-        'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
-        [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
-        (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
+      ...update,
       // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
       // A document still in its own first cluster has no clusterRank: its own rank stands for it.
       ConditionExpression:
         '#status = :recorded AND simhash = :simhash AND (clusterRank > :clusterRank OR ' +
         '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))',
-      ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
-      ExpressionAttributeValues: {
-        ':clusterId': root.clusterId,
-        ':clusterRank': root.rank,
-        ':clusterPk': clusterPartition(root.clusterId),
-        ':isOriginal': isOriginal,
-        ':distance': distance,
-        ':similarity': similarity,
-        ':now': ctx.now(),
-        ':recorded': 'recorded',
-        ':simhash': member.simhash,
-        ...verdict.values,
-      },
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status', '#rank': 'rank' },
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':recorded': 'recorded', ':simhash': member.simhash, ':clusterRank': root.rank },
     },
   });
   return label.written; // not written: already in this or a lower cluster, or the document was overwritten / deleted meanwhile
+}
+
+/**
+ * An UpdateItem of a document's attributes (items.ts updateSetting): SET each defined one, REMOVE each one `attributes`
+ * names as undefined (a label or verdict attribute the document must not keep).
+ */
+function documentUpdate(docId: string, attributes: Readonly<Record<string, unknown>>): ReturnType<typeof updateSetting> {
+  const removed = Object.keys(attributes).filter((name) => attributes[name] === undefined);
+  return updateSetting({ ...documentKey(docId), ...attributes }, removed);
 }
 
 /**
@@ -485,7 +474,7 @@ async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: Band
  * caller writes its document last, with the label decided here):
  * - `alone`: no live near-duplicate; its own cluster.
  * - `join`: its near-duplicates are all in one cluster whose original ranks before it (the common repost): joinFresh
- *   makes the cluster ready (root record, member log), the document Put carries the label (freshLabel), confirmJoin
+ *   makes the cluster ready (root record, member log), the document Put carries the label (labelOf), confirmJoin
  *   follows a merge that raced it.
  * - `merge`: anything else (several clusters, or it ranks first): its document is put as its own cluster and
  *   assignCluster merges, as for any document written before its bands.
@@ -533,19 +522,23 @@ export async function joinFresh(ctx: StoreContext, self: Member, root: ClusterRo
 export type DocumentLabel = Pick<ItemInput<'document'>, 'clusterId' | 'clusterRank' | (typeof INDEXES)['byCluster']['partitionKey'] | 'isOriginal' | 'duplicateOf' | 'distance' | 'similarity'> &
   VerdictAttributes;
 
-/** The label attributes of a `join`'s document Put: what setLabel would write, with the verdict against the cluster. */
-export function freshLabel(ctx: StoreContext, self: Member, root: ClusterRoot): DocumentLabel {
-  const { distance, similarity } = compareWithRoot(ctx, self, root);
+/**
+ * A document's label in the cluster of `root`, with its verdict against whom the cluster judges (setLabel writes it;
+ * a `join`'s document Put carries it). Undefined: an attribute the document must not keep.
+ */
+export function labelOf(ctx: StoreContext, member: Member, root: ClusterRoot): DocumentLabel {
+  const { distance, similarity } = compareWithRoot(ctx, member, root);
+  const isOriginal = member.docId === root.clusterId;
   const against = judgedAgainst(root);
   return {
     clusterId: root.clusterId,
     clusterRank: root.rank,
     [INDEXES.byCluster.partitionKey]: clusterPartition(root.clusterId),
-    isOriginal: false,
-    duplicateOf: root.clusterId,
+    isOriginal,
+    duplicateOf: isOriginal ? undefined : root.clusterId,
     distance,
     similarity,
-    ...verdictAttributes(self, verdictInCluster(self, against, ctx.config), against.version),
+    ...verdictAttributes(member, verdictInCluster(member, against, ctx.config), against.version),
   };
 }
 
@@ -688,15 +681,14 @@ async function moveReference(ctx: StoreContext, clusterId: string, from: number,
 
 /** The verdict of a member still labelled with `clusterId`, against `reference`, unless it was judged against a newer one. */
 async function rewriteVerdict(ctx: StoreContext, member: Member, clusterId: string, reference: VerdictReference): Promise<void> {
-  const verdict = verdictUpdate(member, verdictInCluster(member, reference, ctx.config), reference.version);
+  const update = documentUpdate(member.docId, verdictAttributes(member, verdictInCluster(member, reference, ctx.config), reference.version));
   // Not written: moved on, deleted, or judged against a newer reference meanwhile.
   await writeIf(ctx, 'UpdateItem verdict', {
     update: {
-      Key: documentKey(member.docId),
-      UpdateExpression: `SET ${verdict.set.join(', ')}${verdict.remove.length > 0 ? ` REMOVE ${verdict.remove.join(', ')}` : ''}`,
+      ...update,
       ConditionExpression: '#status = :recorded AND clusterId = :clusterId AND simhash = :simhash AND (attribute_not_exists(verdictVersion) OR verdictVersion < :verdictVersion)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ...verdict.values, ':verdictVersion': reference.version },
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ':verdictVersion': reference.version },
     },
   });
 }

@@ -1,7 +1,7 @@
 /** The write verbs for one S3 object: record (analyzed), reject (never analyzable), delete. Ordered by S3 sequencer. */
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
-import { assignCluster, clusterRootItem, confirmJoin, freshLabel, joinFresh, judgedAgainst, memberLeft, placeFresh, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
+import { assignCluster, clusterRootItem, confirmJoin, joinFresh, judgedAgainst, labelOf, memberLeft, placeFresh, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
 import { batchGetConsistent, batchWrite, getConsistent, getEventual, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention } from './errors.ts';
 import { BAND_LAYOUT, BANDS_8_LAYOUT, type IndexLayout } from './index-layout.ts';
@@ -206,7 +206,7 @@ async function recordFresh(ctx: StoreContext, fresh: WrittenDocumentItem, self: 
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
     const placement = await placeFresh(ctx, self, fresh.rank, hinted?.hintedBy.map(String) ?? [], hintsGiven);
     if (placement.kind === 'join') await joinFresh(ctx, self, placement.root);
-    const item: WrittenDocumentItem = placement.kind === 'merge' ? fresh : { ...fresh, ...(placement.kind === 'join' ? freshLabel(ctx, self, placement.root) : {}), settled: true };
+    const item: WrittenDocumentItem = placement.kind === 'merge' ? fresh : { ...fresh, ...(placement.kind === 'join' ? labelOf(ctx, self, placement.root) : {}), settled: true };
     // No document, and no join hint beyond the ones decided with.
     const unchanged = hinted ? 'hintCount = :hintCount' : 'attribute_not_exists(hintCount)';
     if (await putDocument(ctx, item, `attribute_not_exists(sequencerKey) AND ${unchanged}`, hinted ? { ':hintCount': hinted.hintCount } : undefined)) {
