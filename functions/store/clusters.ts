@@ -452,11 +452,10 @@ function pendingMatches(ctx: StoreContext, matches: BandMatch[], known: KnownIte
  * Make sure `self` and each pending match end up knowing each other, with nobody waiting: a join hint at its key
  * (only while it has no document), which makes its document Put fail, so that it decides again knowing `self`
  * (documents.ts recordFresh). Every hint counts: one written after `self`'s document exists makes the other read it.
- * A hint that fails found its document: returned, for the caller to judge like any candidate's. `hintsGiven`: pages
- * hinted already in this phase of the run (not hinted twice).
+ * A hint that fails found its document: put into `known`, for the caller to judge like any candidate's.
+ * `hintsGiven`: pages hinted already in this phase of the run (not hinted twice).
  */
-async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: BandMatch[], hintsGiven: Set<string> = new Set()): Promise<Item[]> {
-  const found: Item[] = [];
+async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: BandMatch[], known: KnownItems, hintsGiven: Set<string> = new Set()): Promise<void> {
   for (const match of pending.filter((candidate) => !hintsGiven.has(candidate.docId))) {
     hintsGiven.add(match.docId);
     const hinted = await writeIf(ctx, 'UpdateItem join hint', {
@@ -464,9 +463,17 @@ async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: Band
       update: { ...joinHintAdding(match.docId, self.docId), ConditionExpression: 'attribute_not_exists(sequencerKey)' },
     });
     const document = hinted.written ? undefined : await getConsistent(ctx, documentKey(match.docId));
-    if (document) found.push(document);
+    if (document) known.set(itemIdentity(document), document);
   }
-  return found;
+}
+
+/**
+ * One consistent BatchGet of the documents of `docIds` and the root records of their own clusters (most pages are the
+ * originals of theirs, which a join or a merge reads next), as KnownItems.
+ */
+async function readDocumentsAndRoots(ctx: StoreContext, docIds: readonly string[]): Promise<KnownItems> {
+  const keys = [...docIds.map(documentKey), ...docIds.map(clusterKey)];
+  return knownItems(keys, await batchGetConsistent(ctx, keys));
 }
 
 /**
@@ -490,18 +497,14 @@ export async function placeFresh(ctx: StoreContext, self: Member, rank: string, 
   // A hinting page wrote its bands before it hinted: pending until its document comes (its key is read below).
   const matches: BandMatch[] = [...banded, ...fromHints.map((docId) => ({ docId, writtenAt: ctx.now() }))];
   if (matches.length === 0) return { kind: 'alone' };
-  // The documents of the matches and the root records of their own clusters (most are the originals of theirs).
-  const documentKeys = matches.map((match) => documentKey(match.docId));
-  const rootKeys = matches.map((match) => clusterKey(match.docId));
-  const known = knownItems([...documentKeys, ...rootKeys], await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]));
+  const known = await readDocumentsAndRoots(ctx, matches.map((match) => match.docId));
   const pending = pendingMatches(ctx, matches, known);
   // A pending page of a lower docId: this one's document goes first (`merge`), and its clustering hints the pending
   // page after that (assignCluster), so one of the two sees the other's document. Only the lowest of a burst of
   // concurrent pages decides without a document; it hints the higher ones, whose Puts then fail.
   if (pending.some((match) => match.docId < self.docId)) return { kind: 'merge' };
-  for (const item of pending.length > 0 ? await hintPending(ctx, self, pending, hintsGiven) : []) known.set(itemIdentity(item), item);
-  const documents = knownOf(known, documentKeys);
-  const live = judgeCandidates(ctx, self, matches, documents);
+  await hintPending(ctx, self, pending, known, hintsGiven);
+  const live = judgeCandidates(ctx, self, matches, knownOf(known, matches.map((match) => documentKey(match.docId))));
   if (live.length === 0) return { kind: 'alone' };
   const roots = new Map<string, ClusterRoot>();
   for (const clusterId of new Set(live.map((candidate) => candidate.clusterId))) {
@@ -568,24 +571,15 @@ export async function confirmJoin(ctx: StoreContext, self: Member, clusterId: st
 export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { rank: string }): Promise<ClusterRoot | null> {
   const candidates = await bandMatches(ctx, self);
   if (fresh && candidates.length === 0) return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
-  // The document itself is read in the same consistent BatchGet as its candidates, and so are the root records of
-  // their own clusters (most pages are the originals of theirs), which the merge below would read next.
-  const documentKeys = [self, ...candidates].map((entry) => documentKey(entry.docId));
-  const rootKeys = [self, ...candidates].map((entry) => clusterKey(entry.docId));
-  const found = await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]);
-  const known = knownItems([...documentKeys, ...rootKeys], found);
+  // The document itself is read in the same consistent BatchGet as its candidates and their roots.
+  const known = await readDocumentsAndRoots(ctx, [self.docId, ...candidates.map((candidate) => candidate.docId)]);
   // Pages between their band write and their document Put: hinted, now that this document exists (hintPending).
-  const pending = pendingMatches(ctx, candidates, known);
-  for (const item of pending.length > 0 ? await hintPending(ctx, self, pending) : []) {
-    known.set(itemIdentity(item), item);
-    found.push(item);
-  }
-  const documents = found.filter((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
-  const stored = documents.find((item) => item.docId === self.docId);
-  const doc = stored && readDocumentItem(stored);
+  await hintPending(ctx, self, pendingMatches(ctx, candidates, known), known);
+  const stored = known.get(itemIdentity(documentKey(self.docId))) ?? undefined;
+  const doc = readDocumentItem(stored);
   if (!stored || !doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
   if (doc.clusterId === undefined) throw new StoreError(`document ${self.docId} is recorded without a cluster`);
-  const live = judgeCandidates(ctx, self, candidates, documents.filter((item) => item !== stored));
+  const live = judgeCandidates(ctx, self, candidates, knownOf(known, candidates.map((candidate) => documentKey(candidate.docId))));
   // Band matches whose documents say no (other text within the SimHash distance, orphan bands): as with no match, a
   // fresh document still alone in its own cluster is done (a label write towards itself would only fail, at a cost).
   if (fresh && live.length === 0 && doc.clusterId === self.docId && !known.get(itemIdentity(clusterKey(self.docId)))) {
