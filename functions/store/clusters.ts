@@ -83,7 +83,7 @@ import {
 } from './items.ts';
 import { bandPartitions, clusterKey, clusterPartition, documentKey, ITEM_ABSENT, ITEM_EXISTS, itemIdentity, lookupBandPartitions, partitionQuery, sortKeyOf, type ItemKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
-import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, verdictUpdate, type Dating, type VerdictAttributes } from './verdicts.ts';
+import { datingOfItem, datingOfRecord, encodeDating, verdictAttributes, verdictInCluster, type Dating, type VerdictAttributes } from './verdicts.ts';
 
 /** What a document contributes to clustering: enough to compare it without reading its page again. */
 export interface Fingerprinted {
@@ -264,41 +264,30 @@ function putMember(ctx: StoreContext, clusterId: string, member: Member): Update
 
 /** True when the label moved to `root`. The date verdict against the root's original moves with it, in the same write. */
 async function setLabel(ctx: StoreContext, member: Member, root: ClusterRoot): Promise<boolean> {
-  const { distance, similarity } = compareWithRoot(ctx, member, root);
-  const isOriginal = member.docId === root.clusterId;
-  const against = judgedAgainst(root);
-  const verdict = verdictUpdate(member, verdictInCluster(member, against, ctx.config), against.version);
-  const remove = [...(isOriginal ? ['duplicateOf'] : []), ...verdict.remove];
+  // The index's sort key is the document's own rank (schema.ts): only the partition moves.
+  const update = documentUpdate(member.docId, { ...labelOf(ctx, member, root), updatedAt: ctx.now() });
   const label = await writeIf(ctx, 'UpdateItem label', {
     update: {
-      Key: documentKey(member.docId),
-      UpdateExpression:
-        // The index's sort key is the document's own rank (schema.ts): only the partition moves.
-        `SET clusterId = :clusterId, clusterRank = :clusterRank, ${INDEXES.byCluster.partitionKey} = :clusterPk, isOriginal = :isOriginal, ` +
-        'distance = :distance, similarity = :similarity, updatedAt = :now, ' +
-        [...(isOriginal ? [] : ['duplicateOf = :clusterId']), ...verdict.set].join(', ') +
-        (remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''),
+      ...update,
       // Only a recorded document with this very content, and only towards a lower-ranked cluster (min register).
       // A document still in its own first cluster has no clusterRank: its own rank stands for it.
       ConditionExpression:
         '#status = :recorded AND simhash = :simhash AND (clusterRank > :clusterRank OR ' +
         '(attribute_not_exists(clusterRank) AND (attribute_not_exists(#rank) OR #rank > :clusterRank)))',
-      ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
-      ExpressionAttributeValues: {
-        ':clusterId': root.clusterId,
-        ':clusterRank': root.rank,
-        ':clusterPk': clusterPartition(root.clusterId),
-        ':isOriginal': isOriginal,
-        ':distance': distance,
-        ':similarity': similarity,
-        ':now': ctx.now(),
-        ':recorded': 'recorded',
-        ':simhash': member.simhash,
-        ...verdict.values,
-      },
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status', '#rank': 'rank' },
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':recorded': 'recorded', ':simhash': member.simhash, ':clusterRank': root.rank },
     },
   });
   return label.written; // not written: already in this or a lower cluster, or the document was overwritten / deleted meanwhile
+}
+
+/**
+ * An UpdateItem of a document's attributes (items.ts updateSetting): SET each defined one, REMOVE each one `attributes`
+ * names as undefined (a label or verdict attribute the document must not keep).
+ */
+function documentUpdate(docId: string, attributes: Readonly<Record<string, unknown>>): ReturnType<typeof updateSetting> {
+  const removed = Object.keys(attributes).filter((name) => attributes[name] === undefined);
+  return updateSetting({ ...documentKey(docId), ...attributes }, removed);
 }
 
 /**
@@ -463,11 +452,10 @@ function pendingMatches(ctx: StoreContext, matches: BandMatch[], known: KnownIte
  * Make sure `self` and each pending match end up knowing each other, with nobody waiting: a join hint at its key
  * (only while it has no document), which makes its document Put fail, so that it decides again knowing `self`
  * (documents.ts recordFresh). Every hint counts: one written after `self`'s document exists makes the other read it.
- * A hint that fails found its document: returned, for the caller to judge like any candidate's. `hintsGiven`: pages
- * hinted already in this phase of the run (not hinted twice).
+ * A hint that fails found its document: put into `known`, for the caller to judge like any candidate's.
+ * `hintsGiven`: pages hinted already in this phase of the run (not hinted twice).
  */
-async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: BandMatch[], hintsGiven: Set<string> = new Set()): Promise<Item[]> {
-  const found: Item[] = [];
+async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: BandMatch[], known: KnownItems, hintsGiven: Set<string> = new Set()): Promise<void> {
   for (const match of pending.filter((candidate) => !hintsGiven.has(candidate.docId))) {
     hintsGiven.add(match.docId);
     const hinted = await writeIf(ctx, 'UpdateItem join hint', {
@@ -475,9 +463,17 @@ async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: Band
       update: { ...joinHintAdding(match.docId, self.docId), ConditionExpression: 'attribute_not_exists(sequencerKey)' },
     });
     const document = hinted.written ? undefined : await getConsistent(ctx, documentKey(match.docId));
-    if (document) found.push(document);
+    if (document) known.set(itemIdentity(document), document);
   }
-  return found;
+}
+
+/**
+ * One consistent BatchGet of the documents of `docIds` and the root records of their own clusters (most pages are the
+ * originals of theirs, which a join or a merge reads next), as KnownItems.
+ */
+async function readDocumentsAndRoots(ctx: StoreContext, docIds: readonly string[]): Promise<KnownItems> {
+  const keys = [...docIds.map(documentKey), ...docIds.map(clusterKey)];
+  return knownItems(keys, await batchGetConsistent(ctx, keys));
 }
 
 /**
@@ -485,7 +481,7 @@ async function hintPending(ctx: StoreContext, self: Fingerprinted, pending: Band
  * caller writes its document last, with the label decided here):
  * - `alone`: no live near-duplicate; its own cluster.
  * - `join`: its near-duplicates are all in one cluster whose original ranks before it (the common repost): joinFresh
- *   makes the cluster ready (root record, member log), the document Put carries the label (freshLabel), confirmJoin
+ *   makes the cluster ready (root record, member log), the document Put carries the label (labelOf), confirmJoin
  *   follows a merge that raced it.
  * - `merge`: anything else (several clusters, or it ranks first): its document is put as its own cluster and
  *   assignCluster merges, as for any document written before its bands.
@@ -501,18 +497,14 @@ export async function placeFresh(ctx: StoreContext, self: Member, rank: string, 
   // A hinting page wrote its bands before it hinted: pending until its document comes (its key is read below).
   const matches: BandMatch[] = [...banded, ...fromHints.map((docId) => ({ docId, writtenAt: ctx.now() }))];
   if (matches.length === 0) return { kind: 'alone' };
-  // The documents of the matches and the root records of their own clusters (most are the originals of theirs).
-  const documentKeys = matches.map((match) => documentKey(match.docId));
-  const rootKeys = matches.map((match) => clusterKey(match.docId));
-  const known = knownItems([...documentKeys, ...rootKeys], await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]));
+  const known = await readDocumentsAndRoots(ctx, matches.map((match) => match.docId));
   const pending = pendingMatches(ctx, matches, known);
   // A pending page of a lower docId: this one's document goes first (`merge`), and its clustering hints the pending
   // page after that (assignCluster), so one of the two sees the other's document. Only the lowest of a burst of
   // concurrent pages decides without a document; it hints the higher ones, whose Puts then fail.
   if (pending.some((match) => match.docId < self.docId)) return { kind: 'merge' };
-  for (const item of pending.length > 0 ? await hintPending(ctx, self, pending, hintsGiven) : []) known.set(itemIdentity(item), item);
-  const documents = knownOf(known, documentKeys);
-  const live = judgeCandidates(ctx, self, matches, documents);
+  await hintPending(ctx, self, pending, known, hintsGiven);
+  const live = judgeCandidates(ctx, self, matches, knownOf(known, matches.map((match) => documentKey(match.docId))));
   if (live.length === 0) return { kind: 'alone' };
   const roots = new Map<string, ClusterRoot>();
   for (const clusterId of new Set(live.map((candidate) => candidate.clusterId))) {
@@ -533,19 +525,23 @@ export async function joinFresh(ctx: StoreContext, self: Member, root: ClusterRo
 export type DocumentLabel = Pick<ItemInput<'document'>, 'clusterId' | 'clusterRank' | (typeof INDEXES)['byCluster']['partitionKey'] | 'isOriginal' | 'duplicateOf' | 'distance' | 'similarity'> &
   VerdictAttributes;
 
-/** The label attributes of a `join`'s document Put: what setLabel would write, with the verdict against the cluster. */
-export function freshLabel(ctx: StoreContext, self: Member, root: ClusterRoot): DocumentLabel {
-  const { distance, similarity } = compareWithRoot(ctx, self, root);
+/**
+ * A document's label in the cluster of `root`, with its verdict against whom the cluster judges (setLabel writes it;
+ * a `join`'s document Put carries it). Undefined: an attribute the document must not keep.
+ */
+export function labelOf(ctx: StoreContext, member: Member, root: ClusterRoot): DocumentLabel {
+  const { distance, similarity } = compareWithRoot(ctx, member, root);
+  const isOriginal = member.docId === root.clusterId;
   const against = judgedAgainst(root);
   return {
     clusterId: root.clusterId,
     clusterRank: root.rank,
     [INDEXES.byCluster.partitionKey]: clusterPartition(root.clusterId),
-    isOriginal: false,
-    duplicateOf: root.clusterId,
+    isOriginal,
+    duplicateOf: isOriginal ? undefined : root.clusterId,
     distance,
     similarity,
-    ...verdictAttributes(self, verdictInCluster(self, against, ctx.config), against.version),
+    ...verdictAttributes(member, verdictInCluster(member, against, ctx.config), against.version),
   };
 }
 
@@ -575,24 +571,15 @@ export async function confirmJoin(ctx: StoreContext, self: Member, clusterId: st
 export async function assignCluster(ctx: StoreContext, self: Member, fresh?: { rank: string }): Promise<ClusterRoot | null> {
   const candidates = await bandMatches(ctx, self);
   if (fresh && candidates.length === 0) return { clusterId: self.docId, ...self, rank: fresh.rank, virtual: true };
-  // The document itself is read in the same consistent BatchGet as its candidates, and so are the root records of
-  // their own clusters (most pages are the originals of theirs), which the merge below would read next.
-  const documentKeys = [self, ...candidates].map((entry) => documentKey(entry.docId));
-  const rootKeys = [self, ...candidates].map((entry) => clusterKey(entry.docId));
-  const found = await batchGetConsistent(ctx, [...documentKeys, ...rootKeys]);
-  const known = knownItems([...documentKeys, ...rootKeys], found);
+  // The document itself is read in the same consistent BatchGet as its candidates and their roots.
+  const known = await readDocumentsAndRoots(ctx, [self.docId, ...candidates.map((candidate) => candidate.docId)]);
   // Pages between their band write and their document Put: hinted, now that this document exists (hintPending).
-  const pending = pendingMatches(ctx, candidates, known);
-  for (const item of pending.length > 0 ? await hintPending(ctx, self, pending) : []) {
-    known.set(itemIdentity(item), item);
-    found.push(item);
-  }
-  const documents = found.filter((item) => sortKeyOf(item) === KEY_PREFIXES.documentSort);
-  const stored = documents.find((item) => item.docId === self.docId);
-  const doc = stored && readDocumentItem(stored);
+  await hintPending(ctx, self, pendingMatches(ctx, candidates, known), known);
+  const stored = known.get(itemIdentity(documentKey(self.docId))) ?? undefined;
+  const doc = readDocumentItem(stored);
   if (!stored || !doc || doc.status !== 'recorded' || doc.simhash !== self.simhash) return null;
   if (doc.clusterId === undefined) throw new StoreError(`document ${self.docId} is recorded without a cluster`);
-  const live = judgeCandidates(ctx, self, candidates, documents.filter((item) => item !== stored));
+  const live = judgeCandidates(ctx, self, candidates, knownOf(known, candidates.map((candidate) => documentKey(candidate.docId))));
   // Band matches whose documents say no (other text within the SimHash distance, orphan bands): as with no match, a
   // fresh document still alone in its own cluster is done (a label write towards itself would only fail, at a cost).
   if (fresh && live.length === 0 && doc.clusterId === self.docId && !known.get(itemIdentity(clusterKey(self.docId)))) {
@@ -688,15 +675,14 @@ async function moveReference(ctx: StoreContext, clusterId: string, from: number,
 
 /** The verdict of a member still labelled with `clusterId`, against `reference`, unless it was judged against a newer one. */
 async function rewriteVerdict(ctx: StoreContext, member: Member, clusterId: string, reference: VerdictReference): Promise<void> {
-  const verdict = verdictUpdate(member, verdictInCluster(member, reference, ctx.config), reference.version);
+  const update = documentUpdate(member.docId, verdictAttributes(member, verdictInCluster(member, reference, ctx.config), reference.version));
   // Not written: moved on, deleted, or judged against a newer reference meanwhile.
   await writeIf(ctx, 'UpdateItem verdict', {
     update: {
-      Key: documentKey(member.docId),
-      UpdateExpression: `SET ${verdict.set.join(', ')}${verdict.remove.length > 0 ? ` REMOVE ${verdict.remove.join(', ')}` : ''}`,
+      ...update,
       ConditionExpression: '#status = :recorded AND clusterId = :clusterId AND simhash = :simhash AND (attribute_not_exists(verdictVersion) OR verdictVersion < :verdictVersion)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ...verdict.values, ':verdictVersion': reference.version },
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':recorded': 'recorded', ':clusterId': clusterId, ':simhash': member.simhash, ':verdictVersion': reference.version },
     },
   });
 }

@@ -1,7 +1,7 @@
 /** The write verbs for one S3 object: record (analyzed), reject (never analyzable), delete. Ordered by S3 sequencer. */
 import type { InputRejected } from '../core/errors.ts';
 import type { PageAnalysis } from '../core/types.ts';
-import { assignCluster, clusterRootItem, confirmJoin, freshLabel, joinFresh, judgedAgainst, memberLeft, placeFresh, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
+import { assignCluster, clusterRootItem, confirmJoin, joinFresh, judgedAgainst, labelOf, memberLeft, placeFresh, type ClusterRoot, type Fingerprinted, type Member } from './clusters.ts';
 import { batchGetConsistent, batchWrite, getConsistent, getEventual, writeIf, type Item, type StoreContext } from './dynamo.ts';
 import { ClusterContention } from './errors.ts';
 import { BAND_LAYOUT, BANDS_8_LAYOUT, type IndexLayout } from './index-layout.ts';
@@ -159,14 +159,17 @@ export async function recordDocument(ctx: StoreContext, ref: ObjectRef, analysis
     return recordedOutcome(ctx, self, await finishRecorded(ctx, self, seenDocument), 'unchanged');
   }
   let bandsWritten: Member | undefined;
-  if (!seenDocument) {
+  let prior: DocumentItem | undefined;
+  if (seenDocument) {
+    prior = readDocumentItem(await getConsistent(ctx, documentKey(docId)));
+  } else {
     const fresh = documentItem(ref, analysis, docId, firstSeenOf(ref, now), now);
     bandsWritten = memberOf(analysis, docId, fresh);
-    const recorded = await recordFresh(ctx, fresh, bandsWritten, seen && isJoinHint(seen) ? readJoinHint(seen) : undefined);
-    if (recorded) return recorded;
+    const freshRun = await recordFresh(ctx, fresh, bandsWritten, seen && isJoinHint(seen) ? readJoinHint(seen) : undefined);
+    if ('recorded' in freshRun) return freshRun.recorded;
+    prior = freshRun.found;
   }
 
-  const prior = readDocumentItem(await getConsistent(ctx, documentKey(docId)));
   const outcome = prior ? await recordOver(ctx, ref, analysis, prior, isSameContent(prior), now) : { docId, outcome: 'stale' as const };
   // A fresh attempt lost its key to a newer recorded document: its band items go, but those that document has too.
   // Not when the key holds a tombstone or a rejection: a re-upload after it may be writing the same band items (a
@@ -197,16 +200,16 @@ function memberOf(analysis: PageAnalysis, docId: string, item: DatingAttributes)
  * A key with no document: its band items first, then its cluster decided (clusters.ts placeFresh), then the document
  * Put last, carrying the label and `settled`, so that the Put proves the run's work done and a redelivery stops at
  * its first read. The Put fails when pages named themselves in a join hint at the key meanwhile (the decision is
- * made again with them) or a document came (undefined: the caller goes on as for a key with a document).
+ * made again with them) or a document came (`found`, read consistently: the caller goes on as for a key with it).
  */
-async function recordFresh(ctx: StoreContext, fresh: WrittenDocumentItem, self: Member, hint: JoinHintItem | undefined): Promise<RecordOutcome | undefined> {
+async function recordFresh(ctx: StoreContext, fresh: WrittenDocumentItem, self: Member, hint: JoinHintItem | undefined): Promise<{ recorded: RecordOutcome } | { found: DocumentItem | undefined }> {
   await batchWrite(ctx, bandItems(ctx, self));
   let hinted = hint;
   const hintsGiven = new Set<string>();
   for (let attemptNo = 0; attemptNo < ctx.limits.maxMergeAttempts; attemptNo++) {
     const placement = await placeFresh(ctx, self, fresh.rank, hinted?.hintedBy.map(String) ?? [], hintsGiven);
     if (placement.kind === 'join') await joinFresh(ctx, self, placement.root);
-    const item: WrittenDocumentItem = placement.kind === 'merge' ? fresh : { ...fresh, ...(placement.kind === 'join' ? freshLabel(ctx, self, placement.root) : {}), settled: true };
+    const item: WrittenDocumentItem = placement.kind === 'merge' ? fresh : { ...fresh, ...(placement.kind === 'join' ? labelOf(ctx, self, placement.root) : {}), settled: true };
     // No document, and no join hint beyond the ones decided with.
     const unchanged = hinted ? 'hintCount = :hintCount' : 'attribute_not_exists(hintCount)';
     if (await putDocument(ctx, item, `attribute_not_exists(sequencerKey) AND ${unchanged}`, hinted ? { ':hintCount': hinted.hintCount } : undefined)) {
@@ -216,10 +219,10 @@ async function recordFresh(ctx: StoreContext, fresh: WrittenDocumentItem, self: 
           : placement.kind === 'join'
             ? await confirmJoin(ctx, self, placement.root.clusterId)
             : await assignCluster(ctx, self, { rank: fresh.rank });
-      return recordedOutcome(ctx, self, root, 'recorded');
+      return { recorded: recordedOutcome(ctx, self, root, 'recorded') };
     }
     const current = await getConsistent(ctx, documentKey(self.docId));
-    if (!current || !isJoinHint(current)) return undefined;
+    if (!current || !isJoinHint(current)) return { found: readDocumentItem(current) };
     hinted = readJoinHint(current);
   }
   throw new ClusterContention(`${self.docId}: join hints kept coming for ${ctx.limits.maxMergeAttempts} attempts`);

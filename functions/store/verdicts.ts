@@ -19,7 +19,6 @@
 import { citedDate, judgeEarlierCopy, mismatchKinds } from '../core/dates/verdict.ts';
 import type { CoreConfig } from '../core/config.ts';
 import type { CitedDate, ClaimedDateSource, DatePrecision, EarlierCopyVerdict, MismatchKind } from '../core/types.ts';
-import type { Item } from './dynamo.ts';
 import { isMap, type ItemInput } from './items.ts';
 import { mismatchSortKey } from './keys.ts';
 import { INDEXES, KEY_PREFIXES } from './schema.ts';
@@ -126,15 +125,5 @@ export function verdictAttributes(member: { docId: string; dating: Dating }, ver
     [INDEXES.mismatches.partitionKey]: mismatched ? KEY_PREFIXES.mismatch : undefined,
     [INDEXES.mismatches.sortKey]: mismatched ? mismatchSortKey(member.dating.firstSeen, member.docId) : undefined,
     earlierCopy: verdict.earlierCopy ?? undefined,
-  };
-}
-
-/** verdictAttributes as the parts of an UpdateExpression: SET what is there, REMOVE what is not. */
-export function verdictUpdate(member: { docId: string; dating: Dating }, verdict: MemberVerdict, referenceVersion: number): { set: string[]; remove: string[]; values: Item } {
-  const attributes = Object.entries(verdictAttributes(member, verdict, referenceVersion));
-  return {
-    set: attributes.filter(([, value]) => value !== undefined).map(([name]) => `${name} = :${name}`),
-    remove: attributes.filter(([, value]) => value === undefined).map(([name]) => name),
-    values: Object.fromEntries(attributes.filter(([, value]) => value !== undefined).map(([name, value]) => [`:${name}`, value])),
   };
 }
